@@ -1,0 +1,57 @@
+/*
+ * calendar.h - dates, periods and working days (the official holiday schedule)
+ *
+ * A date is a day number (days since 1970-01-01, proleptic Gregorian). All
+ * deadlines in jrp are either working days (counted with the calendar: official
+ * days off are not working days, make-up weekend days are) or calendar periods.
+ * A year with no schedule loaded is provisional: weekends only, and the
+ * calendar says so (calendar_provisional) so the daemons can warn.
+ */
+#ifndef JRP_CALENDAR_H
+#define JRP_CALENDAR_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "err.h"
+
+typedef int32_t jrp_date;
+
+typedef struct jrp_period {
+	int years, months, days;
+} jrp_period;
+
+/* date_parse - strict "YYYY-MM-DD" (exactly 10 chars, valid day of month, year 1900..9999) */
+int date_parse(const char *s, size_t len, jrp_date *out);
+/* date_format - "YYYY-MM-DD" into out (11 bytes) */
+void date_format(jrp_date d, char out[11]);
+jrp_date date_from_ymd(int y, int m, int d);
+void date_to_ymd(jrp_date d, int *y, int *m, int *day);
+/* date_weekday - 1 = Monday .. 7 = Sunday */
+int date_weekday(jrp_date d);
+/* date_add_period - add years, then months (clamping the day to the month's end), then days */
+jrp_date date_add_period(jrp_date d, jrp_period p);
+/* period_parse - "3y", "6m", "10d", "1y6m" -> period; returns 0 or JRP_EINVAL */
+int period_parse(const char *s, jrp_period *out);
+/* period_format - "1y6m" (or "0d") into out */
+void period_format(jrp_period p, char *out, size_t n);
+bool period_is_zero(jrp_period p);
+
+typedef struct jrp_calendar jrp_calendar;
+
+jrp_calendar *calendar_new(void);
+void calendar_free(jrp_calendar **cal);
+
+/* calendar_load_file - load one year file (rules/calendar/YYYY.yaml); errors carry file:line:col */
+int calendar_load_file(jrp_calendar *cal, const char *path, jrp_error *e);
+
+bool calendar_is_workday(const jrp_calendar *cal, jrp_date d);
+/* calendar_add_workdays - the n-th working day strictly after d (n >= 1); n == 0 returns d */
+jrp_date calendar_add_workdays(const jrp_calendar *cal, jrp_date d, int n);
+/* calendar_workdays_between - number of working days in (a, b]; 0 if b <= a */
+int calendar_workdays_between(const jrp_calendar *cal, jrp_date a, jrp_date b);
+/* calendar_year_status - "official", "provisional" (file marked so) or "missing" */
+const char *calendar_year_status(const jrp_calendar *cal, int year);
+/* calendar_provisional - true if any date in [a, b] falls in a year that is not official */
+bool calendar_provisional(const jrp_calendar *cal, jrp_date a, jrp_date b);
+
+#endif

@@ -1,0 +1,774 @@
+/*
+ * catalog.c - the rules as data: load and validate one rules directory
+ * (see catalog.h for the files), and answer which measures apply
+ *
+ * Called by adjudicate (standards), dispatch (measures, the check service),
+ * feedback (deadlines), and jrpctl ("rules check"). catalog_load reads every
+ * file, checks every key and every reference between files (standard ->
+ * domain and record kind, measure -> domains, matters, and agencies in the
+ * parties registry) and returns a complete immutable catalogue, or nothing
+ * and an error naming file:line:col and the reason [DESIGN.md "Rules as
+ * data"]. The measure rules follow DOMAIN.md "Measures" [001 §(五)3].
+ */
+#include "catalog.h"
+#include "util/xalloc.h"
+#include "util/ydoc.h"
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LOWER_ID "abcdefghijklmnopqrstuvwxyz0123456789_"
+
+static const char *const list_names[LIST__N] = { "red", "black", "focus", "warning" };
+static const char *const list_names_zh[LIST__N] = { "红名单", "黑名单", "重点关注名单", "信用预警名单" };
+
+const char *list_name(jrp_list l)
+{
+	return (unsigned)l < LIST__N ? list_names[l] : "?";
+}
+
+const char *list_name_zh(jrp_list l)
+{
+	return (unsigned)l < LIST__N ? list_names_zh[l] : "?";
+}
+
+int list_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; s && i < LIST__N; i++)
+		if (strcmp(s, list_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+unsigned subject_type_parse(const char *s)
+{
+	if (s && strcmp(s, "org") == 0)
+		return SUBJ_ORG;
+	if (s && strcmp(s, "person") == 0)
+		return SUBJ_PERSON;
+	return 0;
+}
+
+/* ---- freeing ---- */
+
+static void strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void named_free(jrp_named *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].id);
+		free(v[i].name);
+	}
+	free(v);
+}
+
+static void standard_clear(jrp_standard *s)
+{
+	free(s->id);
+	free(s->name);
+	free(s->domain);
+	free(s->basis);
+	free(s->kind);
+	strv_free(s->violations, s->nviolations);
+	free(s->rating);
+}
+
+static void measure_clear(jrp_measure *m)
+{
+	free(m->id);
+	free(m->name);
+	free(m->category);
+	strv_free(m->domains, m->ndomains);
+	strv_free(m->agencies, m->nagencies);
+	free(m->basis_law);
+	free(m->basis_articles);
+	strv_free(m->matters, m->nmatters);
+}
+
+void catalog_free(jrp_catalog **cp)
+{
+	jrp_catalog *c = *cp;
+	size_t i;
+
+	if (!c)
+		return;
+	free(c->version);
+	free(c->dir);
+	named_free(c->domains, c->ndomains);
+	named_free(c->matters, c->nmatters);
+	named_free(c->kinds, c->nkinds);
+	for (i = 0; i < c->nstandards; i++)
+		standard_clear(&c->standards[i]);
+	free(c->standards);
+	for (i = 0; i < c->nmeasures; i++)
+		measure_clear(&c->measures[i]);
+	free(c->measures);
+	calendar_free(&c->cal);
+	free(c);
+	*cp = NULL;
+}
+
+/* ---- lookups ---- */
+
+static const jrp_named *named_find(const jrp_named *v, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < n; i++)
+		if (strcmp(v[i].id, id) == 0)
+			return &v[i];
+	return NULL;
+}
+
+const jrp_named *catalog_domain(const jrp_catalog *c, const char *id)
+{
+	return named_find(c->domains, c->ndomains, id);
+}
+
+const jrp_named *catalog_matter(const jrp_catalog *c, const char *id)
+{
+	return named_find(c->matters, c->nmatters, id);
+}
+
+const jrp_named *catalog_kind(const jrp_catalog *c, const char *id)
+{
+	return named_find(c->kinds, c->nkinds, id);
+}
+
+const jrp_standard *catalog_standard(const jrp_catalog *c, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < c->nstandards; i++)
+		if (strcmp(c->standards[i].id, id) == 0)
+			return &c->standards[i];
+	return NULL;
+}
+
+const jrp_measure *catalog_measure(const jrp_catalog *c, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < c->nmeasures; i++)
+		if (strcmp(c->measures[i].id, id) == 0)
+			return &c->measures[i];
+	return NULL;
+}
+
+static bool strv_has(char *const *v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s && i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * measure_applies - list, subject type and (when the measure names domains)
+ * the domain of the entry's standard must all match. A warning-list entry has
+ * no standard (it is derived across domains), so a domain-bound measure never
+ * applies to it.
+ */
+bool measure_applies(const jrp_measure *m, jrp_list l, const jrp_standard *s, unsigned subj)
+{
+	if (!m || (unsigned)l >= LIST__N || !(m->lists & (1u << l)) || !(m->subject_types & subj))
+		return false;
+	if (m->ndomains == 0)
+		return true;
+	return s && strv_has(m->domains, m->ndomains, s->domain);
+}
+
+bool measure_has_matter(const jrp_measure *m, const char *matter)
+{
+	return m && strv_has(m->matters, m->nmatters, matter);
+}
+
+/* ---- loading helpers ---- */
+
+/* id_ok - 1..max characters, all from set */
+static bool id_ok(const char *s, const char *set, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n >= 1 && n <= max && strspn(s, set) == n;
+}
+
+/* item_at - node of the i-th item of the sequence under key, for positions */
+static ynode *item_at(ydoc *d, ynode *map, const char *key, size_t i)
+{
+	return ydoc_seq_at(d, ydoc_map_get(d, map, key), i);
+}
+
+/* seq_of_maps - the value of a required key that must be a sequence (of maps) */
+static int seq_of_maps(ydoc *d, ynode *map, const char *key, bool nonempty, ynode **out, jrp_error *e)
+{
+	ynode *v = ydoc_map_get(d, map, key);
+
+	if (!v)
+		return ydoc_fail(d, map, e, "missing required key '%s'", key);
+	if (!ydoc_is_seq(v))
+		return ydoc_fail(d, v, e, "key '%s' must be a sequence", key);
+	if (nonempty && ydoc_seq_len(v) == 0)
+		return ydoc_fail(d, v, e, "key '%s' must not be empty", key);
+	*out = v;
+	return 0;
+}
+
+/* idlist - an optional/required list of ids: pattern, no duplicates, non-empty if present */
+static int idlist(ydoc *d, ynode *m, const char *key, bool required, const char *set, size_t max,
+		  char ***out, size_t *n, jrp_error *e)
+{
+	size_t i, j;
+	int rc;
+
+	if ((rc = ydoc_strlist(d, m, key, required, out, n, e)))
+		return rc;
+	if (ydoc_map_get(d, m, key) && *n == 0)
+		return ydoc_fail(d, ydoc_map_get(d, m, key), e,
+				 "key '%s' must not be empty (leave the key out instead)", key);
+	for (i = 0; i < *n; i++) {
+		if (!id_ok((*out)[i], set, max))
+			return ydoc_fail(d, item_at(d, m, key, i), e,
+					 "key '%s': '%s' is not a valid id", key, (*out)[i]);
+		for (j = 0; j < i; j++)
+			if (strcmp((*out)[i], (*out)[j]) == 0)
+				return ydoc_fail(d, item_at(d, m, key, i), e,
+						 "key '%s': '%s' is listed twice", key, (*out)[i]);
+	}
+	return 0;
+}
+
+/* subjects - subject_types: [org, person] -> SUBJ_* mask (required, non-empty) */
+static int subjects(ydoc *d, ynode *m, unsigned *mask, jrp_error *e)
+{
+	char **v = NULL;
+	size_t n = 0, i;
+	unsigned t;
+	int rc;
+
+	*mask = 0;
+	if ((rc = ydoc_strlist(d, m, "subject_types", true, &v, &n, e)))
+		return rc;
+	if (n == 0) {
+		rc = ydoc_fail(d, ydoc_map_get(d, m, "subject_types"), e,
+			       "key 'subject_types' must list org and/or person");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		t = subject_type_parse(v[i]);
+		if (!t) {
+			rc = ydoc_fail(d, item_at(d, m, "subject_types", i), e,
+				       "key 'subject_types': unknown subject type '%s' (allowed: org, person)", v[i]);
+			goto out;
+		}
+		if (*mask & t) {
+			rc = ydoc_fail(d, item_at(d, m, "subject_types", i), e,
+				       "key 'subject_types': '%s' is listed twice", v[i]);
+			goto out;
+		}
+		*mask |= t;
+	}
+out:
+	strv_free(v, n);
+	return rc;
+}
+
+/* period - a period key ("3y", "6m", "10d", "1y6m"); *present says if it was given */
+static int period(ydoc *d, ynode *m, const char *key, bool required, jrp_period *out, bool *present,
+		  jrp_error *e)
+{
+	char *s = NULL;
+	int rc;
+
+	*present = false;
+	if ((rc = ydoc_str(d, m, key, required, &s, e)) || !s)
+		return rc;
+	if (period_parse(s, out))
+		rc = ydoc_fail(d, ydoc_map_get(d, m, key), e,
+			       "key '%s': bad period '%s' (expected e.g. 3y, 6m, 10d, 1y6m)", key, s);
+	else
+		*present = true;
+	free(s);
+	return rc;
+}
+
+/* one_of - a required string key whose value is one of a NULL-terminated list; index */
+static int one_of(ydoc *d, ynode *m, const char *key, const char *const *allowed, int *idx, jrp_error *e)
+{
+	char *s = NULL;
+	int rc, i;
+
+	if ((rc = ydoc_str(d, m, key, true, &s, e)))
+		return rc;
+	for (i = 0; allowed[i]; i++)
+		if (strcmp(s, allowed[i]) == 0)
+			break;
+	if (allowed[i]) {
+		*idx = i;
+	} else if (!allowed[1]) {
+		rc = ydoc_fail(d, ydoc_map_get(d, m, key), e, "key '%s' must be %s, not '%s'",
+			       key, allowed[0], s);
+	} else {
+		char list[160];
+		size_t off = 0;
+		int j;
+
+		list[0] = 0;
+		for (j = 0; allowed[j] && off < sizeof list; j++)
+			off += (size_t)snprintf(list + off, sizeof list - off, "%s%s",
+						j ? (allowed[j + 1] ? ", " : " or ") : "", allowed[j]);
+		rc = ydoc_fail(d, ydoc_map_get(d, m, key), e, "key '%s' must be %s, not '%s'", key, list, s);
+	}
+	free(s);
+	return rc;
+}
+
+/* ---- catalog.yaml ---- */
+
+/* named_list - domains/matters/kinds: a non-empty sequence of {id, name} with unique ids */
+static int named_list(ydoc *d, ynode *root, const char *key, jrp_named **out, size_t *nout, jrp_error *e)
+{
+	static const char *const keys[] = { "id", "name", NULL };
+	jrp_named *v;
+	ynode *seq, *it;
+	size_t i, j, n;
+	int rc;
+
+	if ((rc = seq_of_maps(d, root, key, true, &seq, e)))
+		return rc;
+	n = ydoc_seq_len(seq);
+	v = xcalloc(n, sizeof *v);
+	for (i = 0; i < n; i++) {
+		it = ydoc_seq_at(d, seq, i);
+		if ((rc = ydoc_map_check_keys(d, it, keys, e)) ||
+		    (rc = ydoc_str(d, it, "id", true, &v[i].id, e)) ||
+		    (rc = ydoc_str(d, it, "name", true, &v[i].name, e)))
+			goto fail;
+		if (!id_ok(v[i].id, LOWER_ID, 32)) {
+			rc = ydoc_fail(d, ydoc_map_get(d, it, "id"), e,
+				       "key 'id': %s id '%s' must match [a-z0-9_]{1,32}", key, v[i].id);
+			goto fail;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(v[i].id, v[j].id) == 0) {
+				rc = ydoc_fail(d, ydoc_map_get(d, it, "id"), e,
+					       "key 'id': duplicate id '%s' in %s", v[i].id, key);
+				goto fail;
+			}
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+fail:
+	named_free(v, n);
+	return rc;
+}
+
+static int load_catalog_file(jrp_catalog *c, const char *path, jrp_error *e)
+{
+	static const char *const keys[] = { "version", "domains", "matters", "kinds", NULL };
+	ydoc *d = NULL;
+	ynode *root;
+	int rc;
+
+	if ((rc = ydoc_load(path, &d, e)))
+		return rc;
+	root = ydoc_root(d);
+	if ((rc = ydoc_map_check_keys(d, root, keys, e)) ||
+	    (rc = ydoc_str(d, root, "version", true, &c->version, e)))
+		goto out;
+	if (!id_ok(c->version, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", 32)) {
+		rc = ydoc_fail(d, ydoc_map_get(d, root, "version"), e,
+			       "key 'version': '%s' must be 1..32 characters of [A-Za-z0-9._-]", c->version);
+		goto out;
+	}
+	if ((rc = named_list(d, root, "domains", &c->domains, &c->ndomains, e)) ||
+	    (rc = named_list(d, root, "matters", &c->matters, &c->nmatters, e)) ||
+	    (rc = named_list(d, root, "kinds", &c->kinds, &c->nkinds, e)))
+		goto out;
+out:
+	ydoc_free(&d);
+	return rc;
+}
+
+/* ---- standards.yaml ---- */
+
+static int load_match(jrp_catalog *c, ydoc *d, ynode *sm, jrp_standard *s, jrp_error *e)
+{
+	static const char *const keys[] = { "kind", "violations", "min_amount", "rating", NULL };
+	ynode *m = ydoc_map_get(d, sm, "match");
+	int rc;
+
+	if (!m)
+		return ydoc_fail(d, sm, e, "missing required key 'match'");
+	if ((rc = ydoc_map_check_keys(d, m, keys, e)) ||
+	    (rc = ydoc_str(d, m, "kind", true, &s->kind, e)))
+		return rc;
+	if (!catalog_kind(c, s->kind))
+		return ydoc_fail(d, ydoc_map_get(d, m, "kind"), e,
+				 "key 'kind': unknown record kind '%s' (not in catalog.yaml kinds)", s->kind);
+	if ((rc = idlist(d, m, "violations", false, LOWER_ID, 64, &s->violations, &s->nviolations, e)) ||
+	    (rc = ydoc_int(d, m, "min_amount", false, 0, INT64_C(1000000000000000), &s->min_amount, e)) ||
+	    (rc = ydoc_str(d, m, "rating", false, &s->rating, e)))
+		return rc;
+	return 0;
+}
+
+static int load_standard(jrp_catalog *c, ydoc *d, ynode *m, jrp_standard *s, jrp_error *e)
+{
+	static const char *const keys[] = { "id", "name", "domain", "list", "subject_types", "basis",
+		"match", "validity", "objection_days", "notice", "repairable", "repair_min", "exit_focus",
+		"publish", NULL };
+	static const char *const lists[] = { "red", "black", "focus", NULL };
+	bool has_repair_min, has_exit_focus, has_validity;
+	int64_t od = 0;
+	int li = 0, rc;
+
+	s->min_amount = -1;
+	if ((rc = ydoc_map_check_keys(d, m, keys, e)) ||
+	    (rc = ydoc_str(d, m, "id", true, &s->id, e)))
+		return rc;
+	if (!id_ok(s->id, LOWER_ID ".", 64) || s->id[0] == '.' || s->id[strlen(s->id) - 1] == '.')
+		return ydoc_fail(d, ydoc_map_get(d, m, "id"), e,
+				 "key 'id': standard id '%s' must match [a-z0-9_.]{1,64} (e.g. tax.major_violation)",
+				 s->id);
+	if ((rc = ydoc_str(d, m, "name", true, &s->name, e)) ||
+	    (rc = ydoc_str(d, m, "domain", true, &s->domain, e)))
+		return rc;
+	if (!catalog_domain(c, s->domain))
+		return ydoc_fail(d, ydoc_map_get(d, m, "domain"), e,
+				 "key 'domain': unknown domain '%s' (not in catalog.yaml domains)", s->domain);
+	if ((rc = one_of(d, m, "list", lists, &li, e))) {
+		char *l = NULL;
+
+		if (ydoc_str(d, m, "list", true, &l, NULL) == 0 && strcmp(l, "warning") == 0)
+			rc = ydoc_fail(d, ydoc_map_get(d, m, "list"), e,
+				       "key 'list': the warning list is derived (focus lists in 3 or more "
+				       "domains), never identified under a standard");
+		free(l);
+		return rc;
+	}
+	s->list = (jrp_list)li;
+	if ((rc = subjects(d, m, &s->subject_types, e)) ||
+	    (rc = ydoc_str(d, m, "basis", true, &s->basis, e)) ||
+	    (rc = load_match(c, d, m, s, e)) ||
+	    (rc = period(d, m, "validity", true, &s->validity, &has_validity, e)))
+		return rc;
+	if (period_is_zero(s->validity))
+		return ydoc_fail(d, ydoc_map_get(d, m, "validity"), e, "key 'validity' must not be zero");
+	if ((rc = ydoc_int(d, m, "objection_days", true, 0, 60, &od, e)) ||
+	    (rc = ydoc_bool(d, m, "notice", true, &s->notice, e)) ||
+	    (rc = ydoc_bool(d, m, "repairable", false, &s->repairable, e)) ||
+	    (rc = period(d, m, "repair_min", false, &s->repair_min, &has_repair_min, e)) ||
+	    (rc = period(d, m, "exit_focus", false, &s->exit_focus, &has_exit_focus, e)) ||
+	    (rc = ydoc_bool(d, m, "publish", true, &s->publish, e)))
+		return rc;
+	s->objection_days = (int)od;
+	if (has_exit_focus && s->list != LIST_BLACK)
+		return ydoc_fail(d, ydoc_map_get(d, m, "exit_focus"), e,
+				 "key 'exit_focus': only black standards move the subject to the focus list "
+				 "at exit; a %s standard cannot have exit_focus", list_name(s->list));
+	if (s->repairable && s->list == LIST_RED)
+		return ydoc_fail(d, ydoc_map_get(d, m, "repairable"), e,
+				 "key 'repairable': a red standard cannot be repairable (repair is for dishonesty)");
+	if (s->repairable && !has_repair_min)
+		return ydoc_fail(d, m, e, "missing required key 'repair_min' (standard '%s' is repairable)", s->id);
+	if (!s->repairable && has_repair_min)
+		return ydoc_fail(d, ydoc_map_get(d, m, "repair_min"), e,
+				 "key 'repair_min': standard '%s' is not repairable (set repairable: true)", s->id);
+	return 0;
+}
+
+static int load_standards(jrp_catalog *c, const char *path, jrp_error *e)
+{
+	static const char *const keys[] = { "standards", NULL };
+	ydoc *d = NULL;
+	ynode *root, *seq, *it;
+	size_t i, j, n;
+	int rc;
+
+	if ((rc = ydoc_load(path, &d, e)))
+		return rc;
+	root = ydoc_root(d);
+	if ((rc = ydoc_map_check_keys(d, root, keys, e)) ||
+	    (rc = seq_of_maps(d, root, "standards", true, &seq, e)))
+		goto out;
+	n = ydoc_seq_len(seq);
+	c->standards = xcalloc(n, sizeof *c->standards);
+	for (i = 0; i < n; i++) {
+		it = ydoc_seq_at(d, seq, i);
+		c->nstandards = i + 1;
+		if ((rc = load_standard(c, d, it, &c->standards[i], e)))
+			goto out;
+		for (j = 0; j < i; j++)
+			if (strcmp(c->standards[i].id, c->standards[j].id) == 0) {
+				rc = ydoc_fail(d, ydoc_map_get(d, it, "id"), e,
+					       "key 'id': duplicate standard id '%s'", c->standards[i].id);
+				goto out;
+			}
+	}
+out:
+	ydoc_free(&d);
+	return rc;
+}
+
+/* ---- measures.yaml ---- */
+
+static int load_measure(jrp_catalog *c, const jrp_parties *parties, ydoc *d, ynode *m, jrp_measure *ms,
+			jrp_error *e)
+{
+	static const char *const keys[] = { "id", "name", "type", "class", "category", "lists", "domains",
+		"subject_types", "persons", "agencies", "basis", "matters", "feedback_days", NULL };
+	static const char *const bkeys[] = { "law", "articles", NULL };
+	static const char *const types[] = { "punishment", "reward", NULL };
+	static const char *const classes[] = { "mandatory", "recommended", NULL };
+	static const char *const cats[] = { "administrative", "market", "industry", "social", NULL };
+	char **lists = NULL;
+	size_t nlists = 0, i;
+	const jrp_party *p;
+	ynode *b;
+	int64_t fd = 0;
+	int type = 0, cls = 0, cat = 0, l, rc;
+
+	if ((rc = ydoc_map_check_keys(d, m, keys, e)) ||
+	    (rc = ydoc_str(d, m, "id", true, &ms->id, e)))
+		return rc;
+	if (!id_ok(ms->id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.", 32))
+		return ydoc_fail(d, ydoc_map_get(d, m, "id"), e,
+				 "key 'id': measure id '%s' must be 1..32 characters of [A-Za-z0-9._-] (e.g. P-GP-01)",
+				 ms->id);
+	if ((rc = ydoc_str(d, m, "name", true, &ms->name, e)) ||
+	    (rc = one_of(d, m, "type", types, &type, e)) ||
+	    (rc = one_of(d, m, "class", classes, &cls, e)) ||
+	    (rc = one_of(d, m, "category", cats, &cat, e)))
+		return rc;
+	ms->reward = type == 1;
+	ms->mandatory = cls == 0;
+	ms->category = xstrdup(cats[cat]);
+
+	if ((rc = idlist(d, m, "lists", true, LOWER_ID, 16, &lists, &nlists, e)))
+		goto out;
+	if (nlists == 0) {
+		rc = ydoc_fail(d, ydoc_map_get(d, m, "lists"), e, "key 'lists' must name at least one list");
+		goto out;
+	}
+	for (i = 0; i < nlists; i++) {
+		l = list_parse(lists[i]);
+		if (l < 0) {
+			rc = ydoc_fail(d, item_at(d, m, "lists", i), e,
+				       "key 'lists': unknown list '%s' (allowed: red, black, focus, warning)", lists[i]);
+			goto out;
+		}
+		if (ms->reward && l != LIST_RED) {
+			rc = ydoc_fail(d, item_at(d, m, "lists", i), e,
+				       "key 'lists': reward measure '%s' can only target the red list, not '%s'",
+				       ms->id, lists[i]);
+			goto out;
+		}
+		if (!ms->reward && l == LIST_RED) {
+			rc = ydoc_fail(d, item_at(d, m, "lists", i), e,
+				       "key 'lists': punishment measure '%s' cannot target the red list", ms->id);
+			goto out;
+		}
+		ms->lists |= 1u << l;
+	}
+
+	if ((rc = idlist(d, m, "domains", false, LOWER_ID, 32, &ms->domains, &ms->ndomains, e)))
+		goto out;
+	for (i = 0; i < ms->ndomains; i++)
+		if (!catalog_domain(c, ms->domains[i])) {
+			rc = ydoc_fail(d, item_at(d, m, "domains", i), e,
+				       "key 'domains': unknown domain '%s' (not in catalog.yaml domains)",
+				       ms->domains[i]);
+			goto out;
+		}
+	if ((rc = subjects(d, m, &ms->subject_types, e)) ||
+	    (rc = ydoc_bool(d, m, "persons", false, &ms->persons, e)) ||
+	    (rc = idlist(d, m, "agencies", true, LOWER_ID, 32, &ms->agencies, &ms->nagencies, e)))
+		goto out;
+	if (ms->nagencies == 0) {
+		rc = ydoc_fail(d, ydoc_map_get(d, m, "agencies"), e,
+			       "key 'agencies': measure '%s' needs at least one executing agency", ms->id);
+		goto out;
+	}
+	for (i = 0; parties && i < ms->nagencies; i++) {
+		p = parties_find(parties, ms->agencies[i]);
+		if (!p) {
+			rc = ydoc_fail(d, item_at(d, m, "agencies", i), e,
+				       "key 'agencies': measure '%s': agency '%s' is not a party in %s",
+				       ms->id, ms->agencies[i], parties->path);
+			goto out;
+		}
+		if (!(p->roles & ROLE_AGENCY)) {
+			rc = ydoc_fail(d, item_at(d, m, "agencies", i), e,
+				       "key 'agencies': measure '%s': party '%s' does not have the agency role",
+				       ms->id, ms->agencies[i]);
+			goto out;
+		}
+	}
+
+	b = ydoc_map_get(d, m, "basis");
+	if (!b) {
+		rc = ydoc_fail(d, m, e, "missing required key 'basis' (law and articles)");
+		goto out;
+	}
+	if ((rc = ydoc_map_check_keys(d, b, bkeys, e)) ||
+	    (rc = ydoc_str(d, b, "law", true, &ms->basis_law, e)) ||
+	    (rc = ydoc_str(d, b, "articles", true, &ms->basis_articles, e)))
+		goto out;
+
+	if ((rc = idlist(d, m, "matters", true, LOWER_ID, 32, &ms->matters, &ms->nmatters, e)))
+		goto out;
+	if (ms->nmatters == 0) {
+		rc = ydoc_fail(d, ydoc_map_get(d, m, "matters"), e,
+			       "key 'matters': measure '%s' needs at least one matter kind", ms->id);
+		goto out;
+	}
+	for (i = 0; i < ms->nmatters; i++)
+		if (!catalog_matter(c, ms->matters[i])) {
+			rc = ydoc_fail(d, item_at(d, m, "matters", i), e,
+				       "key 'matters': unknown matter '%s' (not in catalog.yaml matters)",
+				       ms->matters[i]);
+			goto out;
+		}
+
+	if ((rc = ydoc_int(d, m, "feedback_days", false, 0, 365, &fd, e)))
+		goto out;
+	ms->feedback_days = (int)fd;
+	if (ms->mandatory && ms->feedback_days < 1) {
+		b = ydoc_map_get(d, m, "feedback_days");
+		rc = ydoc_fail(d, b ? b : m, e,
+			       "key 'feedback_days': mandatory measure '%s' needs feedback_days >= 1 "
+			       "(working days for the agency to report back)", ms->id);
+		goto out;
+	}
+out:
+	strv_free(lists, nlists);
+	return rc;
+}
+
+static int load_measures(jrp_catalog *c, const jrp_parties *parties, const char *path, jrp_error *e)
+{
+	static const char *const keys[] = { "measures", NULL };
+	ydoc *d = NULL;
+	ynode *root, *seq, *it;
+	size_t i, j, n;
+	int rc;
+
+	if ((rc = ydoc_load(path, &d, e)))
+		return rc;
+	root = ydoc_root(d);
+	if ((rc = ydoc_map_check_keys(d, root, keys, e)) ||
+	    (rc = seq_of_maps(d, root, "measures", true, &seq, e)))
+		goto out;
+	n = ydoc_seq_len(seq);
+	c->measures = xcalloc(n, sizeof *c->measures);
+	for (i = 0; i < n; i++) {
+		it = ydoc_seq_at(d, seq, i);
+		c->nmeasures = i + 1;
+		if ((rc = load_measure(c, parties, d, it, &c->measures[i], e)))
+			goto out;
+		for (j = 0; j < i; j++)
+			if (strcmp(c->measures[i].id, c->measures[j].id) == 0) {
+				rc = ydoc_fail(d, ydoc_map_get(d, it, "id"), e,
+					       "key 'id': duplicate measure id '%s'", c->measures[i].id);
+				goto out;
+			}
+	}
+out:
+	ydoc_free(&d);
+	return rc;
+}
+
+/* ---- calendar/ ---- */
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* load_calendar - every DIR/calendar/NAME.yaml, in name order */
+static int load_calendar(jrp_catalog *c, const char *dir, jrp_error *e)
+{
+	char *cdir = xasprintf("%s/calendar", dir), *path;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i, len;
+	struct dirent *de;
+	DIR *dh;
+	int rc = 0;
+
+	dh = opendir(cdir);
+	if (!dh) {
+		jrp_fail(e, JRP_ERR_CONFIG, cdir, "cannot open the calendar directory: %s", strerror(errno));
+		free(cdir);
+		return JRP_EIO;
+	}
+	while ((de = readdir(dh))) {
+		len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".yaml") != 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			names = xrealloc(names, cap * sizeof *names);
+		}
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(dh);
+	if (n)
+		qsort(names, n, sizeof *names, name_cmp);
+	for (i = 0; i < n && rc == 0; i++) {
+		path = xasprintf("%s/%s", cdir, names[i]);
+		rc = calendar_load_file(c->cal, path, e);
+		free(path);
+	}
+	strv_free(names, n);
+	free(cdir);
+	return rc;
+}
+
+int catalog_load(const char *dir, const jrp_parties *parties, jrp_catalog **out, jrp_error *e)
+{
+	jrp_catalog *c = xcalloc(1, sizeof *c);
+	char *path;
+	int rc;
+
+	c->dir = xstrdup(dir);
+	c->cal = calendar_new();
+	path = xasprintf("%s/catalog.yaml", dir);
+	rc = load_catalog_file(c, path, e);
+	free(path);
+	if (rc)
+		goto fail;
+	path = xasprintf("%s/standards.yaml", dir);
+	rc = load_standards(c, path, e);
+	free(path);
+	if (rc)
+		goto fail;
+	path = xasprintf("%s/measures.yaml", dir);
+	rc = load_measures(c, parties, path, e);
+	free(path);
+	if (rc)
+		goto fail;
+	if ((rc = load_calendar(c, dir, e)))
+		goto fail;
+	*out = c;
+	return 0;
+fail:
+	catalog_free(&c);
+	return rc;
+}

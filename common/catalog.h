@@ -1,0 +1,110 @@
+/*
+ * catalog.h - the rules as data: list standards, measures, domains, matter
+ * kinds and the holiday calendar, loaded from one rules directory:
+ *
+ *   DIR/catalog.yaml    version, domains (id -> Chinese name), matters (id -> name),
+ *                       record kinds
+ *   DIR/standards.yaml  list standards (认定标准)
+ *   DIR/measures.yaml   the measure catalogue (措施清单)
+ *   DIR/calendar/YYYY.yaml one file per year (official holiday schedule)
+ *
+ * catalog_load validates everything (types, unknown keys, references between
+ * files, and agencies against the parties registry when one is given) before
+ * returning; a catalogue that fails changes nothing and the error names
+ * file:line:col and what is wrong. A loaded catalogue is immutable.
+ */
+#ifndef JRP_CATALOG_H
+#define JRP_CATALOG_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "err.h"
+#include "calendar.h"
+#include "parties.h"
+
+typedef enum { LIST_RED = 0, LIST_BLACK, LIST_FOCUS, LIST_WARNING, LIST__N } jrp_list;
+
+enum { SUBJ_ORG = 1 << 0, SUBJ_PERSON = 1 << 1 };
+
+/* list_name - "red" "black" "focus" "warning"; list_parse - reverse, or -1 */
+const char *list_name(jrp_list l);
+const char *list_name_zh(jrp_list l);   /* 红名单 黑名单 重点关注名单 信用预警名单 */
+int list_parse(const char *s);
+/* subject_type_parse - "org" -> SUBJ_ORG, "person" -> SUBJ_PERSON, else 0 */
+unsigned subject_type_parse(const char *s);
+
+typedef struct jrp_named {
+	char *id;
+	char *name;     /* Chinese name */
+} jrp_named;
+
+typedef struct jrp_standard {
+	char *id;               /* e.g. "tax.major_violation" */
+	char *name;             /* 重大税收违法失信主体 */
+	char *domain;           /* a domain id of catalog.yaml */
+	jrp_list list;          /* red, black or focus (warning is derived, never a standard) */
+	unsigned subject_types; /* SUBJ_* mask */
+	char *basis;            /* the national/provincial document the standard comes from */
+	/* match: a record meets the standard when all given conditions hold */
+	char *kind;             /* record kind, required */
+	char **violations;      /* record.violation in this set (NULL/0 = any) */
+	size_t nviolations;
+	int64_t min_amount;     /* record.amount >= this (yuan); -1 = no condition */
+	char *rating;           /* record.rating equals this; NULL = no condition */
+	/* life */
+	jrp_period validity;    /* from the decision date; required, non-zero */
+	int objection_days;     /* working days; 0..60 */
+	bool notice;            /* notice before listing (always true for persons, enforced by adjudicate) */
+	bool repairable;
+	jrp_period repair_min;  /* minimum period before a repair application */
+	jrp_period exit_focus;  /* after a black-list exit (not for error): focus period; zero = none */
+	bool publish;           /* public list (focus only where marked) */
+} jrp_standard;
+
+typedef struct jrp_measure {
+	char *id;               /* e.g. "P-GP-01" */
+	char *name;             /* 限制参与政府采购活动 */
+	bool reward;            /* true = incentive (红), false = punishment */
+	bool mandatory;         /* 强制性 vs 推荐性 */
+	char *category;         /* administrative | market | industry | social */
+	unsigned lists;         /* mask of (1 << jrp_list) the measure targets */
+	char **domains;         /* domains of the entry's standard (NULL/0 = all) */
+	size_t ndomains;
+	unsigned subject_types; /* SUBJ_* mask of the entry's subject */
+	bool persons;           /* targets the organisation's legal representative / responsible persons */
+	char **agencies;        /* executing agencies: party ids */
+	size_t nagencies;
+	char *basis_law;        /* 《中华人民共和国政府采购法》 */
+	char *basis_articles;   /* 第二十二条 */
+	char **matters;         /* matter kinds where the measure bites (ids of catalog.yaml matters) */
+	size_t nmatters;
+	int feedback_days;      /* working days for the agency to report back (mandatory: required) */
+} jrp_measure;
+
+typedef struct jrp_catalog {
+	char *version;          /* catalog.yaml "version", recorded with every decision */
+	char *dir;
+	jrp_named *domains;  size_t ndomains;
+	jrp_named *matters;  size_t nmatters;
+	jrp_named *kinds;    size_t nkinds;   /* record kinds: penalty, judgment, award, rating, determination ... */
+	jrp_standard *standards; size_t nstandards;
+	jrp_measure *measures;   size_t nmeasures;
+	jrp_calendar *cal;
+} jrp_catalog;
+
+int catalog_load(const char *dir, const jrp_parties *parties, jrp_catalog **out, jrp_error *e);
+void catalog_free(jrp_catalog **c);
+
+const jrp_standard *catalog_standard(const jrp_catalog *c, const char *id);
+const jrp_measure *catalog_measure(const jrp_catalog *c, const char *id);
+const jrp_named *catalog_domain(const jrp_catalog *c, const char *id);
+const jrp_named *catalog_matter(const jrp_catalog *c, const char *id);
+const jrp_named *catalog_kind(const jrp_catalog *c, const char *id);
+
+/* measure_applies - does measure m target an entry on list l under standard s
+ * for a subject of type subj (SUBJ_*)? (persons-only measures: see m->persons) */
+bool measure_applies(const jrp_measure *m, jrp_list l, const jrp_standard *s, unsigned subj);
+/* measure_has_matter - does m bite in matter kind `matter`? */
+bool measure_has_matter(const jrp_measure *m, const char *matter);
+
+#endif

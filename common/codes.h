@@ -1,0 +1,42 @@
+/*
+ * codes.h - subject identifiers: unified social credit code (GB 32100-2015),
+ * citizen ID (GB 11643-1999, ISO 7064 MOD 11-2), LEI (ISO 17442, MOD 97-10),
+ * Hong Kong/Macao/Taiwan residents' and foreigners' ID numbers (shape only).
+ *
+ * Every validator returns 0, or JRP_EINVAL with *e filled: code "bad_code",
+ * field = the field name the caller passed, message = what exactly is wrong
+ * (length, character at position N not allowed, check character is X but
+ * should be Y, unknown registration authority/type, bad birth date ...).
+ */
+#ifndef JRP_CODES_H
+#define JRP_CODES_H
+#include <stddef.h>
+#include "err.h"
+
+typedef enum {
+	ID_USCC = 1,      /* 统一社会信用代码, organisations */
+	ID_CITIZEN,       /* 居民身份证号码 */
+	ID_HMT,           /* 港澳台居民居住证 / 往来通行证 number (shape) */
+	ID_FOREIGN,       /* 外国人永久居留身份证 or passport number (shape) */
+	ID_LEI,
+} jrp_id_type;
+
+/* codes_id_type_parse - "uscc" "citizen" "hmt" "foreign" "lei" -> type, or 0 */
+jrp_id_type codes_id_type_parse(const char *s);
+const char *codes_id_type_name(jrp_id_type t);
+
+int codes_uscc_check(const char *s, size_t len, const char *field, jrp_error *e);
+int codes_citizen_check(const char *s, size_t len, const char *field, jrp_error *e);
+int codes_lei_check(const char *s, size_t len, const char *field, jrp_error *e);
+int codes_hmt_check(const char *s, size_t len, const char *field, jrp_error *e);
+int codes_foreign_check(const char *s, size_t len, const char *field, jrp_error *e);
+
+/* codes_check - dispatch on type */
+int codes_check(jrp_id_type t, const char *s, size_t len, const char *field, jrp_error *e);
+
+/* codes_uscc_checkchar / codes_citizen_checkchar - the correct check character
+ * for the first 17 characters (for tools and tests); 0 if a character is invalid */
+char codes_uscc_checkchar(const char *s17);
+char codes_citizen_checkchar(const char *s17);
+
+#endif

@@ -1,0 +1,808 @@
+/*
+ * daemon.c - the daemon skeleton: config, store, socket, batches, long-poll,
+ * deadlines, signals (see daemon.h). Every service's main() calls daemon_main.
+ */
+#include "daemon.h"
+#include "clock.h"
+#include "proto.h"
+#include "puller.h"
+#include "zloop.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#define HARD_MAX_MESSAGE (16 * 1024 * 1024)  /* larger: libzmq drops the peer */
+#define TICK_MAX_MS 60000
+
+typedef struct job {
+	unsigned char rid[256];
+	size_t rid_len;
+	bool delim;
+	char *body;
+	size_t len;
+	jrp_error frame_err;    /* set when the frames themselves are wrong */
+	bool frame_bad;
+	int64_t until;          /* long-poll deadline, 0 = not parked */
+	bool final;
+	bool park;              /* result: keep it */
+	bool ok;                /* result: the handler succeeded (needs the commit) */
+	mw reply;
+} job;
+
+typedef struct parked {
+	struct parked *next;
+	job *j;
+} parked;
+
+struct jrp_daemon {
+	const jrp_service *svc;
+	jrp_config *cfg;
+	jrp_parties *parties;
+	jrp_catalog *cat;
+	store *st;
+	uv_loop_t *loop;
+	void *zctx, *router;
+	zwatch *rw;
+	uv_signal_t sigterm, sigint;
+	uv_timer_t tick_timer, park_timer;
+	puller *pull;
+	parked *parked;
+	bool woke;           /* the outbound log grew in the transaction being run */
+	bool stopping;
+	void *ctx;
+	int lockfd;
+	job *batch[JRP_MAX_BATCH];
+};
+
+static const jrp_route *find_route(const jrp_daemon *d, const char *type);
+
+const jrp_config *daemon_config(jrp_daemon *d) { return d->cfg; }
+const jrp_catalog *daemon_catalog(jrp_daemon *d) { return d->cat; }
+const jrp_parties *daemon_parties(jrp_daemon *d) { return d->parties; }
+store *daemon_store(jrp_daemon *d) { return d->st; }
+MDB_dbi daemon_dbi(jrp_daemon *d, int idx) { return store_dbi(d->st, idx); }
+uv_loop_t *daemon_loop(jrp_daemon *d) { return d->loop; }
+const char *daemon_name(jrp_daemon *d) { return d->svc->name; }
+void *daemon_ctx(jrp_daemon *d) { return d->ctx; }
+void daemon_set_ctx(jrp_daemon *d, void *ctx) { d->ctx = ctx; }
+void *daemon_zctx(jrp_daemon *d) { return d->zctx; }
+
+int req_fail_forbidden(jrp_req *r, jrp_error *e, const char *fmt, ...)
+{
+	va_list ap;
+	snprintf(e->code, sizeof e->code, "%s", JRP_ERR_FORBIDDEN);
+	snprintf(e->field, sizeof e->field, "party");
+	va_start(ap, fmt);
+	vsnprintf(e->message, sizeof e->message, fmt, ap);
+	va_end(ap);
+	return JRP_EFORBIDDEN;
+}
+
+/* ---- outbound log ---- */
+
+int daemon_next_seq(jrp_daemon *d, MDB_txn *txn, uint64_t *seq)
+{
+	int rc = log_last(txn, store_dbi(d->st, d->svc->outlog), seq);
+	(*seq)++;
+	return rc;
+}
+
+int daemon_append(jrp_daemon *d, MDB_txn *txn, const mw *rec, uint64_t *seq)
+{
+	uint64_t s;
+	int rc = daemon_next_seq(d, txn, &s);
+	if (rc)
+		return rc;
+	if ((rc = log_append(txn, store_dbi(d->st, d->svc->outlog), s, mw_data(rec), mw_len(rec))) != 0)
+		return rc;
+	d->woke = true;
+	if (seq)
+		*seq = s;
+	return 0;
+}
+
+/* ---- replies ---- */
+
+static void send_reply(jrp_daemon *d, job *j)
+{
+	zmq_send(d->router, j->rid, j->rid_len, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+	if (j->delim)
+		zmq_send(d->router, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+	if (zmq_send(d->router, mw_data(&j->reply), mw_len(&j->reply), ZMQ_DONTWAIT) < 0)
+		log_warn("event=reply_dropped error=\"%s\"", zmq_strerror(zmq_errno()));
+}
+
+static void write_error(mw *w, const jrp_error *e)
+{
+	mw_kbool(w, "ok", false);
+	mw_str(w, "error");
+	mw_map(w);
+	mw_kstr(w, "code", e->code[0] ? e->code : "internal");
+	mw_kstr(w, "field", e->field);
+	mw_kstr(w, "message", e->message[0] ? e->message : "internal error");
+	mw_end(w);
+}
+
+/* ---- running one request ---- */
+
+/* run_job - parse, authorise and handle one request inside the batch txn;
+ * returns JRP_EFULL if the whole batch must be redone after growing the map */
+static int run_job(jrp_daemon *d, MDB_txn *txn, job *j)
+{
+	msg_in in;
+	jrp_error e;
+	jrp_req r;
+	mr top;
+	uint64_t v = 0;
+	char type[40] = "", party[40] = "";
+	const msgpack_object *id = NULL;
+	const jrp_route *route;
+	size_t hdr_len;
+	uint32_t hdr_cnt;
+	MDB_txn *child = NULL;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	jrp_error_clear(&e);
+	j->ok = j->park = false;
+	mw_reset(&j->reply);
+	mw_map(&j->reply);
+	mw_ku64(&j->reply, "v", JRP_PROTO_VERSION);
+	if (j->frame_bad) {
+		write_error(&j->reply, &j->frame_err);
+		mw_end(&j->reply);
+		return 0;
+	}
+	if ((rc = msg_parse(j->body, j->len, JRP_MAX_MESSAGE, &in, &e)) < 0) {
+		write_error(&j->reply, &e);
+		mw_end(&j->reply);
+		msg_in_free(&in);
+		return 0;
+	}
+	rc = mr_init(&top, in.root, "", &e);
+	if (rc == 0 && (rc = mr_cstr(&top, "type", MR_REQ, 32, type)) > 0)
+		mw_kstr(&j->reply, "type", type);
+	if (rc >= 0 && (rc = mr_any(&top, "id", MR_REQ, &id)) > 0) {
+		if (!((id->type == MSGPACK_OBJECT_STR && id->via.str.size <= 64) ||
+		      id->type == MSGPACK_OBJECT_POSITIVE_INTEGER)) {
+			rc = mr_fail(&top, JRP_ERR_WRONG_TYPE, "id", "must be an unsigned integer or a string of at most 64 bytes");
+			id = NULL;
+		} else {
+			mw_kobj(&j->reply, "id", id);
+		}
+	}
+	if (rc >= 0 && (rc = mr_u64(&top, "v", MR_REQ, &v)) > 0 && v != JRP_PROTO_VERSION)
+		rc = mr_fail(&top, JRP_ERR_BAD_VERSION, "v", "protocol version %llu is not served; this daemon speaks %d",
+			     (unsigned long long)v, JRP_PROTO_VERSION);
+	if (rc < 0)
+		goto error;
+	if (!(route = find_route(d, type))) {
+		jrp_fail(&e, JRP_ERR_UNKNOWN_TYPE, "type", "\"%s\" is not served by jrp-%s", type, d->svc->name);
+		goto error;
+	}
+	if ((rc = mr_cstr(&top, "party", route->roles ? MR_REQ : MR_OPT, 32, party)) < 0)
+		goto error;
+	if (party[0]) {
+		if (!(r.party = parties_find(d->parties, party))) {
+			jrp_fail(&e, JRP_ERR_UNKNOWN_PARTY, "party", "\"%s\" is not in the parties registry", party);
+			goto error;
+		}
+		if (route->roles && !(r.party->roles & route->roles)) {
+			jrp_fail(&e, JRP_ERR_FORBIDDEN, "party", "party \"%s\" may not send %s", party, type);
+			log_warn("event=forbidden party=%s type=%s", party, type);
+			goto error;
+		}
+	}
+	r.type = type;
+	r.body = top;
+	r.final = j->final;
+	r.wait_until = j->until;
+	hdr_len = mw_len(&j->reply);
+	hdr_cnt = j->reply.cnt[0];
+	mw_kbool(&j->reply, "ok", true);
+	if ((rc = mdb_txn_begin(store_env(d->st), txn, 0, &child)) != 0) {
+		rc = store_rc(rc);
+		goto handler_error;
+	}
+	rc = route->fn(d, &r, child, &j->reply, &e);
+	if (rc == 0)
+		rc = mr_end(&r.body);
+	if (rc == DAEMON_PARK) {
+		mdb_txn_abort(child);
+		j->park = true;
+		j->until = r.wait_until ? r.wait_until : clock_real_ms() + 1000;
+		msg_in_free(&in);
+		return 0;
+	}
+	if (rc == 0) {
+		rc = store_rc(mdb_txn_commit(child));
+		child = NULL;
+		if (rc == 0) {
+			mw_end(&j->reply);
+			j->ok = true;
+			msg_in_free(&in);
+			return 0;
+		}
+	}
+handler_error:
+	if (child)
+		mdb_txn_abort(child);
+	msg_in_free(&in);
+	if (rc == JRP_EFULL)
+		return JRP_EFULL;
+	if (!e.code[0])
+		jrp_fail(&e, rc == JRP_EBUSY ? JRP_ERR_BUSY : JRP_ERR_STORAGE, "", "%s", jrp_strerror(rc));
+	/* drop what the handler wrote, keep v/type/id */
+	j->reply.sb.size = hdr_len;
+	j->reply.cnt[0] = hdr_cnt;
+	j->reply.depth = 1;
+	write_error(&j->reply, &e);
+	mw_end(&j->reply);
+	return 0;
+error:
+	msg_in_free(&in);
+	write_error(&j->reply, &e);
+	mw_end(&j->reply);
+	return 0;
+}
+
+static void park(jrp_daemon *d, job *j)
+{
+	parked *p = xmalloc(sizeof *p);
+	p->j = j;
+	p->next = d->parked;
+	d->parked = p;
+}
+
+static void job_free(job *j)
+{
+	mw_free(&j->reply);
+	free(j->body);
+	free(j);
+}
+
+static void wake_parked(jrp_daemon *d, bool only_expired);
+
+/* run_batch - all jobs in one write txn, one commit, then the replies */
+static void run_batch(jrp_daemon *d, job **jobs, size_t n)
+{
+	MDB_txn *txn;
+	int rc = 0;
+
+	for (int attempt = 0;; attempt++) {
+		d->woke = false;
+		if ((rc = store_begin(d->st, true, &txn)) != 0)
+			break;
+		for (size_t i = 0; i < n && rc == 0; i++)
+			rc = run_job(d, txn, jobs[i]);
+		if (rc == JRP_EFULL) {
+			mdb_txn_abort(txn);
+		} else {
+			rc = store_commit(d->st, txn);
+		}
+		if (rc != JRP_EFULL || store_grow(d->st) != 0)
+			break;
+	}
+	if (rc != 0) {
+		jrp_error e;
+		jrp_fail(&e, JRP_ERR_STORAGE, "", rc == JRP_EFULL ?
+			 "storage is full (the LMDB map reached map_max_mb); nothing was stored" :
+			 "the commit failed; nothing was stored");
+		d->woke = false;
+		for (size_t i = 0; i < n; i++)
+			if (jobs[i]->ok || jobs[i]->park) {
+				mw_reset(&jobs[i]->reply);
+				mw_map(&jobs[i]->reply);
+				mw_ku64(&jobs[i]->reply, "v", JRP_PROTO_VERSION);
+				write_error(&jobs[i]->reply, &e);
+				mw_end(&jobs[i]->reply);
+				jobs[i]->park = false;
+			}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (jobs[i]->park) {
+			park(d, jobs[i]);
+			continue;
+		}
+		send_reply(d, jobs[i]);
+		job_free(jobs[i]);
+	}
+	zwatch_kick(d->rw);
+	if (d->woke && d->parked)
+		wake_parked(d, false);
+}
+
+/* wake_parked - run parked requests again: all of them, or only those whose wait ran out */
+static void wake_parked(jrp_daemon *d, bool only_expired)
+{
+	parked **pp = &d->parked, *p;
+	job *jobs[JRP_MAX_BATCH];
+	size_t n = 0;
+	int64_t now = clock_real_ms();
+
+	while ((p = *pp) && n < JRP_MAX_BATCH) {
+		bool expired = p->j->until <= now;
+		if (only_expired && !expired) {
+			pp = &p->next;
+			continue;
+		}
+		*pp = p->next;
+		p->j->final = expired;
+		jobs[n++] = p->j;
+		free(p);
+	}
+	if (n)
+		run_batch(d, jobs, n);
+}
+
+static void on_park_timer(uv_timer_t *t)
+{
+	jrp_daemon *d = t->data;
+	if (d->parked)
+		wake_parked(d, true);
+}
+
+/* ---- receiving ---- */
+
+static job *recv_job(jrp_daemon *d)
+{
+	zmq_msg_t m;
+	job *j;
+	int frames = 0, more;
+	size_t sz = sizeof more;
+
+	zmq_msg_init(&m);
+	if (zmq_msg_recv(&m, d->router, ZMQ_DONTWAIT) < 0) {
+		zmq_msg_close(&m);
+		return NULL;
+	}
+	j = xcalloc(1, sizeof *j);
+	mw_init(&j->reply);
+	j->rid_len = zmq_msg_size(&m) < sizeof j->rid ? zmq_msg_size(&m) : sizeof j->rid;
+	memcpy(j->rid, zmq_msg_data(&m), j->rid_len);
+	for (;;) {
+		zmq_getsockopt(d->router, ZMQ_RCVMORE, &more, &sz);
+		if (!more)
+			break;
+		zmq_msg_close(&m);
+		zmq_msg_init(&m);
+		if (zmq_msg_recv(&m, d->router, 0) < 0)
+			break;
+		frames++;
+		if (frames == 1 && zmq_msg_size(&m) == 0) {
+			j->delim = true;
+		} else if (!j->body && !j->frame_bad) {
+			if (zmq_msg_size(&m) > JRP_MAX_MESSAGE) {
+				j->frame_bad = true;
+				jrp_fail(&j->frame_err, JRP_ERR_TOO_LARGE, "", "message of %zu bytes is over the limit of %d",
+					 zmq_msg_size(&m), JRP_MAX_MESSAGE);
+			} else {
+				j->len = zmq_msg_size(&m);
+				j->body = xmalloc(j->len ? j->len : 1);
+				memcpy(j->body, zmq_msg_data(&m), j->len);
+			}
+		} else if (!j->frame_bad) {
+			j->frame_bad = true;
+			jrp_fail(&j->frame_err, JRP_ERR_BAD_MESSAGE, "", "a request is one frame (after an optional empty delimiter); got more");
+		}
+	}
+	zmq_msg_close(&m);
+	if (!j->body && !j->frame_bad) {
+		j->frame_bad = true;
+		jrp_fail(&j->frame_err, JRP_ERR_BAD_MESSAGE, "", "no message body frame");
+	}
+	return j;
+}
+
+static void on_router(zwatch *w, void *sock, void *arg)
+{
+	jrp_daemon *d = arg;
+	size_t n = 0;
+	job *j;
+	while (n < JRP_MAX_BATCH && (j = recv_job(d)))
+		d->batch[n++] = j;
+	if (n)
+		run_batch(d, d->batch, n);
+}
+
+/* ---- writes outside requests (puller, ticks) ---- */
+
+int daemon_write(jrp_daemon *d, int (*fn)(jrp_daemon *d, MDB_txn *txn, void *arg), void *arg)
+{
+	MDB_txn *txn;
+	int rc, res;
+	for (;;) {
+		d->woke = false;
+		if ((rc = store_begin(d->st, true, &txn)) != 0)
+			return rc;
+		res = fn(d, txn, arg);
+		if (res < 0) {
+			mdb_txn_abort(txn);
+			rc = res;
+		} else {
+			rc = store_commit(d->st, txn);
+		}
+		if (rc != JRP_EFULL || store_grow(d->st) != 0)
+			break;
+	}
+	if (rc < 0) {
+		d->woke = false;
+		return rc;
+	}
+	if (d->woke && d->parked)
+		wake_parked(d, false);
+	return res;
+}
+
+int daemon_apply(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_object *rec, jrp_error *e)
+{
+	return d->svc->apply ? d->svc->apply(d, txn, seq, rec, e) : 0;
+}
+
+/* ---- deadlines ---- */
+
+typedef struct tick_arg {
+	int64_t next;
+} tick_arg;
+
+static int tick_fn(jrp_daemon *d, MDB_txn *txn, void *arg)
+{
+	tick_arg *t = arg;
+	return d->svc->tick(d, txn, clock_now_ms(), &t->next);
+}
+
+static void on_tick(uv_timer_t *h)
+{
+	jrp_daemon *d = h->data;
+	tick_arg t = { INT64_MAX };
+	int rc;
+	if (!d->svc->tick || d->stopping)
+		return;
+	rc = daemon_write(d, tick_fn, &t);
+	if (rc < 0) {
+		log_error("event=tick_failed error=\"%s\"", jrp_strerror(rc));
+		uv_timer_start(&d->tick_timer, on_tick, 1000, 0);
+	} else if (rc > 0) {
+		uv_timer_start(&d->tick_timer, on_tick, 0, 0);   /* more due: next bounded batch */
+	} else {
+		int64_t delay = t.next == INT64_MAX ? TICK_MAX_MS : t.next - clock_now_ms();
+		if (delay < 0)
+			delay = 0;
+		if (delay > TICK_MAX_MS)
+			delay = TICK_MAX_MS;
+		uv_timer_start(&d->tick_timer, on_tick, (uint64_t)delay, 0);
+	}
+}
+
+void daemon_retick(jrp_daemon *d)
+{
+	if (d->svc->tick && !d->stopping)
+		uv_timer_start(&d->tick_timer, on_tick, 0, 0);
+}
+
+/* ---- built-in routes ---- */
+
+static int h_ping(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	mw_kstr(out, "daemon", d->svc->name);
+	return 0;
+}
+
+static int h_status(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	char now[32];
+	jrp_date today = clock_today();
+	int y, m, dd;
+	uint64_t last = 0, cursor = 0;
+
+	ms_format(clock_now_ms(), now, sizeof now);
+	mw_kstr(out, "daemon", d->svc->name);
+	mw_ku64(out, "pid", (uint64_t)getpid());
+	mw_kstr(out, "catalog_version", d->cat->version);
+	mw_kbool(out, "test_clock", clock_is_test());
+	mw_kstr(out, "now", now);
+	mw_ku64(out, "map_size_mb", store_map_size(d->st) >> 20);
+	if (d->svc->outlog >= 0 && log_last(txn, store_dbi(d->st, d->svc->outlog), &last) == 0)
+		mw_ku64(out, "log_last", last);
+	if (d->svc->upstream >= 0 && meta_get_u64(txn, store_dbi(d->st, DB_META), PULLER_CURSOR_KEY, &cursor) == 0)
+		mw_ku64(out, "cursor", cursor);
+	/* calendar years that deadlines may reach and are not official */
+	mw_str(out, "warnings");
+	mw_arr(out);
+	date_to_ymd(today, &y, &m, &dd);
+	for (int yr = y; yr <= y + 1; yr++) {
+		const char *st = calendar_year_status(d->cat->cal, yr);
+		if (strcmp(st, "official") != 0) {
+			char w[160];
+			snprintf(w, sizeof w, "calendar %d is %s: working days count weekends only%s", yr, st,
+				 strcmp(st, "missing") == 0 ? "" : " and statutory holidays, without make-up days");
+			mw_str(out, w);
+		}
+	}
+	mw_end(out);
+	if (d->svc->status)
+		d->svc->status(d, txn, out);
+	return 0;
+}
+
+static int h_clock_set(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	char s[40];
+	int64_t ms;
+	int rc;
+	if (!clock_is_test())
+		return jrp_fail(e, JRP_ERR_NOT_TEST_MODE, "type", "clock.set is only served when the daemon runs with test_clock: true");
+	if ((rc = mr_cstr(&r->body, "now", MR_REQ, 32, s)) < 0)
+		return rc;
+	if (ms_parse(s, &ms) < 0)
+		return mr_fail_value(&r->body, "now", "must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+08:00");
+	if ((rc = meta_put_u64(txn, store_dbi(d->st, DB_META), "test_clock_ms", (uint64_t)ms)) != 0)
+		return rc;
+	clock_set_ms(ms);
+	daemon_retick(d);
+	ms_format(ms, s, sizeof s);
+	mw_kstr(out, "now", s);
+	return 0;
+}
+
+typedef struct fetch_ctx {
+	mw *out;
+	size_t n;
+} fetch_ctx;
+
+static int fetch_one(void *arg, uint64_t seq, const MDB_val *v)
+{
+	fetch_ctx *f = arg;
+	mw_raw(f->out, v->mv_data, v->mv_size);
+	f->n++;
+	return 0;
+}
+
+static int h_log_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	uint64_t after = 0, max = 256, wait = 0, last = 0;
+	fetch_ctx f = { out, 0 };
+	MDB_dbi dbi = store_dbi(d->st, d->svc->outlog);
+	int rc;
+
+	if ((rc = mr_u64(&r->body, "after", MR_REQ, &after)) < 0 ||
+	    (rc = mr_u64(&r->body, "max", MR_OPT, &max)) < 0 ||
+	    (rc = mr_u64(&r->body, "wait_ms", MR_OPT, &wait)) < 0)
+		return rc;
+	if (max < 1 || max > JRP_MAX_FETCH)
+		return mr_fail_value(&r->body, "max", "must be 1..%d", JRP_MAX_FETCH);
+	if (wait > JRP_MAX_WAIT_MS)
+		return mr_fail_value(&r->body, "wait_ms", "must be at most %d", JRP_MAX_WAIT_MS);
+	if ((rc = log_last(txn, dbi, &last)) != 0)
+		return rc;
+	if (last <= after && wait > 0 && !r->final) {
+		if (!r->wait_until)
+			r->wait_until = clock_real_ms() + (int64_t)wait;
+		return DAEMON_PARK;
+	}
+	mw_str(out, "records");
+	mw_arr(out);
+	if ((rc = log_scan(txn, dbi, after, max, JRP_MAX_MESSAGE * 4, fetch_one, &f)) != 0)
+		return rc;
+	mw_end(out);
+	mw_ku64(out, "last", last);
+	return 0;
+}
+
+static const jrp_route builtin_routes[] = {
+	{ T_PING, h_ping, 0 },
+	{ T_STATUS, h_status, 0 },
+	{ T_CLOCK_SET, h_clock_set, 0 },
+	{ T_LOG_FETCH, h_log_fetch, ROLE_DAEMON | ROLE_OFFICE },
+	{ NULL, NULL, 0 },
+};
+
+static const jrp_route *find_route(const jrp_daemon *d, const char *type)
+{
+	for (const jrp_route *r = d->svc->routes; r && r->type; r++)
+		if (strcmp(r->type, type) == 0)
+			return r;
+	for (const jrp_route *r = builtin_routes; r->type; r++)
+		if (strcmp(r->type, type) == 0 && (r->fn != h_log_fetch || d->svc->outlog >= 0))
+			return r;
+	return NULL;
+}
+
+/* ---- start and stop ---- */
+
+static void stop(jrp_daemon *d, const char *why)
+{
+	if (d->stopping)
+		return;
+	d->stopping = true;
+	log_info("event=stopping reason=%s", why);
+	uv_stop(d->loop);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	stop(h->data, signum == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char *p = xstrdup(path), *s;
+	int rc = 0;
+	for (s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = 0;
+			if (mkdir(p, 0755) < 0 && errno != EEXIST)
+				rc = -1;
+			*s = '/';
+		}
+	if (mkdir(p, mode) < 0 && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
+static int init_fn(jrp_daemon *d, MDB_txn *txn, void *arg)
+{
+	jrp_error *e = arg;
+	uint64_t ms = 0;
+	if (clock_is_test()) {
+		meta_get_u64(txn, store_dbi(d->st, DB_META), "test_clock_ms", &ms);
+		if (ms)
+			clock_set_ms((int64_t)ms);
+	}
+	return d->svc->init ? d->svc->init(d, txn, e) : 0;
+}
+
+static void usage(const char *name)
+{
+	fprintf(stderr, "usage: jrp-%s [-c CONFIG] [-n]\n"
+		"  -c CONFIG  deployment configuration (default deploy/local.yaml)\n"
+		"  -n         check the configuration, parties and catalogue, print the result and exit\n", name);
+}
+
+int daemon_main(int argc, char **argv, const jrp_service *svc)
+{
+	jrp_daemon dd, *d = &dd;
+	const char *cfgpath = "deploy/local.yaml";
+	bool check_only = false;
+	jrp_error e;
+	char path[4096];
+	int opt, rc = 1, hwm = 10000, lin = 1000, maxmsg = HARD_MAX_MESSAGE;
+
+	memset(d, 0, sizeof *d);
+	d->svc = svc;
+	d->lockfd = -1;
+	log_init(svc->name, LOG_INFO);
+	while ((opt = getopt(argc, argv, "c:nh")) != -1) {
+		switch (opt) {
+		case 'c': cfgpath = optarg; break;
+		case 'n': check_only = true; break;
+		default: usage(svc->name); return 2;
+		}
+	}
+	jrp_error_clear(&e);
+	if (config_load(cfgpath, &d->cfg, &e) < 0 ||
+	    parties_load(d->cfg->parties_path, &d->parties, &e) < 0 ||
+	    catalog_load(d->cfg->rules_dir, d->parties, &d->cat, &e) < 0) {
+		fprintf(stderr, "jrp-%s: %s: %s\n", svc->name, e.field, e.message);
+		goto out;
+	}
+	if (check_only) {
+		printf("configuration OK: %s (catalogue %s, %zu parties)\n", cfgpath, d->cat->version, d->parties->n);
+		rc = 0;
+		goto out;
+	}
+	log_level = d->cfg->log_level;
+	if (mkdir_p(d->cfg->run_dir, 0700) < 0 || mkdir_p(d->cfg->data_dir, 0700) < 0) {
+		log_error("event=mkdir_failed run_dir=%s data_dir=%s error=\"%s\"", d->cfg->run_dir, d->cfg->data_dir,
+			  strerror(errno));
+		goto out;
+	}
+	chmod(d->cfg->run_dir, 0700);
+	snprintf(path, sizeof path, "%s/%s.pid", d->cfg->run_dir, svc->name);
+	d->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (d->lockfd < 0 || flock(d->lockfd, LOCK_EX | LOCK_NB) < 0) {
+		log_error("event=already_running pidfile=%s", path);
+		goto out;
+	}
+	if (ftruncate(d->lockfd, 0) == 0) {
+		char pid[24];
+		int n = snprintf(pid, sizeof pid, "%d\n", (int)getpid());
+		if (write(d->lockfd, pid, (size_t)n) != n)
+			log_warn("event=pidfile_write_failed");
+	}
+	if (d->cfg->test_clock)
+		clock_enable_test();
+	snprintf(path, sizeof path, "%s/%s", d->cfg->data_dir, svc->name);
+	if (store_open(path, d->cfg->map_size, d->cfg->map_max, svc->dbs, svc->ndbs, &d->st, &e) < 0) {
+		log_error("event=store_open_failed dir=%s error=\"%s\"", path, e.message);
+		goto out;
+	}
+	if ((rc = daemon_write(d, init_fn, &e)) < 0) {
+		log_error("event=init_failed error=\"%s %s\"", e.field, e.message[0] ? e.message : jrp_strerror(rc));
+		rc = 1;
+		goto out;
+	}
+	rc = 1;
+	d->loop = xmalloc(sizeof *d->loop);
+	uv_loop_init(d->loop);
+	d->zctx = zmq_ctx_new();
+	d->router = zmq_socket(d->zctx, ZMQ_ROUTER);
+	zmq_setsockopt(d->router, ZMQ_RCVHWM, &hwm, sizeof hwm);
+	zmq_setsockopt(d->router, ZMQ_SNDHWM, &hwm, sizeof hwm);
+	zmq_setsockopt(d->router, ZMQ_LINGER, &lin, sizeof lin);
+	{
+		int64_t mm = maxmsg;
+		zmq_setsockopt(d->router, ZMQ_MAXMSGSIZE, &mm, sizeof mm);
+	}
+	if (zmq_bind(d->router, d->cfg->endpoint[svc->svc]) != 0) {
+		log_error("event=bind_failed endpoint=%s error=\"%s\"", d->cfg->endpoint[svc->svc],
+			  zmq_strerror(zmq_errno()));
+		goto loop_close;
+	}
+	if (strncmp(d->cfg->endpoint[svc->svc], "ipc://", 6) == 0)
+		chmod(d->cfg->endpoint[svc->svc] + 6, 0600);
+	d->rw = zwatch_new(d->loop, d->router, on_router, d);
+	uv_signal_init(d->loop, &d->sigterm);
+	uv_signal_init(d->loop, &d->sigint);
+	d->sigterm.data = d->sigint.data = d;
+	uv_signal_start(&d->sigterm, on_signal, SIGTERM);
+	uv_signal_start(&d->sigint, on_signal, SIGINT);
+	signal(SIGPIPE, SIG_IGN);
+	uv_timer_init(d->loop, &d->tick_timer);
+	uv_timer_init(d->loop, &d->park_timer);
+	d->tick_timer.data = d->park_timer.data = d;
+	uv_timer_start(&d->park_timer, on_park_timer, 50, 50);
+	if (svc->upstream >= 0)
+		d->pull = puller_new(d, d->cfg->endpoint[svc->upstream]);
+	daemon_retick(d);
+	log_info("event=started endpoint=%s catalog=%s test_clock=%s", d->cfg->endpoint[svc->svc], d->cat->version,
+		 d->cfg->test_clock ? "true" : "false");
+	uv_run(d->loop, UV_RUN_DEFAULT);
+	rc = 0;
+	/* graceful: the batch in flight has committed (single thread); answer parked fetches empty */
+	if (d->parked) {
+		for (parked *p = d->parked; p; p = p->next)
+			p->j->until = 0;
+		wake_parked(d, true);
+	}
+	puller_free(&d->pull);
+	zwatch_free(&d->rw);
+	uv_close((uv_handle_t *)&d->sigterm, NULL);
+	uv_close((uv_handle_t *)&d->sigint, NULL);
+	uv_close((uv_handle_t *)&d->tick_timer, NULL);
+	uv_close((uv_handle_t *)&d->park_timer, NULL);
+	uv_run(d->loop, UV_RUN_DEFAULT);
+	if (svc->fini)
+		svc->fini(d);
+	log_info("event=stopped");
+loop_close:
+	zmq_close(d->router);
+	zmq_ctx_term(d->zctx);
+	uv_loop_close(d->loop);
+	free(d->loop);
+out:
+	while (d->parked) {
+		parked *p = d->parked;
+		d->parked = p->next;
+		job_free(p->j);
+		free(p);
+	}
+	store_close(&d->st);
+	catalog_free(&d->cat);
+	parties_free(&d->parties);
+	config_free(&d->cfg);
+	if (d->lockfd >= 0)
+		close(d->lockfd);
+	return rc;
+}

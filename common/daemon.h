@@ -1,0 +1,106 @@
+/*
+ * daemon.h - the one daemon skeleton every jrp service runs on
+ *
+ * A service declares its name, its LMDB databases, its handler table, its
+ * upstream log (if it consumes one) and its hooks; daemon_main() does the
+ * rest: options (-c CONFIG, -n to check the configuration), config, parties,
+ * catalogue, LMDB, the ZeroMQ ROUTER socket polled from the libuv loop,
+ * signals, the puller, the deadline timer and clean shutdown.
+ *
+ * Requests are taken in batches: everything waiting on the socket (up to
+ * JRP_MAX_BATCH) runs in one LMDB write transaction, each request in its own
+ * nested transaction (a failing request changes nothing), then one commit
+ * (one fsync) and only then the replies: a reply that says ok is durable.
+ * If the map is full the whole batch is redone after growing the map.
+ *
+ * Long-poll: a handler with nothing to return yet answers DAEMON_PARK; the
+ * request is kept and run again whenever the outbound log grows, and a last
+ * time (r->final) when its wait_ms runs out.
+ */
+#ifndef JRP_DAEMON_H
+#define JRP_DAEMON_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <lmdb.h>
+#include <uv.h>
+#include "catalog.h"
+#include "config.h"
+#include "err.h"
+#include "msg.h"
+#include "parties.h"
+#include "store.h"
+
+#define DAEMON_PARK 1
+#define DB_META 0               /* every service's db 0 is "meta" */
+
+typedef struct jrp_daemon jrp_daemon;
+
+typedef struct jrp_req {
+	const char *type;
+	const jrp_party *party;  /* NULL only for routes with roles == 0 */
+	mr body;                 /* the request map; envelope keys already read */
+	bool final;              /* long-poll: the wait is over, answer now */
+	int64_t wait_until;      /* long-poll deadline (ms, real time) */
+} jrp_req;
+
+/* a handler writes its reply fields into the open map `out`; returns 0,
+ * DAEMON_PARK, or a negative code with e filled */
+typedef int (*jrp_handler)(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e);
+
+typedef struct jrp_route {
+	const char *type;
+	jrp_handler fn;
+	unsigned roles;          /* ROLE_* any of which may call; 0 = anyone, no party needed */
+} jrp_route;
+
+typedef struct jrp_service {
+	const char *name;                 /* "ingest" ...: data dir, log name, party of this daemon */
+	int svc;                          /* SVC_* (endpoint in the config) */
+	const char *const *dbs;           /* dbs[0] must be "meta" */
+	int ndbs;
+	int outlog;                       /* db index of the outbound log, -1 if none */
+	const jrp_route *routes;          /* terminated by { NULL } */
+	int upstream;                     /* SVC_* whose log this daemon consumes, -1 if none */
+	/* apply one upstream record (already validated structure) inside txn */
+	int (*apply)(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_object *rec, jrp_error *e);
+	int (*init)(jrp_daemon *d, MDB_txn *txn, jrp_error *e);
+	/* due work at `now`: at most a bounded batch; set *next_due (ms) to the next
+	 * due time (INT64_MAX if none); return 1 if more is due now, 0, or < 0 */
+	int (*tick)(jrp_daemon *d, MDB_txn *txn, int64_t now, int64_t *next_due);
+	void (*status)(jrp_daemon *d, MDB_txn *txn, mw *out);   /* extra status fields */
+	void (*fini)(jrp_daemon *d);
+} jrp_service;
+
+int daemon_main(int argc, char **argv, const jrp_service *svc);
+
+const jrp_config *daemon_config(jrp_daemon *d);
+const jrp_catalog *daemon_catalog(jrp_daemon *d);
+const jrp_parties *daemon_parties(jrp_daemon *d);
+store *daemon_store(jrp_daemon *d);
+MDB_dbi daemon_dbi(jrp_daemon *d, int idx);
+uv_loop_t *daemon_loop(jrp_daemon *d);
+const char *daemon_name(jrp_daemon *d);
+void *daemon_ctx(jrp_daemon *d);
+void daemon_set_ctx(jrp_daemon *d, void *ctx);
+void *daemon_zctx(jrp_daemon *d);
+
+/* daemon_append - append a record to the outbound log at the next seq (returned);
+ * parked fetches are woken after the commit */
+int daemon_append(jrp_daemon *d, MDB_txn *txn, const mw *rec, uint64_t *seq);
+/* daemon_next_seq - the seq the next daemon_append will use (records embed their own seq) */
+int daemon_next_seq(jrp_daemon *d, MDB_txn *txn, uint64_t *seq);
+
+/* daemon_write - run fn in a write transaction, growing the map and retrying on
+ * map full; commits if fn returns >= 0; returns fn's result or the failure */
+int daemon_write(jrp_daemon *d, int (*fn)(jrp_daemon *d, MDB_txn *txn, void *arg), void *arg);
+
+/* daemon_apply - run the service's apply hook on one upstream record (the puller calls it) */
+int daemon_apply(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_object *rec, jrp_error *e);
+
+/* daemon_retick - ask for the tick hook to run soon (e.g. a new deadline was indexed) */
+void daemon_retick(jrp_daemon *d);
+
+/* handler helpers shared by services */
+int req_fail_forbidden(jrp_req *r, jrp_error *e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

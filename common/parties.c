@@ -1,0 +1,237 @@
+/*
+ * parties.c - the parties registry: deploy/parties.yaml (see parties.h)
+ *
+ *   parties:
+ *     - id: tax_bureau
+ *       name: 国家税务总局示范市税务局
+ *       roles: [department, agency]
+ *       domains: [tax]                 # departments only, and required for them
+ *       pubkey: "<40 Z85 characters>"  # optional CURVE public key
+ *
+ * Loaded by every daemon at start (ZAP maps a public key to a party) and by
+ * the catalogue loader (measure agencies must be agencies here).
+ */
+#include "parties.h"
+#include "util/xalloc.h"
+#include "util/ydoc.h"
+#include <stdlib.h>
+#include <string.h>
+
+static const char z85_chars[] =
+	"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+
+static const struct {
+	const char *name;
+	unsigned role;
+} role_names[] = {
+	{ "department", ROLE_DEPARTMENT },
+	{ "agency", ROLE_AGENCY },
+	{ "office", ROLE_OFFICE },
+	{ "daemon", ROLE_DAEMON },
+};
+
+/* parties_id_ok - [a-z0-9_]{1,32} */
+static bool parties_id_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > 32)
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
+}
+
+static void party_clear(jrp_party *p)
+{
+	size_t i;
+
+	free(p->id);
+	free(p->name);
+	for (i = 0; i < p->ndomains; i++)
+		free(p->domains[i]);
+	free(p->domains);
+	free(p->pubkey);
+	memset(p, 0, sizeof *p);
+}
+
+void parties_free(jrp_parties **pp)
+{
+	jrp_parties *p = *pp;
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < p->n; i++)
+		party_clear(&p->v[i]);
+	free(p->v);
+	free(p->path);
+	free(p);
+	*pp = NULL;
+}
+
+/* item_at - the node of the i-th item of the sequence under key (for positions) */
+static ynode *item_at(ydoc *d, ynode *map, const char *key, size_t i)
+{
+	return ydoc_seq_at(d, ydoc_map_get(d, map, key), i);
+}
+
+/* party_load - one party map into *p (p is zeroed; caller clears on error) */
+static int party_load(ydoc *d, ynode *m, jrp_party *p, jrp_error *e)
+{
+	static const char *const keys[] = { "id", "name", "roles", "domains", "pubkey", NULL };
+	char **roles = NULL;
+	size_t nroles = 0, i, j;
+	int rc;
+
+	if ((rc = ydoc_map_check_keys(d, m, keys, e)))
+		return rc;
+	if ((rc = ydoc_str(d, m, "id", true, &p->id, e)))
+		goto out;
+	if (!parties_id_ok(p->id)) {
+		rc = ydoc_fail(d, ydoc_map_get(d, m, "id"), e,
+			       "key 'id': '%s' must match [a-z0-9_]{1,32}", p->id);
+		goto out;
+	}
+	if ((rc = ydoc_str(d, m, "name", true, &p->name, e)))
+		goto out;
+	if ((rc = ydoc_strlist(d, m, "roles", true, &roles, &nroles, e)))
+		goto out;
+	if (nroles == 0) {
+		rc = ydoc_fail(d, ydoc_map_get(d, m, "roles"), e,
+			       "key 'roles': party '%s' needs at least one role "
+			       "(department, agency, office, daemon)", p->id);
+		goto out;
+	}
+	for (i = 0; i < nroles; i++) {
+		for (j = 0; j < sizeof role_names / sizeof role_names[0]; j++)
+			if (strcmp(roles[i], role_names[j].name) == 0)
+				break;
+		if (j == sizeof role_names / sizeof role_names[0]) {
+			rc = ydoc_fail(d, item_at(d, m, "roles", i), e,
+				       "key 'roles': unknown role '%s' (allowed: department, agency, office, daemon)",
+				       roles[i]);
+			goto out;
+		}
+		if (p->roles & role_names[j].role) {
+			rc = ydoc_fail(d, item_at(d, m, "roles", i), e,
+				       "key 'roles': role '%s' is listed twice", roles[i]);
+			goto out;
+		}
+		p->roles |= role_names[j].role;
+	}
+	if ((rc = ydoc_strlist(d, m, "domains", false, &p->domains, &p->ndomains, e)))
+		goto out;
+	if ((p->roles & ROLE_DEPARTMENT) && p->ndomains == 0) {
+		rc = ydoc_fail(d, ydoc_map_get(d, m, "domains") ? ydoc_map_get(d, m, "domains") : m, e,
+			       "key 'domains': department '%s' needs at least one domain", p->id);
+		goto out;
+	}
+	if (!(p->roles & ROLE_DEPARTMENT) && ydoc_map_get(d, m, "domains")) {
+		rc = ydoc_fail(d, ydoc_map_get(d, m, "domains"), e,
+			       "key 'domains': only departments have domains ('%s' is not a department)", p->id);
+		goto out;
+	}
+	for (i = 0; i < p->ndomains; i++) {
+		if (!parties_id_ok(p->domains[i])) {
+			rc = ydoc_fail(d, item_at(d, m, "domains", i), e,
+				       "key 'domains': '%s' must match [a-z0-9_]{1,32}", p->domains[i]);
+			goto out;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(p->domains[i], p->domains[j]) == 0) {
+				rc = ydoc_fail(d, item_at(d, m, "domains", i), e,
+					       "key 'domains': domain '%s' is listed twice", p->domains[i]);
+				goto out;
+			}
+	}
+	if ((rc = ydoc_str(d, m, "pubkey", false, &p->pubkey, e)))
+		goto out;
+	if (p->pubkey && (strlen(p->pubkey) != 40 || strspn(p->pubkey, z85_chars) != 40)) {
+		rc = ydoc_fail(d, ydoc_map_get(d, m, "pubkey"), e,
+			       "key 'pubkey': must be a 40-character Z85 CURVE public key");
+		goto out;
+	}
+out:
+	for (i = 0; i < nroles; i++)
+		free(roles[i]);
+	free(roles);
+	return rc;
+}
+
+int parties_load(const char *path, jrp_parties **out, jrp_error *e)
+{
+	static const char *const keys[] = { "parties", NULL };
+	jrp_parties *p = NULL;
+	ydoc *d = NULL;
+	ynode *root, *seq, *it;
+	size_t i, j, n;
+	int rc;
+
+	if ((rc = ydoc_load(path, &d, e)))
+		return rc;
+	root = ydoc_root(d);
+	if ((rc = ydoc_map_check_keys(d, root, keys, e)))
+		goto out;
+	seq = ydoc_map_get(d, root, "parties");
+	if (!seq) {
+		rc = ydoc_fail(d, root, e, "missing required key 'parties'");
+		goto out;
+	}
+	if (!ydoc_is_seq(seq) || ydoc_seq_len(seq) == 0) {
+		rc = ydoc_fail(d, seq, e, "key 'parties' must be a non-empty sequence of parties");
+		goto out;
+	}
+	n = ydoc_seq_len(seq);
+	p = xcalloc(1, sizeof *p);
+	p->path = xstrdup(path);
+	p->v = xcalloc(n, sizeof *p->v);
+	for (i = 0; i < n; i++) {
+		it = ydoc_seq_at(d, seq, i);
+		p->n = i + 1;
+		if ((rc = party_load(d, it, &p->v[i], e)))
+			goto out;
+		for (j = 0; j < i; j++) {
+			if (strcmp(p->v[i].id, p->v[j].id) == 0) {
+				rc = ydoc_fail(d, ydoc_map_get(d, it, "id"), e,
+					       "key 'id': duplicate party id '%s'", p->v[i].id);
+				goto out;
+			}
+			if (p->v[i].pubkey && p->v[j].pubkey && strcmp(p->v[i].pubkey, p->v[j].pubkey) == 0) {
+				rc = ydoc_fail(d, ydoc_map_get(d, it, "pubkey"), e,
+					       "key 'pubkey': party '%s' has the same key as '%s'",
+					       p->v[i].id, p->v[j].id);
+				goto out;
+			}
+		}
+	}
+	*out = p;
+	p = NULL;
+	rc = 0;
+out:
+	parties_free(&p);
+	ydoc_free(&d);
+	return rc;
+}
+
+const jrp_party *parties_find(const jrp_parties *p, const char *id)
+{
+	size_t i;
+
+	if (!p || !id)
+		return NULL;
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->v[i].id, id) == 0)
+			return &p->v[i];
+	return NULL;
+}
+
+bool party_has_domain(const jrp_party *p, const char *domain)
+{
+	size_t i;
+
+	if (!p || !domain)
+		return false;
+	for (i = 0; i < p->ndomains; i++)
+		if (strcmp(p->domains[i], domain) == 0)
+			return true;
+	return false;
+}

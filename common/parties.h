@@ -1,0 +1,44 @@
+/*
+ * parties.h - the parties registry (deploy/parties.yaml): who may talk to jrp
+ *
+ * A party is a department (identifies list subjects in its domains), an agency
+ * (executes measures, reads its own task stream, checks subjects), the office
+ * (joint-conference office: catalogue, statistics), or a peer daemon. One
+ * party may hold several roles (a tax bureau both identifies and executes).
+ */
+#ifndef JRP_PARTIES_H
+#define JRP_PARTIES_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "err.h"
+
+enum {
+	ROLE_DEPARTMENT = 1 << 0,
+	ROLE_AGENCY = 1 << 1,
+	ROLE_OFFICE = 1 << 2,
+	ROLE_DAEMON = 1 << 3,
+};
+
+typedef struct jrp_party {
+	char *id;          /* [a-z0-9_]{1,32}, unique */
+	char *name;        /* Chinese name, for people */
+	unsigned roles;    /* ROLE_* bitmask, at least one */
+	char **domains;    /* departments: domain ids (checked against the catalogue by the caller) */
+	size_t ndomains;
+	char *pubkey;      /* optional Z85 CURVE public key (40 chars), NULL if absent */
+} jrp_party;
+
+typedef struct jrp_parties {
+	jrp_party *v;
+	size_t n;
+	char *path;
+} jrp_parties;
+
+/* parties_load - parse and validate the whole file; on error *out untouched,
+ * e->code "config", e->field "FILE:LINE:COL", e->message what is wrong */
+int parties_load(const char *path, jrp_parties **out, jrp_error *e);
+void parties_free(jrp_parties **p);
+const jrp_party *parties_find(const jrp_parties *p, const char *id);
+bool party_has_domain(const jrp_party *p, const char *domain);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * proto.h - the jrp wire protocol: version, limits, and every message type
+ *
+ * Every message is one ZeroMQ frame holding one msgpack map with string keys
+ * (after the routing frames a ROUTER adds, and an optional empty delimiter
+ * frame from REQ clients). Requests: {"v":1, "type":T, "id":ID, "party":P, ...};
+ * replies: {"v":1, "type":T, "id":ID, "ok":true, ...} or
+ * {"v":1, "type":T, "id":ID, "ok":false, "error":{"code","field","message"}}.
+ * The README documents each type field by field. Bump JRP_PROTO_VERSION on
+ * any incompatible change.
+ */
+#ifndef JRP_PROTO_H
+#define JRP_PROTO_H
+
+#define JRP_PROTO_VERSION 1
+#define JRP_MAX_MESSAGE   (256 * 1024)  /* bytes of one request body */
+#define JRP_MAX_FETCH     1024          /* records per log.fetch / tasks.fetch */
+#define JRP_MAX_WAIT_MS   30000         /* longest long-poll */
+#define JRP_MAX_BATCH     512           /* requests committed together (group commit) */
+
+/* every daemon */
+#define T_PING            "ping"
+#define T_STATUS          "status"
+#define T_CLOCK_SET       "clock.set"       /* test mode only */
+#define T_LOG_FETCH       "log.fetch"       /* peer daemons: outbound log after a cursor */
+/* ingest */
+#define T_RECORD_SUBMIT   "record.submit"
+/* adjudicate */
+#define T_ENTRIES_GET     "entries.get"
+/* dispatch */
+#define T_TASKS_FETCH     "tasks.fetch"
+#define T_TASKS_ACK       "tasks.ack"
+#define T_CHECK           "check"
+/* feedback */
+#define T_FEEDBACK_SUBMIT "feedback.submit"
+#define T_STATS_GET       "stats.get"
+
+#endif

@@ -1,0 +1,252 @@
+/*
+ * store.c - LMDB environment, logs and cursors (see store.h)
+ *
+ * Durability: the environment is opened with default sync (fsync on every
+ * commit), so a committed transaction survives a crash of the process and of
+ * the machine. The daemons amortise the fsync by committing whole batches.
+ */
+#include "store.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define STORE_MAXDBS 32
+
+struct store {
+	MDB_env *env;
+	MDB_dbi dbi[STORE_MAXDBS];
+	int ndbs;
+	size_t map_size, map_max;
+	char *dir;
+};
+
+int store_rc(int rc)
+{
+	switch (rc) {
+	case 0: return 0;
+	case MDB_NOTFOUND: return JRP_ENOTFOUND;
+	case MDB_MAP_FULL: case MDB_TXN_FULL: case MDB_MAP_RESIZED: return JRP_EFULL;
+	case MDB_KEYEXIST: return JRP_ECONFLICT;
+	}
+	return JRP_ESTORE;
+}
+
+int store_open(const char *dir, size_t map_size, size_t map_max, const char *const *dbnames, int ndbs,
+	       store **out, jrp_error *e)
+{
+	store *s;
+	MDB_txn *txn;
+	int rc;
+
+	if (ndbs > STORE_MAXDBS)
+		return jrp_fail(e, JRP_ERR_STORAGE, dir, "too many databases");
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return jrp_fail(e, JRP_ERR_STORAGE, dir, "cannot create: %s", strerror(errno));
+	s = xcalloc(1, sizeof *s);
+	s->dir = xstrdup(dir);
+	s->ndbs = ndbs;
+	if ((rc = mdb_env_create(&s->env)) != 0)
+		goto fail;
+	mdb_env_set_maxdbs(s->env, STORE_MAXDBS);
+	mdb_env_set_maxreaders(s->env, 126);
+	/* an existing environment may be larger than the configured start */
+	mdb_env_set_mapsize(s->env, map_size);
+	if ((rc = mdb_env_open(s->env, dir, MDB_NOTLS, 0600)) != 0)
+		goto env_close;
+	{
+		MDB_envinfo info;
+		mdb_env_info(s->env, &info);
+		s->map_size = info.me_mapsize > map_size ? info.me_mapsize : map_size;
+		s->map_max = map_max > s->map_size ? map_max : s->map_size;
+	}
+	if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0)
+		goto env_close;
+	for (int i = 0; i < ndbs; i++)
+		if ((rc = mdb_dbi_open(txn, dbnames[i], MDB_CREATE, &s->dbi[i])) != 0) {
+			mdb_txn_abort(txn);
+			goto env_close;
+		}
+	if ((rc = mdb_txn_commit(txn)) != 0)
+		goto env_close;
+	*out = s;
+	return 0;
+env_close:
+	mdb_env_close(s->env);
+fail:
+	jrp_fail(e, JRP_ERR_STORAGE, dir, "cannot open LMDB environment: %s", mdb_strerror(rc));
+	free(s->dir);
+	free(s);
+	return store_rc(rc) == 0 ? JRP_ESTORE : store_rc(rc);
+}
+
+void store_close(store **sp)
+{
+	store *s = *sp;
+	if (!s)
+		return;
+	mdb_env_close(s->env);
+	free(s->dir);
+	free(s);
+	*sp = NULL;
+}
+
+MDB_env *store_env(store *s) { return s->env; }
+MDB_dbi store_dbi(store *s, int idx) { return s->dbi[idx]; }
+size_t store_map_size(store *s) { return s->map_size; }
+
+int store_begin(store *s, bool write, MDB_txn **txn)
+{
+	int rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, txn);
+	if (rc == MDB_MAP_RESIZED) {
+		/* another process grew the map (e.g. mdb_stat while we run): adopt it */
+		mdb_env_set_mapsize(s->env, 0);
+		rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, txn);
+	}
+	if (rc != 0)
+		log_error("event=txn_begin_failed dir=%s error=\"%s\"", s->dir, mdb_strerror(rc));
+	return store_rc(rc);
+}
+
+int store_commit(store *s, MDB_txn *txn)
+{
+	int rc = mdb_txn_commit(txn);
+	if (rc != 0)
+		log_error("event=commit_failed dir=%s error=\"%s\"", s->dir, mdb_strerror(rc));
+	return store_rc(rc);
+}
+
+int store_grow(store *s)
+{
+	size_t next = s->map_size * 2;
+	int rc;
+	if (s->map_size >= s->map_max)
+		return JRP_EFULL;
+	if (next > s->map_max)
+		next = s->map_max;
+	if ((rc = mdb_env_set_mapsize(s->env, next)) != 0) {
+		log_error("event=map_grow_failed dir=%s error=\"%s\"", s->dir, mdb_strerror(rc));
+		return JRP_EFULL;
+	}
+	log_info("event=map_grown dir=%s from_mb=%zu to_mb=%zu", s->dir, s->map_size >> 20, next >> 20);
+	s->map_size = next;
+	return 0;
+}
+
+int log_last(MDB_txn *txn, MDB_dbi dbi, uint64_t *seq)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc = mdb_cursor_open(txn, dbi, &c);
+	if (rc)
+		return store_rc(rc);
+	rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	mdb_cursor_close(c);
+	if (rc == MDB_NOTFOUND) {
+		*seq = 0;
+		return 0;
+	}
+	if (rc)
+		return store_rc(rc);
+	*seq = k.mv_size == 8 ? be64_get(k.mv_data) : 0;
+	return 0;
+}
+
+int log_append(MDB_txn *txn, MDB_dbi dbi, uint64_t seq, const void *val, size_t len)
+{
+	unsigned char kb[8];
+	MDB_val k = { 8, kb }, v = { len, (void *)val };
+	be64_put(kb, seq);
+	return store_rc(mdb_put(txn, dbi, &k, &v, MDB_APPEND));
+}
+
+int log_get(MDB_txn *txn, MDB_dbi dbi, uint64_t seq, MDB_val *val)
+{
+	unsigned char kb[8];
+	MDB_val k = { 8, kb };
+	be64_put(kb, seq);
+	return store_rc(mdb_get(txn, dbi, &k, val));
+}
+
+int log_scan(MDB_txn *txn, MDB_dbi dbi, uint64_t after, size_t max, size_t max_bytes,
+	     int (*fn)(void *arg, uint64_t seq, const MDB_val *val), void *arg)
+{
+	MDB_cursor *c;
+	unsigned char kb[8];
+	MDB_val k = { 8, kb }, v;
+	size_t n = 0, bytes = 0;
+	int rc;
+
+	if (after == UINT64_MAX)
+		return 0;
+	be64_put(kb, after + 1);
+	if ((rc = mdb_cursor_open(txn, dbi, &c)) != 0)
+		return store_rc(rc);
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	while (rc == 0 && n < max && (n == 0 || bytes + v.mv_size <= max_bytes)) {
+		if (k.mv_size != 8)
+			break;
+		n++;
+		bytes += v.mv_size;
+		if (fn(arg, be64_get(k.mv_data), &v))
+			break;
+		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_rc(rc);
+}
+
+int meta_get_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t *out)
+{
+	MDB_val k = { strlen(key), (void *)key }, v;
+	int rc = mdb_get(txn, dbi, &k, &v);
+	*out = 0;
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc)
+		return store_rc(rc);
+	if (v.mv_size == 8)
+		*out = be64_get(v.mv_data);
+	return 0;
+}
+
+int meta_put_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t val)
+{
+	unsigned char b[8];
+	MDB_val k = { strlen(key), (void *)key }, v = { 8, b };
+	be64_put(b, val);
+	return store_rc(mdb_put(txn, dbi, &k, &v, 0));
+}
+
+int meta_add(MDB_txn *txn, MDB_dbi dbi, const char *key, int64_t delta, uint64_t *out)
+{
+	uint64_t v;
+	int rc = meta_get_u64(txn, dbi, key, &v);
+	if (rc)
+		return rc;
+	v += (uint64_t)delta;
+	if (out)
+		*out = v;
+	return meta_put_u64(txn, dbi, key, v);
+}
+
+int kv_put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t kn, const void *v, size_t vn, unsigned flags)
+{
+	MDB_val key = { kn, (void *)k }, val = { vn, (void *)v };
+	return store_rc(mdb_put(txn, dbi, &key, &val, flags));
+}
+
+int kv_get(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t kn, MDB_val *v)
+{
+	MDB_val key = { kn, (void *)k };
+	return store_rc(mdb_get(txn, dbi, &key, v));
+}
+
+int kv_del(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t kn)
+{
+	MDB_val key = { kn, (void *)k };
+	int rc = mdb_del(txn, dbi, &key, NULL);
+	return rc == MDB_NOTFOUND ? 0 : store_rc(rc);
+}

@@ -1,0 +1,77 @@
+/*
+ * store.h - the one LMDB module: environment, named databases, logs, cursors
+ *
+ * Each daemon owns one environment (DATA_DIR/<daemon>/). A log is a database
+ * keyed by an 8-byte big-endian sequence number, appended with MDB_APPEND so
+ * that seqs are strictly increasing and appends are cheap. A consumer's
+ * cursor lives in the consumer's own environment and is written in the same
+ * transaction as the effects of the records it covers: that is the whole
+ * exactly-once mechanism.
+ *
+ * Map full: store_commit() reports JRP_EFULL after aborting; the caller grows
+ * the map with store_grow() (doubling up to the configured maximum) and redoes
+ * the transaction. At the maximum, the caller refuses with a clear error.
+ */
+#ifndef JRP_STORE_H
+#define JRP_STORE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <lmdb.h>
+#include "err.h"
+
+typedef struct store store;
+
+/* store_open - open/create dir (mode 0700) with the named dbs (at most 32) */
+int store_open(const char *dir, size_t map_size, size_t map_max, const char *const *dbnames, int ndbs,
+	       store **out, jrp_error *e);
+void store_close(store **s);
+MDB_env *store_env(store *s);
+MDB_dbi store_dbi(store *s, int idx);
+size_t store_map_size(store *s);
+
+int store_begin(store *s, bool write, MDB_txn **txn);
+/* store_commit - commit; on failure the txn is gone and the code says why (JRP_EFULL for map full) */
+int store_commit(store *s, MDB_txn *txn);
+/* store_grow - double the map (no transaction may be open); JRP_EFULL at the maximum */
+int store_grow(store *s);
+/* store_rc - map an LMDB return code to JRP_E* (MDB_MAP_FULL/MDB_TXN_FULL -> JRP_EFULL) */
+int store_rc(int mdb_rc);
+
+/* 8-byte big-endian keys */
+static inline void be64_put(unsigned char *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (unsigned char)v;
+}
+static inline uint64_t be64_get(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* log_last - the highest seq in the log (0 if empty) */
+int log_last(MDB_txn *txn, MDB_dbi dbi, uint64_t *seq);
+/* log_append - append val at seq (must be > last; callers use log_last + 1) */
+int log_append(MDB_txn *txn, MDB_dbi dbi, uint64_t seq, const void *val, size_t len);
+/* log_get - the value at seq */
+int log_get(MDB_txn *txn, MDB_dbi dbi, uint64_t seq, MDB_val *val);
+/* log_scan - call fn for each record with seq > after, at most max records and
+ * about max_bytes bytes (at least one record); fn returns 0 to go on, 1 to stop */
+int log_scan(MDB_txn *txn, MDB_dbi dbi, uint64_t after, size_t max, size_t max_bytes,
+	     int (*fn)(void *arg, uint64_t seq, const MDB_val *val), void *arg);
+
+/* u64 values under string keys (cursors, counters, ids) in a "meta" db */
+int meta_get_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t *v);   /* 0 if absent */
+int meta_put_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t v);
+/* meta_add - *v += delta (may be negative); returns the new value via out if non-NULL */
+int meta_add(MDB_txn *txn, MDB_dbi dbi, const char *key, int64_t delta, uint64_t *out);
+
+/* kv helpers with string/bytes keys */
+int kv_put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t kn, const void *v, size_t vn, unsigned flags);
+int kv_get(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t kn, MDB_val *v);   /* JRP_ENOTFOUND */
+int kv_del(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t kn);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * jrp-adjudicate - list standards, list state, deadlines, cross-checks
+ *
+ * Pulls ingest's event log, applies the standards of the catalogue (lists.c),
+ * keeps every entry's life and appends each change to the change log that
+ * dispatch pulls. entries.get answers what a subject's entries are.
+ */
+#include "daemon.h"
+#include "lists.h"
+#include "proto.h"
+#include <string.h>
+
+static const char *const dbs[] = { "meta", "changes", "entries", "by_subject", "due" };
+
+static int h_entries_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	char code[33];
+	int rc;
+	if ((rc = mr_cstr(&r->body, "subject", MR_REQ, 32, code)) < 0)
+		return rc;
+	mw_kstr(out, "subject", code);
+	mw_str(out, "entries");
+	return lists_subject(d, txn, code, out);
+}
+
+static int apply(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_object *rec, jrp_error *e)
+{
+	return lists_apply_event(d, txn, seq, rec, e);
+}
+
+static const jrp_route routes[] = {
+	{ T_ENTRIES_GET, h_entries_get, ROLE_DEPARTMENT | ROLE_OFFICE | ROLE_AGENCY },
+	{ NULL, NULL, 0 },
+};
+
+static const jrp_service adjudicate = {
+	.name = "adjudicate",
+	.svc = SVC_ADJUDICATE,
+	.dbs = dbs,
+	.ndbs = DB__N,
+	.outlog = DB_CHANGES,
+	.routes = routes,
+	.upstream = SVC_INGEST,
+	.apply = apply,
+	.tick = lists_tick,
+};
+
+int main(int argc, char **argv)
+{
+	return daemon_main(argc, argv, &adjudicate);
+}

@@ -1,0 +1,44 @@
+/*
+ * ctl.h - jrpctl: the command line for departments, agencies, the office and
+ * the operator. One file per concern: main.c (options, commands that talk to
+ * one daemon), local.c (up/down/status of the local deployment), print.c
+ * (human-readable output).
+ */
+#ifndef JRP_CTL_H
+#define JRP_CTL_H
+#include <stdbool.h>
+#include "catalog.h"
+#include "client.h"
+#include "config.h"
+#include "msg.h"
+#include "parties.h"
+
+typedef struct ctl {
+	const char *config_path;
+	jrp_config *cfg;
+	jrp_parties *parties;      /* NULL if it could not be loaded */
+	jrp_catalog *cat;          /* NULL if it could not be loaded */
+	const char *party;         /* --as */
+	bool json;
+	int timeout_ms;
+} ctl;
+
+/* ctl_load - config, parties and catalogue (names for people); 0 or exits with a message */
+int ctl_load(ctl *c, bool need_catalog);
+/* ctl_call - one request to a daemon; prints the error and returns non-zero on failure */
+int ctl_call(ctl *c, int svc, mw *req, jrp_client *cl, msg_in *reply);
+jrp_client *ctl_client(ctl *c, int svc);
+void ctl_print_error(const jrp_error *e);
+void ctl_print_json(const msgpack_object *o);
+
+int ctl_up(ctl *c, int argc, char **argv);
+int ctl_down(ctl *c, int argc, char **argv);
+int ctl_status(ctl *c, int argc, char **argv);
+
+void print_check(ctl *c, const msgpack_object *r);
+void print_task(ctl *c, const msgpack_object *t);
+void print_stats(ctl *c, const msgpack_object *r);
+void print_entries(ctl *c, const msgpack_object *r);
+const char *party_name(ctl *c, const char *id);
+
+#endif

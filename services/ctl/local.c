@@ -1,0 +1,198 @@
+/*
+ * local.c - jrpctl up / down / status: the local deployment
+ *
+ * up starts the four daemons (binaries beside jrpctl, or in the build tree's
+ * services/<name>/ directories), each writing its log to RUN_DIR/<name>.log,
+ * and waits until each answers ping. down sends SIGTERM (each daemon finishes
+ * its batch in flight, commits and exits) and waits for the pid-file locks to
+ * be released. status asks each daemon for its status.
+ */
+#include "ctl.h"
+#include "clock.h"
+#include "proto.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int find_binary(const char *name, char *out, size_t n)
+{
+	char self[PATH_MAX], *slash;
+	ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (len <= 0)
+		return -1;
+	self[len] = 0;
+	if ((slash = strrchr(self, '/')))
+		*slash = 0;
+	if ((size_t)snprintf(out, n, "%s/jrp-%s", self, name) < n && access(out, X_OK) == 0)
+		return 0;
+	if ((size_t)snprintf(out, n, "%s/../%s/jrp-%s", self, name, name) < n && access(out, X_OK) == 0)
+		return 0;
+	return -1;
+}
+
+/* running_pid - the pid holding RUN_DIR/name.pid's lock, or 0 */
+static pid_t running_pid(ctl *c, const char *name)
+{
+	char path[PATH_MAX], buf[32] = "";
+	int fd;
+	pid_t pid = 0;
+	snprintf(path, sizeof path, "%s/%s.pid", c->cfg->run_dir, name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
+		ssize_t r = read(fd, buf, sizeof buf - 1);
+		if (r > 0) {
+			buf[r] = 0;
+			pid = (pid_t)atoi(buf);
+		}
+	}
+	close(fd);
+	return pid;
+}
+
+static int ping(ctl *c, int svc, int timeout_ms)
+{
+	jrp_client *cl = client_new(c->cfg->endpoint[svc]);
+	mw w;
+	msg_in in;
+	jrp_error e;
+	int rc;
+	mw_init(&w);
+	client_begin(cl, &w, T_PING, NULL);
+	rc = client_call(cl, &w, timeout_ms, &in, &e);
+	if (rc == 0 || rc == JRP_EINVAL)
+		msg_in_free(&in);
+	mw_free(&w);
+	client_free(&cl);
+	return rc;
+}
+
+int ctl_up(ctl *c, int argc, char **argv)
+{
+	char bin[PATH_MAX], logp[PATH_MAX];
+	int started = 0;
+
+	mkdir(c->cfg->run_dir, 0700);
+	for (int s = 0; s < SVC__N; s++) {
+		const char *name = svc_names[s];
+		pid_t pid;
+		if ((pid = running_pid(c, name))) {
+			printf("jrp-%s already running (pid %d)\n", name, (int)pid);
+			continue;
+		}
+		if (find_binary(name, bin, sizeof bin) < 0) {
+			fprintf(stderr, "jrpctl: cannot find jrp-%s beside jrpctl\n", name);
+			return 1;
+		}
+		snprintf(logp, sizeof logp, "%s/%s.log", c->cfg->run_dir, name);
+		pid = fork();
+		if (pid < 0) {
+			perror("fork");
+			return 1;
+		}
+		if (pid == 0) {
+			int fd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+			int nul = open("/dev/null", O_RDONLY);
+			setsid();
+			if (fd >= 0) {
+				dup2(fd, 1);
+				dup2(fd, 2);
+			}
+			if (nul >= 0)
+				dup2(nul, 0);
+			execl(bin, bin, "-c", c->cfg->path, (char *)NULL);
+			_exit(127);
+		}
+		started++;
+	}
+	for (int s = 0; s < SVC__N; s++) {
+		int64_t until = clock_real_ms() + 10000;
+		while (ping(c, s, 300) != 0) {
+			int st;
+			while (waitpid(-1, &st, WNOHANG) > 0)
+				;
+			if (clock_real_ms() > until) {
+				fprintf(stderr, "jrpctl: jrp-%s did not answer within 10 s; see %s/%s.log\n", svc_names[s],
+					c->cfg->run_dir, svc_names[s]);
+				return 1;
+			}
+		}
+	}
+	printf("jrp is up: %d daemon%s started; data in %s, sockets and logs in %s\n", started, started == 1 ? "" : "s",
+	       c->cfg->data_dir, c->cfg->run_dir);
+	return 0;
+}
+
+int ctl_down(ctl *c, int argc, char **argv)
+{
+	int rc = 0;
+	for (int s = SVC__N - 1; s >= 0; s--) {
+		const char *name = svc_names[s];
+		pid_t pid = running_pid(c, name);
+		int64_t until;
+		if (!pid)
+			continue;
+		kill(pid, SIGTERM);
+		until = clock_real_ms() + 15000;
+		while (running_pid(c, name)) {
+			if (clock_real_ms() > until) {
+				fprintf(stderr, "jrpctl: jrp-%s (pid %d) did not stop within 15 s\n", name, (int)pid);
+				rc = 1;
+				break;
+			}
+			usleep(20000);
+		}
+		if (!running_pid(c, name))
+			printf("jrp-%s stopped\n", name);
+	}
+	return rc;
+}
+
+int ctl_status(ctl *c, int argc, char **argv)
+{
+	int rc = 0;
+	for (int s = 0; s < SVC__N; s++) {
+		jrp_client *cl = ctl_client(c, s);
+		mw w;
+		msg_in in;
+		jrp_error e;
+		int r;
+		mw_init(&w);
+		client_begin(cl, &w, T_STATUS, NULL);
+		r = client_call(cl, &w, c->timeout_ms < 2000 ? c->timeout_ms : 2000, &in, &e);
+		if (r == 0) {
+			const msgpack_object *ws = obj_get(in.root, "warnings");
+			char b1[64], b2[64];
+			if (c->json) {
+				ctl_print_json(in.root);
+			} else {
+				printf("jrp-%-10s up   pid %-7llu catalogue %s  now %s%s", svc_names[s],
+				       (unsigned long long)obj_u64(in.root, "pid"), obj_cstr(in.root, "catalog_version", b1, sizeof b1),
+				       obj_cstr(in.root, "now", b2, sizeof b2), obj_bool(in.root, "test_clock") ? " (test clock)" : "");
+				if (obj_get(in.root, "log_last"))
+					printf("  log %llu", (unsigned long long)obj_u64(in.root, "log_last"));
+				if (obj_get(in.root, "cursor"))
+					printf("  cursor %llu", (unsigned long long)obj_u64(in.root, "cursor"));
+				printf("\n");
+				for (uint32_t i = 0; ws && ws->type == MSGPACK_OBJECT_ARRAY && i < ws->via.array.size; i++)
+					printf("  warning: %.*s\n", (int)ws->via.array.ptr[i].via.str.size, ws->via.array.ptr[i].via.str.ptr);
+			}
+		} else {
+			printf("jrp-%-10s DOWN (%s)\n", svc_names[s], e.message);
+			rc = 1;
+		}
+		if (r == 0 || r == JRP_EINVAL)
+			msg_in_free(&in);
+		mw_free(&w);
+		client_free(&cl);
+	}
+	return rc;
+}

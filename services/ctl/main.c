@@ -1,0 +1,674 @@
+/*
+ * jrpctl - the command line of jrp
+ *
+ *   jrpctl [-c CONFIG] [--as PARTY] [--json] [--timeout MS] COMMAND [ARGS]
+ *
+ * Departments submit records; agencies check subjects, follow their task
+ * streams and feed back; the office reads statistics; the operator starts,
+ * stops and inspects the local deployment and validates catalogues.
+ * Exit status: 0 done, 1 refused or failed (the reason is printed), 2 usage.
+ */
+#include "ctl.h"
+#include "clock.h"
+#include "conv.h"
+#include "proto.h"
+#include "util/xalloc.h"
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: jrpctl [-c CONFIG] [--as PARTY] [--json] [--timeout MS] COMMAND [ARGS]\n"
+		"\n"
+		"departments:\n"
+		"  submit --file FILE            submit one record (JSON or YAML)\n"
+		"  submit --lines FILE           submit every record of a JSON-lines file, with progress\n"
+		"  submit --record-id ID --kind KIND --domain D --subject-type org|person --code CODE --name NAME\n"
+		"         --decision-date YYYY-MM-DD [--violation V] [--amount YUAN] [--rating R] [--standard S]\n"
+		"         [--decision-no N] [--facts TEXT] [--basis TEXT] [--id-type T]\n"
+		"  subject CODE                  a subject's entries with their history\n"
+		"agencies:\n"
+		"  check CODE --matter KIND      lists and applicable measures before handling a matter\n"
+		"  tasks [--after N] [--max N] [--ack] [--follow]   read (and acknowledge) your task stream\n"
+		"  ack SEQ                       acknowledge your stream up to SEQ\n"
+		"  feedback TASK applied|not_applicable|failed [--matter-id ID] [--date D] [--note TEXT] [--case]\n"
+		"office:\n"
+		"  stats                         statistics of the whole mechanism\n"
+		"operator:\n"
+		"  up | down | status            start, stop, inspect the local daemons\n"
+		"  rules check [DIR]             validate a rules directory (default: the configured one)\n"
+		"  config check                  validate the configuration, parties and catalogue\n"
+		"  clock set TIME                set the test clock of every daemon (test_clock: true only)\n"
+		"  call SERVICE FILE             send one raw request (JSON/YAML map) to a daemon, print the reply\n"
+		"\n"
+		"CONFIG defaults to $JRP_CONFIG or deploy/local.yaml; PARTY to $JRP_PARTY.\n");
+}
+
+/* ---- plumbing ---- */
+
+void ctl_print_error(const jrp_error *e)
+{
+	fprintf(stderr, "jrpctl: refused [%s]%s%s: %s\n", e->code, e->field[0] ? " " : "", e->field, e->message);
+}
+
+void ctl_print_json(const msgpack_object *o)
+{
+	conv_msgpack_to_json(o, 2, stdout);
+	fputc('\n', stdout);
+}
+
+int ctl_load(ctl *c, bool need_catalog)
+{
+	jrp_error e;
+	jrp_error_clear(&e);
+	if (config_load(c->config_path, &c->cfg, &e) < 0) {
+		fprintf(stderr, "jrpctl: %s: %s\n", e.field, e.message);
+		exit(1);
+	}
+	if (parties_load(c->cfg->parties_path, &c->parties, &e) < 0) {
+		fprintf(stderr, "jrpctl: %s: %s\n", e.field, e.message);
+		exit(1);
+	}
+	if (catalog_load(c->cfg->rules_dir, c->parties, &c->cat, &e) < 0) {
+		if (need_catalog) {
+			fprintf(stderr, "jrpctl: %s: %s\n", e.field, e.message);
+			exit(1);
+		}
+		c->cat = NULL;
+	}
+	return 0;
+}
+
+jrp_client *ctl_client(ctl *c, int svc)
+{
+	return client_new(c->cfg->endpoint[svc]);
+}
+
+int ctl_call(ctl *c, int svc, mw *req, jrp_client *cl, msg_in *reply)
+{
+	jrp_error e;
+	jrp_client *own = NULL;
+	int rc;
+	if (!cl)
+		cl = own = ctl_client(c, svc);
+	jrp_error_clear(&e);
+	rc = client_call(cl, req, c->timeout_ms, reply, &e);
+	if (rc != 0) {
+		if (c->json && rc == JRP_EINVAL)
+			ctl_print_json(reply->root);
+		else
+			ctl_print_error(&e);
+		if (rc == JRP_EINVAL)
+			msg_in_free(reply);
+	}
+	client_free(&own);
+	return rc;
+}
+
+static const char *need_party(ctl *c)
+{
+	if (!c->party || !c->party[0]) {
+		fprintf(stderr, "jrpctl: say who you are: --as PARTY (or JRP_PARTY); parties are listed in %s\n",
+			c->cfg->parties_path);
+		exit(2);
+	}
+	return c->party;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, r;
+	if (!f) {
+		fprintf(stderr, "jrpctl: %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	do {
+		if (n + 65536 > cap)
+			buf = xrealloc(buf, cap = (cap ? cap * 2 : 65536) + 65536);
+		r = fread(buf + n, 1, cap - n - 1, f);
+		n += r;
+	} while (r > 0);
+	if (f != stdin)
+		fclose(f);
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+/* ---- submit ---- */
+
+static int submit_one(ctl *c, jrp_client *cl, const char *mp, size_t mplen, bool quiet, uint64_t *seq, bool *dup)
+{
+	mw w;
+	msg_in in;
+	int rc;
+	mw_init(&w);
+	client_begin(cl, &w, T_RECORD_SUBMIT, c->party);
+	mw_str(&w, "record");
+	mw_raw(&w, mp, mplen);
+	rc = ctl_call(c, SVC_INGEST, &w, cl, &in);
+	mw_free(&w);
+	if (rc)
+		return rc;
+	*seq = obj_u64(in.root, "seq");
+	*dup = obj_bool(in.root, "duplicate");
+	if (!quiet) {
+		if (c->json)
+			ctl_print_json(in.root);
+		else if (*dup)
+			printf("already accepted: this record id was committed before as event #%llu; nothing changed\n",
+			       (unsigned long long)*seq);
+		else
+			printf("accepted and committed as event #%llu%s\n", (unsigned long long)*seq,
+			       obj_get(in.root, "late_workdays") ? " (reported late: more than 7 working days after the decision)" : "");
+	}
+	msg_in_free(&in);
+	return 0;
+}
+
+typedef struct lines_arg {
+	ctl *c;
+	jrp_client *cl;
+	size_t total, done, dups, failed;
+	int64_t t0;
+} lines_arg;
+
+static int line_cb(void *arg, const char *mp, size_t mplen, size_t lineno)
+{
+	lines_arg *a = arg;
+	uint64_t seq;
+	bool dup;
+	if (submit_one(a->c, a->cl, mp, mplen, true, &seq, &dup) != 0) {
+		fprintf(stderr, "jrpctl: line %zu was not accepted (above); the lines before it are committed\n", lineno);
+		a->failed++;
+		return -1;
+	}
+	a->done++;
+	a->dups += dup;
+	if (isatty(2) && (a->done % 200 == 0 || a->done == a->total)) {
+		int width = 40, filled = a->total ? (int)(a->done * width / a->total) : width;
+		double secs = (clock_real_ms() - a->t0) / 1000.0;
+		fprintf(stderr, "\r[%.*s%*s] %zu/%zu  %.0f records/s", filled, "========================================",
+			width - filled, "", a->done, a->total, secs > 0 ? a->done / secs : 0.0);
+	}
+	return 0;
+}
+
+static int cmd_submit(ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "file", 1, 0, 'f' }, { "lines", 1, 0, 'l' }, { "record-id", 1, 0, 'r' }, { "kind", 1, 0, 'k' },
+		{ "domain", 1, 0, 'd' }, { "subject-type", 1, 0, 't' }, { "id-type", 1, 0, 'i' }, { "code", 1, 0, 'C' },
+		{ "name", 1, 0, 'n' }, { "decision-date", 1, 0, 'D' }, { "decision-no", 1, 0, 'N' },
+		{ "violation", 1, 0, 'v' }, { "amount", 1, 0, 'a' }, { "rating", 1, 0, 'R' }, { "standard", 1, 0, 's' },
+		{ "facts", 1, 0, 'F' }, { "basis", 1, 0, 'B' }, { 0, 0, 0, 0 } };
+	const char *file = NULL, *lines = NULL, *v[128] = { 0 };
+	int opt;
+	jrp_client *cl;
+	int rc = 0;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == '?')
+			return 2;
+		if (opt == 'f')
+			file = optarg;
+		else if (opt == 'l')
+			lines = optarg;
+		else
+			v[opt] = optarg;
+	}
+	need_party(c);
+	cl = ctl_client(c, SVC_INGEST);
+	if (file || lines) {
+		size_t len;
+		char *text = read_file(file ? file : lines, &len);
+		jrp_error e;
+		if (file) {
+			msgpack_sbuffer sb;
+			uint64_t seq;
+			bool dup;
+			msgpack_sbuffer_init(&sb);
+			if (conv_text_to_msgpack(text, len, &sb, &e) < 0) {
+				fprintf(stderr, "jrpctl: %s: %s: %s\n", file, e.field, e.message);
+				rc = 1;
+			} else {
+				rc = submit_one(c, cl, sb.data, sb.size, false, &seq, &dup);
+			}
+			msgpack_sbuffer_destroy(&sb);
+		} else {
+			lines_arg a = { c, cl, 0, 0, 0, 0, clock_real_ms() };
+			for (size_t i = 0; i < len; i++)
+				a.total += text[i] == '\n';
+			if (len && text[len - 1] != '\n')
+				a.total++;
+			if (conv_json_lines(text, len, line_cb, &a, &e) < 0) {
+				if (!a.failed)
+					fprintf(stderr, "\njrpctl: %s: %s: %s\n", lines, e.field, e.message);
+				rc = 1;
+			}
+			if (isatty(2))
+				fputc('\n', stderr);
+			printf("%zu records committed (%zu of them already accepted before)\n", a.done, a.dups);
+		}
+		free(text);
+	} else {
+		mw w;
+		uint64_t seq;
+		bool dup;
+		static const struct { int opt; const char *key; } fields[] = {
+			{ 'r', "record_id" }, { 'k', "kind" }, { 'd', "domain" }, { 'D', "decision_date" },
+			{ 'N', "decision_no" }, { 'v', "violation" }, { 'R', "rating" }, { 's', "standard" },
+			{ 'F', "facts" }, { 'B', "basis" } };
+		mw_init(&w);
+		mw_map(&w);
+		for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+			if (v[fields[i].opt])
+				mw_kstr(&w, fields[i].key, v[fields[i].opt]);
+		if (v['a']) {
+			char *end;
+			long long amt = strtoll(v['a'], &end, 10);
+			if (*end || end == v['a']) {
+				fprintf(stderr, "jrpctl: --amount must be a whole number of yuan\n");
+				return 2;
+			}
+			mw_ki64(&w, "amount", amt);
+		}
+		mw_str(&w, "subject");
+		mw_map(&w);
+		if (v['t'])
+			mw_kstr(&w, "type", v['t']);
+		if (v['i'])
+			mw_kstr(&w, "id_type", v['i']);
+		if (v['C'])
+			mw_kstr(&w, "code", v['C']);
+		if (v['n'])
+			mw_kstr(&w, "name", v['n']);
+		mw_end(&w);
+		mw_end(&w);
+		rc = submit_one(c, cl, mw_data(&w), mw_len(&w), false, &seq, &dup);
+		mw_free(&w);
+	}
+	client_free(&cl);
+	return rc ? 1 : 0;
+}
+
+/* ---- agencies ---- */
+
+static int cmd_check(ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = { { "matter", 1, 0, 'm' }, { 0, 0, 0, 0 } };
+	const char *matter = NULL;
+	int opt, rc;
+	mw w;
+	msg_in in;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt != 'm')
+			return 2;
+		matter = optarg;
+	}
+	if (optind != argc - 1 || !matter) {
+		fprintf(stderr, "usage: jrpctl check CODE --matter KIND\n");
+		return 2;
+	}
+	mw_init(&w);
+	client_begin(NULL, &w, T_CHECK, need_party(c));
+	mw_kstr(&w, "subject", argv[optind]);
+	mw_kstr(&w, "matter", matter);
+	rc = ctl_call(c, SVC_DISPATCH, &w, NULL, &in);
+	mw_free(&w);
+	if (rc)
+		return 1;
+	c->json ? ctl_print_json(in.root) : print_check(c, in.root);
+	msg_in_free(&in);
+	return 0;
+}
+
+static int ack(ctl *c, jrp_client *cl, uint64_t upto)
+{
+	mw w;
+	msg_in in;
+	int rc;
+	mw_init(&w);
+	client_begin(cl, &w, T_TASKS_ACK, c->party);
+	mw_ku64(&w, "upto", upto);
+	rc = ctl_call(c, SVC_DISPATCH, &w, cl, &in);
+	mw_free(&w);
+	if (rc == 0) {
+		if (!c->json)
+			printf("acknowledged up to #%llu\n", (unsigned long long)obj_u64(in.root, "acked"));
+		msg_in_free(&in);
+	}
+	return rc;
+}
+
+static int cmd_tasks(ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = { { "after", 1, 0, 'a' }, { "max", 1, 0, 'm' }, { "ack", 0, 0, 'k' },
+					      { "follow", 0, 0, 'f' }, { 0, 0, 0, 0 } };
+	bool do_ack = false, follow = false, has_after = false;
+	uint64_t after = 0, max = 100;
+	int opt, rc = 0;
+	jrp_client *cl;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'a': after = strtoull(optarg, NULL, 10); has_after = true; break;
+		case 'm': max = strtoull(optarg, NULL, 10); break;
+		case 'k': do_ack = true; break;
+		case 'f': follow = true; break;
+		default: return 2;
+		}
+	}
+	need_party(c);
+	cl = ctl_client(c, SVC_DISPATCH);
+	do {
+		mw w;
+		msg_in in;
+		const msgpack_object *ts;
+		uint64_t cursor;
+		mw_init(&w);
+		client_begin(cl, &w, T_TASKS_FETCH, c->party);
+		if (has_after)
+			mw_ku64(&w, "after", after);
+		mw_ku64(&w, "max", max);
+		if (follow)
+			mw_ku64(&w, "wait_ms", 5000);
+		rc = ctl_call(c, SVC_DISPATCH, &w, cl, &in);
+		mw_free(&w);
+		if (rc)
+			break;
+		ts = obj_get(in.root, "tasks");
+		cursor = obj_u64(in.root, "cursor");
+		if (c->json) {
+			ctl_print_json(in.root);
+		} else {
+			if (!follow && ts->via.array.size == 0)
+				printf("no new tasks for %s after #%llu\n", party_name(c, c->party), (unsigned long long)cursor);
+			for (uint32_t i = 0; i < ts->via.array.size; i++)
+				print_task(c, &ts->via.array.ptr[i]);
+		}
+		if (do_ack && ts->via.array.size > 0 && (rc = ack(c, cl, cursor)) != 0) {
+			msg_in_free(&in);
+			break;
+		}
+		after = cursor;
+		has_after = true;
+		msg_in_free(&in);
+		fflush(stdout);
+	} while (follow);
+	client_free(&cl);
+	return rc ? 1 : 0;
+}
+
+static int cmd_ack(ctl *c, int argc, char **argv)
+{
+	jrp_client *cl;
+	int rc;
+	if (argc != 2) {
+		fprintf(stderr, "usage: jrpctl ack SEQ\n");
+		return 2;
+	}
+	need_party(c);
+	cl = ctl_client(c, SVC_DISPATCH);
+	rc = ack(c, cl, strtoull(argv[1], NULL, 10));
+	client_free(&cl);
+	return rc ? 1 : 0;
+}
+
+static int cmd_feedback(ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = { { "matter-id", 1, 0, 'm' }, { "date", 1, 0, 'd' }, { "note", 1, 0, 'n' },
+					      { "case", 0, 0, 'c' }, { 0, 0, 0, 0 } };
+	const char *matter = NULL, *date = NULL, *note = NULL;
+	bool is_case = false;
+	int opt, rc;
+	char *end;
+	uint64_t task;
+	mw w;
+	msg_in in;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'm': matter = optarg; break;
+		case 'd': date = optarg; break;
+		case 'n': note = optarg; break;
+		case 'c': is_case = true; break;
+		default: return 2;
+		}
+	}
+	if (optind != argc - 2) {
+		fprintf(stderr, "usage: jrpctl feedback TASK applied|not_applicable|failed [--matter-id ID] [--date D] [--note TEXT] [--case]\n");
+		return 2;
+	}
+	task = strtoull(argv[optind], &end, 10);
+	if (*end) {
+		fprintf(stderr, "jrpctl: TASK must be a task number\n");
+		return 2;
+	}
+	mw_init(&w);
+	client_begin(NULL, &w, T_FEEDBACK_SUBMIT, need_party(c));
+	mw_ku64(&w, "task", task);
+	mw_kstr(&w, "result", argv[optind + 1]);
+	if (matter)
+		mw_kstr(&w, "matter_id", matter);
+	if (date)
+		mw_kstr(&w, "date", date);
+	if (note)
+		mw_kstr(&w, "note", note);
+	if (is_case)
+		mw_kbool(&w, "case", true);
+	rc = ctl_call(c, SVC_FEEDBACK, &w, NULL, &in);
+	mw_free(&w);
+	if (rc)
+		return 1;
+	if (c->json)
+		ctl_print_json(in.root);
+	else
+		printf("feedback %s: task %llu %s\n", obj_bool(in.root, "duplicate") ? "was already recorded" : "recorded",
+		       (unsigned long long)task, argv[optind + 1]);
+	msg_in_free(&in);
+	return 0;
+}
+
+/* ---- office and operator ---- */
+
+static int simple(ctl *c, int svc, const char *type, const char *key, const char *val,
+		  void (*print)(ctl *, const msgpack_object *))
+{
+	mw w;
+	msg_in in;
+	int rc;
+	mw_init(&w);
+	client_begin(NULL, &w, type, need_party(c));
+	if (key)
+		mw_kstr(&w, key, val);
+	rc = ctl_call(c, svc, &w, NULL, &in);
+	mw_free(&w);
+	if (rc)
+		return 1;
+	c->json ? ctl_print_json(in.root) : print(c, in.root);
+	msg_in_free(&in);
+	return 0;
+}
+
+static int cmd_rules(ctl *c, int argc, char **argv)
+{
+	jrp_catalog *cat = NULL;
+	jrp_error e;
+	const char *dir;
+	if (argc < 2 || strcmp(argv[1], "check") != 0 || argc > 3) {
+		fprintf(stderr, "usage: jrpctl rules check [DIR]\n");
+		return 2;
+	}
+	dir = argc == 3 ? argv[2] : c->cfg->rules_dir;
+	jrp_error_clear(&e);
+	if (catalog_load(dir, c->parties, &cat, &e) < 0) {
+		fprintf(stderr, "jrpctl: %s: %s\n", e.field, e.message);
+		return 1;
+	}
+	printf("catalogue %s in %s is valid: %zu domains, %zu matter kinds, %zu standards, %zu measures\n", cat->version,
+	       dir, cat->ndomains, cat->nmatters, cat->nstandards, cat->nmeasures);
+	for (int y = 2025; y <= 2027; y++)
+		printf("  calendar %d: %s\n", y, calendar_year_status(cat->cal, y));
+	catalog_free(&cat);
+	return 0;
+}
+
+static int cmd_clock(ctl *c, int argc, char **argv)
+{
+	int rc = 0;
+	if (argc != 3 || strcmp(argv[1], "set") != 0) {
+		fprintf(stderr, "usage: jrpctl clock set YYYY-MM-DD[THH:MM:SS+08:00]\n");
+		return 2;
+	}
+	/* downstream first: a daemon must have the new time before its upstream
+	 * produces the changes that the new time causes */
+	for (int s = SVC__N - 1; s >= 0; s--) {
+		mw w;
+		msg_in in;
+		mw_init(&w);
+		client_begin(NULL, &w, T_CLOCK_SET, NULL);
+		mw_kstr(&w, "now", argv[2]);
+		if (ctl_call(c, s, &w, NULL, &in) == 0) {
+			if (s == 0 && !c->json) {
+				char now[40];
+				printf("test clock of every daemon set to %s\n", obj_cstr(in.root, "now", now, sizeof now));
+			}
+			msg_in_free(&in);
+		} else {
+			rc = 1;
+		}
+		mw_free(&w);
+	}
+	return rc;
+}
+
+static int cmd_call(ctl *c, int argc, char **argv)
+{
+	size_t len;
+	char *text;
+	msgpack_sbuffer sb;
+	jrp_error e;
+	int svc = -1, rc;
+	jrp_client *cl;
+	msg_in in;
+	if (argc != 3) {
+		fprintf(stderr, "usage: jrpctl call SERVICE FILE   (SERVICE: ingest adjudicate dispatch feedback)\n");
+		return 2;
+	}
+	for (int s = 0; s < SVC__N; s++)
+		if (strcmp(argv[1], svc_names[s]) == 0)
+			svc = s;
+	if (svc < 0) {
+		fprintf(stderr, "jrpctl: unknown service %s\n", argv[1]);
+		return 2;
+	}
+	text = read_file(argv[2], &len);
+	msgpack_sbuffer_init(&sb);
+	if (conv_text_to_msgpack(text, len, &sb, &e) < 0) {
+		fprintf(stderr, "jrpctl: %s: %s: %s\n", argv[2], e.field, e.message);
+		free(text);
+		msgpack_sbuffer_destroy(&sb);
+		return 1;
+	}
+	cl = ctl_client(c, svc);
+	rc = client_send_raw(cl, sb.data, sb.size, c->timeout_ms, &in, &e);
+	if (rc == 0 || rc == JRP_EINVAL) {
+		ctl_print_json(in.root);
+		msg_in_free(&in);
+	} else {
+		ctl_print_error(&e);
+	}
+	client_free(&cl);
+	free(text);
+	msgpack_sbuffer_destroy(&sb);
+	return rc ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = { { "config", 1, 0, 'c' }, { "as", 1, 0, 'a' }, { "json", 0, 0, 'j' },
+					      { "timeout", 1, 0, 't' }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 } };
+	ctl c = { 0 };
+	const char *cmd;
+	int opt, rc;
+
+	c.config_path = getenv("JRP_CONFIG") ? getenv("JRP_CONFIG") : "deploy/local.yaml";
+	c.party = getenv("JRP_PARTY");
+	c.timeout_ms = 10000;
+	while ((opt = getopt_long(argc, argv, "+c:a:jt:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': c.config_path = optarg; break;
+		case 'a': c.party = optarg; break;
+		case 'j': c.json = true; break;
+		case 't': c.timeout_ms = atoi(optarg) > 0 ? atoi(optarg) : 10000; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[optind];
+	argc -= optind;
+	argv += optind;
+	ctl_load(&c, strcmp(cmd, "rules") != 0 && strcmp(cmd, "config") != 0);
+	if (strcmp(cmd, "submit") == 0)
+		rc = cmd_submit(&c, argc, argv);
+	else if (strcmp(cmd, "check") == 0)
+		rc = cmd_check(&c, argc, argv);
+	else if (strcmp(cmd, "tasks") == 0)
+		rc = cmd_tasks(&c, argc, argv);
+	else if (strcmp(cmd, "ack") == 0)
+		rc = cmd_ack(&c, argc, argv);
+	else if (strcmp(cmd, "feedback") == 0)
+		rc = cmd_feedback(&c, argc, argv);
+	else if (strcmp(cmd, "stats") == 0)
+		rc = simple(&c, SVC_FEEDBACK, T_STATS_GET, NULL, NULL, print_stats);
+	else if (strcmp(cmd, "subject") == 0 && argc == 2)
+		rc = simple(&c, SVC_ADJUDICATE, T_ENTRIES_GET, "subject", argv[1], print_entries);
+	else if (strcmp(cmd, "up") == 0)
+		rc = ctl_up(&c, argc, argv);
+	else if (strcmp(cmd, "down") == 0)
+		rc = ctl_down(&c, argc, argv);
+	else if (strcmp(cmd, "status") == 0)
+		rc = ctl_status(&c, argc, argv);
+	else if (strcmp(cmd, "rules") == 0)
+		rc = cmd_rules(&c, argc, argv);
+	else if (strcmp(cmd, "config") == 0 && argc == 2 && strcmp(argv[1], "check") == 0) {
+		jrp_error e;
+		jrp_catalog *cat = NULL;
+		jrp_error_clear(&e);
+		if (catalog_load(c.cfg->rules_dir, c.parties, &cat, &e) < 0) {
+			fprintf(stderr, "jrpctl: %s: %s\n", e.field, e.message);
+			rc = 1;
+		} else {
+			printf("configuration OK: %s (catalogue %s, %zu parties)\n", c.cfg->path, cat->version, c.parties->n);
+			catalog_free(&cat);
+			rc = 0;
+		}
+	} else if (strcmp(cmd, "clock") == 0)
+		rc = cmd_clock(&c, argc, argv);
+	else if (strcmp(cmd, "call") == 0)
+		rc = cmd_call(&c, argc, argv);
+	else {
+		fprintf(stderr, "jrpctl: unknown command \"%s\"\n", cmd);
+		usage(stderr);
+		rc = 2;
+	}
+	catalog_free(&c.cat);
+	parties_free(&c.parties);
+	config_free(&c.cfg);
+	return rc;
+}

@@ -1,0 +1,116 @@
+/*
+ * print.c - what jrpctl shows people: plain words, Chinese names from the
+ * catalogue and the parties registry where they exist
+ */
+#include "ctl.h"
+#include "clock.h"
+#include <stdio.h>
+#include <string.h>
+
+#define S(o, k) obj_cstr((o), (k), (char[256]){ 0 }, 256)
+
+const char *party_name(ctl *c, const char *id)
+{
+	const jrp_party *p = c->parties ? parties_find(c->parties, id) : NULL;
+	return p && p->name ? p->name : id;
+}
+
+static const char *matter_name(ctl *c, const char *id)
+{
+	const jrp_named *m = c->cat ? catalog_matter(c->cat, id) : NULL;
+	return m ? m->name : id;
+}
+
+static const char *list_zh(const char *l)
+{
+	int i = list_parse(l);
+	return i >= 0 ? list_name_zh((jrp_list)i) : l;
+}
+
+void print_check(ctl *c, const msgpack_object *r)
+{
+	const msgpack_object *es = obj_get(r, "entries");
+	char code[40], matter[40];
+	obj_cstr(r, "subject", code, sizeof code);
+	obj_cstr(r, "matter", matter, sizeof matter);
+	if (!obj_bool(r, "listed")) {
+		printf("%s is not on any list: no measure applies to %s (%s).\n", code, matter_name(c, matter), matter);
+	} else {
+		printf("%s IS LISTED. Measures for %s (%s), mandatory first:\n", code, matter_name(c, matter), matter);
+		for (uint32_t i = 0; es && i < es->via.array.size; i++) {
+			const msgpack_object *e = &es->via.array.ptr[i], *ms = obj_get(e, "measures");
+			printf("  %s (%s) under %s [%s], entry %llu, identified by %s, valid %s to %s\n",
+			       list_zh(S(e, "list")), S(e, "list"), S(e, "standard_name"), S(e, "standard"),
+			       (unsigned long long)obj_u64(e, "entry"), party_name(c, S(e, "party")), S(e, "valid_from"),
+			       S(e, "valid_until"));
+			if (!ms || ms->via.array.size == 0)
+				printf("    no measure of the catalogue applies to this matter kind\n");
+			for (uint32_t j = 0; ms && j < ms->via.array.size; j++) {
+				const msgpack_object *m = &ms->via.array.ptr[j];
+				printf("    [%s] %s %s — %s%s%s\n", S(m, "class"), S(m, "id"), S(m, "name"), S(m, "basis_law"),
+				       S(m, "basis_articles"), obj_bool(m, "yours") ? "  ← yours to apply" : "");
+			}
+		}
+	}
+	printf("  (check recorded as #%llu, catalogue %s)\n", (unsigned long long)obj_u64(r, "check_seq"),
+	       S(r, "catalog_version"));
+}
+
+void print_task(ctl *c, const msgpack_object *t)
+{
+	const msgpack_object *s = obj_get(t, "subject");
+	char due[16];
+	obj_cstr(t, "feedback_due", due, sizeof due);
+	printf("task %llu: %s %s %s [%s] — %s %s (%s), %s entry %llu (%s), valid until %s%s%s%s%s\n",
+	       (unsigned long long)obj_u64(t, "task"), strcmp(S(t, "action"), "apply") == 0 ? "APPLY" : "STOP",
+	       S(t, "measure"), S(t, "measure_name"), S(t, "class"), S(s, "name"), S(s, "code"), S(s, "type"),
+	       list_zh(S(t, "list")), (unsigned long long)obj_u64(t, "entry"), S(t, "standard_name"),
+	       S(t, "valid_until"), due[0] ? ", feedback due " : "", due, obj_get(t, "reason") ? ", reason: " : "",
+	       S(t, "reason"));
+}
+
+void print_stats(ctl *c, const msgpack_object *r)
+{
+	const msgpack_object *en = obj_get(r, "entries"), *tk = obj_get(r, "tasks"), *fb = obj_get(r, "feedback"),
+			     *ck = obj_get(r, "checks"), *ag = obj_get(r, "agencies");
+#define U(o, k) (unsigned long long)obj_u64((o), (k))
+	printf("Joint reward and punishment — statistics as of %s\n", S(r, "as_of"));
+	printf("  lists in force: black %llu, red %llu, focus %llu, warning %llu  (proposed so far %llu, exited %llu, refused %llu)\n",
+	       U(en, "black"), U(en, "red"), U(en, "focus"), U(en, "warning"), U(en, "proposed_total"),
+	       U(en, "exited_total"), U(en, "refused_total"));
+	printf("  tasks pushed: %llu apply, %llu stop\n", U(tk, "apply"), U(tk, "stop"));
+	printf("  feedback: %llu applied, %llu not applicable, %llu failed; %llu awaiting feedback, %llu overdue; %llu typical cases\n",
+	       U(fb, "applied"), U(fb, "not_applicable"), U(fb, "failed"), U(fb, "awaiting"), U(fb, "overdue"),
+	       U(fb, "cases"));
+	printf("  checks before handling: %llu (%llu found the subject listed)\n", U(ck, "total"), U(ck, "listed"));
+	printf("  %-26s %6s %6s %8s %8s %8s %8s %7s\n", "agency", "apply", "stop", "applied", "n/a", "failed", "awaiting",
+	       "overdue");
+	for (uint32_t i = 0; ag && i < ag->via.array.size; i++) {
+		const msgpack_object *a = &ag->via.array.ptr[i];
+		printf("  %-26s %6llu %6llu %8llu %8llu %8llu %8llu %7llu   %s, checks %llu\n", S(a, "agency"), U(a, "apply"),
+		       U(a, "stop"), U(a, "applied"), U(a, "not_applicable"), U(a, "failed"), U(a, "awaiting"),
+		       U(a, "overdue"), S(a, "name"), U(a, "checks"));
+	}
+#undef U
+}
+
+void print_entries(ctl *c, const msgpack_object *r)
+{
+	const msgpack_object *es = obj_get(r, "entries");
+	printf("subject %s: %u entr%s\n", S(r, "subject"), es ? es->via.array.size : 0,
+	       es && es->via.array.size == 1 ? "y" : "ies");
+	for (uint32_t i = 0; es && i < es->via.array.size; i++) {
+		const msgpack_object *e = &es->via.array.ptr[i], *h = obj_get(e, "history");
+		printf("  entry %llu: %s (%s) under %s, state %s%s%s, decision %s, valid until %s, catalogue %s\n",
+		       (unsigned long long)obj_u64(e, "id"), list_zh(S(e, "list")), S(e, "list"), S(e, "standard"),
+		       S(e, "state"), obj_get(e, "exit_reason") ? " — " : "", S(e, "exit_reason"), S(e, "decision_date"),
+		       S(e, "valid_until"), S(e, "catalog_version"));
+		for (uint32_t j = 0; h && j < h->via.array.size; j++) {
+			const msgpack_object *x = &h->via.array.ptr[j];
+			char at[32];
+			ms_format(obj_i64(x, "at"), at, sizeof at);
+			printf("    %s  %-16s by %s%s%s\n", at, S(x, "event"), party_name(c, S(x, "by")),
+			       obj_get(x, "note") ? ": " : "", S(x, "note"));
+		}
+	}
+}

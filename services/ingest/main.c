@@ -1,0 +1,116 @@
+/*
+ * jrp-ingest - the front door for departments
+ *
+ * record.submit: authenticate the department (party), validate the record
+ * (record.c), drop duplicates (department + its record id is the idempotency
+ * key), append the event to the event log and answer with its seq, after the
+ * commit. adjudicate pulls the event log with log.fetch.
+ */
+#include "daemon.h"
+#include "clock.h"
+#include "proto.h"
+#include "record.h"
+#include <string.h>
+
+enum { DB_EVENTS = 1, DB_DEDUPE, DB__N };
+static const char *const dbs[] = { "meta", "events", "dedupe" };
+
+#define LATE_WORKDAYS 7   /* DOMAIN.md Credit records: report within 7 working days [001 §(一)1] */
+
+static uint64_t fnv1a(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+	return h;
+}
+
+static int h_submit(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	const jrp_catalog *cat = daemon_catalog(d);
+	jrp_date today = clock_today();
+	record rec;
+	mr rm;
+	mw enc, ev;
+	char key[32 + 1 + 64];
+	size_t klen;
+	MDB_val v;
+	unsigned char val[16];
+	uint64_t seq, hash;
+	int workdays, rc;
+
+	if ((rc = mr_map(&r->body, "record", MR_REQ, &rm)) < 0 ||
+	    (rc = record_parse(&rm, cat, r->party, today, &rec, e)) < 0)
+		return rc;
+	mw_init(&enc);
+	record_encode(&rec, &enc);
+	hash = fnv1a(mw_data(&enc), mw_len(&enc));
+	klen = (size_t)snprintf(key, sizeof key, "%s", r->party->id) + 1;
+	memcpy(key + klen, rec.record_id, strlen(rec.record_id));
+	klen += strlen(rec.record_id);
+	rc = kv_get(txn, daemon_dbi(d, DB_DEDUPE), key, klen, &v);
+	if (rc == 0 && v.mv_size == 16) {
+		seq = be64_get(v.mv_data);
+		mw_free(&enc);
+		if (be64_get((unsigned char *)v.mv_data + 8) != hash)
+			return jrp_fail(e, JRP_ERR_CONFLICT, "record.record_id",
+					"record id \"%s\" was already used for a different record (seq %llu); a correction needs a new record id",
+					rec.record_id, (unsigned long long)seq);
+		mw_ku64(out, "seq", seq);
+		mw_kbool(out, "duplicate", true);
+		return 0;
+	}
+	if (rc != JRP_ENOTFOUND && rc != 0)
+		goto fail;
+	workdays = calendar_workdays_between(cat->cal, rec.decision_date, today);
+	if ((rc = daemon_next_seq(d, txn, &seq)) != 0)
+		goto fail;
+	mw_init(&ev);
+	mw_map(&ev);
+	mw_ku64(&ev, "seq", seq);
+	mw_kstr(&ev, "kind", "record");
+	mw_ki64(&ev, "at", clock_now_ms());
+	mw_kstr(&ev, "party", r->party->id);
+	mw_ki64(&ev, "reported_workdays", workdays);
+	mw_kbool(&ev, "late", workdays > LATE_WORKDAYS);
+	mw_str(&ev, "record");
+	mw_raw(&ev, mw_data(&enc), mw_len(&enc));
+	mw_end(&ev);
+	rc = daemon_append(d, txn, &ev, &seq);
+	mw_free(&ev);
+	if (rc != 0)
+		goto fail;
+	be64_put(val, seq);
+	be64_put(val + 8, hash);
+	if ((rc = kv_put(txn, daemon_dbi(d, DB_DEDUPE), key, klen, val, 16, 0)) != 0)
+		goto fail;
+	mw_free(&enc);
+	mw_ku64(out, "seq", seq);
+	mw_kbool(out, "duplicate", false);
+	if (workdays > LATE_WORKDAYS)
+		mw_ki64(out, "late_workdays", workdays);
+	return 0;
+fail:
+	mw_free(&enc);
+	return rc;
+}
+
+static const jrp_route routes[] = {
+	{ T_RECORD_SUBMIT, h_submit, ROLE_DEPARTMENT },
+	{ NULL, NULL, 0 },
+};
+
+static const jrp_service ingest = {
+	.name = "ingest",
+	.svc = SVC_INGEST,
+	.dbs = dbs,
+	.ndbs = DB__N,
+	.outlog = DB_EVENTS,
+	.routes = routes,
+	.upstream = -1,
+};
+
+int main(int argc, char **argv)
+{
+	return daemon_main(argc, argv, &ingest);
+}

@@ -1,0 +1,194 @@
+/*
+ * record.c - validate a department's record and encode it for the event log
+ *
+ * Everything a record says is checked here, once, at the front door: field
+ * types and lengths, the subject's code by its check algorithm, the kind and
+ * domain against the catalogue, the department's right to report in that
+ * domain (DOMAIN.md "Who uses it"), dates. Adjudicate trusts the event log.
+ */
+#include "record.h"
+#include <string.h>
+
+static int opt_str(mr *r, const char *key, size_t max, char *buf)
+{
+	int rc = mr_cstr(r, key, MR_OPT, max, buf);
+	if (rc == 0)
+		buf[0] = 0;
+	return rc;
+}
+
+static int parse_date(mr *r, const char *key, int opt, jrp_date *out)
+{
+	char s[16];
+	int rc = mr_cstr(r, key, opt, 10, s);
+	if (rc <= 0)
+		return rc;
+	if (date_parse(s, strlen(s), out) < 0)
+		return mr_fail_value(r, key, "\"%s\" is not a valid date (YYYY-MM-DD)", s);
+	return 1;
+}
+
+static int check_code(mr *r, const char *key, const char *id_type, const char *code)
+{
+	jrp_id_type t = codes_id_type_parse(id_type);
+	char field[128];
+	return codes_check(t, code, strlen(code), mr_field(r, key, field, sizeof field), r->e);
+}
+
+static int parse_person(mr *parent, const char *key, person_ref *p, bool *has)
+{
+	mr s;
+	int rc = mr_map(parent, key, MR_OPT, &s);
+	*has = false;
+	if (rc <= 0)
+		return rc;
+	if ((rc = mr_cstr(&s, "name", MR_REQ, 200, p->name)) < 0 ||
+	    (rc = opt_str(&s, "id_type", 15, p->id_type)) < 0 ||
+	    (rc = mr_cstr(&s, "id_no", MR_REQ, 32, p->id_no)) < 0)
+		return rc;
+	if (!p->id_type[0])
+		strcpy(p->id_type, "citizen");
+	if (!codes_id_type_parse(p->id_type) || strcmp(p->id_type, "uscc") == 0 || strcmp(p->id_type, "lei") == 0)
+		return mr_fail_value(&s, "id_type", "must be citizen, hmt or foreign");
+	if ((rc = check_code(&s, "id_no", p->id_type, p->id_no)) < 0)
+		return rc;
+	if ((rc = mr_end(&s)) < 0)
+		return rc;
+	*has = true;
+	return 1;
+}
+
+static int parse_subject(mr *r, record *o)
+{
+	mr s;
+	int rc;
+	if ((rc = mr_map(r, "subject", MR_REQ, &s)) < 0)
+		return rc;
+	if ((rc = mr_cstr(&s, "type", MR_REQ, 7, o->subject_type)) < 0)
+		return rc;
+	if (!subject_type_parse(o->subject_type))
+		return mr_fail_value(&s, "type", "must be \"org\" or \"person\", got \"%s\"", o->subject_type);
+	if ((rc = opt_str(&s, "id_type", 15, o->id_type)) < 0)
+		return rc;
+	if (!o->id_type[0])
+		strcpy(o->id_type, strcmp(o->subject_type, "org") == 0 ? "uscc" : "citizen");
+	if (strcmp(o->subject_type, "org") == 0 ? strcmp(o->id_type, "uscc") != 0 :
+	    (strcmp(o->id_type, "citizen") != 0 && strcmp(o->id_type, "hmt") != 0 && strcmp(o->id_type, "foreign") != 0))
+		return mr_fail_value(&s, "id_type", "\"%s\" is not an identifier for a subject of type %s (org: uscc; person: citizen, hmt, foreign)",
+				     o->id_type, o->subject_type);
+	if ((rc = mr_cstr(&s, "code", MR_REQ, 32, o->code)) < 0 ||
+	    (rc = check_code(&s, "code", o->id_type, o->code)) < 0 ||
+	    (rc = mr_cstr(&s, "name", MR_REQ, 200, o->name)) < 0 ||
+	    (rc = opt_str(&s, "lei", 20, o->lei)) < 0)
+		return rc;
+	if (o->lei[0] && (rc = check_code(&s, "lei", "lei", o->lei)) < 0)
+		return rc;
+	if ((rc = parse_person(&s, "legal_rep", &o->legal_rep, &o->has_legal_rep)) < 0)
+		return rc;
+	if (o->has_legal_rep && strcmp(o->subject_type, "org") != 0)
+		return mr_fail_value(&s, "legal_rep", "only an organisation has a legal representative");
+	return mr_end(&s);
+}
+
+int record_parse(mr *r, const jrp_catalog *cat, const jrp_party *dept, jrp_date today, record *o, jrp_error *e)
+{
+	int rc;
+	char df[11];
+
+	memset(o, 0, sizeof *o);
+	o->amount = -1;
+	if ((rc = mr_cstr(r, "record_id", MR_REQ, 64, o->record_id)) < 0 ||
+	    (rc = mr_cstr(r, "kind", MR_REQ, 32, o->kind)) < 0)
+		return rc;
+	if (!catalog_kind(cat, o->kind))
+		return mr_fail_value(r, "kind", "\"%s\" is not a record kind of catalogue %s", o->kind, cat->version);
+	if ((rc = mr_cstr(r, "domain", MR_REQ, 32, o->domain)) < 0)
+		return rc;
+	if (!catalog_domain(cat, o->domain))
+		return mr_fail(r, JRP_ERR_UNKNOWN_DOMAIN, "domain", "\"%s\" is not a domain of catalogue %s", o->domain,
+			       cat->version);
+	if (!party_has_domain(dept, o->domain))
+		return mr_fail(r, JRP_ERR_FORBIDDEN, "domain", "department \"%s\" does not identify in domain \"%s\"",
+			       dept->id, o->domain);
+	if ((rc = parse_subject(r, o)) < 0)
+		return rc;
+	if ((rc = parse_date(r, "decision_date", MR_REQ, &o->decision_date)) < 0)
+		return rc;
+	if (o->decision_date > today) {
+		date_format(today, df);
+		return mr_fail_value(r, "decision_date", "is in the future (today is %s)", df);
+	}
+	if ((rc = opt_str(r, "decision_no", 100, o->decision_no)) < 0 ||
+	    (rc = opt_str(r, "violation", 64, o->violation)) < 0 ||
+	    (rc = opt_str(r, "facts", 4000, o->facts)) < 0 ||
+	    (rc = opt_str(r, "basis", 1000, o->basis)) < 0 ||
+	    (rc = opt_str(r, "rating", 8, o->rating)) < 0 ||
+	    (rc = opt_str(r, "standard", 64, o->standard)) < 0 ||
+	    (rc = opt_str(r, "authority", 200, o->authority)) < 0 ||
+	    (rc = opt_str(r, "authority_code", 18, o->authority_code)) < 0)
+		return rc;
+	if ((rc = mr_i64(r, "amount", MR_OPT, &o->amount)) < 0)
+		return rc;
+	if (rc > 0 && o->amount < 0)
+		return mr_fail_value(r, "amount", "must not be negative");
+	if (o->authority_code[0] && (rc = check_code(r, "authority_code", "uscc", o->authority_code)) < 0)
+		return rc;
+	if (strcmp(o->kind, "determination") == 0 && !o->standard[0])
+		return mr_fail(r, JRP_ERR_MISSING_FIELD, "standard", "a determination names the standard it applies");
+	if (o->standard[0]) {
+		const jrp_standard *s = catalog_standard(cat, o->standard);
+		if (!s)
+			return mr_fail(r, JRP_ERR_UNKNOWN_STANDARD, "standard", "\"%s\" is not a standard of catalogue %s",
+				       o->standard, cat->version);
+		if (strcmp(s->domain, o->domain) != 0)
+			return mr_fail_value(r, "standard", "standard \"%s\" belongs to domain \"%s\", not \"%s\"",
+					     o->standard, s->domain, o->domain);
+		if (!(s->subject_types & subject_type_parse(o->subject_type)))
+			return mr_fail_value(r, "standard", "standard \"%s\" does not apply to subjects of type %s",
+					     o->standard, o->subject_type);
+	}
+	(void)e;
+	return mr_end(r);
+}
+
+static void kopt(mw *w, const char *k, const char *v)
+{
+	if (v[0])
+		mw_kstr(w, k, v);
+}
+
+void record_encode(const record *o, mw *w)
+{
+	mw_map(w);
+	mw_kstr(w, "record_id", o->record_id);
+	mw_kstr(w, "kind", o->kind);
+	mw_kstr(w, "domain", o->domain);
+	mw_str(w, "subject");
+	mw_map(w);
+	mw_kstr(w, "type", o->subject_type);
+	mw_kstr(w, "id_type", o->id_type);
+	mw_kstr(w, "code", o->code);
+	mw_kstr(w, "name", o->name);
+	kopt(w, "lei", o->lei);
+	if (o->has_legal_rep) {
+		mw_str(w, "legal_rep");
+		mw_map(w);
+		mw_kstr(w, "name", o->legal_rep.name);
+		mw_kstr(w, "id_type", o->legal_rep.id_type);
+		mw_kstr(w, "id_no", o->legal_rep.id_no);
+		mw_end(w);
+	}
+	mw_end(w);
+	mw_kdate(w, "decision_date", o->decision_date);
+	kopt(w, "decision_no", o->decision_no);
+	kopt(w, "violation", o->violation);
+	kopt(w, "facts", o->facts);
+	kopt(w, "basis", o->basis);
+	if (o->amount >= 0)
+		mw_ki64(w, "amount", o->amount);
+	kopt(w, "rating", o->rating);
+	kopt(w, "standard", o->standard);
+	kopt(w, "authority", o->authority);
+	kopt(w, "authority_code", o->authority_code);
+	mw_end(w);
+}

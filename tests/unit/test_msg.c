@@ -1,0 +1,160 @@
+/*
+ * test_msg.c - the strict msgpack reader and the map-building writer
+ *
+ * DESIGN.md "Wire protocol": a wrong type, a missing field, an unknown field,
+ * a short or trailing frame or an oversized message gets a clear error.
+ */
+#include "../tap.h"
+#include "msg.h"
+
+static void build(mw *w)
+{
+	mw_init(w);
+	mw_map(w);
+	mw_ku64(w, "v", 1);
+	mw_kstr(w, "type", "record.submit");
+	mw_str(w, "record");
+	mw_map(w);
+	mw_kstr(w, "record_id", "r-1");
+	mw_ki64(w, "amount", -5);
+	mw_end(w);
+	mw_kbool(w, "flag", true);
+	mw_end(w);
+}
+
+static void test_roundtrip(void)
+{
+	mw w;
+	msg_in in;
+	jrp_error e;
+	mr r, rec;
+	uint64_t v;
+	int64_t amount;
+	bool flag;
+	char id[65];
+	build(&w);
+	CHECK_INT(msg_parse(mw_data(&w), mw_len(&w), 1 << 20, &in, &e), 0);
+	CHECK_INT(mr_init(&r, in.root, "", &e), 0);
+	CHECK_INT(mr_u64(&r, "v", MR_REQ, &v), 1);
+	CHECK_INT(v, 1);
+	CHECK_INT(mr_map(&r, "record", MR_REQ, &rec), 1);
+	CHECK_INT(mr_cstr(&rec, "record_id", MR_REQ, 64, id), 1);
+	CHECK_STR(id, "r-1");
+	CHECK_INT(mr_i64(&rec, "amount", MR_REQ, &amount), 1);
+	CHECK_INT(amount, -5);
+	CHECK_INT(mr_end(&rec), 0);
+	CHECK_INT(mr_bool(&r, "flag", MR_REQ, &flag), 1);
+	CHECK(flag);
+	/* "type" was never read */
+	CHECK_INT(mr_end(&r), JRP_EINVAL);
+	CHECK_STR(e.code, "unknown_field");
+	CHECK_STR(e.field, "type");
+	msg_in_free(&in);
+	mw_free(&w);
+}
+
+static void test_errors_name_the_field(void)
+{
+	mw w;
+	msg_in in;
+	jrp_error e;
+	mr r, rec;
+	uint64_t v;
+	char buf[8];
+	build(&w);
+	msg_parse(mw_data(&w), mw_len(&w), 1 << 20, &in, &e);
+	mr_init(&r, in.root, "", &e);
+	CHECK_INT(mr_u64(&r, "missing", MR_REQ, &v), JRP_EINVAL);
+	CHECK_STR(e.code, "missing_field");
+	CHECK_STR(e.field, "missing");
+	CHECK_INT(mr_u64(&r, "missing", MR_OPT, &v), 0);
+	CHECK_INT(mr_u64(&r, "type", MR_REQ, &v), JRP_EINVAL);
+	CHECK_STR(e.code, "wrong_type");
+	CHECK_STR(e.message, "must be an unsigned integer, got a string");
+	mr_map(&r, "record", MR_REQ, &rec);
+	CHECK_INT(mr_u64(&rec, "amount", MR_REQ, &v), JRP_EINVAL);
+	CHECK_STR(e.field, "record.amount");
+	CHECK_STR(e.code, "bad_value");
+	CHECK_INT(mr_cstr(&rec, "record_id", MR_REQ, 2, buf), JRP_EINVAL);
+	CHECK_STR(e.field, "record.record_id");
+	msg_in_free(&in);
+	mw_free(&w);
+}
+
+static void test_bad_bytes(void)
+{
+	mw w;
+	msg_in in;
+	jrp_error e;
+	char buf[64];
+	/* trailing data */
+	build(&w);
+	memcpy(buf, mw_data(&w), 0);
+	{
+		char *two = malloc(mw_len(&w) + 1);
+		memcpy(two, mw_data(&w), mw_len(&w));
+		two[mw_len(&w)] = 0x01;
+		CHECK_INT(msg_parse(two, mw_len(&w) + 1, 1 << 20, &in, &e), JRP_EINVAL);
+		CHECK_STR(e.code, "bad_message");
+		CHECK(strstr(e.message, "trailing") != NULL);
+		msg_in_free(&in);
+		/* truncated */
+		CHECK_INT(msg_parse(two, mw_len(&w) - 3, 1 << 20, &in, &e), JRP_EINVAL);
+		CHECK_STR(e.code, "bad_message");
+		msg_in_free(&in);
+		/* too large */
+		CHECK_INT(msg_parse(two, mw_len(&w), 10, &in, &e), JRP_EINVAL);
+		CHECK_STR(e.code, "too_large");
+		msg_in_free(&in);
+		free(two);
+	}
+	/* an array claiming 2^32-1 items in 5 bytes must not allocate */
+	{
+		const unsigned char huge[] = { 0xdd, 0xff, 0xff, 0xff, 0xff };
+		CHECK_INT(msg_parse(huge, sizeof huge, 1 << 20, &in, &e), JRP_EINVAL);
+		CHECK_STR(e.code, "bad_message");
+		msg_in_free(&in);
+	}
+	/* not a map */
+	{
+		const unsigned char arr[] = { 0x91, 0x01 };
+		CHECK_INT(msg_parse(arr, sizeof arr, 1 << 20, &in, &e), JRP_EINVAL);
+		CHECK(strstr(e.message, "map") != NULL);
+		msg_in_free(&in);
+	}
+	/* invalid UTF-8 in a string value, and a duplicate key */
+	{
+		const unsigned char bad[] = { 0x81, 0xa1, 'k', 0xa2, 0xc3, 0x28 };
+		const unsigned char dup[] = { 0x82, 0xa1, 'k', 0x01, 0xa1, 'k', 0x02 };
+		mr r;
+		const char *s;
+		size_t n;
+		CHECK_INT(msg_parse(bad, sizeof bad, 1 << 20, &in, &e), 0);
+		mr_init(&r, in.root, "", &e);
+		CHECK_INT(mr_str(&r, "k", MR_REQ, 10, &s, &n), JRP_EINVAL);
+		CHECK(strstr(e.message, "UTF-8") != NULL);
+		msg_in_free(&in);
+		CHECK_INT(msg_parse(dup, sizeof dup, 1 << 20, &in, &e), 0);
+		CHECK_INT(mr_init(&r, in.root, "", &e), JRP_EINVAL);
+		CHECK(strstr(e.message, "twice") != NULL);
+		msg_in_free(&in);
+	}
+	mw_free(&w);
+}
+
+static void test_utf8(void)
+{
+	CHECK(utf8_valid("税务局", strlen("税务局")));
+	CHECK(!utf8_valid("\xc0\xaf", 2));           /* overlong */
+	CHECK(!utf8_valid("\xed\xa0\x80", 3));       /* surrogate */
+	CHECK(!utf8_valid("a\0b", 3));
+}
+
+int main(void)
+{
+	RUN(test_roundtrip);
+	RUN(test_errors_name_the_field);
+	RUN(test_bad_bytes);
+	RUN(test_utf8);
+	TAP_DONE();
+}
