@@ -68,7 +68,7 @@ static void test_parties_real(void)
 		printf("# %s: %s\n", e.field, e.message);
 		return;
 	}
-	CHECK_INT(p->n, 15);
+	CHECK(p->n >= 15);     /* departments, agencies, the office (+ daemons) */
 	CHECK_STR(p->path, path);
 	q = parties_find(p, "tax_bureau");
 	CHECK(q != NULL);

@@ -1,0 +1,46 @@
+/*
+ * harness.h - integration tests on the real daemons
+ *
+ * h_start() makes a temporary directory with a config (test clock on, ipc://
+ * sockets), starts the four real daemon binaries on it and waits until each
+ * answers; h_call() sends one request with the real client; h_stop() stops
+ * them with SIGTERM, checks they exited 0, and removes the directory.
+ */
+#ifndef JRP_HARNESS_H
+#define JRP_HARNESS_H
+#include <stdbool.h>
+#include <sys/types.h>
+#include "client.h"
+#include "config.h"
+#include "msg.h"
+
+typedef struct harness {
+	char dir[256];
+	char config[300];
+	pid_t pid[SVC__N];
+	jrp_client *cl[SVC__N];
+	jrp_config *cfg;
+} harness;
+
+int h_start(harness *h);
+void h_stop(harness *h);
+/* h_start_daemon / h_kill - one daemon (SIGKILL: no chance to clean up) */
+int h_start_daemon(harness *h, int svc);
+void h_kill(harness *h, int svc, int sig);
+
+/* h_req - begin a request (client_begin) */
+void h_req(mw *w, const char *type, const char *party);
+/* h_call - send; returns 0 (ok), JRP_EINVAL (error reply: *e), other (no reply);
+ * the reply is in *in and must be freed with msg_in_free when the return is 0 or JRP_EINVAL */
+int h_call(harness *h, int svc, mw *w, msg_in *in, jrp_error *e);
+/* h_clock - set every daemon's test clock, downstream first */
+int h_clock(harness *h, const char *now);
+/* h_u64 - a field of the status reply of svc ("log_last", "cursor") */
+uint64_t h_status_u64(harness *h, int svc, const char *key);
+/* h_settle - wait until every consumer's cursor has reached its upstream's log end */
+int h_settle(harness *h);
+
+/* a valid organisation code and a valid citizen id for tests */
+extern const char *const H_ORG1, *const H_ORG2, *const H_PERSON1;
+
+#endif
