@@ -76,6 +76,7 @@ static int await(jrp_client *c, uint64_t want, int timeout_ms, msg_in *reply, jr
 			open_socket(c);
 			msgpack_unpacked_init(&reply->up);
 			reply->root = NULL;
+			reply->own = NULL;
 			jrp_fail(e, "timeout", "", "no reply from %s within %d ms (is the daemon running?)", c->endpoint,
 				 timeout_ms);
 			return JRP_ETIMEOUT;
@@ -114,6 +115,7 @@ int client_call(jrp_client *c, mw *w, int timeout_ms, msg_in *reply, jrp_error *
 	if (zmq_send(c->sock, mw_data(w), mw_len(w), 0) < 0) {
 		msgpack_unpacked_init(&reply->up);
 		reply->root = NULL;
+		reply->own = NULL;
 		jrp_fail(e, "io", "", "send failed: %s", zmq_strerror(zmq_errno()));
 		return JRP_EIO;
 	}

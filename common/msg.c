@@ -9,6 +9,7 @@
 #include "util/xalloc.h"
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- structure pre-check ---- */
@@ -131,12 +132,15 @@ int msg_parse(const void *buf, size_t len, size_t maxlen, msg_in *in, jrp_error 
 	int rc;
 
 	in->root = NULL;
+	in->own = NULL;
 	msgpack_unpacked_init(&in->up);
 	if (len > maxlen)
 		return jrp_fail(e, JRP_ERR_TOO_LARGE, "", "message of %zu bytes is over the limit of %zu", len, maxlen);
 	if ((rc = msg_check_structure(buf, len, e)) < 0)
 		return rc;
-	if (msgpack_unpack_next(&in->up, buf, len, &off) != MSGPACK_UNPACK_SUCCESS || off != len)
+	in->own = xmalloc(len);
+	memcpy(in->own, buf, len);
+	if (msgpack_unpack_next(&in->up, in->own, len, &off) != MSGPACK_UNPACK_SUCCESS || off != len)
 		return jrp_fail(e, JRP_ERR_BAD_MESSAGE, "", "not valid msgpack");
 	if (in->up.data.type != MSGPACK_OBJECT_MAP)
 		return jrp_fail(e, JRP_ERR_BAD_MESSAGE, "", "the message must be a map");
@@ -147,6 +151,8 @@ int msg_parse(const void *buf, size_t len, size_t maxlen, msg_in *in, jrp_error 
 void msg_in_free(msg_in *in)
 {
 	msgpack_unpacked_destroy(&in->up);
+	free(in->own);
+	in->own = NULL;
 	in->root = NULL;
 }
 

@@ -26,10 +26,12 @@
 typedef struct msg_in {
 	msgpack_unpacked up;
 	msgpack_object *root;
+	char *own;            /* msgpack-c's strings point into the bytes: we keep a copy */
 } msg_in;
 
-/* msg_parse - validate and unpack buf; root must be a map. Errors: bad_message,
- * too_large (over maxlen). On success call msg_in_free. */
+/* msg_parse - validate and unpack a copy of buf (the caller may free buf at
+ * once); root must be a map. Errors: bad_message, too_large (over maxlen).
+ * Always call msg_in_free afterwards, whatever the result. */
 int msg_parse(const void *buf, size_t len, size_t maxlen, msg_in *in, jrp_error *e);
 void msg_in_free(msg_in *in);
 /* msg_check_structure - the pre-check alone: 0, or JRP_EINVAL with a reason */

@@ -78,7 +78,11 @@ static int count_tasks(const char *agency, const char *action)
 		h_req(&w, T_TASKS_FETCH, agency);
 		mw_ku64(&w, "after", after);
 		mw_ku64(&w, "max", 1000);
-		if (h_call(&H, SVC_DISPATCH, &w, &in, &e) != 0) {
+		int rc = h_call(&H, SVC_DISPATCH, &w, &in, &e);
+		if (rc != 0) {
+			printf("# tasks.fetch: %s %s: %s\n", e.code, e.field, e.message);
+			if (rc == JRP_EINVAL)
+				msg_in_free(&in);
 			mw_free(&w);
 			return -1;
 		}
