@@ -7,6 +7,7 @@
 #include "proto.h"
 #include "puller.h"
 #include "zloop.h"
+#include "util/fsutil.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 #include <errno.h>
@@ -523,9 +524,9 @@ static int h_status(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 	for (int yr = y; yr <= y + 1; yr++) {
 		const char *st = calendar_year_status(d->cat->cal, yr);
 		if (strcmp(st, "official") != 0) {
-			char w[160];
-			snprintf(w, sizeof w, "calendar %d is %s: working days count weekends only%s", yr, st,
-				 strcmp(st, "missing") == 0 ? "" : " and statutory holidays, without make-up days");
+			char w[200];
+			snprintf(w, sizeof w, "calendar %d is %s: %s; working-day deadlines in %d may be off until the office loads the State Council schedule",
+				 yr, st, strcmp(st, "missing") == 0 ? "weekends only" : "statutory holidays only, no make-up working days", yr);
 			mw_str(out, w);
 		}
 	}
@@ -632,23 +633,6 @@ static void stop(jrp_daemon *d, const char *why)
 static void on_signal(uv_signal_t *h, int signum)
 {
 	stop(h->data, signum == SIGTERM ? "SIGTERM" : "SIGINT");
-}
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char *p = xstrdup(path), *s;
-	int rc = 0;
-	for (s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = 0;
-			if (mkdir(p, 0755) < 0 && errno != EEXIST)
-				rc = -1;
-			*s = '/';
-		}
-	if (mkdir(p, mode) < 0 && errno != EEXIST)
-		rc = -1;
-	free(p);
-	return rc;
 }
 
 static int init_fn(jrp_daemon *d, MDB_txn *txn, void *arg)

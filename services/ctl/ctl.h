@@ -34,6 +34,8 @@ void ctl_print_json(const msgpack_object *o);
 int ctl_up(ctl *c, int argc, char **argv);
 int ctl_down(ctl *c, int argc, char **argv);
 int ctl_status(ctl *c, int argc, char **argv);
+/* ctl_sync - wait until every consumer has caught up with its upstream log */
+int ctl_sync(ctl *c, int argc, char **argv);
 
 void print_check(ctl *c, const msgpack_object *r);
 void print_task(ctl *c, const msgpack_object *t);

@@ -10,6 +10,7 @@
 #include "ctl.h"
 #include "clock.h"
 #include "proto.h"
+#include "util/fsutil.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -80,7 +81,10 @@ int ctl_up(ctl *c, int argc, char **argv)
 	char bin[PATH_MAX], logp[PATH_MAX];
 	int started = 0;
 
-	mkdir(c->cfg->run_dir, 0700);
+	if (mkdir_p(c->cfg->run_dir, 0700) < 0) {
+		fprintf(stderr, "jrpctl: cannot create %s: %s\n", c->cfg->run_dir, strerror(errno));
+		return 1;
+	}
 	for (int s = 0; s < SVC__N; s++) {
 		const char *name = svc_names[s];
 		pid_t pid;
@@ -195,4 +199,48 @@ int ctl_status(ctl *c, int argc, char **argv)
 		client_free(&cl);
 	}
 	return rc;
+}
+
+/* status_u64 - one field of a daemon's status reply, or -1 if it does not answer */
+static int64_t status_u64(ctl *c, int svc, const char *key)
+{
+	jrp_client *cl = ctl_client(c, svc);
+	mw w;
+	msg_in in;
+	jrp_error e;
+	int64_t v = -1;
+	int rc;
+	mw_init(&w);
+	client_begin(cl, &w, T_STATUS, NULL);
+	rc = client_call(cl, &w, 2000, &in, &e);
+	if (rc == 0)
+		v = (int64_t)obj_u64(in.root, key);
+	if (rc == 0 || rc == JRP_EINVAL)
+		msg_in_free(&in);
+	mw_free(&w);
+	client_free(&cl);
+	return v;
+}
+
+int ctl_sync(ctl *c, int argc, char **argv)
+{
+	int64_t until = clock_real_ms() + c->timeout_ms;
+	for (;;) {
+		bool done = true;
+		for (int s = SVC_ADJUDICATE; s < SVC__N; s++) {
+			int64_t cur = status_u64(c, s, "cursor"), last = status_u64(c, s - 1, "log_last");
+			if (cur < 0 || last < 0 || cur != last)
+				done = false;
+		}
+		if (done) {
+			if (!c->json)
+				printf("every daemon has applied everything its upstream logged\n");
+			return 0;
+		}
+		if (clock_real_ms() > until) {
+			fprintf(stderr, "jrpctl: the pipeline did not drain within %d ms (see jrpctl status)\n", c->timeout_ms);
+			return 1;
+		}
+		usleep(5000);
+	}
 }

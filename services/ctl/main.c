@@ -42,6 +42,7 @@ static void usage(FILE *f)
 		"  stats                         statistics of the whole mechanism\n"
 		"operator:\n"
 		"  up | down | status            start, stop, inspect the local daemons\n"
+		"  sync                          wait until every daemon has applied all its upstream logged\n"
 		"  rules check [DIR]             validate a rules directory (default: the configured one)\n"
 		"  config check                  validate the configuration, parties and catalogue\n"
 		"  clock set TIME                set the test clock of every daemon (test_clock: true only)\n"
@@ -644,6 +645,8 @@ int main(int argc, char **argv)
 		rc = ctl_down(&c, argc, argv);
 	else if (strcmp(cmd, "status") == 0)
 		rc = ctl_status(&c, argc, argv);
+	else if (strcmp(cmd, "sync") == 0)
+		rc = ctl_sync(&c, argc, argv);
 	else if (strcmp(cmd, "rules") == 0)
 		rc = cmd_rules(&c, argc, argv);
 	else if (strcmp(cmd, "config") == 0 && argc == 2 && strcmp(argv[1], "check") == 0) {

@@ -121,9 +121,10 @@ void h_kill(harness *h, int svc, int sig)
 	h->pid[svc] = 0;
 }
 
-void h_stop(harness *h)
+int h_stop(harness *h)
 {
 	char cmd[300];
+	int unclean = 0;
 	for (int s = SVC__N - 1; s >= 0; s--) {
 		int st = 0;
 		client_free(&h->cl[s]);
@@ -131,17 +132,21 @@ void h_stop(harness *h)
 			continue;
 		kill(h->pid[s], SIGTERM);
 		waitpid(h->pid[s], &st, 0);
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-			printf("# jrp-%s did not exit cleanly on SIGTERM (status %d)\n", svc_names[s], st);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			printf("# jrp-%s did not exit cleanly on SIGTERM (status %d); its log is %s/%s.log\n",
+			       svc_names[s], st, h->dir, svc_names[s]);
+			unclean++;
+		}
 	}
 	config_free(&h->cfg);
-	if (!getenv("JRP_KEEP_TEST_DIR")) {
+	if (!getenv("JRP_KEEP_TEST_DIR") && !unclean) {
 		snprintf(cmd, sizeof cmd, "rm -rf '%s'", h->dir);
 		if (system(cmd) != 0)
 			printf("# could not remove %s\n", h->dir);
 	} else {
 		printf("# kept %s\n", h->dir);
 	}
+	return unclean;
 }
 
 int h_clock(harness *h, const char *now)

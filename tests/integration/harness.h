@@ -23,7 +23,9 @@ typedef struct harness {
 } harness;
 
 int h_start(harness *h);
-void h_stop(harness *h);
+/* h_stop - SIGTERM every daemon; returns how many did not exit 0 (a graceful
+ * stop, and under the sanitizers no leak or error report) */
+int h_stop(harness *h);
 /* h_start_daemon / h_kill - one daemon (SIGKILL: no chance to clean up) */
 int h_start_daemon(harness *h, int svc);
 void h_kill(harness *h, int svc, int sig);

@@ -237,6 +237,12 @@ static void extra_frames(void)
 	CHECK(serving(SVC_FEEDBACK));
 }
 
+/* every daemon stops gracefully on SIGTERM and exits 0 (DESIGN.md: clean shutdown) */
+static void clean_shutdown(void)
+{
+	CHECK_INT(h_stop(&H), 0);
+}
+
 int main(void)
 {
 	if (h_start(&H) != 0) {
@@ -247,6 +253,6 @@ int main(void)
 	RUN(broken_bytes);
 	RUN(trailing_data_and_oversize);
 	RUN(extra_frames);
-	h_stop(&H);
+	RUN(clean_shutdown);
 	TAP_DONE();
 }

@@ -152,6 +152,12 @@ static void kill_and_restart_each(void)
 	}
 }
 
+/* every daemon stops gracefully on SIGTERM and exits 0 (DESIGN.md: clean shutdown) */
+static void clean_shutdown(void)
+{
+	CHECK_INT(h_stop(&H), 0);
+}
+
 int main(void)
 {
 	if (h_start(&H) != 0) {
@@ -159,6 +165,6 @@ int main(void)
 		return 1;
 	}
 	RUN(kill_and_restart_each);
-	h_stop(&H);
+	RUN(clean_shutdown);
 	TAP_DONE();
 }

@@ -95,6 +95,7 @@ static void step1_submit_and_dedupe(void)
 	CHECK_INT(seq, 1);
 	CHECK(!obj_bool(in.root, "duplicate"));
 	msg_in_free(&in);
+	mw_free(&w);
 	/* the same department record id again: same seq, nothing changes */
 	penalty(&w, "tax_bureau", "TAX-2026-0001", H_ORG1, 3500000);
 	CHECK_INT(h_call(&H, SVC_INGEST, &w, &in, &e), 0);
@@ -365,6 +366,12 @@ static void below_standard_no_entry(void)
 	mw_free(&w);
 }
 
+/* every daemon stops gracefully on SIGTERM and exits 0 (DESIGN.md: clean shutdown) */
+static void clean_shutdown(void)
+{
+	CHECK_INT(h_stop(&H), 0);
+}
+
 int main(void)
 {
 	if (h_start(&H) != 0) {
@@ -378,6 +385,6 @@ int main(void)
 	RUN(step5_feedback_and_stats);
 	RUN(below_standard_no_entry);
 	RUN(step6_expiry);
-	h_stop(&H);
+	RUN(clean_shutdown);
 	TAP_DONE();
 }

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# deploy/deps.sh - install what jrp needs to build and test, from Debian's
+# packages, if it is missing. Needs root (or sudo) only when something is missing.
+set -eu
+pkgs=(gcc clang libclang-rt-14-dev meson ninja-build pkg-config libzmq3-dev libmsgpack-dev liblmdb-dev lmdb-utils
+      libyaml-dev libuv1-dev)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
