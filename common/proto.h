@@ -27,6 +27,13 @@
 #define T_RECORD_SUBMIT   "record.submit"
 /* adjudicate */
 #define T_ENTRIES_GET     "entries.get"
+#define T_ENTRY_NOTICE    "entry.notice"
+#define T_OBJECTION_FILE  "objection.file"
+#define T_OBJECTION_DECIDE "objection.decide"
+#define T_REPAIR_APPLY    "repair.apply"
+#define T_REPAIR_DECIDE   "repair.decide"
+#define T_REWARD_ABUSE    "reward.abuse"
+#define T_PUBLICATION_FETCH "publication.fetch"
 /* dispatch */
 #define T_TASKS_FETCH     "tasks.fetch"
 #define T_TASKS_ACK       "tasks.ack"

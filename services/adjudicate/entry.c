@@ -54,6 +54,37 @@ void entry_encode(const entry *en, mw *w)
 	mw_kstr(w, "catalog_version", en->catalog_version);
 	if (en->exit_reason[0])
 		mw_kstr(w, "exit_reason", en->exit_reason);
+	if (en->notice_required)
+		mw_kbool(w, "notice_required", true);
+	if (en->notice_date)
+		mw_kdate(w, "notice_date", en->notice_date);
+	if (en->objection[0]) {
+		mw_kstr(w, "objection", en->objection);
+		mw_kstr(w, "objection_by", en->objection_by);
+	}
+	if (en->suspended)
+		mw_kbool(w, "suspended", true);
+	if (en->repair[0]) {
+		mw_kstr(w, "repair", en->repair);
+		mw_kdate(w, "repair_decide_by", en->repair_decide_by);
+	}
+	if (en->rectify_by) {
+		mw_kdate(w, "rectify_by", en->rectify_by);
+		mw_kbool(w, "rectified", en->rectified);
+	}
+	if (en->interview[0])
+		mw_kstr(w, "interview", en->interview);
+	if (en->linked_to) {
+		mw_ku64(w, "linked_to", en->linked_to);
+		mw_kstr(w, "link_role", en->link_role);
+	}
+	if (en->derived[0]) {
+		mw_kstr(w, "derived", en->derived);
+		if (en->derived_from)
+			mw_ku64(w, "derived_from", en->derived_from);
+	}
+	if (en->published)
+		mw_kbool(w, "published", true);
 	mw_str(w, "history");
 	mw_arr(w);
 	for (int i = 0; i < en->nhist; i++) {
@@ -114,6 +145,21 @@ int entry_decode(const void *buf, size_t len, entry *en)
 	en->valid_until = get_date(o, "valid_until");
 	obj_cstr(o, "catalog_version", en->catalog_version, sizeof en->catalog_version);
 	obj_cstr(o, "exit_reason", en->exit_reason, sizeof en->exit_reason);
+	en->notice_required = obj_bool(o, "notice_required");
+	en->notice_date = get_date(o, "notice_date");
+	obj_cstr(o, "objection", en->objection, sizeof en->objection);
+	obj_cstr(o, "objection_by", en->objection_by, sizeof en->objection_by);
+	en->suspended = obj_bool(o, "suspended");
+	obj_cstr(o, "repair", en->repair, sizeof en->repair);
+	en->repair_decide_by = get_date(o, "repair_decide_by");
+	en->rectify_by = get_date(o, "rectify_by");
+	en->rectified = obj_bool(o, "rectified");
+	obj_cstr(o, "interview", en->interview, sizeof en->interview);
+	en->linked_to = obj_u64(o, "linked_to");
+	obj_cstr(o, "link_role", en->link_role, sizeof en->link_role);
+	en->derived_from = obj_u64(o, "derived_from");
+	obj_cstr(o, "derived", en->derived, sizeof en->derived);
+	en->published = obj_bool(o, "published");
 	h = obj_get(o, "history");
 	if (h && h->type == MSGPACK_OBJECT_ARRAY)
 		for (uint32_t i = 0; i < h->via.array.size && en->nhist < ENTRY_HIST_MAX; i++) {

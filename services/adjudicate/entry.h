@@ -44,12 +44,32 @@ typedef struct entry {
 	jrp_date valid_from;      /* day it became effective (0 until then) */
 	jrp_date valid_until;     /* last day of validity */
 	char catalog_version[33];
-	char exit_reason[32];     /* expired | removed_by_black ... */
+	char exit_reason[32];     /* expired | repaired | revoked | escalated | removed_by_dishonesty |
+	                           * reward_abuse | standard_changed | fewer_domains | organisation_exited */
+	/* notice and objection (DOMAIN.md Life 1, 6) */
+	bool notice_required;
+	jrp_date notice_date;     /* 0 until the department reports the notice */
+	char objection[12];       /* "" | "pending" */
+	char objection_by[33];
+	bool suspended;           /* black entry's punishments suspended while the objection is verified */
+	/* repair (Life 7) */
+	char repair[12];          /* "" | "applied" | "approved" | "rejected" */
+	jrp_date repair_decide_by;
+	/* rectification and interviews (Life 5) */
+	jrp_date rectify_by;      /* 0 = no deadline */
+	bool rectified;
+	char interview[12];       /* "" | "due" | "held" | "refused" */
+	/* links and derivations */
+	uint64_t linked_to;       /* a person's entry linked to an organisation's entry (落实到人) */
+	char link_role[16];       /* legal_rep | responsible */
+	uint64_t derived_from;    /* focus entry after a black-list exit: the black entry */
+	char derived[16];         /* "" | "after_black" | "warning" */
+	bool published;           /* went to the publication log */
 	int nhist;
 	entry_hist hist[ENTRY_HIST_MAX];
 } entry;
 
-enum { DUE_EFFECTIVE = 1, DUE_EXPIRE = 2 };
+enum { DUE_EFFECTIVE = 1, DUE_EXPIRE = 2, DUE_RECTIFY = 3 };
 
 void entry_encode(const entry *en, mw *w);
 int entry_decode(const void *buf, size_t len, entry *en);

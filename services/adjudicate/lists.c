@@ -1,12 +1,21 @@
 /*
- * lists.c - apply list standards to records and run each entry's deadlines
+ * lists.c - apply list standards to records and run each entry's life
  *
- * DOMAIN.md "Lists" and "Life of an entry" [001 §(二), §(五)]: a record that
- * meets a standard of its domain proposes an entry; after the objection window
- * (working days, holiday calendar) it becomes effective; at the end of its
- * validity it exits by itself. Every change goes to the change log, which
- * dispatch turns into tasks. Deadlines sit in the "due" index ordered by time:
- * the tick reads only what is due, never all entries.
+ * DOMAIN.md "Lists" and "Life of an entry" [001 §(二), §(四), §(五)]: a record
+ * that meets a standard of its domain proposes an entry; natural persons (and
+ * standards that say so) are notified first and the objection window runs
+ * from the notice; after the window (working days, holiday calendar) the
+ * entry is effective; it exits at the end of its validity, on approved
+ * repair, on a successful objection (revoked), when the catalogue changes so
+ * that it no longer fits, or by the cross-checks. The cross-checks and derived
+ * entries live here too: red never beside black, red leaves on dishonesty,
+ * focus escalates to black, focus in three key domains makes a warning entry,
+ * a black-list exit leaves the subject on the focus list, an organisation's
+ * entry reaches its legal representative and responsible persons.
+ *
+ * Every change goes to the change log (dispatch turns it into tasks) with the
+ * party that caused it. Deadlines sit in the "due" index ordered by time: the
+ * tick reads only what is due, never all entries.
  */
 #include "lists.h"
 #include "clock.h"
@@ -16,7 +25,9 @@
 
 #define TICK_BATCH 256
 
-static int entry_put(jrp_daemon *d, MDB_txn *txn, const entry *en)
+/* ---- store and indexes ---- */
+
+int entry_store(jrp_daemon *d, MDB_txn *txn, const entry *en)
 {
 	unsigned char k[8];
 	mw w;
@@ -29,7 +40,7 @@ static int entry_put(jrp_daemon *d, MDB_txn *txn, const entry *en)
 	return rc;
 }
 
-static int entry_get(jrp_daemon *d, MDB_txn *txn, uint64_t id, entry *en)
+int entry_load(jrp_daemon *d, MDB_txn *txn, uint64_t id, entry *en)
 {
 	unsigned char k[8];
 	MDB_val v;
@@ -40,16 +51,34 @@ static int entry_get(jrp_daemon *d, MDB_txn *txn, uint64_t id, entry *en)
 	return entry_decode(v.mv_data, v.mv_size, en);
 }
 
-static size_t subject_key(unsigned char *k, const char *code, uint64_t id)
+/* str_id_key - "text NUL id" keys of the subject and standard indexes */
+static size_t str_id_key(unsigned char *k, const char *s, uint64_t id)
 {
-	size_t n = strlen(code);
-	memcpy(k, code, n);
+	size_t n = strlen(s);
+	memcpy(k, s, n);
 	k[n] = 0;
 	be64_put(k + n + 1, id);
 	return n + 9;
 }
 
-static int due_put(jrp_daemon *d, MDB_txn *txn, int64_t at, uint64_t id, int action)
+static int index_entry(jrp_daemon *d, MDB_txn *txn, const entry *en)
+{
+	unsigned char k[80];
+	int rc;
+	if ((rc = kv_put(txn, daemon_dbi(d, DB_BY_SUBJECT), k, str_id_key(k, en->code, en->id), "", 0, 0)) != 0)
+		return rc;
+	if (en->standard[0] &&
+	    (rc = kv_put(txn, daemon_dbi(d, DB_BY_STANDARD), k, str_id_key(k, en->standard, en->id), "", 0, 0)) != 0)
+		return rc;
+	if (en->linked_to) {
+		be64_put(k, en->linked_to);
+		be64_put(k + 8, en->id);
+		rc = kv_put(txn, daemon_dbi(d, DB_LINKS), k, 16, "", 0, 0);
+	}
+	return rc;
+}
+
+int due_put(jrp_daemon *d, MDB_txn *txn, int64_t at, uint64_t id, int action)
 {
 	unsigned char k[17];
 	be64_put(k, (uint64_t)at);
@@ -59,8 +88,7 @@ static int due_put(jrp_daemon *d, MDB_txn *txn, int64_t at, uint64_t id, int act
 	return kv_put(txn, daemon_dbi(d, DB_DUE), k, 17, "", 0, 0);
 }
 
-/* emit - append a change for entry en to the change log */
-static int emit(jrp_daemon *d, MDB_txn *txn, const entry *en, const char *action, const char *by, const char *reason)
+int emit(jrp_daemon *d, MDB_txn *txn, const entry *en, const char *action, const char *by, const change_opt *o)
 {
 	mw w;
 	uint64_t seq;
@@ -74,8 +102,16 @@ static int emit(jrp_daemon *d, MDB_txn *txn, const entry *en, const char *action
 	mw_kstr(&w, "action", action);
 	mw_ki64(&w, "at", clock_now_ms());
 	mw_kstr(&w, "by", by);
-	if (reason && reason[0])
-		mw_kstr(&w, "reason", reason);
+	if (o && o->reason)
+		mw_kstr(&w, "reason", o->reason);
+	if (o && o->note && o->note[0])
+		mw_kstr(&w, "note", o->note);
+	if (o && o->interview)
+		mw_kstr(&w, "interview", o->interview);
+	if (o && o->decide_by)
+		mw_kdate(&w, "decide_by", o->decide_by);
+	if (o && o->restoration)
+		mw_kbool(&w, "restoration", true);
 	mw_ku64(&w, "entry", en->id);
 	mw_kstr(&w, "list", list_name(en->list));
 	mw_kstr(&w, "standard", en->standard);
@@ -88,54 +124,396 @@ static int emit(jrp_daemon *d, MDB_txn *txn, const entry *en, const char *action
 	mw_kstr(&w, "code", en->code);
 	mw_kstr(&w, "name", en->name);
 	mw_end(&w);
+	if (en->linked_to) {
+		mw_ku64(&w, "linked_to", en->linked_to);
+		mw_kstr(&w, "link_role", en->link_role);
+	}
+	if (en->derived[0])
+		mw_kstr(&w, "derived", en->derived);
 	mw_ku64(&w, "record_seq", en->record_seq);
 	mw_kstr(&w, "record_id", en->record_id);
 	mw_kdate(&w, "decision_date", en->decision_date);
 	if (en->valid_from)
 		mw_kdate(&w, "valid_from", en->valid_from);
 	mw_kdate(&w, "valid_until", en->valid_until);
-	mw_kdate(&w, "objection_end", en->objection_end);
+	if (en->objection_end)
+		mw_kdate(&w, "objection_end", en->objection_end);
 	mw_kstr(&w, "catalog_version", en->catalog_version);
 	mw_end(&w);
 	rc = daemon_append(d, txn, &w, NULL);
 	mw_free(&w);
-	log_info("event=list_change action=%s entry=%llu list=%s standard=%s subject=%s", action,
-		 (unsigned long long)en->id, list_name(en->list), en->standard, en->code);
+	log_info("event=list_change action=%s entry=%llu list=%s standard=%s subject=%s by=%s%s%s", action,
+		 (unsigned long long)en->id, list_name(en->list), en->standard, en->code, by,
+		 o && o->reason ? " reason=" : "", o && o->reason ? o->reason : "");
 	return rc;
 }
 
-/* each_subject_entry - call fn for every entry of a subject; fn returns < 0 to stop with an error */
-static int each_subject_entry(jrp_daemon *d, MDB_txn *txn, const char *code,
-			      int (*fn)(jrp_daemon *d, MDB_txn *txn, entry *en, void *arg), void *arg)
+int each_subject_entry(jrp_daemon *d, MDB_txn *txn, const char *code,
+		       int (*fn)(jrp_daemon *d, MDB_txn *txn, entry *en, void *arg), void *arg)
 {
 	unsigned char k[48];
 	size_t n = strlen(code) + 1;
 	MDB_cursor *c;
 	MDB_val key, val;
-	entry en;
+	uint64_t ids[256];
+	size_t nids = 0;
 	int rc;
 
+	/* collect first: fn may write to the index we walk */
 	memcpy(k, code, n);
 	key.mv_data = k;
 	key.mv_size = n;
 	if ((rc = mdb_cursor_open(txn, daemon_dbi(d, DB_BY_SUBJECT), &c)) != 0)
 		return store_rc(rc);
-	for (rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE); rc == 0;
+	for (rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE); rc == 0 && nids < 256;
 	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
-		int r;
 		if (key.mv_size != n + 8 || memcmp(key.mv_data, k, n) != 0)
 			break;
-		if ((r = entry_get(d, txn, be64_get((unsigned char *)key.mv_data + n), &en)) != 0 ||
-		    (r = fn(d, txn, &en, arg)) < 0) {
-			mdb_cursor_close(c);
-			return r;
-		}
+		ids[nids++] = be64_get((unsigned char *)key.mv_data + n);
 	}
 	mdb_cursor_close(c);
-	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_rc(rc);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return store_rc(rc);
+	for (size_t i = 0; i < nids; i++) {
+		entry en;
+		if ((rc = entry_load(d, txn, ids[i], &en)) != 0 || (rc = fn(d, txn, &en, arg)) < 0)
+			return rc;
+	}
+	return 0;
 }
 
-/* ---- matching ---- */
+/* each_linked - fn for every person entry linked to organisation entry id */
+static int each_linked(jrp_daemon *d, MDB_txn *txn, uint64_t id,
+		       int (*fn)(jrp_daemon *d, MDB_txn *txn, entry *en, void *arg), void *arg)
+{
+	unsigned char k[16];
+	MDB_cursor *c;
+	MDB_val key, val;
+	uint64_t ids[64];
+	size_t n = 0;
+	int rc;
+	be64_put(k, id);
+	key.mv_data = k;
+	key.mv_size = 8;
+	if ((rc = mdb_cursor_open(txn, daemon_dbi(d, DB_LINKS), &c)) != 0)
+		return store_rc(rc);
+	for (rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE); rc == 0 && n < 64;
+	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
+		if (key.mv_size != 16 || memcmp(key.mv_data, k, 8) != 0)
+			break;
+		ids[n++] = be64_get((unsigned char *)key.mv_data + 8);
+	}
+	mdb_cursor_close(c);
+	for (size_t i = 0; i < n; i++) {
+		entry en;
+		if ((rc = entry_load(d, txn, ids[i], &en)) != 0 || (rc = fn(d, txn, &en, arg)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static const jrp_standard *standard_of(jrp_daemon *d, const entry *en)
+{
+	return en->standard[0] ? catalog_standard(daemon_catalog(d), en->standard) : NULL;
+}
+
+/* ---- creating entries ---- */
+
+static int new_id(jrp_daemon *d, MDB_txn *txn, uint64_t *id)
+{
+	return meta_add(txn, daemon_dbi(d, DB_META), "next_entry", 1, id);
+}
+
+int lists_schedule_effective(jrp_daemon *d, MDB_txn *txn, entry *en)
+{
+	const jrp_catalog *cat = daemon_catalog(d);
+	const jrp_standard *s = standard_of(d, en);
+	int days = s ? s->objection_days : 0;
+	jrp_date from = en->notice_required ? en->notice_date : en->identified_on;
+	en->objection_end = calendar_add_workdays(cat->cal, from, days);
+	/* effective at the start of the day after the window's last working day */
+	return due_put(d, txn, days ? ms_of_date(en->objection_end + 1) : clock_now_ms(), en->id, DUE_EFFECTIVE);
+}
+
+/* propose - store a new entry and start its life; en is filled but for id and dates */
+static int propose(jrp_daemon *d, MDB_txn *txn, entry *en, const char *by, uint64_t seq)
+{
+	const jrp_standard *s = standard_of(d, en);
+	char note[160];
+	int rc;
+
+	if ((rc = new_id(d, txn, &en->id)) != 0)
+		return rc;
+	en->identified_on = clock_today();
+	snprintf(en->catalog_version, sizeof en->catalog_version, "%s", daemon_catalog(d)->version);
+	strcpy(en->state, "proposed");
+	/* DOMAIN.md Life 1: natural persons must be notified before listing [001 §(二)2] */
+	en->notice_required = (s && s->notice) || strcmp(en->subject_type, "person") == 0;
+	snprintf(note, sizeof note, "standard %s, objection window %d working days%s", en->standard,
+		 s ? s->objection_days : 0, en->notice_required ? " from the notice" : "");
+	entry_history(en, clock_now_ms(), "identified", by, seq, note);
+	if (!en->notice_required && (rc = lists_schedule_effective(d, txn, en)) != 0)
+		return rc;
+	if ((rc = index_entry(d, txn, en)) != 0 || (rc = entry_store(d, txn, en)) != 0 ||
+	    (rc = emit(d, txn, en, "proposed", by, NULL)) != 0)
+		return rc;
+	if (en->notice_required) {
+		change_opt o = { .note = "notify the subject before listing; report the notice date (entry.notice)" };
+		return emit(d, txn, en, "notice_due", "adjudicate", &o);
+	}
+	return 0;
+}
+
+static int refuse(jrp_daemon *d, MDB_txn *txn, entry *en, const char *by, uint64_t seq, const char *reason,
+		  const char *note)
+{
+	change_opt o = { .reason = reason, .note = note };
+	int rc;
+	if ((rc = new_id(d, txn, &en->id)) != 0)
+		return rc;
+	en->identified_on = clock_today();
+	snprintf(en->catalog_version, sizeof en->catalog_version, "%s", daemon_catalog(d)->version);
+	strcpy(en->state, "refused");
+	snprintf(en->exit_reason, sizeof en->exit_reason, "%s", reason);
+	entry_history(en, clock_now_ms(), "refused", by, seq, note);
+	if ((rc = index_entry(d, txn, en)) != 0 || (rc = entry_store(d, txn, en)) != 0)
+		return rc;
+	return emit(d, txn, en, "refused", by, &o);
+}
+
+/* ---- the cross-checks and derived entries ---- */
+
+typedef struct scan_arg {
+	const char *standard;
+	entry *same;           /* active entry under the same standard */
+	bool found_same;
+	bool on_black;         /* an active black-list entry */
+	bool has_warning;      /* an active warning entry */
+	entry *warning;
+	unsigned ndomains;     /* distinct key domains of effective focus entries */
+	char domains[16][33];
+	jrp_date latest;       /* latest valid_until of those focus entries */
+} scan_arg;
+
+static int scan_fn(jrp_daemon *d, MDB_txn *txn, entry *en, void *arg)
+{
+	scan_arg *a = arg;
+	const jrp_named *dom;
+	if (!entry_active(en))
+		return 0;
+	if (en->list == LIST_BLACK)
+		a->on_black = true;
+	if (en->list == LIST_WARNING) {
+		a->has_warning = true;
+		if (a->warning)
+			*a->warning = *en;
+	}
+	if (a->standard && strcmp(en->standard, a->standard) == 0 && !en->derived[0] && !a->found_same) {
+		*a->same = *en;
+		a->found_same = true;
+	}
+	if (en->list == LIST_FOCUS && strcmp(en->state, "effective") == 0 &&
+	    (dom = catalog_domain(daemon_catalog(d), en->domain)) && dom->key) {
+		unsigned i;
+		for (i = 0; i < a->ndomains; i++)
+			if (strcmp(a->domains[i], en->domain) == 0)
+				break;
+		if (i == a->ndomains && i < 16)
+			snprintf(a->domains[a->ndomains++], 33, "%s", en->domain);
+		if (en->valid_until > a->latest)
+			a->latest = en->valid_until;
+	}
+	return 0;
+}
+
+/* check_warning - DOMAIN.md Lists / Life 4: focus lists in 3 or more key domains make a
+ * credit-warning entry, which leaves by itself when fewer remain [001 §(五)5] */
+static int check_warning(jrp_daemon *d, MDB_txn *txn, const entry *ref)
+{
+	entry w;
+	scan_arg a;
+	int rc;
+	memset(&a, 0, sizeof a);
+	a.warning = &w;
+	if ((rc = each_subject_entry(d, txn, ref->code, scan_fn, &a)) != 0)
+		return rc;
+	if (a.ndomains >= 3 && !a.has_warning) {
+		char note[160];
+		memset(&w, 0, sizeof w);
+		w.list = LIST_WARNING;
+		strcpy(w.derived, "warning");
+		snprintf(w.party, sizeof w.party, "adjudicate");
+		memcpy(w.subject_type, ref->subject_type, sizeof w.subject_type);
+		memcpy(w.id_type, ref->id_type, sizeof w.id_type);
+		memcpy(w.code, ref->code, sizeof w.code);
+		memcpy(w.name, ref->name, sizeof w.name);
+		w.decision_date = clock_today();
+		w.valid_until = a.latest;
+		if ((rc = new_id(d, txn, &w.id)) != 0)
+			return rc;
+		w.identified_on = clock_today();
+		snprintf(w.catalog_version, sizeof w.catalog_version, "%s", daemon_catalog(d)->version);
+		strcpy(w.state, "proposed");
+		snprintf(note, sizeof note, "focus lists in %u key domains: %s, %s, %s%s", a.ndomains, a.domains[0],
+			 a.domains[1], a.domains[2], a.ndomains > 3 ? " ..." : "");
+		entry_history(&w, clock_now_ms(), "identified", "adjudicate", 0, note);
+		if ((rc = index_entry(d, txn, &w)) != 0 || (rc = entry_store(d, txn, &w)) != 0 ||
+		    (rc = emit(d, txn, &w, "proposed", "adjudicate", NULL)) != 0)
+			return rc;
+		return lists_effective(d, txn, &w);
+	}
+	if (a.ndomains < 3 && a.has_warning)
+		return lists_exit(d, txn, &w, "fewer_domains", "adjudicate", 0, "focus lists in fewer than 3 key domains");
+	return 0;
+}
+
+/* remove_red - DOMAIN.md Life 2: a red-list subject that is black- or focus-listed leaves red [001 §(五)6] */
+static int remove_red_fn(jrp_daemon *d, MDB_txn *txn, entry *en, void *arg)
+{
+	const entry *cause = arg;
+	char note[160];
+	if (en->list != LIST_RED || !entry_active(en))
+		return 0;
+	snprintf(note, sizeof note, "the subject entered the %s list (entry %llu)", list_name(cause->list),
+		 (unsigned long long)cause->id);
+	return lists_exit(d, txn, en, "removed_by_dishonesty", "adjudicate", cause->record_seq, note);
+}
+
+/* escalate - DOMAIN.md Life 4: a focus-list subject that commits serious dishonesty within
+ * validity moves to black [001 §(五)5]: its focus entries of the black entry's domain end */
+static int escalate_fn(jrp_daemon *d, MDB_txn *txn, entry *en, void *arg)
+{
+	const entry *black = arg;
+	char note[160];
+	if (en->list != LIST_FOCUS || !entry_active(en) || strcmp(en->domain, black->domain) != 0)
+		return 0;
+	snprintf(note, sizeof note, "moved to the black list (entry %llu)", (unsigned long long)black->id);
+	return lists_exit(d, txn, en, "escalated", "adjudicate", black->record_seq, note);
+}
+
+static int linked_effective_fn(jrp_daemon *d, MDB_txn *txn, entry *en, void *arg)
+{
+	/* a linked person's entry follows the organisation's, after its own notice and window */
+	if (strcmp(en->state, "proposed") != 0 || !en->notice_date || en->objection_end >= clock_today())
+		return 0;
+	return lists_effective(d, txn, en);
+}
+
+int lists_effective(jrp_daemon *d, MDB_txn *txn, entry *en)
+{
+	const jrp_catalog *cat = daemon_catalog(d);
+	const jrp_standard *s = standard_of(d, en);
+	int rc;
+
+	if (en->linked_to) {
+		entry org;
+		if ((rc = entry_load(d, txn, en->linked_to, &org)) != 0)
+			return rc;
+		if (strcmp(org.state, "effective") != 0)
+			return 0;   /* it follows when the organisation's entry takes effect */
+	}
+	strcpy(en->state, "effective");
+	en->valid_from = clock_today();
+	entry_history(en, clock_now_ms(), "effective", "adjudicate", 0,
+		      en->derived[0] ? "derived entry" : "objection window passed");
+	if (s && s->rectification_days > 0 && !en->derived[0] && !en->linked_to) {
+		/* DOMAIN.md Life 5: the department sets a rectification deadline [001 §(四)2] */
+		en->rectify_by = calendar_add_workdays(cat->cal, en->valid_from, s->rectification_days);
+		if ((rc = due_put(d, txn, ms_of_date(en->rectify_by + 1), en->id, DUE_RECTIFY)) != 0)
+			return rc;
+	}
+	if ((rc = entry_store(d, txn, en)) != 0 || (rc = emit(d, txn, en, "effective", "adjudicate", NULL)) != 0)
+		return rc;
+	if ((rc = publish(d, txn, en, "listed")) != 0)
+		return rc;
+	if ((en->list == LIST_BLACK || en->list == LIST_FOCUS) &&
+	    (rc = each_subject_entry(d, txn, en->code, remove_red_fn, en)) != 0)
+		return rc;
+	if (en->list == LIST_BLACK && (rc = each_subject_entry(d, txn, en->code, escalate_fn, en)) != 0)
+		return rc;
+	if ((rc = each_linked(d, txn, en->id, linked_effective_fn, NULL)) != 0)
+		return rc;
+	if ((rc = due_put(d, txn, ms_of_date(en->valid_until + 1), en->id, DUE_EXPIRE)) != 0)
+		return rc;
+	if (en->list == LIST_FOCUS && (rc = check_warning(d, txn, en)) != 0)
+		return rc;
+	return 0;
+}
+
+typedef struct exit_arg {
+	const char *reason;
+	const char *by;
+} exit_arg;
+
+static int linked_exit_fn(jrp_daemon *d, MDB_txn *txn, entry *en, void *arg)
+{
+	const exit_arg *a = arg;
+	if (!entry_active(en))
+		return 0;
+	return lists_exit(d, txn, en, strcmp(a->reason, "revoked") == 0 ? "revoked" : "organisation_exited", a->by, 0,
+			  "the organisation's entry ended");
+}
+
+/* focus_after_black - DOMAIN.md Life 8: after a black-list exit (not for error) the subject
+ * goes onto the focus list for the period the standard sets [001 §(五)5] */
+static int focus_after_black(jrp_daemon *d, MDB_txn *txn, const entry *black, const jrp_standard *s)
+{
+	entry f = *black;
+	int rc;
+	memset(f.hist, 0, sizeof f.hist);
+	f.nhist = 0;
+	f.list = LIST_FOCUS;
+	strcpy(f.derived, "after_black");
+	f.derived_from = black->id;
+	f.exit_reason[0] = f.objection[0] = f.repair[0] = f.interview[0] = 0;
+	f.suspended = f.rectified = f.published = false;
+	f.rectify_by = f.valid_from = f.repair_decide_by = 0;
+	f.notice_required = false;
+	f.valid_until = date_add_period(clock_today(), s->exit_focus) - 1;
+	if ((rc = new_id(d, txn, &f.id)) != 0)
+		return rc;
+	f.identified_on = clock_today();
+	f.objection_end = 0;
+	strcpy(f.state, "proposed");
+	snprintf(f.catalog_version, sizeof f.catalog_version, "%s", daemon_catalog(d)->version);
+	entry_history(&f, clock_now_ms(), "identified", "adjudicate", 0, "focus list after leaving the black list");
+	if ((rc = index_entry(d, txn, &f)) != 0 || (rc = entry_store(d, txn, &f)) != 0 ||
+	    (rc = emit(d, txn, &f, "proposed", "adjudicate", NULL)) != 0)
+		return rc;
+	return lists_effective(d, txn, &f);
+}
+
+int lists_exit(jrp_daemon *d, MDB_txn *txn, entry *en, const char *reason, const char *by, uint64_t record_seq,
+	       const char *note)
+{
+	const jrp_standard *s = standard_of(d, en);
+	bool revoked = strcmp(reason, "revoked") == 0;
+	bool was_effective = strcmp(en->state, "effective") == 0;
+	change_opt o = { .reason = reason, .note = note };
+	exit_arg la = { reason, by };
+	int rc;
+
+	strcpy(en->state, "exited");
+	snprintf(en->exit_reason, sizeof en->exit_reason, "%s", reason);
+	en->suspended = false;
+	entry_history(en, clock_now_ms(), revoked ? "revoked" : "exited", by, record_seq, note);
+	/* DOMAIN.md Life 6: a wrongly black-listed subject's reputation is restored [001 §(五)7] */
+	o.restoration = revoked && en->list != LIST_RED;
+	if ((rc = entry_store(d, txn, en)) != 0 || (rc = emit(d, txn, en, revoked ? "revoked" : "exited", by, &o)) != 0)
+		return rc;
+	if (en->published && (rc = publish(d, txn, en, revoked ? "correction" : "exit")) != 0)
+		return rc;
+	if ((rc = each_linked(d, txn, en->id, linked_exit_fn, &la)) != 0)
+		return rc;
+	if (en->list == LIST_BLACK && was_effective && !revoked && strcmp(reason, "organisation_exited") != 0 && s &&
+	    !period_is_zero(s->exit_focus) && (rc = focus_after_black(d, txn, en, s)) != 0)
+		return rc;
+	if (en->list == LIST_FOCUS && (rc = check_warning(d, txn, en)) != 0)
+		return rc;
+	return 0;
+}
+
+/* ---- records ---- */
 
 static bool in_list(char **v, size_t n, const char *s)
 {
@@ -171,139 +549,136 @@ static bool standard_matches(const jrp_standard *s, const msgpack_object *rec)
 	return true;
 }
 
-typedef struct scan_arg {
-	const char *standard;
-	entry *found;          /* active entry under the same standard */
-	bool on_black;         /* subject has an active black-list entry */
-	bool found_any;
-} scan_arg;
-
-static int scan_fn(jrp_daemon *d, MDB_txn *txn, entry *en, void *arg)
+static void subject_of(const msgpack_object *subj, entry *en)
 {
-	scan_arg *a = arg;
-	if (!entry_active(en))
-		return 0;
-	if (en->list == LIST_BLACK)
-		a->on_black = true;
-	if (strcmp(en->standard, a->standard) == 0 && !a->found_any) {
-		*a->found = *en;
-		a->found_any = true;
-	}
-	return 0;
+	obj_cstr(subj, "type", en->subject_type, sizeof en->subject_type);
+	obj_cstr(subj, "id_type", en->id_type, sizeof en->id_type);
+	obj_cstr(subj, "code", en->code, sizeof en->code);
+	obj_cstr(subj, "name", en->name, sizeof en->name);
 }
 
-/* remove_red - DOMAIN.md Life 2: a red-list subject that is black- or focus-listed leaves red [001 §(五)6] */
-static int remove_red_fn(jrp_daemon *d, MDB_txn *txn, entry *en, void *arg)
+/* link_person - DOMAIN.md Subjects [001 §(四)6]: punishment reaches the legal
+ * representative and responsible persons (落实到人) */
+static int link_person(jrp_daemon *d, MDB_txn *txn, const entry *org, const msgpack_object *p, const char *role,
+		       const char *by, uint64_t seq)
 {
-	const entry *cause = arg;
-	char note[160];
-	int rc;
-	if (en->list != LIST_RED || !entry_active(en))
-		return 0;
-	snprintf(note, sizeof note, "subject entered the %s list (entry %llu)", list_name(cause->list),
-		 (unsigned long long)cause->id);
-	strcpy(en->state, "exited");
-	strcpy(en->exit_reason, "removed_by_dishonesty");
-	entry_history(en, clock_now_ms(), "removed", "adjudicate", cause->record_seq, note);
-	if ((rc = entry_put(d, txn, en)) != 0)
-		return rc;
-	return emit(d, txn, en, "exited", "adjudicate", "removed_by_dishonesty");
-}
-
-static int make_effective(jrp_daemon *d, MDB_txn *txn, entry *en)
-{
-	int rc;
-	strcpy(en->state, "effective");
-	en->valid_from = clock_today();
-	entry_history(en, clock_now_ms(), "effective", "adjudicate", 0, "objection window passed");
-	if ((rc = entry_put(d, txn, en)) != 0 || (rc = emit(d, txn, en, "effective", "adjudicate", NULL)) != 0)
-		return rc;
-	if (en->list == LIST_BLACK || en->list == LIST_FOCUS)
-		if ((rc = each_subject_entry(d, txn, en->code, remove_red_fn, en)) != 0)
-			return rc;
-	return due_put(d, txn, ms_of_date(en->valid_until + 1), en->id, DUE_EXPIRE);
+	entry en = *org;
+	memset(en.hist, 0, sizeof en.hist);
+	en.nhist = 0;
+	strcpy(en.subject_type, "person");
+	obj_cstr(p, "id_type", en.id_type, sizeof en.id_type);
+	obj_cstr(p, "id_no", en.code, sizeof en.code);
+	obj_cstr(p, "name", en.name, sizeof en.name);
+	en.linked_to = org->id;
+	snprintf(en.link_role, sizeof en.link_role, "%s", role);
+	return propose(d, txn, &en, by, seq);
 }
 
 static int identify(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_object *ev, const msgpack_object *rec,
 		    const jrp_standard *s)
 {
-	const jrp_catalog *cat = daemon_catalog(d);
-	const msgpack_object *subj = obj_get(rec, "subject");
+	const msgpack_object *subj = obj_get(rec, "subject"), *rp;
 	entry en, same;
-	scan_arg sa = { s->id, &same, false, false };
-	char buf[16], note[160];
-	jrp_date today = clock_today();
-	uint64_t id;
-	unsigned char sk[48];
+	scan_arg sa;
+	char by[33], buf[80], note[160];
 	int rc;
 
 	memset(&en, 0, sizeof en);
-	obj_cstr(subj, "code", en.code, sizeof en.code);
+	memset(&sa, 0, sizeof sa);
+	sa.standard = s->id;
+	sa.same = &same;
+	obj_cstr(ev, "party", by, sizeof by);
+	subject_of(subj, &en);
 	if ((rc = each_subject_entry(d, txn, en.code, scan_fn, &sa)) != 0)
 		return rc;
-	if (sa.found_any) {
+	if (sa.found_same) {
 		/* one entry per subject and standard: a further record joins its history */
 		snprintf(note, sizeof note, "record %s", obj_cstr(rec, "record_id", buf, sizeof buf));
-		entry_history(&same, clock_now_ms(), "record_attached", obj_cstr(ev, "party", buf, sizeof buf), seq, note);
-		return entry_put(d, txn, &same);
+		entry_history(&same, clock_now_ms(), "record_attached", by, seq, note);
+		return entry_store(d, txn, &same);
 	}
-	if ((rc = meta_add(txn, daemon_dbi(d, DB_META), "next_entry", 1, &id)) != 0)
-		return rc;
-	en.id = id;
 	en.list = s->list;
-	strcpy(en.state, "proposed");
 	snprintf(en.standard, sizeof en.standard, "%s", s->id);
 	snprintf(en.domain, sizeof en.domain, "%s", s->domain);
-	obj_cstr(ev, "party", en.party, sizeof en.party);
-	obj_cstr(subj, "type", en.subject_type, sizeof en.subject_type);
-	obj_cstr(subj, "id_type", en.id_type, sizeof en.id_type);
-	obj_cstr(subj, "name", en.name, sizeof en.name);
+	snprintf(en.party, sizeof en.party, "%s", by);
 	en.record_seq = seq;
 	obj_cstr(rec, "record_id", en.record_id, sizeof en.record_id);
 	obj_cstr(rec, "decision_date", buf, sizeof buf);
 	date_parse(buf, strlen(buf), &en.decision_date);
-	en.identified_on = today;
-	/* DOMAIN.md Life 7 [national]: publication/validity counted from the decision date */
+	/* DOMAIN.md Life 7 [national]: validity (= publication period) counted from the decision date */
 	en.valid_until = date_add_period(en.decision_date, s->validity) - 1;
-	en.objection_end = calendar_add_workdays(cat->cal, today, s->objection_days);
-	snprintf(en.catalog_version, sizeof en.catalog_version, "%s", cat->version);
-	snprintf(note, sizeof note, "standard %s, objection window %d working days", s->id, s->objection_days);
-	entry_history(&en, clock_now_ms(), "identified", en.party, seq, note);
 
-	if ((rc = kv_put(txn, daemon_dbi(d, DB_BY_SUBJECT), sk, subject_key(sk, en.code, en.id), "", 0, 0)) != 0)
-		return rc;
-	if (s->list == LIST_RED && sa.on_black) {
+	if (s->list == LIST_RED && sa.on_black)
 		/* DOMAIN.md Life 2: a subject on the black list never enters the red list [001 §(二)2] */
-		strcpy(en.state, "refused");
-		strcpy(en.exit_reason, "on_black_list");
-		entry_history(&en, clock_now_ms(), "refused", "adjudicate", seq, "subject is on the black list");
-		if ((rc = entry_put(d, txn, &en)) != 0)
-			return rc;
-		return emit(d, txn, &en, "refused", "adjudicate", "on_black_list");
-	}
-	if (en.valid_until < today) {
-		strcpy(en.state, "refused");
-		strcpy(en.exit_reason, "validity_over");
-		entry_history(&en, clock_now_ms(), "refused", "adjudicate", seq, "validity already ended");
-		if ((rc = entry_put(d, txn, &en)) != 0)
-			return rc;
-		return emit(d, txn, &en, "refused", "adjudicate", "validity_over");
-	}
-	if ((rc = entry_put(d, txn, &en)) != 0 || (rc = emit(d, txn, &en, "proposed", en.party, NULL)) != 0)
+		return refuse(d, txn, &en, by, seq, "on_black_list", "the subject is on the black list");
+	if (en.valid_until < clock_today())
+		return refuse(d, txn, &en, by, seq, "validity_over", "the validity ended before identification");
+	if ((rc = propose(d, txn, &en, by, seq)) != 0)
 		return rc;
-	if (s->objection_days == 0)
-		return make_effective(d, txn, &en);
-	/* effective at the start of the day after the window's last working day */
-	return due_put(d, txn, ms_of_date(en.objection_end + 1), en.id, DUE_EFFECTIVE);
+	if (s->list != LIST_BLACK || strcmp(en.subject_type, "org") != 0)
+		return 0;
+	if ((rp = obj_get(subj, "legal_rep")) && (rc = link_person(d, txn, &en, rp, "legal_rep", by, seq)) != 0)
+		return rc;
+	if ((rp = obj_get(subj, "responsible")) && rp->type == MSGPACK_OBJECT_ARRAY)
+		for (uint32_t i = 0; i < rp->via.array.size; i++)
+			if ((rc = link_person(d, txn, &en, &rp->via.array.ptr[i], "responsible", by, seq)) != 0)
+				return rc;
+	return 0;
+}
+
+typedef struct follow_arg {
+	const msgpack_object *rec;
+	const char *kind;
+	const char *by;
+	uint64_t seq;
+} follow_arg;
+
+/* follow_fn - rectification and interview records reach the entries they concern:
+ * the same subject, domain and identifying department (DOMAIN.md Life 5 [001 §(四)2]) */
+static int follow_fn(jrp_daemon *d, MDB_txn *txn, entry *en, void *arg)
+{
+	follow_arg *a = arg;
+	char domain[33], rid[80], outcome[17], note[160];
+	if (!entry_active(en) || en->linked_to || en->derived[0] ||
+	    strcmp(obj_cstr(a->rec, "domain", domain, sizeof domain), en->domain) != 0 || strcmp(en->party, a->by) != 0)
+		return 0;
+	obj_cstr(a->rec, "record_id", rid, sizeof rid);
+	if (strcmp(a->kind, "rectification") == 0) {
+		if (!en->rectify_by || en->rectified)
+			return 0;
+		en->rectified = true;
+		snprintf(note, sizeof note, "rectification record %s", rid);
+		entry_history(en, clock_now_ms(), "rectified", a->by, a->seq, note);
+		return entry_store(d, txn, en);
+	}
+	if (strcmp(en->interview, "due") != 0)
+		return 0;
+	/* the interview record, a refusal included, enters the subject's credit record */
+	obj_cstr(a->rec, "outcome", outcome, sizeof outcome);
+	snprintf(en->interview, sizeof en->interview, "%s", strcmp(outcome, "refused") == 0 ? "refused" : "held");
+	snprintf(note, sizeof note, "interview record %s: %s", rid, en->interview);
+	entry_history(en, clock_now_ms(), "interview", a->by, a->seq, note);
+	if (entry_store(d, txn, en) != 0)
+		return JRP_ESTORE;
+	{
+		change_opt o = { .interview = en->interview, .note = note };
+		return emit(d, txn, en, "interview_recorded", a->by, &o);
+	}
 }
 
 int lists_apply_event(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_object *ev, jrp_error *e)
 {
 	const jrp_catalog *cat = daemon_catalog(d);
 	const msgpack_object *rec = obj_get(ev, "record");
+	char kind[33], code[40], by[33];
 	int rc;
 	if (!obj_str_eq(obj_get(ev, "kind"), "record") || !rec)
 		return jrp_fail(e, JRP_ERR_BAD_MESSAGE, "kind", "not a record event");
+	obj_cstr(rec, "kind", kind, sizeof kind);
+	if (strcmp(kind, "rectification") == 0 || strcmp(kind, "interview") == 0) {
+		follow_arg a = { rec, kind, obj_cstr(ev, "party", by, sizeof by), seq };
+		return each_subject_entry(d, txn, obj_cstr(obj_get(rec, "subject"), "code", code, sizeof code), follow_fn, &a);
+	}
 	for (size_t i = 0; i < cat->nstandards; i++)
 		if (standard_matches(&cat->standards[i], rec))
 			if ((rc = identify(d, txn, seq, ev, rec, &cat->standards[i])) != 0)
@@ -316,25 +691,37 @@ int lists_apply_event(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_o
 static int run_due(jrp_daemon *d, MDB_txn *txn, uint64_t id, int action)
 {
 	entry en;
-	int rc = entry_get(d, txn, id, &en);
+	int rc = entry_load(d, txn, id, &en);
 	if (rc == JRP_ENOTFOUND)
 		return 0;
 	if (rc)
 		return rc;
-	if (action == DUE_EFFECTIVE && strcmp(en.state, "proposed") == 0) {
+	switch (action) {
+	case DUE_EFFECTIVE:
+		if (strcmp(en.state, "proposed") != 0 || (en.notice_required && !en.notice_date))
+			return 0;
 		if (clock_today() > en.valid_until)
-			action = DUE_EXPIRE;
-		else
-			return make_effective(d, txn, &en);
-	}
-	if (action == DUE_EXPIRE && entry_active(&en)) {
+			return lists_exit(d, txn, &en, "expired", "adjudicate", 0, "validity ended before it took effect");
+		return lists_effective(d, txn, &en);
+	case DUE_EXPIRE:
 		/* DOMAIN.md Life 8: automatic exit at the end of validity [001 §(五)6] */
-		strcpy(en.state, "exited");
-		strcpy(en.exit_reason, "expired");
-		entry_history(&en, clock_now_ms(), "exited", "adjudicate", 0, "validity ended");
-		if ((rc = entry_put(d, txn, &en)) != 0)
+		if (!entry_active(&en) || clock_today() <= en.valid_until)
+			return 0;
+		return lists_exit(d, txn, &en, "expired", "adjudicate", 0, "validity ended");
+	case DUE_RECTIFY:
+		/* DOMAIN.md Life 5: not rectified in time: one reminder interview (focus) or
+		 * warning interview (black) with the identifying department [001 §(四)2] */
+		if (strcmp(en.state, "effective") != 0 || en.rectified || en.interview[0])
+			return 0;
+		strcpy(en.interview, "due");
+		entry_history(&en, clock_now_ms(), "interview_due", "adjudicate", 0, "rectification deadline passed");
+		if ((rc = entry_store(d, txn, &en)) != 0)
 			return rc;
-		return emit(d, txn, &en, "exited", "adjudicate", "expired");
+		{
+			change_opt o = { .interview = en.list == LIST_BLACK ? "warning" : "reminder",
+					 .note = "not rectified by the deadline" };
+			return emit(d, txn, &en, "interview_due", "adjudicate", &o);
+		}
 	}
 	return 0;
 }
@@ -351,6 +738,8 @@ int lists_tick(jrp_daemon *d, MDB_txn *txn, int64_t now, int64_t *next_due)
 	while ((rc = mdb_cursor_get(c, &k, &v, MDB_FIRST)) == 0) {
 		const unsigned char *p = k.mv_data;
 		int64_t at = (int64_t)be64_get(p);
+		uint64_t id;
+		int action;
 		if (k.mv_size != 17) {
 			mdb_cursor_del(c, 0);
 			continue;
@@ -364,8 +753,8 @@ int lists_tick(jrp_daemon *d, MDB_txn *txn, int64_t now, int64_t *next_due)
 			mdb_cursor_close(c);
 			return 1;
 		}
-		uint64_t id = be64_get(p + 8);
-		int action = p[16];
+		id = be64_get(p + 8);
+		action = p[16];
 		if ((rc = mdb_cursor_del(c, 0)) != 0)
 			break;
 		if ((rc = run_due(d, txn, id, action)) != 0) {
@@ -376,6 +765,75 @@ int lists_tick(jrp_daemon *d, MDB_txn *txn, int64_t now, int64_t *next_due)
 	}
 	mdb_cursor_close(c);
 	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_rc(rc);
+}
+
+/* ---- catalogue changes ---- */
+
+/* still_fits - DOMAIN.md Life 8: exit when the standard changes so that the entry no longer fits */
+static const char *still_fits(const jrp_catalog *cat, const entry *en)
+{
+	const jrp_standard *s = catalog_standard(cat, en->standard);
+	if (!s)
+		return "standard_removed";
+	if (s->list != en->list && !en->derived[0])
+		return "standard_changed_list";
+	if (!(s->subject_types & subject_type_parse(en->subject_type)))
+		return "standard_changed_subjects";
+	if (date_add_period(en->decision_date, s->validity) - 1 < clock_today() && !en->derived[0])
+		return "standard_shortened";
+	return NULL;
+}
+
+int lists_reevaluate(jrp_daemon *d, MDB_txn *txn, const jrp_catalog *old, mw *out, size_t *changed)
+{
+	const jrp_catalog *cat = daemon_catalog(d);
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint64_t ids[4096];
+	size_t n = 0;
+	int rc;
+
+	/* only entries under standards that changed: the by_standard index */
+	*changed = 0;
+	for (size_t i = 0; i < old->nstandards; i++) {
+		const jrp_standard *o = &old->standards[i], *s = catalog_standard(cat, o->id);
+		unsigned char key[80];
+		size_t plen = strlen(o->id) + 1;
+		if (s && s->list == o->list && s->subject_types == o->subject_types &&
+		    s->validity.years == o->validity.years && s->validity.months == o->validity.months &&
+		    s->validity.days == o->validity.days)
+			continue;
+		memcpy(key, o->id, plen);
+		k.mv_data = key;
+		k.mv_size = plen;
+		if ((rc = mdb_cursor_open(txn, daemon_dbi(d, DB_BY_STANDARD), &c)) != 0)
+			return store_rc(rc);
+		for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0 && n < 4096;
+		     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+			if (k.mv_size != plen + 8 || memcmp(k.mv_data, key, plen) != 0)
+				break;
+			ids[n++] = be64_get((unsigned char *)k.mv_data + plen);
+		}
+		mdb_cursor_close(c);
+	}
+	for (size_t i = 0; i < n; i++) {
+		entry en;
+		const char *why;
+		if ((rc = entry_load(d, txn, ids[i], &en)) != 0)
+			return rc;
+		if (!entry_active(&en) || en.linked_to || !(why = still_fits(cat, &en)))
+			continue;
+		mw_map(out);
+		mw_ku64(out, "entry", en.id);
+		mw_kstr(out, "standard", en.standard);
+		mw_kstr(out, "subject", en.code);
+		mw_kstr(out, "reason", why);
+		mw_end(out);
+		(*changed)++;
+		if ((rc = lists_exit(d, txn, &en, "standard_changed", "office", 0, why)) != 0)
+			return rc;
+	}
+	return 0;
 }
 
 /* ---- queries ---- */

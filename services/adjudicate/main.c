@@ -3,14 +3,16 @@
  *
  * Pulls ingest's event log, applies the standards of the catalogue (lists.c),
  * keeps every entry's life and appends each change to the change log that
- * dispatch pulls. entries.get answers what a subject's entries are.
+ * dispatch pulls; takes the actions on entries (actions.c) and keeps the
+ * publication log (publish.c). entries.get answers what a subject's entries are.
  */
 #include "daemon.h"
 #include "lists.h"
 #include "proto.h"
 #include <string.h>
 
-static const char *const dbs[] = { "meta", "changes", "entries", "by_subject", "due" };
+static const char *const dbs[] = { "meta", "changes", "entries", "by_subject", "due", "by_standard", "links",
+				   "publication" };
 
 static int h_entries_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 {
@@ -28,8 +30,17 @@ static int apply(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_object
 	return lists_apply_event(d, txn, seq, rec, e);
 }
 
+#define ANYONE (ROLE_DEPARTMENT | ROLE_OFFICE | ROLE_AGENCY)
+
 static const jrp_route routes[] = {
-	{ T_ENTRIES_GET, h_entries_get, ROLE_DEPARTMENT | ROLE_OFFICE | ROLE_AGENCY },
+	{ T_ENTRIES_GET, h_entries_get, ANYONE },
+	{ T_ENTRY_NOTICE, actions_h_notice, ROLE_DEPARTMENT },
+	{ T_OBJECTION_FILE, actions_h_objection_file, ANYONE },
+	{ T_OBJECTION_DECIDE, actions_h_objection_decide, ROLE_DEPARTMENT },
+	{ T_REPAIR_APPLY, actions_h_repair_apply, ROLE_DEPARTMENT | ROLE_OFFICE },
+	{ T_REPAIR_DECIDE, actions_h_repair_decide, ROLE_DEPARTMENT },
+	{ T_REWARD_ABUSE, actions_h_reward_abuse, ANYONE },
+	{ T_PUBLICATION_FETCH, publish_h_fetch, 0 },
 	{ NULL, NULL, 0 },
 };
 

@@ -11,11 +11,7 @@
 #include "clock.h"
 #include <string.h>
 
-typedef struct hit {
-	const jrp_measure *m;
-} hit;
-
-static void write_measures(const jrp_catalog *cat, const jrp_standard *s, jrp_list l, unsigned st,
+static void write_measures(const jrp_catalog *cat, const jrp_standard *s, jrp_list l, unsigned st, bool linked,
 			   const char *matter, const char *agency, mw *out)
 {
 	mw_str(out, "measures");
@@ -24,7 +20,8 @@ static void write_measures(const jrp_catalog *cat, const jrp_standard *s, jrp_li
 		for (size_t i = 0; i < cat->nmeasures; i++) {
 			const jrp_measure *m = &cat->measures[i];
 			bool yours = false;
-			if (m->mandatory != (pass == 0) || !measure_applies(m, l, s, st) || !measure_has_matter(m, matter))
+			if (m->mandatory != (pass == 0) || !measure_applies(m, l, s, st) || !measure_has_matter(m, matter) ||
+			    (linked && !m->persons))
 				continue;
 			for (size_t a = 0; a < m->nagencies; a++)
 				if (strcmp(m->agencies[a], agency) == 0)
@@ -99,8 +96,22 @@ int check_h_check(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e
 		mw_kobj(out, "valid_from", obj_get(in.root, "valid_from"));
 		mw_kobj(out, "valid_until", obj_get(in.root, "valid_until"));
 		mw_kobj(out, "catalog_version", obj_get(in.root, "catalog_version"));
-		if (s && l >= 0)
-			write_measures(cat, s, (jrp_list)l, subject_type_parse(stype), matter, r->party->id, out);
+		if (obj_bool(in.root, "suspended")) {
+			/* DOMAIN.md Life 6: punishments are suspended while an objection is verified [001 §(五)7] */
+			mw_kbool(out, "suspended", true);
+			mw_str(out, "measures");
+			mw_arr(out);
+			mw_end(out);
+		} else if (l >= 0 && (s || l == LIST_WARNING)) {
+			write_measures(cat, s, (jrp_list)l, subject_type_parse(stype), obj_get(in.root, "linked_to") != NULL,
+				       matter, r->party->id, out);
+		}
+		if (obj_get(in.root, "linked_to")) {
+			mw_kobj(out, "linked_to", obj_get(in.root, "linked_to"));
+			mw_kobj(out, "link_role", obj_get(in.root, "link_role"));
+		}
+		if (obj_get(in.root, "derived"))
+			mw_kobj(out, "derived", obj_get(in.root, "derived"));
 		mw_end(out);
 		if (!strstr(lists, list) && strlen(lists) + strlen(list) + 2 < sizeof lists) {
 			if (lists[0])

@@ -13,8 +13,9 @@
 static const char *const dbs[] = { "meta", "out", "astream", "acks", "active", "etasks" };
 
 static const jrp_route routes[] = {
-	{ T_TASKS_FETCH, tasks_h_fetch, ROLE_AGENCY },
-	{ T_TASKS_ACK, tasks_h_ack, ROLE_AGENCY },
+	/* agencies read their measures; departments their duties (notice, objection, repair, interview) */
+	{ T_TASKS_FETCH, tasks_h_fetch, ROLE_AGENCY | ROLE_DEPARTMENT },
+	{ T_TASKS_ACK, tasks_h_ack, ROLE_AGENCY | ROLE_DEPARTMENT },
 	{ T_CHECK, check_h_check, ROLE_AGENCY | ROLE_DEPARTMENT | ROLE_OFFICE },
 	{ NULL, NULL, 0 },
 };

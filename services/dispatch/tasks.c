@@ -56,7 +56,8 @@ static size_t etask_key(unsigned char *k, uint64_t entry, const char *agency, co
 	return 9 + a + m;
 }
 
-/* push - append one task for one agency and index it in the agency's stream */
+/* push - append one task for one party and index it in the party's stream; m is NULL for a
+ * department's duty (notice, verify an objection, decide a repair, hold an interview) */
 static int push(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch, const jrp_measure *m, const char *agency,
 		const char *action, const char *reason, uint64_t *seq_out)
 {
@@ -81,17 +82,21 @@ static int push(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch, const jrp
 		mw_kstr(&w, "reason", reason);
 	mw_kstr(&w, "agency", agency);
 	mw_ki64(&w, "at", clock_now_ms());
-	mw_kstr(&w, "measure", m->id);
-	mw_kstr(&w, "measure_name", m->name);
-	mw_kstr(&w, "class", m->mandatory ? "mandatory" : "recommended");
-	mw_kstr(&w, "measure_type", m->reward ? "reward" : "punishment");
-	snprintf(basis, sizeof basis, "%s %s", m->basis_law ? m->basis_law : "", m->basis_articles ? m->basis_articles : "");
-	mw_kstr(&w, "basis", basis);
-	mw_str(&w, "matters");
-	mw_arr(&w);
-	for (size_t i = 0; i < m->nmatters; i++)
-		mw_str(&w, m->matters[i]);
-	mw_end(&w);
+	if (m) {
+		mw_kstr(&w, "measure", m->id);
+		mw_kstr(&w, "measure_name", m->name);
+		mw_kstr(&w, "class", m->mandatory ? "mandatory" : "recommended");
+		mw_kstr(&w, "measure_type", m->reward ? "reward" : "punishment");
+		snprintf(basis, sizeof basis, "%s %s", m->basis_law ? m->basis_law : "", m->basis_articles ? m->basis_articles : "");
+		mw_kstr(&w, "basis", basis);
+		mw_str(&w, "matters");
+		mw_arr(&w);
+		for (size_t i = 0; i < m->nmatters; i++)
+			mw_str(&w, m->matters[i]);
+		mw_end(&w);
+	} else {
+		mw_kstr(&w, "class", "duty");
+	}
 	mw_ku64(&w, "entry", obj_u64(ch, "entry"));
 	mw_kobj(&w, "list", obj_get(ch, "list"));
 	mw_kstr(&w, "standard", standard);
@@ -100,11 +105,21 @@ static int push(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch, const jrp
 	mw_kobj(&w, "domain", obj_get(ch, "domain"));
 	mw_kobj(&w, "party", obj_get(ch, "party"));
 	mw_kobj(&w, "subject", obj_get(ch, "subject"));
+	if (obj_get(ch, "linked_to")) {
+		mw_kobj(&w, "linked_to", obj_get(ch, "linked_to"));
+		mw_kobj(&w, "link_role", obj_get(ch, "link_role"));
+	}
 	if (obj_get(ch, "valid_from"))
 		mw_kobj(&w, "valid_from", obj_get(ch, "valid_from"));
 	mw_kobj(&w, "valid_until", obj_get(ch, "valid_until"));
+	if (obj_get(ch, "interview"))
+		mw_kobj(&w, "interview", obj_get(ch, "interview"));
+	if (obj_get(ch, "note"))
+		mw_kobj(&w, "note", obj_get(ch, "note"));
 	mw_kstr(&w, "catalog_version", cat->version);
-	if (m->feedback_days > 0)
+	if (!m && obj_get(ch, "decide_by"))
+		mw_kobj(&w, "feedback_due", obj_get(ch, "decide_by"));
+	else if (m && m->feedback_days > 0)
 		mw_kdate(&w, "feedback_due", calendar_add_workdays(cat->cal, clock_today(), m->feedback_days));
 	mw_end(&w);
 	rc = daemon_append(d, txn, &w, NULL);
@@ -127,14 +142,17 @@ static int apply_tasks(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch)
 	uint64_t entry = obj_u64(ch, "entry");
 	int rc;
 
-	if (!s || l < 0) {
+	bool linked = obj_get(ch, "linked_to") != NULL;
+
+	if ((!s && l != LIST_WARNING) || l < 0) {
 		log_error("event=no_standard entry=%llu standard=%s catalog=%s", (unsigned long long)entry, standard,
 			  cat->version);
 		return 0;
 	}
 	for (size_t i = 0; i < cat->nmeasures; i++) {
 		const jrp_measure *m = &cat->measures[i];
-		if (!measure_applies(m, (jrp_list)l, s, st))
+		/* a legal representative's linked entry gets the measures that reach persons (落实到人) */
+		if (!measure_applies(m, (jrp_list)l, s, st) || (linked && !m->persons))
 			continue;
 		for (size_t a = 0; a < m->nagencies; a++) {
 			unsigned char k[160], v[8];
@@ -149,8 +167,9 @@ static int apply_tasks(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch)
 	return 0;
 }
 
-/* stop_tasks - every agency told to apply a measure for this entry is told to stop */
-static int stop_tasks(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch, const char *reason)
+/* follow_tasks - every agency told to apply a measure for this entry gets `action`
+ * (stop, recall: the entry is over and the index goes; suspend, resume: it stays) */
+static int follow_tasks(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch, const char *action, const char *reason)
 {
 	const jrp_catalog *cat = daemon_catalog(d);
 	uint64_t entry = obj_u64(ch, "entry");
@@ -159,47 +178,69 @@ static int stop_tasks(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch, con
 	MDB_val key, val;
 	int rc;
 
+	bool ends = strcmp(action, "stop") == 0 || strcmp(action, "recall") == 0;
+	struct { char ag[40], mid[72]; } todo[128];
+	size_t n = 0;
+
 	be64_put(k, entry);
 	if ((rc = mdb_cursor_open(txn, daemon_dbi(d, DB_ETASKS), &c)) != 0)
 		return store_rc(rc);
-	for (;;) {
-		char ag[40], mid[72];
+	key.mv_data = k;
+	key.mv_size = 8;
+	for (rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE); rc == 0 && n < 128;
+	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
 		const char *agency;
 		size_t alen;
-		const jrp_measure *m;
-		jrp_measure gone;
-
-		key.mv_data = k;
-		key.mv_size = 8;
-		if ((rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE)) != 0)
-			break;
 		if (key.mv_size <= 9 || memcmp(key.mv_data, k, 8) != 0)
 			break;
 		agency = (const char *)key.mv_data + 8;
 		alen = strnlen(agency, key.mv_size - 8);
-		snprintf(ag, sizeof ag, "%.*s", (int)alen, agency);
-		snprintf(mid, sizeof mid, "%.*s", (int)(key.mv_size - 9 - alen), agency + alen + 1);
-		if ((rc = mdb_cursor_del(c, 0)) != 0)
-			break;
-		if (!(m = catalog_measure(cat, mid))) {
-			/* the measure left the catalogue since: still tell the agency to stop it */
-			memset(&gone, 0, sizeof gone);
-			gone.id = gone.name = mid;
-			m = &gone;
-		}
-		if ((rc = push(d, txn, ch, m, ag, "stop", reason, NULL)) != 0)
-			break;
+		snprintf(todo[n].ag, sizeof todo[n].ag, "%.*s", (int)alen, agency);
+		snprintf(todo[n].mid, sizeof todo[n].mid, "%.*s", (int)(key.mv_size - 9 - alen), agency + alen + 1);
+		n++;
 	}
 	mdb_cursor_close(c);
-	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_rc(rc);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return store_rc(rc);
+	for (size_t i = 0; i < n; i++) {
+		const jrp_measure *m = catalog_measure(cat, todo[i].mid);
+		jrp_measure gone;
+		unsigned char ek[160];
+		if (!m) {
+			/* the measure left the catalogue since: the agency is still told */
+			memset(&gone, 0, sizeof gone);
+			gone.id = gone.name = todo[i].mid;
+			m = &gone;
+		}
+		/* suspension concerns punishments only [001 §(五)7] */
+		if ((strcmp(action, "suspend") == 0 || strcmp(action, "resume") == 0) && m->reward)
+			continue;
+		if ((rc = push(d, txn, ch, m, todo[i].ag, action, reason, NULL)) != 0)
+			return rc;
+		if (ends && (rc = kv_del(txn, daemon_dbi(d, DB_ETASKS), ek, etask_key(ek, entry, todo[i].ag, todo[i].mid))) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+
+/* duty - a task for the identifying department (no measure) */
+static int duty(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch, const char *action)
+{
+	char party[40];
+	obj_cstr(ch, "party", party, sizeof party);
+	if (!parties_find(daemon_parties(d), party))
+		return 0;   /* derived entries (warning) have no identifying department */
+	return push(d, txn, ch, NULL, party, action, NULL, NULL);
 }
 
 int tasks_apply_change(jrp_daemon *d, MDB_txn *txn, uint64_t upseq, const msgpack_object *ch, jrp_error *e)
 {
-	char action[24], reason[40], code[40];
+	char action[24], reason[40], code[40], list[16];
 	const msgpack_object *subj = obj_get(ch, "subject");
 	uint64_t entry = obj_u64(ch, "entry"), seq;
 	unsigned char k[64];
+	size_t klen;
 	mw w;
 	int rc;
 
@@ -207,22 +248,40 @@ int tasks_apply_change(jrp_daemon *d, MDB_txn *txn, uint64_t upseq, const msgpac
 		return jrp_fail(e, JRP_ERR_BAD_MESSAGE, "kind", "not a change record");
 	obj_cstr(ch, "action", action, sizeof action);
 	obj_cstr(ch, "reason", reason, sizeof reason);
+	obj_cstr(ch, "list", list, sizeof list);
 	obj_cstr(subj, "code", code, sizeof code);
+	klen = active_key(k, code, entry);
 	/* the change itself goes on, for feedback's statistics */
 	if ((rc = daemon_next_seq(d, txn, &seq)) != 0)
 		return rc;
 	mw_init(&w);
 	copy_with_seq(&w, ch, seq, "change_seq");
-	rc = daemon_append(d, txn, &w, NULL);
-	if (rc == 0 && strcmp(action, "effective") == 0) {
-		rc = kv_put(txn, daemon_dbi(d, DB_ACTIVE), k, active_key(k, code, entry), mw_data(&w), mw_len(&w), 0);
-		if (rc == 0)
+	if ((rc = daemon_append(d, txn, &w, NULL)) != 0)
+		goto out;
+	if (strcmp(action, "effective") == 0) {
+		if ((rc = kv_put(txn, daemon_dbi(d, DB_ACTIVE), k, klen, mw_data(&w), mw_len(&w), 0)) == 0)
 			rc = apply_tasks(d, txn, ch);
-	} else if (rc == 0 && (strcmp(action, "exited") == 0)) {
-		rc = kv_del(txn, daemon_dbi(d, DB_ACTIVE), k, active_key(k, code, entry));
-		if (rc == 0)
-			rc = stop_tasks(d, txn, ch, reason[0] ? reason : action);
+	} else if (strcmp(action, "suspended") == 0 || strcmp(action, "resumed") == 0) {
+		/* the check shows the state; agencies suspend or resume their punishments */
+		if ((rc = kv_put(txn, daemon_dbi(d, DB_ACTIVE), k, klen, mw_data(&w), mw_len(&w), 0)) == 0)
+			rc = follow_tasks(d, txn, ch, action[0] == 's' ? "suspend" : "resume", action);
+	} else if (strcmp(action, "exited") == 0) {
+		if ((rc = kv_del(txn, daemon_dbi(d, DB_ACTIVE), k, klen)) == 0)
+			rc = follow_tasks(d, txn, ch, "stop", reason[0] ? reason : action);
+	} else if (strcmp(action, "revoked") == 0) {
+		/* DOMAIN.md Life 6: a wrong entry: stop punishments, recall a wrongly given reward [001 §(五)7] */
+		if ((rc = kv_del(txn, daemon_dbi(d, DB_ACTIVE), k, klen)) == 0)
+			rc = follow_tasks(d, txn, ch, strcmp(list, "red") == 0 ? "recall" : "stop", "revoked");
+	} else if (strcmp(action, "notice_due") == 0) {
+		rc = duty(d, txn, ch, "notice");
+	} else if (strcmp(action, "objection_filed") == 0) {
+		rc = duty(d, txn, ch, "verify_objection");
+	} else if (strcmp(action, "repair_applied") == 0) {
+		rc = duty(d, txn, ch, "decide_repair");
+	} else if (strcmp(action, "interview_due") == 0) {
+		rc = duty(d, txn, ch, "interview");
 	}
+out:
 	mw_free(&w);
 	return rc;
 }
@@ -251,8 +310,6 @@ int tasks_h_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e
 	MDB_val key, val;
 	int rc, has_after;
 
-	if (!(r->party->roles & ROLE_AGENCY))
-		return req_fail_forbidden(r, e, "party \"%s\" is not an executing agency", agency);
 	if ((has_after = mr_u64(&r->body, "after", MR_OPT, &after)) < 0 ||
 	    (rc = mr_u64(&r->body, "max", MR_OPT, &max)) < 0 || (rc = mr_u64(&r->body, "wait_ms", MR_OPT, &wait)) < 0)
 		return has_after < 0 ? has_after : rc;
@@ -306,8 +363,6 @@ int tasks_h_ack(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 	MDB_val val;
 	int rc;
 
-	if (!(r->party->roles & ROLE_AGENCY))
-		return req_fail_forbidden(r, e, "party \"%s\" is not an executing agency", agency);
 	if ((rc = mr_u64(&r->body, "upto", MR_REQ, &upto)) < 0 || (rc = acked(d, txn, agency, &ack)) != 0)
 		return rc;
 	if (upto > ack) {

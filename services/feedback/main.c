@@ -16,11 +16,16 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { DB_TASKS = 1, DB_FB, DB_DUE, DB_STATS, DB_ESTATE, DB__N };
-static const char *const dbs[] = { "meta", "tasks", "feedback", "due", "stats", "estate" };
+enum { DB_TASKS = 1, DB_FB, DB_DUE, DB_STATS, DB_ESTATE, DB_ETASKS, DB__N };
+static const char *const dbs[] = { "meta", "tasks", "feedback", "due", "stats", "estate", "etasks" };
 
-enum { ST_PENDING = 0, ST_APPLIED, ST_NOT_APPLICABLE, ST_FAILED, ST_SUPERSEDED };
-static const char *const results[] = { "pending", "applied", "not_applicable", "failed", "superseded" };
+/* a task's state byte: pending until the agency feeds back (or, for a department's
+ * duty, until adjudicate records the department's act); superseded when the entry
+ * ended before the agency reported on an apply/suspend/resume task */
+enum { ST_PENDING = 0, ST_APPLIED, ST_NOT_APPLICABLE, ST_FAILED, ST_SUPERSEDED, ST_DONE };
+static const char *const results[] = { "pending", "applied", "not_applicable", "failed", "superseded", "done" };
+
+static int close_tasks(jrp_daemon *d, MDB_txn *txn, uint64_t entry, const char *const *actions, int new_state);
 
 static int stat_add(jrp_daemon *d, MDB_txn *txn, int64_t delta, const char *fmt, const char *a, const char *b)
 {
@@ -51,6 +56,26 @@ static int apply_change(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch)
 	be64_put(k, obj_u64(ch, "entry"));
 	if ((rc = stat_add(d, txn, 1, "changes.%s%s", action, "")) != 0)
 		return rc;
+	{
+		/* a department's act closes its duty; an ended entry supersedes what agencies had not reported */
+		static const char *const notice[] = { "notice", NULL }, *const verify[] = { "verify_objection", NULL },
+					 *const repair[] = { "decide_repair", NULL }, *const interview[] = { "interview", NULL },
+					 *const measures[] = { "apply", "suspend", "resume", NULL };
+		const char *const *which = NULL;
+		int st = ST_DONE;
+		if (strcmp(action, "noticed") == 0)
+			which = notice;
+		else if (strcmp(action, "objection_decided") == 0)
+			which = verify;
+		else if (strcmp(action, "repair_decided") == 0)
+			which = repair;
+		else if (strcmp(action, "interview_recorded") == 0)
+			which = interview;
+		else if (strcmp(action, "exited") == 0 || strcmp(action, "revoked") == 0)
+			which = measures, st = ST_SUPERSEDED;
+		if (which && (rc = close_tasks(d, txn, obj_u64(ch, "entry"), which, st)) != 0)
+			return rc;
+	}
 	if (strcmp(action, "effective") == 0) {
 		if ((rc = kv_put(txn, daemon_dbi(d, DB_ESTATE), k, 8, list, strlen(list), 0)) != 0 ||
 		    (rc = stat_add(d, txn, 1, "active.%s%s", list, "")) != 0)
@@ -91,8 +116,17 @@ static int apply_task(jrp_daemon *d, MDB_txn *txn, const msgpack_object *t, cons
 	    (rc = stat_add(d, txn, 1, "awaiting%s%s", "", "")) != 0 ||
 	    (rc = stat_add(d, txn, 1, "awaiting.%s%s", agency, "")) != 0)
 		return rc;
+	{
+		unsigned char ek[16];
+		be64_put(ek, obj_u64(t, "entry"));
+		be64_put(ek + 8, seq);
+		if ((rc = kv_put(txn, daemon_dbi(d, DB_ETASKS), ek, 16, action, strlen(action), 0)) != 0)
+			return rc;
+	}
 	obj_cstr(t, "feedback_due", due, sizeof due);
-	if (strcmp(obj_cstr(t, "class", action, sizeof action), "mandatory") == 0 && due[0] &&
+	/* overdue is tracked for mandatory measures and for departments' duties with a deadline */
+	obj_cstr(t, "class", action, sizeof action);
+	if ((strcmp(action, "mandatory") == 0 || strcmp(action, "duty") == 0) && due[0] &&
 	    date_parse(due, strlen(due), &dd) == 0) {
 		/* overdue from the start of the day after the last working day allowed */
 		be64_put(k, (uint64_t)ms_of_date(dd + 1));
@@ -100,6 +134,86 @@ static int apply_task(jrp_daemon *d, MDB_txn *txn, const msgpack_object *t, cons
 		rc = kv_put(txn, daemon_dbi(d, DB_DUE), k, 16, "", 0, 0);
 	}
 	return rc;
+}
+
+/* set_state - a pending task leaves the awaiting counters and the overdue index */
+static int set_state(jrp_daemon *d, MDB_txn *txn, uint64_t task, int st, const char *agency)
+{
+	unsigned char k[16], *nv;
+	MDB_val v;
+	msg_in in;
+	jrp_error pe;
+	char due[16];
+	jrp_date dd;
+	int rc;
+	be64_put(k, task);
+	if ((rc = kv_get(txn, daemon_dbi(d, DB_TASKS), k, 8, &v)) != 0)
+		return rc == JRP_ENOTFOUND ? 0 : rc;
+	if (((unsigned char *)v.mv_data)[0] != ST_PENDING)
+		return 0;
+	nv = xmalloc(v.mv_size);
+	memcpy(nv, v.mv_data, v.mv_size);
+	nv[0] = (unsigned char)st;
+	due[0] = 0;
+	if (msg_parse(nv + 1, v.mv_size - 1, SIZE_MAX, &in, &pe) == 0)
+		obj_cstr(in.root, "feedback_due", due, sizeof due);
+	msg_in_free(&in);
+	rc = kv_put(txn, daemon_dbi(d, DB_TASKS), k, 8, nv, v.mv_size, 0);
+	free(nv);
+	if (rc || (rc = stat_add(d, txn, -1, "awaiting%s%s", "", "")) != 0 ||
+	    (rc = stat_add(d, txn, -1, "awaiting.%s%s", agency, "")) != 0 ||
+	    (rc = stat_add(d, txn, 1, "state.%s%s", results[st], "")) != 0)
+		return rc;
+	if (due[0] && date_parse(due, strlen(due), &dd) == 0) {
+		unsigned char dk[16];
+		be64_put(dk, (uint64_t)ms_of_date(dd + 1));
+		be64_put(dk + 8, task);
+		rc = kv_del(txn, daemon_dbi(d, DB_DUE), dk, 16);
+	}
+	return rc;
+}
+
+static int close_tasks(jrp_daemon *d, MDB_txn *txn, uint64_t entry, const char *const *actions, int new_state)
+{
+	unsigned char k[8];
+	MDB_cursor *c;
+	MDB_val key, val;
+	struct { uint64_t task; char agency[40]; } todo[256];
+	size_t n = 0;
+	int rc;
+	be64_put(k, entry);
+	if ((rc = mdb_cursor_open(txn, daemon_dbi(d, DB_ETASKS), &c)) != 0)
+		return store_rc(rc);
+	key.mv_data = k;
+	key.mv_size = 8;
+	for (rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE); rc == 0 && n < 256;
+	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
+		bool want = false;
+		if (key.mv_size != 16 || memcmp(key.mv_data, k, 8) != 0)
+			break;
+		for (const char *const *a = actions; *a; a++)
+			if (val.mv_size == strlen(*a) && memcmp(val.mv_data, *a, val.mv_size) == 0)
+				want = true;
+		if (want)
+			todo[n++].task = be64_get((unsigned char *)key.mv_data + 8);
+	}
+	mdb_cursor_close(c);
+	for (size_t i = 0; i < n; i++) {
+		MDB_val t;
+		msg_in in;
+		jrp_error pe;
+		unsigned char tk[8];
+		be64_put(tk, todo[i].task);
+		if (kv_get(txn, daemon_dbi(d, DB_TASKS), tk, 8, &t) != 0)
+			continue;
+		todo[i].agency[0] = 0;
+		if (msg_parse((char *)t.mv_data + 1, t.mv_size - 1, SIZE_MAX, &in, &pe) == 0)
+			obj_cstr(in.root, "agency", todo[i].agency, sizeof todo[i].agency);
+		msg_in_free(&in);
+		if ((rc = set_state(d, txn, todo[i].task, new_state, todo[i].agency)) != 0)
+			return rc;
+	}
+	return 0;
 }
 
 static int apply(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_object *rec, jrp_error *e)
@@ -141,7 +255,8 @@ static int h_feedback(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_erro
 	const char *agency = r->party->id;
 	uint64_t task;
 	char result[24], matter_id[65] = "", date[16] = "", note[1001] = "", tagency[40], due[16];
-	bool is_case = false;
+	bool is_case = false, is_duty;
+	int was;
 	jrp_date fd = clock_today();
 	unsigned char k[16];
 	MDB_val v;
@@ -175,12 +290,17 @@ static int h_feedback(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_erro
 	}
 	obj_cstr(in.root, "agency", tagency, sizeof tagency);
 	obj_cstr(in.root, "feedback_due", due, sizeof due);
+	is_duty = obj_str_eq(obj_get(in.root, "class"), "duty");
 	msg_in_free(&in);
 	if (strcmp(tagency, agency) != 0)
-		return req_fail_forbidden(r, e, "task %llu belongs to agency \"%s\", not \"%s\"",
+		return req_fail_forbidden(r, e, "task %llu belongs to \"%s\", not \"%s\"",
 					  (unsigned long long)task, tagency, agency);
-	if (((unsigned char *)v.mv_data)[0] != ST_PENDING) {
-		int was = ((unsigned char *)v.mv_data)[0];
+	if (is_duty)
+		return jrp_fail(e, JRP_ERR_CONFLICT, "task",
+				"task %llu is a department's duty: it closes when adjudicate records the act (entry.notice, objection.decide, repair.decide, an interview record)",
+				(unsigned long long)task);
+	was = ((unsigned char *)v.mv_data)[0];
+	if (was != ST_PENDING && was != ST_SUPERSEDED) {
 		if (was == res) {
 			mw_ku64(out, "task", task);
 			mw_kstr(out, "result", result);
@@ -223,9 +343,17 @@ static int h_feedback(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_erro
 	}
 	if ((rc = stat_add(d, txn, 1, "feedback.%s%s", result, "")) != 0 ||
 	    (rc = stat_add(d, txn, 1, "feedback.%s.%s", result, agency)) != 0 ||
-	    (rc = stat_add(d, txn, -1, "awaiting%s%s", "", "")) != 0 ||
-	    (rc = stat_add(d, txn, -1, "awaiting.%s%s", agency, "")) != 0 ||
 	    (is_case && (rc = stat_add(d, txn, 1, "cases%s%s", "", "")) != 0))
+		return rc;
+	if (was == ST_SUPERSEDED) {
+		/* the entry ended before the report: it was no longer awaited */
+		mw_ku64(out, "task", task);
+		mw_kstr(out, "result", result);
+		mw_kbool(out, "duplicate", false);
+		return 0;
+	}
+	if ((rc = stat_add(d, txn, -1, "awaiting%s%s", "", "")) != 0 ||
+	    (rc = stat_add(d, txn, -1, "awaiting.%s%s", agency, "")) != 0)
 		return rc;
 	if (due[0]) {
 		jrp_date dd;
@@ -290,11 +418,20 @@ static int h_stats(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *
 	mw_ku64(out, "proposed_total", stat_get(d, txn, "changes.%s", "proposed"));
 	mw_ku64(out, "exited_total", stat_get(d, txn, "changes.%s", "exited"));
 	mw_ku64(out, "refused_total", stat_get(d, txn, "changes.%s", "refused"));
+	mw_ku64(out, "revoked_total", stat_get(d, txn, "changes.%s", "revoked"));
+	mw_ku64(out, "objections_filed", stat_get(d, txn, "changes.%s", "objection_filed"));
+	mw_ku64(out, "objections_decided", stat_get(d, txn, "changes.%s", "objection_decided"));
+	mw_ku64(out, "repairs_applied", stat_get(d, txn, "changes.%s", "repair_applied"));
+	mw_ku64(out, "repairs_decided", stat_get(d, txn, "changes.%s", "repair_decided"));
 	mw_end(out);
 	mw_str(out, "tasks");
 	mw_map(out);
 	mw_ku64(out, "apply", stat_get(d, txn, "tasks.%s", "apply"));
 	mw_ku64(out, "stop", stat_get(d, txn, "tasks.%s", "stop"));
+	mw_ku64(out, "suspend", stat_get(d, txn, "tasks.%s", "suspend"));
+	mw_ku64(out, "resume", stat_get(d, txn, "tasks.%s", "resume"));
+	mw_ku64(out, "recall", stat_get(d, txn, "tasks.%s", "recall"));
+	mw_ku64(out, "superseded", stat_get(d, txn, "state.%s", "superseded"));
 	mw_end(out);
 	mw_str(out, "feedback");
 	mw_map(out);
@@ -330,6 +467,27 @@ static int h_stats(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *
 		mw_ku64(out, "awaiting", stat_get(d, txn, "awaiting.%s", p->id));
 		mw_ku64(out, "overdue", overdue(d, txn, p->id));
 		mw_ku64(out, "checks", stat_get(d, txn, "checks.%s", p->id));
+		mw_end(out);
+	}
+	mw_end(out);
+	/* departments' duties: notices, objections to verify, repairs to decide, interviews */
+	mw_str(out, "departments");
+	mw_arr(out);
+	for (size_t i = 0; i < ps->n; i++) {
+		const jrp_party *p = &ps->v[i];
+		static const char *const duties[] = { "notice", "verify_objection", "decide_repair", "interview" };
+		if (!(p->roles & ROLE_DEPARTMENT))
+			continue;
+		mw_map(out);
+		mw_kstr(out, "department", p->id);
+		mw_kstr(out, "name", p->name);
+		for (size_t j = 0; j < 4; j++) {
+			char key[96];
+			snprintf(key, sizeof key, "tasks.%s.%s", duties[j], p->id);
+			mw_ku64(out, duties[j], stat_get(d, txn, "%s", key));
+		}
+		mw_ku64(out, "awaiting", stat_get(d, txn, "awaiting.%s", p->id));
+		mw_ku64(out, "overdue", overdue(d, txn, p->id));
 		mw_end(out);
 	}
 	mw_end(out);

@@ -35,6 +35,8 @@ static int check_code(mr *r, const char *key, const char *id_type, const char *c
 	return codes_check(t, code, strlen(code), mr_field(r, key, field, sizeof field), r->e);
 }
 
+static int person_fields(mr *s, person_ref *p);
+
 static int parse_person(mr *parent, const char *key, person_ref *p, bool *has)
 {
 	mr s;
@@ -42,6 +44,35 @@ static int parse_person(mr *parent, const char *key, person_ref *p, bool *has)
 	*has = false;
 	if (rc <= 0)
 		return rc;
+	if ((rc = person_fields(&s, p)) < 0)
+		return rc;
+	*has = true;
+	return 1;
+}
+
+/* parse_responsible - subject.responsible: the responsible persons of an organisation */
+static int parse_responsible(mr *parent, record *o)
+{
+	const msgpack_object_array *a;
+	int rc = mr_arr(parent, "responsible", MR_OPT, RECORD_MAX_RESPONSIBLE, &a);
+	if (rc <= 0)
+		return rc;
+	for (uint32_t i = 0; i < a->size; i++) {
+		char path[128], f[120];
+		mr s;
+		snprintf(path, sizeof path, "%s[%u]", mr_field(parent, "responsible", f, sizeof f), i);
+		if ((rc = mr_init(&s, &a->ptr[i], path, parent->e)) < 0 ||
+		    (rc = person_fields(&s, &o->responsible[o->nresponsible])) < 0)
+			return rc;
+		o->nresponsible++;
+	}
+	return 1;
+}
+
+static int person_fields(mr *ps, person_ref *p)
+{
+	mr s = *ps;
+	int rc;
 	if ((rc = mr_cstr(&s, "name", MR_REQ, 200, p->name)) < 0 ||
 	    (rc = opt_str(&s, "id_type", 15, p->id_type)) < 0 ||
 	    (rc = mr_cstr(&s, "id_no", MR_REQ, 32, p->id_no)) < 0)
@@ -52,10 +83,7 @@ static int parse_person(mr *parent, const char *key, person_ref *p, bool *has)
 		return mr_fail_value(&s, "id_type", "must be citizen, hmt or foreign");
 	if ((rc = check_code(&s, "id_no", p->id_type, p->id_no)) < 0)
 		return rc;
-	if ((rc = mr_end(&s)) < 0)
-		return rc;
-	*has = true;
-	return 1;
+	return mr_end(&s);
 }
 
 static int parse_subject(mr *r, record *o)
@@ -87,6 +115,10 @@ static int parse_subject(mr *r, record *o)
 		return rc;
 	if (o->has_legal_rep && strcmp(o->subject_type, "org") != 0)
 		return mr_fail_value(&s, "legal_rep", "only an organisation has a legal representative");
+	if ((rc = parse_responsible(&s, o)) < 0)
+		return rc;
+	if (o->nresponsible && strcmp(o->subject_type, "org") != 0)
+		return mr_fail_value(&s, "responsible", "only an organisation has responsible persons");
 	return mr_end(&s);
 }
 
@@ -125,8 +157,12 @@ int record_parse(mr *r, const jrp_catalog *cat, const jrp_party *dept, jrp_date 
 	    (rc = opt_str(r, "rating", 8, o->rating)) < 0 ||
 	    (rc = opt_str(r, "standard", 64, o->standard)) < 0 ||
 	    (rc = opt_str(r, "authority", 200, o->authority)) < 0 ||
-	    (rc = opt_str(r, "authority_code", 18, o->authority_code)) < 0)
+	    (rc = opt_str(r, "authority_code", 18, o->authority_code)) < 0 ||
+	    (rc = opt_str(r, "outcome", 8, o->outcome)) < 0)
 		return rc;
+	if (o->outcome[0] && (strcmp(o->kind, "interview") != 0 ||
+			      (strcmp(o->outcome, "held") != 0 && strcmp(o->outcome, "refused") != 0)))
+		return mr_fail_value(r, "outcome", "only an interview record has an outcome: held or refused");
 	if ((rc = mr_i64(r, "amount", MR_OPT, &o->amount)) < 0)
 		return rc;
 	if (rc > 0 && o->amount < 0)
@@ -157,6 +193,15 @@ static void kopt(mw *w, const char *k, const char *v)
 		mw_kstr(w, k, v);
 }
 
+static void person_encode(mw *w, const person_ref *p)
+{
+	mw_map(w);
+	mw_kstr(w, "name", p->name);
+	mw_kstr(w, "id_type", p->id_type);
+	mw_kstr(w, "id_no", p->id_no);
+	mw_end(w);
+}
+
 void record_encode(const record *o, mw *w)
 {
 	mw_map(w);
@@ -172,10 +217,13 @@ void record_encode(const record *o, mw *w)
 	kopt(w, "lei", o->lei);
 	if (o->has_legal_rep) {
 		mw_str(w, "legal_rep");
-		mw_map(w);
-		mw_kstr(w, "name", o->legal_rep.name);
-		mw_kstr(w, "id_type", o->legal_rep.id_type);
-		mw_kstr(w, "id_no", o->legal_rep.id_no);
+		person_encode(w, &o->legal_rep);
+	}
+	if (o->nresponsible) {
+		mw_str(w, "responsible");
+		mw_arr(w);
+		for (int i = 0; i < o->nresponsible; i++)
+			person_encode(w, &o->responsible[i]);
 		mw_end(w);
 	}
 	mw_end(w);
@@ -190,5 +238,6 @@ void record_encode(const record *o, mw *w)
 	kopt(w, "standard", o->standard);
 	kopt(w, "authority", o->authority);
 	kopt(w, "authority_code", o->authority_code);
+	kopt(w, "outcome", o->outcome);
 	mw_end(w);
 }

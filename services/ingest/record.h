@@ -12,6 +12,8 @@
 #include "msg.h"
 #include "parties.h"
 
+#define RECORD_MAX_RESPONSIBLE 10
+
 typedef struct person_ref {
 	char name[201];
 	char id_type[16];
@@ -30,6 +32,8 @@ typedef struct record {
 	char lei[21];
 	person_ref legal_rep;          /* organisations: legal representative (optional here) */
 	bool has_legal_rep;
+	person_ref responsible[RECORD_MAX_RESPONSIBLE]; /* responsible persons (落实到人) */
+	int nresponsible;
 	/* what happened */
 	char decision_no[101];
 	jrp_date decision_date;
@@ -41,6 +45,7 @@ typedef struct record {
 	char standard[65];             /* determination: the standard applied */
 	char authority[201];
 	char authority_code[19];
+	char outcome[9];               /* interview records: held | refused */
 } record;
 
 /* record_parse - validate r (the "record" map) against the catalogue and the

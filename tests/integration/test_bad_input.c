@@ -68,7 +68,7 @@ static const bad_case cases[] = {
 	{ SVC_ADJUDICATE, "{\"v\":1,\"type\":\"log.fetch\",\"id\":1,\"party\":\"dispatch\",\"after\":-1}", "bad_value", "after" },
 	/* dispatch */
 	{ SVC_DISPATCH, "{\"v\":1,\"type\":\"check\",\"id\":1,\"party\":\"procurement_centre\",\"subject\":\"91350100M000100Y43\",\"matter\":\"moon_landing\"}", "unknown_matter", "matter" },
-	{ SVC_DISPATCH, "{\"v\":1,\"type\":\"tasks.fetch\",\"id\":1,\"party\":\"court\"}", "forbidden", "party" },
+	{ SVC_DISPATCH, "{\"v\":1,\"type\":\"tasks.fetch\",\"id\":1,\"party\":\"office\"}", "forbidden", "party" },
 	{ SVC_DISPATCH, "{\"v\":1,\"type\":\"tasks.ack\",\"id\":1,\"party\":\"bank_regulator\",\"upto\":999}", "bad_value", "upto" },
 	{ SVC_DISPATCH, "{\"v\":1,\"type\":\"tasks.fetch\",\"id\":1,\"party\":\"bank_regulator\",\"wait_ms\":99999999}", "bad_value", "wait_ms" },
 	/* feedback */

@@ -333,13 +333,29 @@ static void step6_expiry(void)
 	CHECK_STR(obj_cstr(task_at(&in, 0), "action", buf, sizeof buf), "stop");
 	CHECK_STR(obj_cstr(task_at(&in, 0), "measure", buf, sizeof buf), "P-FIN-01");
 	msg_in_free(&in);
+	/* DOMAIN.md Life 8 [001 §(五)5]: after a black-list exit (not for error) the subject is on
+	 * the focus list for the standard's exit_focus period (1 year): no longer black, and no
+	 * procurement measure applies */
 	CHECK_INT(check("procurement_centre", H_ORG1, "public_procurement", &in), 0);
-	CHECK(!obj_bool(in.root, "listed"));
+	{
+		const msgpack_object *es = obj_get(in.root, "entries"), *en = es && es->via.array.size ? &es->via.array.ptr[0] : NULL;
+		CHECK(es && es->via.array.size == 1);
+		CHECK_STR(obj_cstr(en, "list", buf, sizeof buf), "focus");
+		CHECK_STR(obj_cstr(en, "derived", buf, sizeof buf), "after_black");
+		CHECK_INT(obj_get(en, "measures")->via.array.size, 0);
+	}
 	msg_in_free(&in);
 	CHECK_INT(stats(&in), 0);
 	CHECK_INT(stat(&in, "entries", "black"), 0);
+	CHECK_INT(stat(&in, "entries", "focus"), 1);
 	CHECK_INT(stat(&in, "entries", "exited_total"), 1);
 	CHECK_INT(stat(&in, "tasks", "stop"), 2);
+	msg_in_free(&in);
+	/* and after the focus period, on no list at all */
+	CHECK_INT(h_clock(&H, "2030-11-20T08:00:00+08:00"), 0);
+	CHECK_INT(h_settle(&H), 0);
+	CHECK_INT(check("procurement_centre", H_ORG1, "public_procurement", &in), 0);
+	CHECK(!obj_bool(in.root, "listed"));
 	msg_in_free(&in);
 }
 

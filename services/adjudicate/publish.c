@@ -1,0 +1,158 @@
+/*
+ * publish.c - the publication log: what the public may see of the lists
+ *
+ * DOMAIN.md "Publication and privacy" [001 §(一)4, §(二)4]: every change the
+ * standard makes public (black, red, warning; focus only where the standard
+ * is marked publish) goes to the publication log, masked as the catalogue's
+ * masking rules say: a person's ID number and name are never published whole;
+ * an organisation's name and code are public. Exits and corrections are
+ * announced through the same log that published the entry. An entry whose
+ * validity has ended is never published (publication period = validity).
+ */
+#include "lists.h"
+#include "clock.h"
+#include "proto.h"
+#include <string.h>
+
+void mask_id(const jrp_catalog *cat, const char *id, char *out, size_t n)
+{
+	size_t len = strlen(id), head = (size_t)cat->mask_id_keep_head, tail = (size_t)cat->mask_id_keep_tail, o = 0;
+	if (head + tail >= len) {   /* short identifiers: keep at most a quarter at each end */
+		head = len / 4;
+		tail = len / 4;
+	}
+	for (size_t i = 0; i < len && o + 1 < n; i++)
+		out[o++] = i < head || i >= len - tail ? id[i] : '*';
+	out[o] = 0;
+}
+
+void mask_name(const jrp_catalog *cat, const char *name, char *out, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	size_t o = 0;
+	int kept = 0, chars = 0;
+	for (const unsigned char *q = p; *q; q++)
+		chars += (*q & 0xc0) != 0x80;
+	while (*p && o + 5 < n) {
+		size_t cl = *p < 0x80 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
+		/* keep the head, but never the whole name */
+		if (kept < cat->mask_name_keep_head && kept + 1 < chars) {
+			for (size_t i = 0; i < cl && p[i]; i++)
+				out[o++] = (char)p[i];
+			kept++;
+		} else {
+			out[o++] = '*';
+		}
+		for (size_t i = 0; i < cl && *p; i++)
+			p++;
+	}
+	out[o] = 0;
+}
+
+static bool public(jrp_daemon *d, const entry *en)
+{
+	const jrp_standard *s = en->standard[0] ? catalog_standard(daemon_catalog(d), en->standard) : NULL;
+	if (en->list == LIST_WARNING)
+		return true;
+	if (en->derived[0] && en->list == LIST_FOCUS)
+		return false;   /* focus after black: only where a standard marks focus public */
+	return s && s->publish;
+}
+
+int publish(jrp_daemon *d, MDB_txn *txn, entry *en, const char *kind)
+{
+	const jrp_catalog *cat = daemon_catalog(d);
+	const jrp_standard *s = en->standard[0] ? catalog_standard(cat, en->standard) : NULL;
+	bool person = strcmp(en->subject_type, "person") == 0;
+	char name[256], code[40];
+	uint64_t seq;
+	mw w;
+	int rc;
+
+	if (strcmp(kind, "listed") == 0) {
+		if (!public(d, en) || en->valid_until < clock_today())
+			return 0;
+		en->published = true;
+		if ((rc = entry_store(d, txn, en)) != 0)
+			return rc;
+	}
+	if ((rc = log_last(txn, daemon_dbi(d, DB_PUBLICATION), &seq)) != 0)
+		return rc;
+	seq++;
+	if (person) {
+		mask_name(cat, en->name, name, sizeof name);
+		mask_id(cat, en->code, code, sizeof code);
+	} else {
+		snprintf(name, sizeof name, "%s", en->name);
+		snprintf(code, sizeof code, "%s", en->code);
+	}
+	mw_init(&w);
+	mw_map(&w);
+	mw_ku64(&w, "seq", seq);
+	mw_kstr(&w, "kind", kind);
+	mw_ki64(&w, "at", clock_now_ms());
+	mw_ku64(&w, "entry", en->id);
+	mw_kstr(&w, "list", list_name(en->list));
+	mw_kstr(&w, "list_name", list_name_zh(en->list));
+	mw_str(&w, "subject");
+	mw_map(&w);
+	mw_kstr(&w, "type", en->subject_type);
+	mw_kstr(&w, "name", name);
+	mw_kstr(&w, "code", code);
+	mw_end(&w);
+	if (s) {
+		mw_kstr(&w, "standard", s->id);
+		mw_kstr(&w, "standard_name", s->name);
+	}
+	mw_kstr(&w, "party", en->party);
+	mw_kdate(&w, "decision_date", en->decision_date);
+	if (en->valid_from)
+		mw_kdate(&w, "valid_from", en->valid_from);
+	mw_kdate(&w, "valid_until", en->valid_until);
+	if (en->exit_reason[0])
+		mw_kstr(&w, "exit_reason", en->exit_reason);
+	mw_end(&w);
+	rc = log_append(txn, daemon_dbi(d, DB_PUBLICATION), seq, mw_data(&w), mw_len(&w));
+	mw_free(&w);
+	return rc;
+}
+
+typedef struct fetch_ctx {
+	mw *out;
+} fetch_ctx;
+
+static int fetch_one(void *arg, uint64_t seq, const MDB_val *v)
+{
+	mw_raw(((fetch_ctx *)arg)->out, v->mv_data, v->mv_size);
+	return 0;
+}
+
+/* publish_h_fetch - publication.fetch {after, max?, wait_ms?}: open to every party */
+int publish_h_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	uint64_t after = 0, max = 100, wait = 0, last;
+	fetch_ctx f = { out };
+	MDB_dbi dbi = daemon_dbi(d, DB_PUBLICATION);
+	int rc;
+	if ((rc = mr_u64(&r->body, "after", MR_OPT, &after)) < 0 || (rc = mr_u64(&r->body, "max", MR_OPT, &max)) < 0 ||
+	    (rc = mr_u64(&r->body, "wait_ms", MR_OPT, &wait)) < 0)
+		return rc;
+	if (max < 1 || max > JRP_MAX_FETCH)
+		return mr_fail_value(&r->body, "max", "must be 1..%d", JRP_MAX_FETCH);
+	if (wait > JRP_MAX_WAIT_MS)
+		return mr_fail_value(&r->body, "wait_ms", "must be at most %d", JRP_MAX_WAIT_MS);
+	if ((rc = log_last(txn, dbi, &last)) != 0)
+		return rc;
+	if (last <= after && wait > 0 && !r->final) {
+		if (!r->wait_until)
+			r->wait_until = clock_real_ms() + (int64_t)wait;
+		return DAEMON_PARK;
+	}
+	mw_str(out, "records");
+	mw_arr(out);
+	if ((rc = log_scan(txn, dbi, after, max, JRP_MAX_MESSAGE * 4, fetch_one, &f)) != 0)
+		return rc;
+	mw_end(out);
+	mw_ku64(out, "last", last);
+	return 0;
+}
