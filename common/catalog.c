@@ -8,7 +8,11 @@
  * domain and record kind, measure -> domains, matters, and agencies in the
  * parties registry) and returns a complete immutable catalogue, or nothing
  * and an error naming file:line:col and the reason [DESIGN.md "Rules as
- * data"]. The measure rules follow DOMAIN.md "Measures" [001 §(五)3].
+ * data"]. The measure rules follow DOMAIN.md "Measures" [001 §(五)3]; a
+ * standard's class, severity (validity tier), repair methods and
+ * rectification deadline follow DOMAIN.md "Lists" and "Life of an entry"
+ * [001 §(四)1-2, §(五)4]; the publication masking DOMAIN.md "Publication and
+ * privacy" [001 §(一)4, §(二)4].
  */
 #include "catalog.h"
 #include "util/xalloc.h"
@@ -53,6 +57,32 @@ unsigned subject_type_parse(const char *s)
 	return 0;
 }
 
+/* repair methods [001 §(五)4]: public credit commitment, repair training,
+ * credit report, public-interest service; index i is bit 1 << i */
+static const char *const repair_names[] = { "commitment", "training", "report", "service" };
+#define NREPAIR (sizeof repair_names / sizeof repair_names[0])
+
+unsigned repair_method_parse(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s && i < NREPAIR; i++)
+		if (strcmp(s, repair_names[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
+/* repair_method_name - the name of exactly one REPAIR_* bit, else "?" */
+const char *repair_method_name(unsigned bit)
+{
+	size_t i;
+
+	for (i = 0; i < NREPAIR; i++)
+		if (bit == 1u << i)
+			return repair_names[i];
+	return "?";
+}
+
 /* ---- freeing ---- */
 
 static void strv_free(char **v, size_t n)
@@ -84,6 +114,7 @@ static void standard_clear(jrp_standard *s)
 	free(s->kind);
 	strv_free(s->violations, s->nviolations);
 	free(s->rating);
+	free(s->severity);
 }
 
 static void measure_clear(jrp_measure *m)
@@ -182,7 +213,10 @@ static bool strv_has(char *const *v, size_t n, const char *s)
  * measure_applies - list, subject type and (when the measure names domains)
  * the domain of the entry's standard must all match. A warning-list entry has
  * no standard (it is derived across domains), so a domain-bound measure never
- * applies to it.
+ * applies to it. A persons: true measure is asked about with SUBJ_PERSON for
+ * the linked person entries of a listed organisation's legal representative
+ * and responsible persons [001 §(四)6]; one whose subject_types is [person]
+ * never applies to the organisation itself (SUBJ_ORG).
  */
 bool measure_applies(const jrp_measure *m, jrp_list l, const jrp_standard *s, unsigned subj)
 {
@@ -340,10 +374,18 @@ static int one_of(ydoc *d, ynode *m, const char *key, const char *const *allowed
 
 /* ---- catalog.yaml ---- */
 
-/* named_list - domains/matters/kinds: a non-empty sequence of {id, name} with unique ids */
-static int named_list(ydoc *d, ynode *root, const char *key, jrp_named **out, size_t *nout, jrp_error *e)
+/*
+ * named_list - domains/matters/kinds: a non-empty sequence of {id, name} with
+ * unique ids; with allow_key (domains only) also an optional `key: true|false`
+ * (default false), a key domain (重点领域) whose focus lists count towards the
+ * credit-warning list [001 §(五)5]
+ */
+static int named_list(ydoc *d, ynode *root, const char *key, bool allow_key, jrp_named **out, size_t *nout,
+		      jrp_error *e)
 {
-	static const char *const keys[] = { "id", "name", NULL };
+	static const char *const plain_keys[] = { "id", "name", NULL };
+	static const char *const domain_keys[] = { "id", "name", "key", NULL };
+	const char *const *keys = allow_key ? domain_keys : plain_keys;
 	jrp_named *v;
 	ynode *seq, *it;
 	size_t i, j, n;
@@ -357,7 +399,8 @@ static int named_list(ydoc *d, ynode *root, const char *key, jrp_named **out, si
 		it = ydoc_seq_at(d, seq, i);
 		if ((rc = ydoc_map_check_keys(d, it, keys, e)) ||
 		    (rc = ydoc_str(d, it, "id", true, &v[i].id, e)) ||
-		    (rc = ydoc_str(d, it, "name", true, &v[i].name, e)))
+		    (rc = ydoc_str(d, it, "name", true, &v[i].name, e)) ||
+		    (allow_key && (rc = ydoc_bool(d, it, "key", false, &v[i].key, e))))
 			goto fail;
 		if (!id_ok(v[i].id, LOWER_ID, 32)) {
 			rc = ydoc_fail(d, ydoc_map_get(d, it, "id"), e,
@@ -379,9 +422,65 @@ fail:
 	return rc;
 }
 
+/*
+ * load_masking - `masking: { id_number: { keep_head: N, keep_tail: M },
+ * person_name: { keep_head: K } }`: what publication keeps of a person's ID
+ * number and name; personal data is masked before publication [001 §(一)4,
+ * §(二)4] (DOMAIN.md "Publication and privacy"). Never unsafe: of an
+ * 18-character ID number at most 14 characters are kept (at least 4 masked),
+ * and at most the first character of a name (a 2-character name with 1 kept
+ * still masks one), so neither is ever published whole.
+ */
+#define MASK_ID_LEN 18          /* citizen ID (GB 11643-1999) */
+#define MASK_ID_MIN_MASKED 4
+#define MASK_NAME_MAX_KEEP 1
+
+static int load_masking(jrp_catalog *c, ydoc *d, ynode *root, jrp_error *e)
+{
+	static const char *const keys[] = { "id_number", "person_name", NULL };
+	static const char *const id_keys[] = { "keep_head", "keep_tail", NULL };
+	static const char *const name_keys[] = { "keep_head", NULL };
+	ynode *m = ydoc_map_get(d, root, "masking"), *id, *name;
+	int64_t head = 0, tail = 0, nhead = 0;
+	int rc;
+
+	if (!m)
+		return ydoc_fail(d, root, e, "missing required key 'masking' (what publication keeps of ID numbers "
+				 "and names: DOMAIN.md \"Publication and privacy\")");
+	if ((rc = ydoc_map_check_keys(d, m, keys, e)))
+		return rc;
+	id = ydoc_map_get(d, m, "id_number");
+	name = ydoc_map_get(d, m, "person_name");
+	if (!id)
+		return ydoc_fail(d, m, e, "missing required key 'id_number' in 'masking'");
+	if (!name)
+		return ydoc_fail(d, m, e, "missing required key 'person_name' in 'masking'");
+	if ((rc = ydoc_map_check_keys(d, id, id_keys, e)) ||
+	    (rc = ydoc_int(d, id, "keep_head", true, 0, MASK_ID_LEN, &head, e)) ||
+	    (rc = ydoc_int(d, id, "keep_tail", true, 0, MASK_ID_LEN, &tail, e)))
+		return rc;
+	if (head + tail > MASK_ID_LEN - MASK_ID_MIN_MASKED)
+		return ydoc_fail(d, ydoc_map_get(d, id, "keep_tail"), e,
+				 "key 'masking.id_number': keep_head %d + keep_tail %d keeps %d characters of an "
+				 "%d-character ID number; at most %d (at least %d always masked before publication)",
+				 (int)head, (int)tail, (int)(head + tail), MASK_ID_LEN,
+				 MASK_ID_LEN - MASK_ID_MIN_MASKED, MASK_ID_MIN_MASKED);
+	if ((rc = ydoc_map_check_keys(d, name, name_keys, e)) ||
+	    (rc = ydoc_int(d, name, "keep_head", true, 0, 1000, &nhead, e)))
+		return rc;
+	if (nhead > MASK_NAME_MAX_KEEP)
+		return ydoc_fail(d, ydoc_map_get(d, name, "keep_head"), e,
+				 "key 'masking.person_name': keep_head %d is unsafe; a person's name is never "
+				 "published whole, keep at most %d character", (int)nhead, MASK_NAME_MAX_KEEP);
+	c->mask_id_keep_head = (int)head;
+	c->mask_id_keep_tail = (int)tail;
+	c->mask_name_keep_head = (int)nhead;
+	return 0;
+}
+
 static int load_catalog_file(jrp_catalog *c, const char *path, jrp_error *e)
 {
-	static const char *const keys[] = { "version", "domains", "matters", "kinds", NULL };
+	static const char *const keys[] = { "version", "domains", "matters", "kinds", "masking", NULL };
 	ydoc *d = NULL;
 	ynode *root;
 	int rc;
@@ -397,9 +496,10 @@ static int load_catalog_file(jrp_catalog *c, const char *path, jrp_error *e)
 			       "key 'version': '%s' must be 1..32 characters of [A-Za-z0-9._-]", c->version);
 		goto out;
 	}
-	if ((rc = named_list(d, root, "domains", &c->domains, &c->ndomains, e)) ||
-	    (rc = named_list(d, root, "matters", &c->matters, &c->nmatters, e)) ||
-	    (rc = named_list(d, root, "kinds", &c->kinds, &c->nkinds, e)))
+	if ((rc = named_list(d, root, "domains", true, &c->domains, &c->ndomains, e)) ||
+	    (rc = named_list(d, root, "matters", false, &c->matters, &c->nmatters, e)) ||
+	    (rc = named_list(d, root, "kinds", false, &c->kinds, &c->nkinds, e)) ||
+	    (rc = load_masking(c, d, root, e)))
 		goto out;
 out:
 	ydoc_free(&d);
@@ -429,11 +529,134 @@ static int load_match(jrp_catalog *c, ydoc *d, ynode *sm, jrp_standard *s, jrp_e
 	return 0;
 }
 
+/*
+ * Validity tiers [national] (DOMAIN.md "Life of an entry" 7): general
+ * dishonesty is published 3 months to 1 year, serious dishonesty 1 to 3 years,
+ * both bounds inclusive. Periods are compared as the dates they reach from a
+ * fixed start, 2001-01-01 (no leap day in 2001-2003, so 1y = 12m = 365d,
+ * 3m = 90d and 3y = 1095d): exact for y/m periods, and a d period counts
+ * calendar days.
+ */
+static const struct tier {
+	const char *name;
+	jrp_period min, max;
+	const char *text;
+} tiers[] = {
+	{ "general", { 0, 3, 0 }, { 1, 0, 0 }, "3 months to 1 year" },
+	{ "serious", { 1, 0, 0 }, { 3, 0, 0 }, "1 to 3 years" },
+};
+
+static jrp_date period_reach(jrp_period p)
+{
+	return date_add_period(date_from_ymd(2001, 1, 1), p);
+}
+
+/* repair_methods - optional list of REPAIR_* names, each at most once, non-empty if present */
+static int repair_methods(ydoc *d, ynode *m, unsigned *mask, jrp_error *e)
+{
+	char **v = NULL;
+	size_t n = 0, i;
+	unsigned bit;
+	int rc;
+
+	*mask = 0;
+	if ((rc = ydoc_strlist(d, m, "repair_methods", false, &v, &n, e)))
+		return rc;
+	if (ydoc_map_get(d, m, "repair_methods") && n == 0) {
+		rc = ydoc_fail(d, ydoc_map_get(d, m, "repair_methods"), e,
+			       "key 'repair_methods' must not be empty (leave the key out instead)");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		bit = repair_method_parse(v[i]);
+		if (!bit) {
+			rc = ydoc_fail(d, item_at(d, m, "repair_methods", i), e,
+				       "key 'repair_methods': unknown repair method '%s' "
+				       "(allowed: commitment, training, report, service)", v[i]);
+			goto out;
+		}
+		if (*mask & bit) {
+			rc = ydoc_fail(d, item_at(d, m, "repair_methods", i), e,
+				       "key 'repair_methods': '%s' is listed twice", v[i]);
+			goto out;
+		}
+		*mask |= bit;
+	}
+out:
+	strv_free(v, n);
+	return rc;
+}
+
+/*
+ * load_dishonesty - class, severity (with the validity tier), repair_methods
+ * and rectification_days of a standard whose other keys are loaded:
+ *   class 1..4          the four classes of serious dishonesty [001 §(四)1];
+ *                       required on black and focus, refused on red
+ *   severity            general | serious, same rule; validity must fit its tier
+ *   repair_methods      what a repair application needs [001 §(五)4]; only
+ *                       on repairable standards
+ *   rectification_days  working days to correct after the entry takes effect
+ *                       [001 §(四)2] (0..60, default 0 = no deadline); not on red
+ */
+static int load_dishonesty(ydoc *d, ynode *m, jrp_standard *s, jrp_error *e)
+{
+	const struct tier *t = NULL;
+	int64_t cls = 0, rd = 0;
+	char pbuf[32];
+	size_t i;
+	int rc;
+
+	if (s->list == LIST_RED) {
+		static const char *const refused[] = { "class", "severity", "rectification_days", NULL };
+
+		for (i = 0; refused[i]; i++)
+			if (ydoc_map_get(d, m, refused[i]))
+				return ydoc_fail(d, ydoc_map_get(d, m, refused[i]), e,
+						 "key '%s': a red standard rewards trust; class, severity and "
+						 "rectification_days are only for black and focus standards "
+						 "[001 §(四)1]", refused[i]);
+	} else {
+		if (!ydoc_map_get(d, m, "class"))
+			return ydoc_fail(d, m, e, "missing required key 'class' (a %s standard needs its class "
+					 "of serious dishonesty, 1..4 [001 §(四)1])", list_name(s->list));
+		if (!ydoc_map_get(d, m, "severity"))
+			return ydoc_fail(d, m, e, "missing required key 'severity' (a %s standard is general or "
+					 "serious, which sets its validity tier)", list_name(s->list));
+		if ((rc = ydoc_int(d, m, "class", true, 1, 4, &cls, e)) ||
+		    (rc = ydoc_str(d, m, "severity", true, &s->severity, e)))
+			return rc;
+		s->dishonesty_class = (int)cls;
+		for (i = 0; i < sizeof tiers / sizeof tiers[0]; i++)
+			if (strcmp(s->severity, tiers[i].name) == 0)
+				t = &tiers[i];
+		if (!t)
+			return ydoc_fail(d, ydoc_map_get(d, m, "severity"), e,
+					 "key 'severity' must be general or serious, not '%s'", s->severity);
+		if (period_reach(s->validity) < period_reach(t->min) ||
+		    period_reach(s->validity) > period_reach(t->max)) {
+			period_format(s->validity, pbuf, sizeof pbuf);
+			return ydoc_fail(d, ydoc_map_get(d, m, "validity"), e,
+					 "key 'validity': %s is outside the %s tier (%s dishonesty is published %s "
+					 "[national])", pbuf, t->name, t->name, t->text);
+		}
+		if ((rc = ydoc_int(d, m, "rectification_days", false, 0, 60, &rd, e)))
+			return rc;
+		s->rectification_days = (int)rd;
+	}
+	if ((rc = repair_methods(d, m, &s->repair_methods, e)))
+		return rc;
+	if (s->repair_methods && !s->repairable)
+		return ydoc_fail(d, ydoc_map_get(d, m, "repair_methods"), e,
+				 "key 'repair_methods': standard '%s' is not repairable (set repairable: true, or "
+				 "leave repair_methods out)", s->id);
+	return 0;
+}
+
 static int load_standard(jrp_catalog *c, ydoc *d, ynode *m, jrp_standard *s, jrp_error *e)
 {
 	static const char *const keys[] = { "id", "name", "domain", "list", "subject_types", "basis",
 		"match", "validity", "objection_days", "notice", "repairable", "repair_min", "exit_focus",
-		"publish", NULL };
+		"publish", "class", "severity", "repair_methods", "rectification_days", NULL };
 	static const char *const lists[] = { "red", "black", "focus", NULL };
 	bool has_repair_min, has_exit_focus, has_validity;
 	int64_t od = 0;
@@ -491,7 +714,7 @@ static int load_standard(jrp_catalog *c, ydoc *d, ynode *m, jrp_standard *s, jrp
 	if (!s->repairable && has_repair_min)
 		return ydoc_fail(d, ydoc_map_get(d, m, "repair_min"), e,
 				 "key 'repair_min': standard '%s' is not repairable (set repairable: true)", s->id);
-	return 0;
+	return load_dishonesty(d, m, s, e);
 }
 
 static int load_standards(jrp_catalog *c, const char *path, jrp_error *e)
@@ -598,8 +821,18 @@ static int load_measure(jrp_catalog *c, const jrp_parties *parties, ydoc *d, yno
 			goto out;
 		}
 	if ((rc = subjects(d, m, &ms->subject_types, e)) ||
-	    (rc = ydoc_bool(d, m, "persons", false, &ms->persons, e)) ||
-	    (rc = idlist(d, m, "agencies", true, LOWER_ID, 32, &ms->agencies, &ms->nagencies, e)))
+	    (rc = ydoc_bool(d, m, "persons", false, &ms->persons, e)))
+		goto out;
+	/* persons: true reaches the legal representative / responsible persons of
+	 * a black-listed organisation through linked person entries [001 §(四)6],
+	 * so the measure must target person subjects */
+	if (ms->persons && !(ms->subject_types & SUBJ_PERSON)) {
+		rc = ydoc_fail(d, ydoc_map_get(d, m, "persons"), e,
+			       "key 'persons': measure '%s' reaches an organisation's legal representative and "
+			       "responsible persons, so its subject_types must include person", ms->id);
+		goto out;
+	}
+	if ((rc = idlist(d, m, "agencies", true, LOWER_ID, 32, &ms->agencies, &ms->nagencies, e)))
 		goto out;
 	if (ms->nagencies == 0) {
 		rc = ydoc_fail(d, ydoc_map_get(d, m, "agencies"), e,

@@ -36,7 +36,19 @@ unsigned subject_type_parse(const char *s);
 typedef struct jrp_named {
 	char *id;
 	char *name;     /* Chinese name */
+	bool key;       /* domains only: a key domain (重点领域) for the credit-warning list */
 } jrp_named;
+
+/* repair methods a standard may require [001 §(五)4] */
+enum {
+	REPAIR_COMMITMENT = 1 << 0,  /* public credit commitment 信用承诺 */
+	REPAIR_TRAINING = 1 << 1,    /* repair training 信用修复培训 */
+	REPAIR_REPORT = 1 << 2,      /* credit report 信用报告 */
+	REPAIR_SERVICE = 1 << 3,     /* public-interest service 公益服务 */
+};
+/* repair_method_parse - "commitment" "training" "report" "service" -> bit, else 0 */
+unsigned repair_method_parse(const char *s);
+const char *repair_method_name(unsigned bit);
 
 typedef struct jrp_standard {
 	char *id;               /* e.g. "tax.major_violation" */
@@ -59,6 +71,12 @@ typedef struct jrp_standard {
 	jrp_period repair_min;  /* minimum period before a repair application */
 	jrp_period exit_focus;  /* after a black-list exit (not for error): focus period; zero = none */
 	bool publish;           /* public list (focus only where marked) */
+	/* issue 3 */
+	int dishonesty_class;   /* 1..4: the four classes of serious dishonesty [001 §(四)1]; 0 = none (red) */
+	char *severity;         /* "general" | "serious" (black/focus); NULL for red. Validity tiers [national]:
+	                         * general 3m..1y, serious 1y..3y */
+	unsigned repair_methods;/* REPAIR_* all required for a repair application (repairable only) */
+	int rectification_days; /* working days after effect to rectify; 0 = no rectification deadline */
 } jrp_standard;
 
 typedef struct jrp_measure {
@@ -90,6 +108,9 @@ typedef struct jrp_catalog {
 	jrp_standard *standards; size_t nstandards;
 	jrp_measure *measures;   size_t nmeasures;
 	jrp_calendar *cal;
+	/* publication masking [001 §(一)4, §(二)4]: a person's ID number and name are never published whole */
+	int mask_id_keep_head, mask_id_keep_tail;   /* ID numbers: characters kept at each end */
+	int mask_name_keep_head;                    /* a person's name: characters (UTF-8 code points) kept */
 } jrp_catalog;
 
 int catalog_load(const char *dir, const jrp_parties *parties, jrp_catalog **out, jrp_error *e);

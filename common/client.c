@@ -1,16 +1,24 @@
 /*
  * client.c - synchronous DEALER client (see client.h)
+ *
+ * Over tcp:// the socket is a CURVE client (client_new_curve): the daemon's
+ * ZAP handler knows the party by its key (DESIGN.md Security).
  */
 #include "client.h"
 #include "proto.h"
 #include "clock.h"
 #include "util/xalloc.h"
+#include <stdbool.h>
 #include <string.h>
 #include <zmq.h>
+
+#define KEY_Z85 41     /* a Z85 CURVE key with its NUL */
 
 struct jrp_client {
 	void *zctx, *sock;
 	char *endpoint;
+	bool curve;
+	char server_pub[KEY_Z85], pub[KEY_Z85], sec[KEY_Z85];
 };
 
 /* request ids are unique in the process, so a request may be built before
@@ -22,6 +30,11 @@ static void open_socket(jrp_client *c)
 	int lin = 0;
 	c->sock = zmq_socket(c->zctx, ZMQ_DEALER);
 	zmq_setsockopt(c->sock, ZMQ_LINGER, &lin, sizeof lin);
+	if (c->curve) {
+		zmq_setsockopt(c->sock, ZMQ_CURVE_SERVERKEY, c->server_pub, KEY_Z85);
+		zmq_setsockopt(c->sock, ZMQ_CURVE_PUBLICKEY, c->pub, KEY_Z85);
+		zmq_setsockopt(c->sock, ZMQ_CURVE_SECRETKEY, c->sec, KEY_Z85);
+	}
 	zmq_connect(c->sock, c->endpoint);
 }
 
@@ -34,6 +47,30 @@ jrp_client *client_new(const char *endpoint)
 	return c;
 }
 
+/* client_key_ok - 40 Z85 characters */
+static bool client_key_ok(const char *z85)
+{
+	uint8_t bin[32];
+	return z85 && strlen(z85) == KEY_Z85 - 1 && zmq_z85_decode(bin, z85) != NULL;
+}
+
+jrp_client *client_new_curve(const char *endpoint, const char *server_pub_z85, const char *client_pub_z85,
+			     const char *client_sec_z85)
+{
+	jrp_client *c;
+	if (!client_key_ok(server_pub_z85) || !client_key_ok(client_pub_z85) || !client_key_ok(client_sec_z85))
+		return NULL;
+	c = xcalloc(1, sizeof *c);
+	c->zctx = zmq_ctx_new();
+	c->endpoint = xstrdup(endpoint);
+	c->curve = true;
+	memcpy(c->server_pub, server_pub_z85, KEY_Z85);
+	memcpy(c->pub, client_pub_z85, KEY_Z85);
+	memcpy(c->sec, client_sec_z85, KEY_Z85);
+	open_socket(c);
+	return c;
+}
+
 void client_free(jrp_client **cp)
 {
 	jrp_client *c = *cp;
@@ -42,6 +79,7 @@ void client_free(jrp_client **cp)
 	zmq_close(c->sock);
 	zmq_ctx_term(c->zctx);
 	free(c->endpoint);
+	memset(c->sec, 0, sizeof c->sec);
 	free(c);
 	*cp = NULL;
 }

@@ -6,6 +6,12 @@
  * fields and calls client_call(), which sends, waits for the reply carrying the
  * same id (stale replies of earlier timed-out requests are skipped), and
  * returns 0 for ok:true or JRP_EINVAL with the error reply in *e.
+ *
+ * client_new() is for ipc:// (trusted by file permission); a tcp:// daemon
+ * takes only CURVE clients whose public key is a party's in parties.yaml:
+ * client_new_curve() with the daemon's public key and the party's key pair
+ * (keys as 40-character Z85 strings). The daemon then knows the party from
+ * the key: "party" may be left out, and any other party is refused.
  */
 #ifndef JRP_CLIENT_H
 #define JRP_CLIENT_H
@@ -15,6 +21,9 @@
 typedef struct jrp_client jrp_client;
 
 jrp_client *client_new(const char *endpoint);
+/* client_new_curve - a CURVE client; NULL if a key is not 40 Z85 characters */
+jrp_client *client_new_curve(const char *endpoint, const char *server_pub_z85, const char *client_pub_z85,
+			     const char *client_sec_z85);
 void client_free(jrp_client **c);
 /* client_begin - mw_map + v/type/id/party (party may be NULL); caller adds
  * fields. c may be NULL; the next client_call sends the request last begun. */

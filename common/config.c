@@ -5,21 +5,32 @@
  * whole (unknown keys, types, ranges) and every path is made absolute against
  * the directory of the config file, so nothing later depends on the working
  * directory. Endpoints default to ipc://{run}/<service>.sock.
+ *
+ * Also the CURVE key files of keys_dir (format in config.h): the daemons read
+ * their own key pair and their upstream's public key, jrpctl a party's key
+ * pair and the daemons' public keys, `jrpctl keys new` writes them.
  */
 #include "config.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 #include "util/ydoc.h"
+#include "util/fsutil.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zmq.h>
 
 const char *const svc_names[SVC__N] = { "ingest", "adjudicate", "dispatch", "feedback" };
 
 #define IPC_PATH_MAX 107        /* sizeof(sun_path) - 1 on Linux */
 #define MAP_MB_MAX (INT64_C(1) << 24)   /* 16 TiB */
+#define KEY_FILE_MAX 4096
 
 /*
  * config_normalize - lexically drop "." and empty components and resolve ".."
@@ -128,6 +139,7 @@ void config_free(jrp_config **cp)
 	free(c->run_dir);
 	free(c->rules_dir);
 	free(c->parties_path);
+	free(c->keys_dir);
 	for (i = 0; i < SVC__N; i++)
 		free(c->endpoint[i]);
 	free(c);
@@ -136,7 +148,7 @@ void config_free(jrp_config **cp)
 
 int config_load(const char *path, jrp_config **out, jrp_error *e)
 {
-	static const char *const keys[] = { "data_dir", "run_dir", "rules", "parties", "test_clock",
+	static const char *const keys[] = { "data_dir", "run_dir", "rules", "parties", "keys_dir", "test_clock",
 		"map_size_mb", "map_max_mb", "log_level", "endpoints", NULL };
 	static const char *const levels[] = { "debug", "info", "warn", "error" };
 	static const char *const ep_keys[SVC__N + 1] = { "ingest", "adjudicate", "dispatch", "feedback", NULL };
@@ -177,6 +189,7 @@ int config_load(const char *path, jrp_config **out, jrp_error *e)
 	    (rc = config_path(d, root, "run_dir", "var/run", real, &c->run_dir, e)) ||
 	    (rc = config_path(d, root, "rules", "../rules", real, &c->rules_dir, e)) ||
 	    (rc = config_path(d, root, "parties", "parties.yaml", real, &c->parties_path, e)) ||
+	    (rc = config_path(d, root, "keys_dir", "keys", real, &c->keys_dir, e)) ||
 	    (rc = ydoc_bool(d, root, "test_clock", false, &c->test_clock, e)) ||
 	    (rc = ydoc_int(d, root, "map_size_mb", false, 1, MAP_MB_MAX, &size_mb, e)) ||
 	    (rc = ydoc_int(d, root, "map_max_mb", false, 1, MAP_MB_MAX, &max_mb, e)))
@@ -229,5 +242,206 @@ out:
 	free(dir);
 	config_free(&c);
 	ydoc_free(&d);
+	return rc;
+}
+
+bool config_is_tcp(const char *endpoint)
+{
+	return endpoint && strncmp(endpoint, "tcp://", 6) == 0;
+}
+
+/* ---- CURVE key files ---- */
+
+/* config_key_ok - 40 Z85 characters that decode to 32 bytes */
+static bool config_key_ok(const char *z85)
+{
+	uint8_t bin[32];
+
+	return strlen(z85) == CONFIG_KEY_Z85 - 1 && zmq_z85_decode(bin, z85) != NULL;
+}
+
+/* config_key_parse - the lines of a key file into pub / sec ("" if absent) */
+static int config_key_parse(const char *path, char *text, char *pub, char *sec, jrp_error *e)
+{
+	char *line, *next, *v, *end;
+	int lineno = 0;
+
+	pub[0] = sec[0] = 0;
+	for (line = text; line && *line; line = next) {
+		char *dst;
+		lineno++;
+		if ((next = strchr(line, '\n')))
+			*next++ = 0;
+		while (*line == ' ' || *line == '\t' || *line == '\r')
+			line++;
+		end = line + strlen(line);
+		while (end > line && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+			*--end = 0;
+		if (!*line || *line == '#')
+			continue;
+		if (strncmp(line, "public:", 7) == 0) {
+			dst = pub;
+			v = line + 7;
+		} else if (strncmp(line, "secret:", 7) == 0) {
+			dst = sec;
+			v = line + 7;
+		} else {
+			return jrp_fail(e, JRP_ERR_CONFIG, path, "line %d: expected 'public: <z85>' or 'secret: <z85>'",
+					lineno);
+		}
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (*v == '"' && end - v >= 2 && end[-1] == '"') {
+			*--end = 0;
+			v++;
+		}
+		if (dst[0])
+			return jrp_fail(e, JRP_ERR_CONFIG, path, "line %d: '%.6s' is given twice", lineno, line);
+		if (!config_key_ok(v))
+			return jrp_fail(e, JRP_ERR_CONFIG, path, "line %d: must be a 40-character Z85 CURVE key", lineno);
+		memcpy(dst, v, CONFIG_KEY_Z85);
+	}
+	if (!pub[0])
+		return jrp_fail(e, JRP_ERR_CONFIG, path, "no 'public: <z85>' line");
+	return 0;
+}
+
+int config_key_read(const char *path, bool want_secret, char pub[CONFIG_KEY_Z85], char sec[CONFIG_KEY_Z85],
+		    jrp_error *e)
+{
+	char text[KEY_FILE_MAX + 1], s[CONFIG_KEY_Z85], derived[CONFIG_KEY_Z85];
+	struct stat st;
+	ssize_t n;
+	size_t len = 0;
+	int fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return jrp_fail(e, JRP_ERR_CONFIG, path, "no such key file (make a key pair with: jrpctl keys new NAME --dir DIR)");
+		return jrp_fail(e, JRP_ERR_CONFIG, path, "cannot open the key file: %s", strerror(errno));
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		rc = jrp_fail(e, JRP_ERR_CONFIG, path, "not a regular file");
+		goto close_fd;
+	}
+	if (want_secret && (st.st_mode & 077)) {
+		rc = jrp_fail(e, JRP_ERR_CONFIG, path, "a secret key file must be the owner's only, but its mode is 0%o "
+			      "(chmod 600 it, and make a new key pair if others may have read it)", (unsigned)(st.st_mode & 0777));
+		goto close_fd;
+	}
+	while (len < KEY_FILE_MAX && (n = read(fd, text + len, KEY_FILE_MAX - len)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = jrp_fail(e, JRP_ERR_CONFIG, path, "cannot read the key file: %s", strerror(errno));
+			goto close_fd;
+		}
+		len += (size_t)n;
+	}
+	text[len] = 0;
+	if ((rc = config_key_parse(path, text, pub, s, e)) < 0)
+		goto wipe;
+	if (want_secret) {
+		if (!s[0]) {
+			rc = jrp_fail(e, JRP_ERR_CONFIG, path, "no 'secret: <z85>' line (a .key file holds the key pair)");
+			goto wipe;
+		}
+		if (zmq_curve_public(derived, s) != 0 || strcmp(derived, pub) != 0) {
+			rc = jrp_fail(e, JRP_ERR_CONFIG, path, "the secret key does not belong to the public key of the file");
+			goto wipe;
+		}
+		memcpy(sec, s, CONFIG_KEY_Z85);
+	}
+	rc = 0;
+wipe:
+	memset(text, 0, sizeof text);
+	memset(s, 0, sizeof s);
+close_fd:
+	close(fd);
+	return rc;
+}
+
+/* config_key_put - write text to path (flags: O_EXCL or O_TRUNC) with mode */
+static int config_key_put(const char *path, int flags, mode_t mode, const char *text, jrp_error *e)
+{
+	size_t len = strlen(text), done = 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | flags, mode);
+
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return jrp_fail(e, JRP_ERR_CONFIG, path, "already exists; a key file is never overwritten "
+					"(move it away first if you really mean to replace this party's key)");
+		return jrp_fail(e, JRP_ERR_CONFIG, path, "cannot create: %s", strerror(errno));
+	}
+	if (fchmod(fd, mode) < 0)
+		goto fail;
+	while (done < len) {
+		ssize_t n = write(fd, text + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		done += (size_t)n;
+	}
+	if (fsync(fd) < 0)
+		goto fail;
+	close(fd);
+	return 0;
+fail:
+	jrp_fail(e, JRP_ERR_CONFIG, path, "cannot write: %s", strerror(errno));
+	close(fd);
+	unlink(path);
+	return JRP_EIO;
+}
+
+int config_key_write(const char *dir, const char *name, const char *pub, const char *sec, jrp_error *e)
+{
+	char *kpath = NULL, *ppath = NULL, text[200];
+	size_t n = strlen(name);
+	int rc;
+
+	if (n < 1 || n > 32 || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "name", "'%s' must match [a-z0-9_]{1,32} (a party id)", name);
+	if (!config_key_ok(pub) || !config_key_ok(sec))
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "key", "not a 40-character Z85 CURVE key");
+	if (mkdir_p(dir, 0700) < 0)
+		return jrp_fail(e, JRP_ERR_CONFIG, dir, "cannot create the keys directory: %s", strerror(errno));
+	kpath = xasprintf("%s/%s.key", dir, name);
+	ppath = xasprintf("%s/%s.pub", dir, name);
+	snprintf(text, sizeof text, "public: %s\nsecret: %s\n", pub, sec);
+	if ((rc = config_key_put(kpath, O_EXCL, 0600, text, e)) < 0)
+		goto out;
+	snprintf(text, sizeof text, "public: %s\n", pub);
+	if ((rc = config_key_put(ppath, O_TRUNC, 0644, text, e)) < 0)
+		unlink(kpath);
+out:
+	memset(text, 0, sizeof text);
+	free(kpath);
+	free(ppath);
+	return rc;
+}
+
+char *config_key_path(const jrp_config *c, const char *name, const char *ext)
+{
+	return xasprintf("%s/%s%s", c->keys_dir, name, ext);
+}
+
+int config_peer_key(const jrp_config *c, const char *name, char pub[CONFIG_KEY_Z85], jrp_error *e)
+{
+	char *path = config_key_path(c, name, ".pub");
+	int rc;
+
+	if (access(path, F_OK) != 0) {
+		free(path);
+		path = config_key_path(c, name, ".key");
+		if (access(path, F_OK) != 0) {
+			rc = jrp_fail(e, JRP_ERR_CONFIG, c->keys_dir, "no public key of '%s': neither %s.pub nor %s.key "
+				      "is in this keys directory", name, name, name);
+			goto out;
+		}
+	}
+	rc = config_key_read(path, false, pub, NULL, e);
+out:
+	free(path);
 	return rc;
 }

@@ -7,6 +7,7 @@
  *   run_dir: var/run              # ipc sockets, pid files; created 0700
  *   rules: ../rules
  *   parties: parties.yaml
+ *   keys_dir: keys                # CURVE key files: <name>.key (0600), <name>.pub
  *   test_clock: false             # allow clock.set (tests and the demo only)
  *   map_size_mb: 1024             # initial LMDB map; grows by doubling up to map_max_mb
  *   map_max_mb: 65536
@@ -32,6 +33,7 @@ typedef struct jrp_config {
 	char *run_dir;         /* absolute */
 	char *rules_dir;       /* absolute */
 	char *parties_path;    /* absolute */
+	char *keys_dir;        /* absolute */
 	bool test_clock;
 	size_t map_size;       /* bytes */
 	size_t map_max;        /* bytes */
@@ -42,5 +44,32 @@ typedef struct jrp_config {
 /* config_load - all keys optional except none; unknown keys are errors (file:line:col) */
 int config_load(const char *path, jrp_config **out, jrp_error *e);
 void config_free(jrp_config **c);
+/* config_is_tcp - the endpoint is tcp:// (and so needs CURVE keys) */
+bool config_is_tcp(const char *endpoint);
+
+/*
+ * CURVE key files in keys_dir (DESIGN.md Security). A key pair, NAME.key
+ * (mode 0600, owner only):
+ *   public: <40 Z85 characters>
+ *   secret: <40 Z85 characters>
+ * Its public half, NAME.pub (what peers need; the same line as above):
+ *   public: <40 Z85 characters>
+ * Blank lines and lines starting with '#' are ignored.
+ */
+#define CONFIG_KEY_Z85 41      /* a Z85 key with its NUL */
+
+/* config_key_read - read a key file; want_secret: it must hold the secret
+ * (checked against the public key) and be the owner's only (no group or
+ * world bits); sec may be NULL otherwise. Errors: code "config", field = path */
+int config_key_read(const char *path, bool want_secret, char pub[CONFIG_KEY_Z85], char sec[CONFIG_KEY_Z85],
+		    jrp_error *e);
+/* config_key_write - DIR/NAME.key (0600; an existing one is never overwritten)
+ * and DIR/NAME.pub; DIR is created 0700 if missing; NAME is [a-z0-9_]{1,32} */
+int config_key_write(const char *dir, const char *name, const char *pub, const char *sec, jrp_error *e);
+/* config_key_path - KEYS_DIR/<name><ext> (caller frees) */
+char *config_key_path(const jrp_config *c, const char *name, const char *ext);
+/* config_peer_key - the public key of `name`: KEYS_DIR/<name>.pub, else the
+ * public line of KEYS_DIR/<name>.key */
+int config_peer_key(const jrp_config *c, const char *name, char pub[CONFIG_KEY_Z85], jrp_error *e);
 
 #endif

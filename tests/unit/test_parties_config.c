@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zmq.h>
 
 static char tmpdir[PATH_MAX];
 static char root[PATH_MAX];     /* realpath of JRP_SOURCE_ROOT */
@@ -188,6 +189,8 @@ static void test_config_real(void)
 	CHECK_STR(c->rules_dir, want);
 	snprintf(want, sizeof want, "%s/deploy/parties.yaml", root);
 	CHECK_STR(c->parties_path, want);
+	snprintf(want, sizeof want, "%s/deploy/keys", root);
+	CHECK_STR(c->keys_dir, want);
 	snprintf(want, sizeof want, "ipc://%s/deploy/var/run/ingest.sock", root);
 	CHECK_STR(c->endpoint[SVC_INGEST], want);
 	snprintf(want, sizeof want, "ipc://%s/deploy/var/run/feedback.sock", root);
@@ -227,6 +230,10 @@ static void test_config_defaults(void)
 		CHECK_STR(c->rules_dir, want);
 		snprintf(want, sizeof want, "%s/parties.yaml", tmpdir);
 		CHECK_STR(c->parties_path, want);
+		/* keys_dir defaults to "keys" beside the config file */
+		snprintf(want, sizeof want, "%s/keys", tmpdir);
+		CHECK_STR(c->keys_dir, want);
+		CHECK(!config_is_tcp(c->endpoint[SVC_DISPATCH]));
 		snprintf(want, sizeof want, "ipc://%s/var/run/dispatch.sock", tmpdir);
 		CHECK_STR(c->endpoint[SVC_DISPATCH], want);
 		CHECK_INT(c->log_level, LOG_DEBUG);
@@ -239,6 +246,7 @@ static void test_config_defaults(void)
 			  "run_dir: ./run/./x/../y\n"
 			  "rules: /etc/jrp/rules/\n"
 			  "parties: keys/parties.yaml\n"
+			  "keys_dir: /etc/jrp/./keys/\n"
 			  "test_clock: true\n"
 			  "map_size_mb: 16\n"
 			  "map_max_mb: 16\n"
@@ -254,10 +262,12 @@ static void test_config_defaults(void)
 		CHECK_STR(c->rules_dir, "/etc/jrp/rules");
 		snprintf(want, sizeof want, "%s/keys/parties.yaml", tmpdir);
 		CHECK_STR(c->parties_path, want);
+		CHECK_STR(c->keys_dir, "/etc/jrp/keys");
 		CHECK(c->test_clock);
 		CHECK(c->map_size == (size_t)16 << 20 && c->map_max == (size_t)16 << 20);
 		CHECK_INT(c->log_level, LOG_ERROR);
 		CHECK_STR(c->endpoint[SVC_INGEST], "tcp://127.0.0.1:7001");
+		CHECK(config_is_tcp(c->endpoint[SVC_INGEST]));
 		snprintf(want, sizeof want, "ipc://%s/run/y/fb-%s/run/y.sock", tmpdir, tmpdir);
 		CHECK_STR(c->endpoint[SVC_FEEDBACK], want);
 		snprintf(want, sizeof want, "ipc://%s/run/y/adjudicate.sock", tmpdir);
@@ -274,7 +284,9 @@ static void test_config_errors(void)
 		const char *msg;
 	} cases[] = {
 		{ "data_dir: x\nrundir: y\n", 2, 1, "unknown key 'rundir' (allowed: data_dir, run_dir, rules, parties, "
-		  "test_clock, map_size_mb, map_max_mb, log_level, endpoints)" },
+		  "keys_dir, test_clock, map_size_mb, map_max_mb, log_level, endpoints)" },
+		{ "keys_dir: [a]\n", 1, 11, "must be a string" },
+		{ "keys_dir: ~\n", 1, 11, "must be a string, not null" },
 		{ "log_level: verbose\n", 1, 12, "key 'log_level' must be debug, info, warn or error, not 'verbose'" },
 		{ "test_clock: yes\n", 1, 13, "key 'test_clock' must be true or false, not 'yes'" },
 		{ "map_size_mb: 1e3\n", 1, 14, "plain decimal integer" },
@@ -304,6 +316,17 @@ static void test_config_errors(void)
 		expect_error(config_load(path, &c, &e), &e, path, cases[i].line, cases[i].col, cases[i].msg);
 		CHECK(c == &sentinel);
 	}
+	/* keys_dir relative to the config file's directory, normalised */
+	path = write_file("keys.yaml", "keys_dir: ../x/./secrets\n");
+	CHECK_INT(config_load(path, &c, &e), 0);
+	if (c && c != &sentinel) {
+		char want[PATH_MAX + 64];
+		snprintf(want, sizeof want, "%s", tmpdir);
+		*strrchr(want, '/') = 0;
+		strcat(want, "/x/secrets");
+		CHECK_STR(c->keys_dir, want);
+		config_free(&c);
+	}
 	/* an ipc path longer than a unix socket allows is refused up front */
 	{
 		char text[400], big[200];
@@ -320,6 +343,95 @@ static void test_config_errors(void)
 	jrp_error_clear(&e);
 	CHECK_INT(config_load("/nonexistent/local.yaml", &c, &e), JRP_EIO);
 	CHECK_STR(e.field, "/nonexistent/local.yaml");
+}
+
+/* write_mode - a file with text and mode (for key files) */
+static const char *write_mode(const char *name, const char *text, mode_t mode)
+{
+	const char *path = write_file(name, text);
+	chmod(path, mode);
+	return path;
+}
+
+/* CURVE key files of keys_dir (DESIGN.md Security): written 0600 and never
+ * overwritten, read back strictly; a secret others may read is refused */
+static void test_key_files(void)
+{
+	char dir[PATH_MAX + 16], kpath[PATH_MAX + 64], ppath[PATH_MAX + 64], text[PATH_MAX + 128];
+	char pub[CONFIG_KEY_Z85], sec[CONFIG_KEY_Z85], pub2[CONFIG_KEY_Z85], sec2[CONFIG_KEY_Z85];
+	char rpub[CONFIG_KEY_Z85], rsec[CONFIG_KEY_Z85];
+	jrp_config *c = NULL;
+	struct stat st;
+	const char *path;
+	jrp_error e;
+
+	CHECK_INT(zmq_curve_keypair(pub, sec), 0);
+	CHECK_INT(zmq_curve_keypair(pub2, sec2), 0);
+	snprintf(dir, sizeof dir, "%s/keys", tmpdir);
+	snprintf(kpath, sizeof kpath, "%s/ingest.key", dir);
+	snprintf(ppath, sizeof ppath, "%s/ingest.pub", dir);
+	jrp_error_clear(&e);
+	CHECK_INT(config_key_write(dir, "ingest", pub, sec, &e), 0);
+	CHECK(stat(dir, &st) == 0 && (st.st_mode & 0777) == 0700);
+	CHECK(stat(kpath, &st) == 0 && (st.st_mode & 0777) == 0600);
+	CHECK(stat(ppath, &st) == 0 && (st.st_mode & 0777) == 0644);
+	CHECK_INT(config_key_read(kpath, true, rpub, rsec, &e), 0);
+	CHECK_STR(rpub, pub);
+	CHECK_STR(rsec, sec);
+	CHECK_INT(config_key_read(ppath, false, rpub, NULL, &e), 0);
+	CHECK_STR(rpub, pub);
+	/* never overwritten */
+	CHECK(config_key_write(dir, "ingest", pub2, sec2, &e) != 0);
+	CHECK(strstr(e.message, "already exists") != NULL);
+	CHECK_INT(config_key_read(kpath, true, rpub, rsec, &e), 0);
+	CHECK_STR(rpub, pub);
+	CHECK(config_key_write(dir, "../ingest", pub2, sec2, &e) != 0);
+	CHECK_STR(e.code, "bad_value");
+	/* a secret that group or others may read is refused; its public half is still usable */
+	chmod(kpath, 0640);
+	CHECK(config_key_read(kpath, true, rpub, rsec, &e) != 0);
+	CHECK_STR(e.field, kpath);
+	CHECK(strstr(e.message, "owner's only") && strstr(e.message, "0640"));
+	CHECK_INT(config_key_read(kpath, false, rpub, NULL, &e), 0);
+	chmod(kpath, 0600);
+	/* a .pub is not a key pair */
+	CHECK(config_key_read(write_mode("x.pub", "public: x\n", 0600), false, rpub, NULL, &e) != 0);
+	CHECK(strstr(e.message, "line 1: must be a 40-character Z85") != NULL);
+	snprintf(text, sizeof text, "# comment\n\npublic: \"%s\"\n", pub);
+	path = write_mode("x.pub", text, 0600);
+	CHECK_INT(config_key_read(path, false, rpub, NULL, &e), 0);
+	CHECK_STR(rpub, pub);
+	CHECK(config_key_read(path, true, rpub, rsec, &e) != 0);
+	CHECK(strstr(e.message, "no 'secret") != NULL);
+	/* a secret of another pair, a line that is not a key, a key given twice, nothing */
+	snprintf(text, sizeof text, "public: %s\nsecret: %s\n", pub, sec2);
+	CHECK(config_key_read(write_mode("x.key", text, 0600), true, rpub, rsec, &e) != 0);
+	CHECK(strstr(e.message, "does not belong") != NULL);
+	snprintf(text, sizeof text, "public: %s\nprivate: %s\n", pub, sec);
+	CHECK(config_key_read(write_mode("x.key", text, 0600), true, rpub, rsec, &e) != 0);
+	CHECK(strstr(e.message, "line 2: expected 'public: <z85>'") != NULL);
+	snprintf(text, sizeof text, "public: %s\npublic: %s\n", pub, pub);
+	CHECK(config_key_read(write_mode("x.key", text, 0600), false, rpub, NULL, &e) != 0);
+	CHECK(strstr(e.message, "given twice") != NULL);
+	CHECK(config_key_read(write_mode("x.key", "\n", 0600), false, rpub, NULL, &e) != 0);
+	CHECK(strstr(e.message, "no 'public") != NULL);
+	CHECK(config_key_read(write_mode("x.key", "", 0600), false, rpub, NULL, &e) != 0);
+	snprintf(text, sizeof text, "%s/none.key", dir);
+	CHECK(config_key_read(text, true, rpub, rsec, &e) != 0);
+	CHECK(strstr(e.message, "no such key file") != NULL);
+	/* a peer's public key: NAME.pub, else the public line of NAME.key */
+	CHECK_INT(config_load(write_file("k.yaml", "keys_dir: keys\n"), &c, &e), 0);
+	if (c) {
+		CHECK_INT(config_peer_key(c, "ingest", rpub, &e), 0);
+		CHECK_STR(rpub, pub);
+		unlink(ppath);
+		CHECK_INT(config_peer_key(c, "ingest", rpub, &e), 0);
+		CHECK_STR(rpub, pub);
+		CHECK(config_peer_key(c, "dispatch", rpub, &e) != 0);
+		CHECK_STR(e.field, dir);
+		CHECK(strstr(e.message, "neither dispatch.pub nor dispatch.key") != NULL);
+		config_free(&c);
+	}
 }
 
 /* the strict YAML layer shared by all loaders */
@@ -407,6 +519,7 @@ int main(void)
 	RUN(test_config_real);
 	RUN(test_config_defaults);
 	RUN(test_config_errors);
+	RUN(test_key_files);
 	RUN(test_ydoc);
 	nftw(tmpdir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
 	TAP_DONE();

@@ -1,0 +1,202 @@
+/*
+ * entries.c - jrpctl commands on one list entry and on the publication log
+ *
+ *   notice ENTRY DATE                         the department reports when it notified the subject
+ *   object ENTRY --reason TEXT                an objection (by the subject through a department or
+ *                                             the office, or by an agency that finds the data untrue)
+ *   decide-objection ENTRY upheld|wrong [--note TEXT]
+ *   repair ENTRY --methods m1,m2 [--note TEXT]
+ *   decide-repair ENTRY approve|reject [--note TEXT]
+ *   abuse ENTRY --note TEXT                   a red-list subject abused its rewards
+ *   publication [--after N] [--follow]        the public, masked publication log
+ */
+#include "ctl.h"
+#include "clock.h"
+#include "proto.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* opts - --reason --note --methods --after --follow, shared by the commands here */
+typedef struct opts {
+	const char *reason, *note, *methods;
+	uint64_t after;
+	bool follow;
+} opts;
+
+static int parse(int argc, char **argv, opts *o)
+{
+	static const struct option lo[] = { { "reason", 1, 0, 'r' }, { "note", 1, 0, 'n' }, { "methods", 1, 0, 'm' },
+					    { "after", 1, 0, 'a' }, { "follow", 0, 0, 'f' }, { 0, 0, 0, 0 } };
+	int opt;
+	memset(o, 0, sizeof *o);
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (opt) {
+		case 'r': o->reason = optarg; break;
+		case 'n': o->note = optarg; break;
+		case 'm': o->methods = optarg; break;
+		case 'a': o->after = strtoull(optarg, NULL, 10); break;
+		case 'f': o->follow = true; break;
+		default: return -1;
+		}
+	}
+	return 0;
+}
+
+static bool entry_arg(const char *s, uint64_t *id)
+{
+	char *end;
+	*id = strtoull(s, &end, 10);
+	return *s && !*end;
+}
+
+/* send - one request to adjudicate; prints the outcome in words */
+static int send(ctl *c, mw *w, const char *done)
+{
+	msg_in in;
+	int rc = ctl_call(c, SVC_ADJUDICATE, w, NULL, &in);
+	mw_free(w);
+	if (rc)
+		return 1;
+	if (c->json) {
+		ctl_print_json(in.root);
+	} else {
+		char state[24], date[16];
+		printf("%s: entry %llu is now %s", done, (unsigned long long)obj_u64(in.root, "entry"),
+		       obj_cstr(in.root, "state", state, sizeof state));
+		if (obj_get(in.root, "objection_end"))
+			printf("; the objection window ends %s", obj_cstr(in.root, "objection_end", date, sizeof date));
+		if (obj_get(in.root, "decide_by"))
+			printf("; the department decides by %s", obj_cstr(in.root, "decide_by", date, sizeof date));
+		if (obj_bool(in.root, "suspended"))
+			printf("; its punishments are suspended while the objection is verified");
+		printf("\n");
+	}
+	msg_in_free(&in);
+	return 0;
+}
+
+static int usage(const char *u)
+{
+	fprintf(stderr, "usage: jrpctl %s\n", u);
+	return 2;
+}
+
+int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
+{
+	opts o;
+	uint64_t id;
+	mw w;
+
+	if (strcmp(cmd, "publication") == 0) {
+		jrp_client *cl;
+		int rc = 0;
+		if (parse(argc, argv, &o) < 0 || optind != argc)
+			return usage("publication [--after N] [--follow]");
+		cl = ctl_client(c, SVC_ADJUDICATE);
+		do {
+			msg_in in;
+			const msgpack_object *rs;
+			mw_init(&w);
+			client_begin(cl, &w, T_PUBLICATION_FETCH, c->party);
+			mw_ku64(&w, "after", o.after);
+			if (o.follow)
+				mw_ku64(&w, "wait_ms", 5000);
+			rc = ctl_call(c, SVC_ADJUDICATE, &w, cl, &in);
+			mw_free(&w);
+			if (rc)
+				break;
+			rs = obj_get(in.root, "records");
+			for (uint32_t i = 0; rs && i < rs->via.array.size; i++) {
+				const msgpack_object *p = &rs->via.array.ptr[i], *s = obj_get(p, "subject");
+				char b[8][256];
+				if (c->json) {
+					ctl_print_json(p);
+				} else {
+					printf("#%llu %s %s: %s %s (%s), %s, valid %s to %s%s%s\n", (unsigned long long)obj_u64(p, "seq"),
+					       obj_cstr(p, "kind", b[0], 256), obj_cstr(p, "list_name", b[1], 256),
+					       obj_cstr(s, "name", b[2], 256), obj_cstr(s, "code", b[3], 256),
+					       obj_cstr(p, "standard_name", b[4], 256), party_name(c, obj_cstr(p, "party", b[5], 256)),
+					       obj_cstr(p, "valid_from", b[6], 256), obj_cstr(p, "valid_until", b[7], 256),
+					       obj_get(p, "exit_reason") ? ", " : "", obj_cstr(p, "exit_reason", b[0], 256));
+				}
+				o.after = obj_u64(p, "seq");
+			}
+			msg_in_free(&in);
+			fflush(stdout);
+		} while (o.follow);
+		client_free(&cl);
+		return rc ? 1 : 0;
+	}
+	if (strcmp(cmd, "notice") == 0) {
+		if (parse(argc, argv, &o) < 0 || optind != argc - 2 || !entry_arg(argv[optind], &id))
+			return usage("notice ENTRY YYYY-MM-DD");
+		mw_init(&w);
+		client_begin(NULL, &w, T_ENTRY_NOTICE, c->party);
+		mw_ku64(&w, "entry", id);
+		mw_kstr(&w, "notice_date", argv[optind + 1]);
+		return send(c, &w, "notice recorded");
+	}
+	if (strcmp(cmd, "object") == 0) {
+		if (parse(argc, argv, &o) < 0 || optind != argc - 1 || !entry_arg(argv[optind], &id) || !o.reason)
+			return usage("object ENTRY --reason TEXT");
+		mw_init(&w);
+		client_begin(NULL, &w, T_OBJECTION_FILE, c->party);
+		mw_ku64(&w, "entry", id);
+		mw_kstr(&w, "reason", o.reason);
+		return send(c, &w, "objection filed");
+	}
+	if (strcmp(cmd, "decide-objection") == 0) {
+		if (parse(argc, argv, &o) < 0 || optind != argc - 2 || !entry_arg(argv[optind], &id))
+			return usage("decide-objection ENTRY upheld|wrong [--note TEXT]");
+		mw_init(&w);
+		client_begin(NULL, &w, T_OBJECTION_DECIDE, c->party);
+		mw_ku64(&w, "entry", id);
+		mw_kstr(&w, "outcome", argv[optind + 1]);
+		if (o.note)
+			mw_kstr(&w, "note", o.note);
+		return send(c, &w, "objection decided");
+	}
+	if (strcmp(cmd, "repair") == 0) {
+		char *ms, *tok, *save = NULL;
+		if (parse(argc, argv, &o) < 0 || optind != argc - 1 || !entry_arg(argv[optind], &id) || !o.methods)
+			return usage("repair ENTRY --methods commitment,training,report,service [--note TEXT]");
+		mw_init(&w);
+		client_begin(NULL, &w, T_REPAIR_APPLY, c->party);
+		mw_ku64(&w, "entry", id);
+		mw_str(&w, "methods");
+		mw_arr(&w);
+		ms = strdup(o.methods);
+		for (tok = strtok_r(ms, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+			mw_str(&w, tok);
+		free(ms);
+		mw_end(&w);
+		if (o.note)
+			mw_kstr(&w, "note", o.note);
+		return send(c, &w, "repair application recorded");
+	}
+	if (strcmp(cmd, "decide-repair") == 0) {
+		if (parse(argc, argv, &o) < 0 || optind != argc - 2 || !entry_arg(argv[optind], &id) ||
+		    (strcmp(argv[optind + 1], "approve") != 0 && strcmp(argv[optind + 1], "reject") != 0))
+			return usage("decide-repair ENTRY approve|reject [--note TEXT]");
+		mw_init(&w);
+		client_begin(NULL, &w, T_REPAIR_DECIDE, c->party);
+		mw_ku64(&w, "entry", id);
+		mw_kbool(&w, "approved", strcmp(argv[optind + 1], "approve") == 0);
+		if (o.note)
+			mw_kstr(&w, "note", o.note);
+		return send(c, &w, "repair decided");
+	}
+	if (strcmp(cmd, "abuse") == 0) {
+		if (parse(argc, argv, &o) < 0 || optind != argc - 1 || !entry_arg(argv[optind], &id) || !o.note)
+			return usage("abuse ENTRY --note TEXT");
+		mw_init(&w);
+		client_begin(NULL, &w, T_REWARD_ABUSE, c->party);
+		mw_ku64(&w, "entry", id);
+		mw_kstr(&w, "note", o.note);
+		return send(c, &w, "reward abuse recorded");
+	}
+	return -1;
+}

@@ -1,0 +1,62 @@
+/*
+ * keys.c - jrpctl keys new: a CURVE key pair for a tcp:// deployment
+ *
+ *   jrpctl keys new NAME [--dir DIR]
+ *
+ * Writes DIR/NAME.key (public and secret halves, mode 0600; never
+ * overwritten) and DIR/NAME.pub (the public half), DIR defaulting to the
+ * configuration's keys_dir, and prints the public key with the line that
+ * registers it in parties.yaml. A daemon's pair is named after the daemon
+ * (ingest, adjudicate, dispatch, feedback); a party's after its id, and the
+ * party gives its .key to jrpctl with --key. DESIGN.md Security.
+ */
+#include "ctl.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <zmq.h>
+
+int ctl_keys(ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = { { "dir", 1, 0, 'd' }, { 0, 0, 0, 0 } };
+	char pub[CONFIG_KEY_Z85], sec[CONFIG_KEY_Z85];
+	const char *dir = NULL, *name;
+	jrp_error e;
+	int opt, rc = 1;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt != 'd')
+			return 2;
+		dir = optarg;
+	}
+	if (optind != argc - 2 || strcmp(argv[optind], "new") != 0) {
+		fprintf(stderr, "usage: jrpctl keys new NAME [--dir DIR]\n");
+		return 2;
+	}
+	name = argv[optind + 1];
+	jrp_error_clear(&e);
+	if (!dir) {
+		if (config_load(c->config_path, &c->cfg, &e) < 0) {
+			fprintf(stderr, "jrpctl: %s: %s\n", e.field, e.message);
+			return 1;
+		}
+		dir = c->cfg->keys_dir;
+	}
+	if (!zmq_has("curve") || zmq_curve_keypair(pub, sec) != 0) {
+		fprintf(stderr, "jrpctl: this libzmq cannot make CURVE keys (built without CURVE support)\n");
+		return 1;
+	}
+	if (config_key_write(dir, name, pub, sec, &e) < 0) {
+		fprintf(stderr, "jrpctl: %s: %s\n", e.field, e.message);
+		goto wipe;
+	}
+	printf("public key of %s: %s\n"
+	       "wrote %s/%s.key (the key pair, mode 0600: keep it secret) and %s/%s.pub\n"
+	       "add this line to the entry of %s in parties.yaml:\n"
+	       "    pubkey: \"%s\"\n", name, pub, dir, name, dir, name, name, pub);
+	rc = 0;
+wipe:
+	memset(sec, 0, sizeof sec);
+	return rc;
+}
