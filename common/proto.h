@@ -25,6 +25,7 @@
 #define T_LOG_FETCH       "log.fetch"       /* peer daemons: outbound log after a cursor */
 /* ingest */
 #define T_RECORD_SUBMIT   "record.submit"
+#define T_RECORDS_GET     "records.get"
 /* adjudicate */
 #define T_ENTRIES_GET     "entries.get"
 #define T_ENTRY_NOTICE    "entry.notice"
@@ -41,5 +42,6 @@
 /* feedback */
 #define T_FEEDBACK_SUBMIT "feedback.submit"
 #define T_STATS_GET       "stats.get"
+#define T_TASKS_GET       "tasks.get"
 
 #endif

@@ -16,8 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { DB_TASKS = 1, DB_FB, DB_DUE, DB_STATS, DB_ESTATE, DB_ETASKS, DB__N };
-static const char *const dbs[] = { "meta", "tasks", "feedback", "due", "stats", "estate", "etasks" };
+enum { DB_TASKS = 1, DB_FB, DB_DUE, DB_STATS, DB_ESTATE, DB_ETASKS, DB_STASKS, DB__N };
+static const char *const dbs[] = { "meta", "tasks", "feedback", "due", "stats", "estate", "etasks", "stasks" };
 
 /* a task's state byte: pending until the agency feeds back (or, for a department's
  * duty, until adjudicate records the department's act); superseded when the entry
@@ -117,10 +117,19 @@ static int apply_task(jrp_daemon *d, MDB_txn *txn, const msgpack_object *t, cons
 	    (rc = stat_add(d, txn, 1, "awaiting.%s%s", agency, "")) != 0)
 		return rc;
 	{
-		unsigned char ek[16];
+		unsigned char ek[48];
+		char code[33];
+		size_t n;
 		be64_put(ek, obj_u64(t, "entry"));
 		be64_put(ek + 8, seq);
 		if ((rc = kv_put(txn, daemon_dbi(d, DB_ETASKS), ek, 16, action, strlen(action), 0)) != 0)
+			return rc;
+		/* the subject's tasks, for its credit record (tasks.get) */
+		n = strlen(obj_cstr(obj_get(t, "subject"), "code", code, sizeof code));
+		memcpy(ek, code, n);
+		ek[n] = 0;
+		be64_put(ek + n + 1, seq);
+		if ((rc = kv_put(txn, daemon_dbi(d, DB_STASKS), ek, n + 9, "", 0, 0)) != 0)
 			return rc;
 	}
 	obj_cstr(t, "feedback_due", due, sizeof due);
@@ -494,7 +503,51 @@ static int h_stats(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *
 	return 0;
 }
 
+/* h_tasks_get - a subject's tasks with their state and feedback (DOMAIN.md Lists [001 §(二)3]:
+ * what followed an entry: measures applied) */
+static int h_tasks_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	char code[33];
+	unsigned char k[48];
+	size_t plen;
+	MDB_cursor *c;
+	MDB_val key, val;
+	int rc, n = 0;
+	if ((rc = mr_cstr(&r->body, "subject", MR_REQ, 32, code)) < 0)
+		return rc;
+	plen = strlen(code) + 1;
+	memcpy(k, code, plen);
+	key.mv_data = k;
+	key.mv_size = plen;
+	mw_kstr(out, "subject", code);
+	mw_str(out, "tasks");
+	mw_arr(out);
+	if ((rc = mdb_cursor_open(txn, daemon_dbi(d, DB_STASKS), &c)) != 0)
+		return store_rc(rc);
+	for (rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE); rc == 0 && n < 1000;
+	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT), n++) {
+		MDB_val t, f;
+		if (key.mv_size != plen + 8 || memcmp(key.mv_data, k, plen) != 0)
+			break;
+		if (kv_get(txn, daemon_dbi(d, DB_TASKS), (unsigned char *)key.mv_data + plen, 8, &t) != 0 || t.mv_size < 2)
+			continue;
+		mw_map(out);
+		mw_str(out, "task");
+		mw_raw(out, (char *)t.mv_data + 1, t.mv_size - 1);
+		mw_kstr(out, "state", results[((unsigned char *)t.mv_data)[0] % 6]);
+		if (kv_get(txn, daemon_dbi(d, DB_FB), (unsigned char *)key.mv_data + plen, 8, &f) == 0) {
+			mw_str(out, "feedback");
+			mw_raw(out, f.mv_data, f.mv_size);
+		}
+		mw_end(out);
+	}
+	mdb_cursor_close(c);
+	mw_end(out);
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_rc(rc);
+}
+
 static const jrp_route routes[] = {
+	{ T_TASKS_GET, h_tasks_get, ROLE_DEPARTMENT | ROLE_OFFICE | ROLE_AGENCY },
 	{ T_FEEDBACK_SUBMIT, h_feedback, ROLE_AGENCY },
 	{ T_STATS_GET, h_stats, ROLE_OFFICE },
 	{ NULL, NULL, 0 },

@@ -12,8 +12,8 @@
 #include "record.h"
 #include <string.h>
 
-enum { DB_EVENTS = 1, DB_DEDUPE, DB__N };
-static const char *const dbs[] = { "meta", "events", "dedupe" };
+enum { DB_EVENTS = 1, DB_DEDUPE, DB_BY_SUBJECT, DB__N };
+static const char *const dbs[] = { "meta", "events", "dedupe", "by_subject" };
 
 #define LATE_WORKDAYS 7   /* DOMAIN.md Credit records: report within 7 working days [001 §(一)1] */
 
@@ -84,6 +84,16 @@ static int h_submit(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 	be64_put(val + 8, hash);
 	if ((rc = kv_put(txn, daemon_dbi(d, DB_DEDUPE), key, klen, val, 16, 0)) != 0)
 		goto fail;
+	{
+		/* the subject's credit record: its records by seq (records.get) */
+		unsigned char sk[48];
+		size_t n = strlen(rec.code);
+		memcpy(sk, rec.code, n);
+		sk[n] = 0;
+		be64_put(sk + n + 1, seq);
+		if ((rc = kv_put(txn, daemon_dbi(d, DB_BY_SUBJECT), sk, n + 9, "", 0, 0)) != 0)
+			goto fail;
+	}
 	mw_free(&enc);
 	mw_ku64(out, "seq", seq);
 	mw_kbool(out, "duplicate", false);
@@ -95,8 +105,42 @@ fail:
 	return rc;
 }
 
+/* h_records_get - the records about a subject, oldest first (DOMAIN.md Credit records) */
+static int h_records_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	char code[33];
+	unsigned char k[48];
+	size_t plen;
+	MDB_cursor *c;
+	MDB_val key, val;
+	int rc, n = 0;
+	if ((rc = mr_cstr(&r->body, "subject", MR_REQ, 32, code)) < 0)
+		return rc;
+	plen = strlen(code) + 1;
+	memcpy(k, code, plen);
+	key.mv_data = k;
+	key.mv_size = plen;
+	mw_kstr(out, "subject", code);
+	mw_str(out, "records");
+	mw_arr(out);
+	if ((rc = mdb_cursor_open(txn, daemon_dbi(d, DB_BY_SUBJECT), &c)) != 0)
+		return store_rc(rc);
+	for (rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE); rc == 0 && n < 1000;
+	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT), n++) {
+		MDB_val ev;
+		if (key.mv_size != plen + 8 || memcmp(key.mv_data, k, plen) != 0)
+			break;
+		if (log_get(txn, daemon_dbi(d, DB_EVENTS), be64_get((unsigned char *)key.mv_data + plen), &ev) == 0)
+			mw_raw(out, ev.mv_data, ev.mv_size);
+	}
+	mdb_cursor_close(c);
+	mw_end(out);
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_rc(rc);
+}
+
 static const jrp_route routes[] = {
 	{ T_RECORD_SUBMIT, h_submit, ROLE_DEPARTMENT },
+	{ T_RECORDS_GET, h_records_get, ROLE_DEPARTMENT | ROLE_OFFICE | ROLE_AGENCY },
 	{ NULL, NULL, 0 },
 };
 

@@ -565,7 +565,44 @@ static void rule10_publication(void)
 static void rule9_credit_record(void)
 {
 	ent en = find(A, "black", NULL);
+	msg_in in;
+	jrp_error e;
+	uint64_t stop_task = 0;
+	int napply = 0, nstop = 0;
 	CHECK(en.nhist >= 6);   /* identified, effective, objection, decided, objection, decided/revoked */
+	/* the records about the subject, from ingest */
+	CHECK_INT(J(SVC_INGEST, &in, &e, "{\"v\":1,\"type\":\"records.get\",\"id\":1,\"party\":\"office\",\"subject\":\"%s\"}", A), 0);
+	CHECK_INT(obj_get(in.root, "records")->via.array.size, 1);
+	msg_in_free(&in);
+	/* its tasks and their feedback, from feedback */
+	CHECK_INT(J(SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"tasks.get\",\"id\":1,\"party\":\"office\",\"subject\":\"%s\"}", A), 0);
+	const msgpack_object *ts = obj_get(in.root, "tasks");
+	for (uint32_t i = 0; ts && i < ts->via.array.size; i++) {
+		const msgpack_object *t = obj_get(&ts->via.array.ptr[i], "task");
+		if (obj_str_eq(obj_get(t, "action"), "apply")) {
+			napply++;
+			/* the entry was revoked before the agencies reported: superseded */
+			CHECK(obj_str_eq(obj_get(&ts->via.array.ptr[i], "state"), "superseded"));
+		}
+		if (obj_str_eq(obj_get(t, "action"), "stop")) {
+			nstop++;
+			if (obj_str_eq(obj_get(t, "agency"), "procurement_centre"))
+				stop_task = obj_u64(t, "task");
+		}
+	}
+	msg_in_free(&in);
+	CHECK_INT(napply, 2);
+	CHECK_INT(nstop, 2);
+	CHECK_INT(ok(SVC_FEEDBACK, "{\"v\":1,\"type\":\"feedback.submit\",\"id\":1,\"party\":\"procurement_centre\","
+		     "\"task\":%llu,\"result\":\"applied\",\"matter_id\":\"GP-LIFT-9\"}", (unsigned long long)stop_task), 0);
+	CHECK_INT(J(SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"tasks.get\",\"id\":1,\"party\":\"office\",\"subject\":\"%s\"}", A), 0);
+	ts = obj_get(in.root, "tasks");
+	for (uint32_t i = 0; ts && i < ts->via.array.size; i++)
+		if (obj_u64(obj_get(&ts->via.array.ptr[i], "task"), "task") == stop_task) {
+			CHECK(obj_str_eq(obj_get(&ts->via.array.ptr[i], "state"), "applied"));
+			CHECK(obj_str_eq(obj_get(obj_get(&ts->via.array.ptr[i], "feedback"), "matter_id"), "GP-LIFT-9"));
+		}
+	msg_in_free(&in);
 }
 
 /* every daemon stops gracefully on SIGTERM and exits 0 */
