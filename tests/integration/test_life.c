@@ -19,14 +19,14 @@ static harness H;
 
 static void org(int i, char out[19])
 {
-	snprintf(out, 19, "91350100MB%07d", i);
+	snprintf(out, 19, "91350100MB%07d", i % 10000000);
 	out[17] = codes_uscc_checkchar(out);
 	out[18] = 0;
 }
 
 static void person(int i, char out[19])
 {
-	snprintf(out, 19, "11010519800101%03d", i);
+	snprintf(out, 19, "11010519800101%03d", i % 1000);
 	out[17] = codes_citizen_checkchar(out);
 	out[18] = 0;
 }

@@ -21,7 +21,7 @@ static harness H;
 
 static void org_code(int i, char out[19])
 {
-	snprintf(out, 19, "91350100MA%07d", i);
+	snprintf(out, 19, "91350100MA%07d", i % 10000000);
 	out[17] = codes_uscc_checkchar(out);
 	out[18] = 0;
 }

@@ -176,7 +176,7 @@ static void step3_tasks(void)
 	CHECK_STR(obj_cstr(t, "action", buf, sizeof buf), "apply");
 	CHECK_STR(obj_cstr(t, "measure", buf, sizeof buf), "P-GP-01");
 	CHECK_STR(obj_cstr(t, "class", buf, sizeof buf), "mandatory");
-	CHECK_STR(obj_cstr(t, "catalog_version", buf, sizeof buf), "2026.11-1");
+	CHECK_STR(obj_cstr(t, "catalog_version", buf, sizeof buf), "2026.11-2");
 	/* feedback within 10 working days: Dec 1 + 10 = Dec 15 */
 	CHECK_STR(obj_cstr(t, "feedback_due", buf, sizeof buf), "2026-12-15");
 	apply_task_procurement = obj_u64(t, "task");
