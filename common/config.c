@@ -316,8 +316,12 @@ int config_key_read(const char *path, bool want_secret, char pub[CONFIG_KEY_Z85]
 	int fd, rc;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT)
-			return jrp_fail(e, JRP_ERR_CONFIG, path, "no such key file (make a key pair with: jrpctl keys new NAME --dir DIR)");
+		if (errno == ENOENT) {
+			const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path, *dot = strrchr(base, '.');
+			return jrp_fail(e, JRP_ERR_CONFIG, path, "no such key file (make the key pair with: "
+					"jrpctl keys new %.*s --dir %.*s)", (int)(dot ? dot - base : (ptrdiff_t)strlen(base)),
+					base, (int)(slash ? slash - path : 1), slash ? path : ".");
+		}
 		return jrp_fail(e, JRP_ERR_CONFIG, path, "cannot open the key file: %s", strerror(errno));
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {

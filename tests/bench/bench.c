@@ -301,6 +301,7 @@ int bench_start(bench_env *b, int svc, double *ms)
 	}
 	if (ms)
 		*ms = (double)(bench_ns() - t0) / 1e6;
+	bench_note("jrp-%s pid %d, log %s", svc_names[svc], (int)pid, logp);
 	if (!b->cl[svc])
 		b->cl[svc] = client_new(ep);
 	return 0;
@@ -490,9 +491,29 @@ int64_t bench_self_cpu_us(void)
 	return (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
 }
 
+/* machine_cpu - busy and iowait time of all CPUs since boot, µs */
+static void machine_cpu(int64_t *busy, int64_t *iowait)
+{
+	unsigned long long v[10] = { 0 }, total;
+	long hz = sysconf(_SC_CLK_TCK);
+	FILE *f = fopen("/proc/stat", "r");
+	*busy = *iowait = 0;
+	if (!f)
+		return;
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
+		   &v[5], &v[6], &v[7], &v[8], &v[9]) >= 8) {
+		/* user nice system irq softirq (guest time is already in user; not idle, iowait, steal) */
+		total = v[0] + v[1] + v[2] + v[5] + v[6];
+		*busy = (int64_t)(total * 1000000ULL / (unsigned long long)hz);
+		*iowait = (int64_t)(v[4] * 1000000ULL / (unsigned long long)hz);
+	}
+	fclose(f);
+}
+
 void bench_usage_take(bench_env *b, bench_usage *u)
 {
 	u->ns = bench_ns();
+	machine_cpu(&u->machine_busy, &u->machine_iowait);
 	for (int s = 0; s < SVC__N; s++) {
 		u->cpu[s] = b->pid[s] ? bench_cpu_us(b->pid[s]) : 0;
 		u->main[s] = b->pid[s] ? bench_main_cpu_us(b->pid[s]) : 0;
@@ -513,8 +534,17 @@ const char *bench_usage_str(bench_env *b, const bench_usage *from, const bench_u
 			o += (size_t)snprintf(out + o, sizeof out - o, "%s %.0f%% (%.0f%%), ", svc_names[s],
 					      100.0 * (double)(to->cpu[s] - from->cpu[s]) / us,
 					      100.0 * (double)(to->main[s] - from->main[s]) / us);
-	if (o < sizeof out)
-		snprintf(out + o, sizeof out - o, "load generator %.0f%%", 100.0 * (double)(to->self - from->self) / us);
+	{
+		double ours = (double)(to->self - from->self);
+		double machine = (double)(to->machine_busy - from->machine_busy);
+		for (int s = 0; s < SVC__N; s++)
+			if (b->pid[s])
+				ours += (double)(to->cpu[s] - from->cpu[s]);
+		if (o < sizeof out)
+			snprintf(out + o, sizeof out - o, "load generator %.0f%%; machine %.0f%% busy of %ld00%%, other processes %.0f%%",
+				 100.0 * (double)(to->self - from->self) / us, 100.0 * machine / us, sysconf(_SC_NPROCESSORS_ONLN),
+				 machine > ours ? 100.0 * (machine - ours) / us : 0.0);
+	}
 	return bench_fmt("%s", out);
 }
 

@@ -118,12 +118,14 @@ int64_t bench_main_cpu_us(pid_t pid);   /* ... of its main thread only (the daem
 long bench_rss_anon_kb(pid_t pid);      /* RssAnon from /proc/PID/status, -1 if unknown */
 int64_t bench_self_cpu_us(void);        /* this process (the load generator) */
 
-/* bench_usage - CPU of every running daemon and of this process, as a
- * snapshot; bench_usage_note prints, between two snapshots, each one's share
- * of a core (whole process, and its main thread) */
+/* bench_usage - CPU of every running daemon, of this process and of the
+ * whole machine, as a snapshot; bench_usage_str says, between two snapshots,
+ * each one's share of a core (whole process, and its main thread), and how
+ * much the rest of the machine (other processes: other people's tests...) used */
 typedef struct bench_usage {
 	int64_t ns;
 	int64_t cpu[SVC__N], main[SVC__N], self;
+	int64_t machine_busy, machine_iowait;   /* every CPU, from /proc/stat, µs */
 } bench_usage;
 void bench_usage_take(bench_env *b, bench_usage *u);
 const char *bench_usage_str(bench_env *b, const bench_usage *from, const bench_usage *to);

@@ -130,7 +130,7 @@ static void test_real_rules(void)
 
 	if (!c)
 		return;
-	CHECK_STR(c->version, "2026.11-1");
+	CHECK_STR(c->version, "2026.11-2");
 	CHECK(c->ndomains >= 9 && c->nmatters >= 13 && c->nkinds >= 9);
 	CHECK_STR(catalog_domain(c, "tax")->name, "税务");
 	CHECK_STR(catalog_domain(c, "labour")->name, "劳动保障");
