@@ -47,6 +47,14 @@ void print_check(ctl *c, const msgpack_object *r);
 void print_task(ctl *c, const msgpack_object *t);
 void print_stats(ctl *c, const msgpack_object *r);
 void print_entries(ctl *c, const msgpack_object *r);
+void print_records(ctl *c, const msgpack_object *r);
+void print_subject_tasks(ctl *c, const msgpack_object *r);
+
+/* entries.c: notice, object, decide-objection, repair, decide-repair, abuse, publication;
+ * returns -1 if cmd is not one of them */
+int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv);
+/* ctl_subject - a subject's whole credit record from three daemons */
+int ctl_subject(ctl *c, const char *code);
 const char *party_name(ctl *c, const char *id);
 
 #endif

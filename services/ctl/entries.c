@@ -52,8 +52,8 @@ static bool entry_arg(const char *s, uint64_t *id)
 	return *s && !*end;
 }
 
-/* send - one request to adjudicate; prints the outcome in words */
-static int send(ctl *c, mw *w, const char *done)
+/* act - one request to adjudicate; prints the outcome in words */
+static int act(ctl *c, mw *w, const char *done)
 {
 	msg_in in;
 	int rc = ctl_call(c, SVC_ADJUDICATE, w, NULL, &in);
@@ -137,7 +137,7 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 		client_begin(NULL, &w, T_ENTRY_NOTICE, c->party);
 		mw_ku64(&w, "entry", id);
 		mw_kstr(&w, "notice_date", argv[optind + 1]);
-		return send(c, &w, "notice recorded");
+		return act(c, &w, "notice recorded");
 	}
 	if (strcmp(cmd, "object") == 0) {
 		if (parse(argc, argv, &o) < 0 || optind != argc - 1 || !entry_arg(argv[optind], &id) || !o.reason)
@@ -146,7 +146,7 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 		client_begin(NULL, &w, T_OBJECTION_FILE, c->party);
 		mw_ku64(&w, "entry", id);
 		mw_kstr(&w, "reason", o.reason);
-		return send(c, &w, "objection filed");
+		return act(c, &w, "objection filed");
 	}
 	if (strcmp(cmd, "decide-objection") == 0) {
 		if (parse(argc, argv, &o) < 0 || optind != argc - 2 || !entry_arg(argv[optind], &id))
@@ -157,7 +157,7 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 		mw_kstr(&w, "outcome", argv[optind + 1]);
 		if (o.note)
 			mw_kstr(&w, "note", o.note);
-		return send(c, &w, "objection decided");
+		return act(c, &w, "objection decided");
 	}
 	if (strcmp(cmd, "repair") == 0) {
 		char *ms, *tok, *save = NULL;
@@ -175,7 +175,7 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 		mw_end(&w);
 		if (o.note)
 			mw_kstr(&w, "note", o.note);
-		return send(c, &w, "repair application recorded");
+		return act(c, &w, "repair application recorded");
 	}
 	if (strcmp(cmd, "decide-repair") == 0) {
 		if (parse(argc, argv, &o) < 0 || optind != argc - 2 || !entry_arg(argv[optind], &id) ||
@@ -187,7 +187,7 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 		mw_kbool(&w, "approved", strcmp(argv[optind + 1], "approve") == 0);
 		if (o.note)
 			mw_kstr(&w, "note", o.note);
-		return send(c, &w, "repair decided");
+		return act(c, &w, "repair decided");
 	}
 	if (strcmp(cmd, "abuse") == 0) {
 		if (parse(argc, argv, &o) < 0 || optind != argc - 1 || !entry_arg(argv[optind], &id) || !o.note)
@@ -196,7 +196,64 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 		client_begin(NULL, &w, T_REWARD_ABUSE, c->party);
 		mw_ku64(&w, "entry", id);
 		mw_kstr(&w, "note", o.note);
-		return send(c, &w, "reward abuse recorded");
+		return act(c, &w, "reward abuse recorded");
 	}
 	return -1;
+}
+
+/* fetch_subject - one of the three views of a subject; 0 and *in filled, or 1 */
+static int fetch_subject(ctl *c, int svc, const char *type, const char *code, msg_in *in)
+{
+	mw w;
+	int rc;
+	mw_init(&w);
+	client_begin(NULL, &w, type, c->party);
+	mw_kstr(&w, "subject", code);
+	rc = ctl_call(c, svc, &w, NULL, in);
+	mw_free(&w);
+	return rc ? 1 : 0;
+}
+
+/* ctl_subject - the credit record: records (ingest), entries (adjudicate), tasks (feedback) */
+int ctl_subject(ctl *c, const char *code)
+{
+	msg_in rec, ent, tsk;
+	int rc = 0;
+	if (fetch_subject(c, SVC_INGEST, T_RECORDS_GET, code, &rec))
+		return 1;
+	if (fetch_subject(c, SVC_ADJUDICATE, T_ENTRIES_GET, code, &ent)) {
+		msg_in_free(&rec);
+		return 1;
+	}
+	if (fetch_subject(c, SVC_FEEDBACK, T_TASKS_GET, code, &tsk)) {
+		msg_in_free(&rec);
+		msg_in_free(&ent);
+		return 1;
+	}
+	if (c->json) {
+		mw w;
+		msg_in all;
+		jrp_error e;
+		mw_init(&w);
+		mw_map(&w);
+		mw_kstr(&w, "subject", code);
+		mw_kobj(&w, "records", obj_get(rec.root, "records"));
+		mw_kobj(&w, "entries", obj_get(ent.root, "entries"));
+		mw_kobj(&w, "tasks", obj_get(tsk.root, "tasks"));
+		mw_end(&w);
+		if (msg_parse(mw_data(&w), mw_len(&w), SIZE_MAX, &all, &e) == 0)
+			ctl_print_json(all.root);
+		else
+			rc = 1;
+		msg_in_free(&all);
+		mw_free(&w);
+	} else {
+		print_records(c, rec.root);
+		print_entries(c, ent.root);
+		print_subject_tasks(c, tsk.root);
+	}
+	msg_in_free(&rec);
+	msg_in_free(&ent);
+	msg_in_free(&tsk);
+	return rc;
 }

@@ -61,7 +61,7 @@ static pid_t running_pid(ctl *c, const char *name)
 
 static int ping(ctl *c, int svc, int timeout_ms)
 {
-	jrp_client *cl = client_new(c->cfg->endpoint[svc]);
+	jrp_client *cl = ctl_client(c, svc);   /* CURVE on tcp endpoints */
 	mw w;
 	msg_in in;
 	jrp_error e;

@@ -34,7 +34,14 @@ static void usage(FILE *f)
 		"  submit --record-id ID --kind KIND --domain D --subject-type org|person --code CODE --name NAME\n"
 		"         --decision-date YYYY-MM-DD [--violation V] [--amount YUAN] [--rating R] [--standard S]\n"
 		"         [--decision-no N] [--facts TEXT] [--basis TEXT] [--id-type T]\n"
-		"  subject CODE                  a subject's entries with their history\n"
+		"  subject CODE                  a subject's credit record: records, entries with history, tasks\n"
+		"  notice ENTRY DATE             report when the subject was notified (persons, notice standards)\n"
+		"  decide-objection ENTRY upheld|wrong [--note TEXT]\n"
+		"  repair ENTRY --methods commitment,training,report,service [--note TEXT]\n"
+		"  decide-repair ENTRY approve|reject [--note TEXT]\n"
+		"  object ENTRY --reason TEXT    an objection (departments, agencies, the office)\n"
+		"  abuse ENTRY --note TEXT       a red-list subject abused its rewards\n"
+		"  publication [--after N] [--follow]   the public, masked publication log (anyone)\n"
 		"agencies:\n"
 		"  check CODE --matter KIND      lists and applicable measures before handling a matter\n"
 		"  tasks [--after N] [--max N] [--ack] [--follow]   read (and acknowledge) your task stream\n"
@@ -685,7 +692,7 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "stats") == 0)
 		rc = simple(&c, SVC_FEEDBACK, T_STATS_GET, NULL, NULL, print_stats);
 	else if (strcmp(cmd, "subject") == 0 && argc == 2)
-		rc = simple(&c, SVC_ADJUDICATE, T_ENTRIES_GET, "subject", argv[1], print_entries);
+		rc = ctl_subject(&c, argv[1]);
 	else if (strcmp(cmd, "up") == 0)
 		rc = ctl_up(&c, argc, argv);
 	else if (strcmp(cmd, "down") == 0)
@@ -712,7 +719,7 @@ int main(int argc, char **argv)
 		rc = cmd_clock(&c, argc, argv);
 	else if (strcmp(cmd, "call") == 0)
 		rc = cmd_call(&c, argc, argv);
-	else {
+	else if ((rc = ctl_entry_cmd(&c, cmd, argc, argv)) < 0) {
 		fprintf(stderr, "jrpctl: unknown command \"%s\"\n", cmd);
 		usage(stderr);
 		rc = 2;

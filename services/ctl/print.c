@@ -56,17 +56,41 @@ void print_check(ctl *c, const msgpack_object *r)
 	       S(r, "catalog_version"));
 }
 
+/* what a department is asked to do by each duty */
+static const char *duty_words(const char *action)
+{
+	if (strcmp(action, "notice") == 0)
+		return "notify the subject before listing, then report the date (jrpctl notice)";
+	if (strcmp(action, "verify_objection") == 0)
+		return "verify the objection and decide (jrpctl decide-objection)";
+	if (strcmp(action, "decide_repair") == 0)
+		return "decide the repair application (jrpctl decide-repair)";
+	if (strcmp(action, "interview") == 0)
+		return "hold the interview and submit its record (kind interview)";
+	return action;
+}
+
 void print_task(ctl *c, const msgpack_object *t)
 {
 	const msgpack_object *s = obj_get(t, "subject");
-	char due[16];
+	char due[16], action[24];
+	size_t i;
 	obj_cstr(t, "feedback_due", due, sizeof due);
+	obj_cstr(t, "action", action, sizeof action);
+	if (obj_str_eq(obj_get(t, "class"), "duty")) {
+		printf("task %llu: DUTY %s — %s %s (%s), %s entry %llu (%s)%s%s%s%s\n", (unsigned long long)obj_u64(t, "task"),
+		       action, S(s, "name"), S(s, "code"), S(s, "type"), list_zh(S(t, "list")),
+		       (unsigned long long)obj_u64(t, "entry"), S(t, "standard_name"), due[0] ? ", due " : "", due,
+		       ": ", duty_words(action));
+		return;
+	}
+	for (i = 0; action[i]; i++)
+		action[i] = (char)(action[i] >= 'a' && action[i] <= 'z' ? action[i] - 32 : action[i]);
 	printf("task %llu: %s %s %s [%s] — %s %s (%s), %s entry %llu (%s), valid until %s%s%s%s%s\n",
-	       (unsigned long long)obj_u64(t, "task"), strcmp(S(t, "action"), "apply") == 0 ? "APPLY" : "STOP",
-	       S(t, "measure"), S(t, "measure_name"), S(t, "class"), S(s, "name"), S(s, "code"), S(s, "type"),
-	       list_zh(S(t, "list")), (unsigned long long)obj_u64(t, "entry"), S(t, "standard_name"),
-	       S(t, "valid_until"), due[0] ? ", feedback due " : "", due, obj_get(t, "reason") ? ", reason: " : "",
-	       S(t, "reason"));
+	       (unsigned long long)obj_u64(t, "task"), action, S(t, "measure"), S(t, "measure_name"), S(t, "class"),
+	       S(s, "name"), S(s, "code"), S(s, "type"), list_zh(S(t, "list")), (unsigned long long)obj_u64(t, "entry"),
+	       S(t, "standard_name"), S(t, "valid_until"), due[0] ? ", feedback due " : "", due,
+	       obj_get(t, "reason") ? ", reason: " : "", S(t, "reason"));
 }
 
 void print_stats(ctl *c, const msgpack_object *r)
@@ -112,5 +136,34 @@ void print_entries(ctl *c, const msgpack_object *r)
 			printf("    %s  %-16s by %s%s%s\n", at, S(x, "event"), party_name(c, S(x, "by")),
 			       obj_get(x, "note") ? ": " : "", S(x, "note"));
 		}
+	}
+}
+
+void print_records(ctl *c, const msgpack_object *r)
+{
+	const msgpack_object *rs = obj_get(r, "records");
+	printf("subject %s: %u record%s reported\n", S(r, "subject"), rs ? rs->via.array.size : 0,
+	       rs && rs->via.array.size == 1 ? "" : "s");
+	for (uint32_t i = 0; rs && i < rs->via.array.size; i++) {
+		const msgpack_object *ev = &rs->via.array.ptr[i], *rec = obj_get(ev, "record");
+		char at[32];
+		ms_format(obj_i64(ev, "at"), at, sizeof at);
+		printf("  #%llu %s %s by %s: %s, decided %s%s%s%s\n", (unsigned long long)obj_u64(ev, "seq"), S(rec, "kind"),
+		       S(rec, "record_id"), party_name(c, S(ev, "party")), S(rec, "violation")[0] ? S(rec, "violation") : S(rec, "domain"),
+		       S(rec, "decision_date"), obj_get(rec, "decision_no") ? " (" : "", S(rec, "decision_no"),
+		       obj_get(rec, "decision_no") ? ")" : "");
+		(void)at;
+	}
+}
+
+void print_subject_tasks(ctl *c, const msgpack_object *r)
+{
+	const msgpack_object *ts = obj_get(r, "tasks");
+	printf("tasks pushed about %s: %u\n", S(r, "subject"), ts ? ts->via.array.size : 0);
+	for (uint32_t i = 0; ts && i < ts->via.array.size; i++) {
+		const msgpack_object *x = &ts->via.array.ptr[i], *t = obj_get(x, "task"), *f = obj_get(x, "feedback");
+		printf("  task %llu %s %s %s → %s: %s%s%s%s\n", (unsigned long long)obj_u64(t, "task"), S(t, "action"),
+		       S(t, "measure")[0] ? S(t, "measure") : "(duty)", S(t, "measure_name"), party_name(c, S(t, "agency")),
+		       S(x, "state"), f ? ", matter " : "", f ? S(f, "matter_id") : "", f && obj_get(f, "date") ? "" : "");
 	}
 }

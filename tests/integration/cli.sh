@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# tests/integration/cli.sh JRPCTL SOURCE_ROOT - jrpctl as people use it, on a real local
+# deployment (jrpctl up/down, ipc://, a temporary data dir): the entry commands, the credit
+# record, publication, and errors printed as "refused [code] field: message" with exit 1.
+# DOMAIN.md Life of an entry 1, 4, 9, 10 [001 §(二)2, §(五)7, §(二)3, §(一)4]. Prints TAP.
+set -u
+J0=$1; root=$2
+dir=$(mktemp -d /tmp/jrp-cli-XXXXXX)
+cat > "$dir/jrp.yaml" <<YAML
+data_dir: data
+run_dir: run
+rules: $root/rules
+parties: $root/deploy/parties.yaml
+test_clock: true
+map_size_mb: 8
+YAML
+J="$J0 -c $dir/jrp.yaml"
+n=0; failed=0
+t() {   # t NAME COMMAND... : ok if the command succeeds
+  local name=$1; shift; n=$((n + 1))
+  if out=$("$@" 2>&1); then echo "ok $n - $name"; else echo "not ok $n - $name"; echo "$out" | sed 's/^/# /'; failed=$((failed + 1)); fi
+}
+has() { grep -q -- "$1" <<<"$out"; }
+trap '$J down >/dev/null 2>&1; rm -rf "$dir"' EXIT
+
+t "up starts the four daemons" $J up
+t "clock set" $J clock set 2026-09-25T09:00:00+08:00
+P=11010519491231002X
+t "a court judgment against a person" $J --as court submit --record-id CT-1 --kind judgment --domain courts \
+  --subject-type person --code $P --name 张三丰 --decision-date 2026-09-20 --violation refuse_to_perform
+t "sync" $J sync
+out=$($J --as court tasks 2>&1)
+n=$((n + 1)); if has "DUTY notice"; then echo "ok $n - the court's stream has the notice duty"; else echo "not ok $n - notice duty"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
+entry=$($J --as court --json subject $P | sed -n 's/^ *"id": \([0-9]*\),*$/\1/p' | head -1)
+n=$((n + 1)); if [ -n "$entry" ]; then echo "ok $n - subject --json names the entry ($entry)"; else echo "not ok $n - no entry id"; failed=$((failed+1)); fi
+t "clock to the notice day" $J clock set 2026-09-28T09:00:00+08:00
+t "notice" $J --as court notice "$entry" 2026-09-28
+out=$($J --as tax_bureau notice "$entry" 2026-09-28 2>&1); rc=$?
+n=$((n + 1)); if [ $rc -eq 1 ] && has "refused \[forbidden\] party"; then echo "ok $n - another department is refused, exit 1"; else echo "not ok $n - wrong refusal (rc $rc)"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
+t "clock past the window (10 working days across the National Day holiday)" $J clock set 2026-10-17T09:00:00+08:00
+t "sync" $J sync
+out=$($J --as court subject $P 2>&1)
+n=$((n + 1)); if has "state effective" && has "notified" && has "1 record reported"; then echo "ok $n - subject shows records, history, tasks"; else echo "not ok $n - subject"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
+t "an objection" $J --as office object "$entry" --reason "主体称已履行"
+t "upheld" $J --as court decide-objection "$entry" upheld --note 核实未履行
+out=$($J publication 2>&1)
+n=$((n + 1)); if has "张\*\*" && ! has "张三丰" && ! has "$P"; then echo "ok $n - publication masks the person"; else echo "not ok $n - publication"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
+t "status" $J status
+t "down stops the four daemons" $J down
+echo "1..$n"
+exit $((failed > 0))
