@@ -64,6 +64,7 @@ struct jrp_daemon {
 	jrp_config *cfg;
 	jrp_parties *parties;
 	jrp_catalog *cat;
+	jrp_catalog *prev_cat;   /* replaced by catalog.reload in the batch being run; freed after its commit */
 	store *st;
 	uv_loop_t *loop;
 	void *zctx, *router, *zap;
@@ -310,6 +311,17 @@ static void job_free(job *j)
 
 static void wake_parked(jrp_daemon *d, bool only_expired);
 
+/* restore_catalog - a batch that replaced the catalogue did not commit: the old one stays */
+static void restore_catalog(jrp_daemon *d)
+{
+	if (!d->prev_cat)
+		return;
+	catalog_free(&d->cat);
+	d->cat = d->prev_cat;
+	d->prev_cat = NULL;
+	log_warn("event=catalog_reload_undone version=%s", d->cat->version);
+}
+
 /* run_batch - all jobs in one write txn, one commit, then the replies */
 static void run_batch(jrp_daemon *d, job **jobs, size_t n)
 {
@@ -318,6 +330,7 @@ static void run_batch(jrp_daemon *d, job **jobs, size_t n)
 
 	for (int attempt = 0;; attempt++) {
 		d->woke = false;
+		restore_catalog(d);
 		if ((rc = store_begin(d->st, true, &txn)) != 0)
 			break;
 		for (size_t i = 0; i < n && rc == 0; i++)
@@ -332,6 +345,7 @@ static void run_batch(jrp_daemon *d, job **jobs, size_t n)
 	}
 	if (rc != 0) {
 		jrp_error e;
+		restore_catalog(d);
 		jrp_fail(&e, JRP_ERR_STORAGE, "", rc == JRP_EFULL ?
 			 "storage is full (the LMDB map reached map_max_mb); nothing was stored" :
 			 "the commit failed; nothing was stored");
@@ -345,6 +359,10 @@ static void run_batch(jrp_daemon *d, job **jobs, size_t n)
 				mw_end(&jobs[i]->reply);
 				jobs[i]->park = false;
 			}
+	}
+	if (d->prev_cat) {
+		log_info("event=catalog_reloaded from=%s to=%s", d->prev_cat->version, d->cat->version);
+		catalog_free(&d->prev_cat);
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (jobs[i]->park) {
@@ -639,10 +657,40 @@ static int h_log_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_err
 	return 0;
 }
 
+/* h_catalog_reload - the office puts the catalogue of the rules directory in force without a
+ * restart (DESIGN.md "Rules as data"): validated completely first (a bad one changes nothing and
+ * the error names file:line:col), a new version required, then the service re-evaluates */
+static int h_catalog_reload(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	jrp_catalog *next = NULL, *old = d->cat;
+	int rc;
+	if (d->prev_cat)
+		return jrp_fail(e, JRP_ERR_BUSY, "", "a reload is already in this batch; try again");
+	if ((rc = catalog_load(d->cfg->rules_dir, d->parties, &next, e)) < 0)
+		return rc;
+	if (strcmp(next->version, old->version) == 0) {
+		jrp_fail(e, JRP_ERR_CONFLICT, "version", "catalogue version %s is already in force; give the changed catalogue a new version in catalog.yaml",
+			 old->version);
+		catalog_free(&next);
+		return JRP_ECONFLICT;
+	}
+	d->cat = next;
+	mw_kstr(out, "previous_version", old->version);
+	mw_kstr(out, "catalog_version", next->version);
+	if (d->svc->reload && (rc = d->svc->reload(d, txn, old, out, e)) < 0) {
+		d->cat = old;
+		catalog_free(&next);
+		return rc;
+	}
+	d->prev_cat = old;
+	return 0;
+}
+
 static const jrp_route builtin_routes[] = {
 	{ T_PING, h_ping, 0 },
 	{ T_STATUS, h_status, 0 },
 	{ T_CLOCK_SET, h_clock_set, 0 },
+	{ T_CATALOG_RELOAD, h_catalog_reload, ROLE_OFFICE },
 	{ T_LOG_FETCH, h_log_fetch, ROLE_DAEMON | ROLE_OFFICE },
 	{ NULL, NULL, 0 },
 };

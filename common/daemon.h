@@ -70,6 +70,9 @@ typedef struct jrp_service {
 	int (*tick)(jrp_daemon *d, MDB_txn *txn, int64_t now, int64_t *next_due);
 	void (*status)(jrp_daemon *d, MDB_txn *txn, mw *out);   /* extra status fields */
 	void (*fini)(jrp_daemon *d);
+	/* after catalog.reload put a new catalogue in force: re-evaluate what depends on the
+	 * old one (old is still valid during the call); write reply fields into out */
+	int (*reload)(jrp_daemon *d, MDB_txn *txn, const jrp_catalog *old, mw *out, jrp_error *e);
 } jrp_service;
 
 int daemon_main(int argc, char **argv, const jrp_service *svc);

@@ -23,6 +23,7 @@
 #define T_STATUS          "status"
 #define T_CLOCK_SET       "clock.set"       /* test mode only */
 #define T_LOG_FETCH       "log.fetch"       /* peer daemons: outbound log after a cursor */
+#define T_CATALOG_RELOAD  "catalog.reload"  /* the office: put the rules directory's catalogue in force */
 /* ingest */
 #define T_RECORD_SUBMIT   "record.submit"
 #define T_RECORDS_GET     "records.get"

@@ -25,6 +25,19 @@ static int h_entries_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_e
 	return lists_subject(d, txn, code, out);
 }
 
+/* reload - DOMAIN.md Life 8 [001 §(五)6]: entries whose standard changed so that they no longer
+ * fit exit; the reply says which */
+static int reload(jrp_daemon *d, MDB_txn *txn, const jrp_catalog *old, mw *out, jrp_error *e)
+{
+	size_t n = 0;
+	int rc;
+	mw_str(out, "changed");
+	mw_arr(out);
+	rc = lists_reevaluate(d, txn, old, out, &n);
+	mw_end(out);
+	return rc;
+}
+
 static int apply(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_object *rec, jrp_error *e)
 {
 	return lists_apply_event(d, txn, seq, rec, e);
@@ -54,6 +67,7 @@ static const jrp_service adjudicate = {
 	.upstream = SVC_INGEST,
 	.apply = apply,
 	.tick = lists_tick,
+	.reload = reload,
 };
 
 int main(int argc, char **argv)

@@ -53,6 +53,7 @@ static void usage(FILE *f)
 		"  up | down | status            start, stop, inspect the local daemons\n"
 		"  sync                          wait until every daemon has applied all its upstream logged\n"
 		"  rules check [DIR]             validate a rules directory (default: the configured one)\n"
+		"  rules reload                  (office) put the configured rules in force in every daemon\n"
 		"  config check                  validate the configuration, parties and catalogue\n"
 		"  clock set TIME                set the test clock of every daemon (test_clock: true only)\n"
 		"  call SERVICE FILE             send one raw request (JSON/YAML map) to a daemon, print the reply\n"
@@ -548,13 +549,53 @@ static int simple(ctl *c, int svc, const char *type, const char *key, const char
 	return 0;
 }
 
+/* rules_reload - put the configured rules directory in force in every daemon, downstream
+ * first (dispatch must know the new measures before adjudicate's re-evaluation reaches it) */
+static int rules_reload(ctl *c)
+{
+	int rc = 0;
+	for (int s = SVC__N - 1; s >= 0; s--) {
+		mw w;
+		msg_in in;
+		mw_init(&w);
+		client_begin(NULL, &w, T_CATALOG_RELOAD, c->party ? c->party : "office");
+		if (ctl_call(c, s, &w, NULL, &in) != 0) {
+			fprintf(stderr, "jrpctl: jrp-%s kept its catalogue\n", svc_names[s]);
+			mw_free(&w);
+			rc = 1;
+			continue;
+		}
+		mw_free(&w);
+		if (c->json) {
+			ctl_print_json(in.root);
+		} else {
+			char from[40], to[40];
+			const msgpack_object *ch = obj_get(in.root, "changed");
+			printf("jrp-%s: catalogue %s in force (was %s)\n", svc_names[s],
+			       obj_cstr(in.root, "catalog_version", to, sizeof to),
+			       obj_cstr(in.root, "previous_version", from, sizeof from));
+			for (uint32_t i = 0; ch && i < ch->via.array.size; i++) {
+				char std[80], subj[40], why[40];
+				const msgpack_object *x = &ch->via.array.ptr[i];
+				printf("  entry %llu (%s, %s) no longer fits: %s — it exits\n", (unsigned long long)obj_u64(x, "entry"),
+				       obj_cstr(x, "subject", subj, sizeof subj), obj_cstr(x, "standard", std, sizeof std),
+				       obj_cstr(x, "reason", why, sizeof why));
+			}
+		}
+		msg_in_free(&in);
+	}
+	return rc;
+}
+
 static int cmd_rules(ctl *c, int argc, char **argv)
 {
 	jrp_catalog *cat = NULL;
 	jrp_error e;
 	const char *dir;
+	if (argc == 2 && strcmp(argv[1], "reload") == 0)
+		return rules_reload(c);
 	if (argc < 2 || strcmp(argv[1], "check") != 0 || argc > 3) {
-		fprintf(stderr, "usage: jrpctl rules check [DIR]\n");
+		fprintf(stderr, "usage: jrpctl rules check [DIR] | jrpctl rules reload\n");
 		return 2;
 	}
 	dir = argc == 3 ? argv[2] : c->cfg->rules_dir;

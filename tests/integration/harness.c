@@ -121,13 +121,18 @@ int h_start_daemon(harness *h, int svc)
 /* h_write_config - DIR/jrp.yaml: the test deployment, on tcp ports when ports is not NULL */
 static int h_write_config(harness *h, const char *parties, const int *ports)
 {
+	char rules[400];
 	FILE *f;
 	jrp_error e;
 	snprintf(h->config, sizeof h->config, "%s/jrp.yaml", h->dir);
 	if (!(f = fopen(h->config, "w")))
 		return -1;
-	fprintf(f, "data_dir: data\nrun_dir: run\nrules: %s/rules\nparties: %s\n"
-		   "test_clock: true\nmap_size_mb: 8\nlog_level: info\n", JRP_SOURCE_ROOT, parties);
+	if (h->own_rules)
+		snprintf(rules, sizeof rules, "%s/rules", h->dir);
+	else
+		snprintf(rules, sizeof rules, "%s/rules", JRP_SOURCE_ROOT);
+	fprintf(f, "data_dir: data\nrun_dir: run\nrules: %s\nparties: %s\n"
+		   "test_clock: true\nmap_size_mb: 8\nlog_level: info\n", rules, parties);
 	if (ports) {
 		fprintf(f, "endpoints:\n");
 		for (int s = 0; s < SVC__N; s++)
@@ -161,6 +166,23 @@ int h_start(harness *h)
 	memset(h, 0, sizeof *h);
 	snprintf(h->dir, sizeof h->dir, "/tmp/jrp-it-XXXXXX");
 	if (!mkdtemp(h->dir))
+		return -1;
+	snprintf(parties, sizeof parties, "%s/deploy/parties.yaml", JRP_SOURCE_ROOT);
+	if (h_write_config(h, parties, NULL) < 0)
+		return -1;
+	return h_start_all(h);
+}
+
+int h_start_own_rules(harness *h)
+{
+	char parties[400], cmd[600];
+	memset(h, 0, sizeof *h);
+	snprintf(h->dir, sizeof h->dir, "/tmp/jrp-it-XXXXXX");
+	if (!mkdtemp(h->dir))
+		return -1;
+	h->own_rules = true;
+	snprintf(cmd, sizeof cmd, "cp -r '%s/rules' '%s/rules'", JRP_SOURCE_ROOT, h->dir);
+	if (system(cmd) != 0)
 		return -1;
 	snprintf(parties, sizeof parties, "%s/deploy/parties.yaml", JRP_SOURCE_ROOT);
 	if (h_write_config(h, parties, NULL) < 0)

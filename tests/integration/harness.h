@@ -22,10 +22,13 @@ typedef struct harness {
 	pid_t pid[SVC__N];
 	jrp_client *cl[SVC__N];
 	jrp_config *cfg;
+	bool own_rules;           /* h_start_own_rules: DIR/rules is a copy the test may edit */
 	bool curve;               /* h_start_curve: h->cl speak with the key of "office" */
 } harness;
 
 int h_start(harness *h);
+/* h_start_own_rules - like h_start, with a copy of rules/ in DIR/rules that the test may change */
+int h_start_own_rules(harness *h);
 /* h_start_curve - like h_start, but every daemon on tcp://127.0.0.1:<free port>
  * with CURVE: a key pair in DIR/keys for each daemon, "office" and each of
  * `parties` (NULL-terminated), registered in a copy of deploy/parties.yaml */
