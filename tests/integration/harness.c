@@ -274,14 +274,15 @@ int h_start_curve(harness *h, const char *const *parties)
 	}
 }
 
-void h_kill(harness *h, int svc, int sig)
+int h_kill(harness *h, int svc, int sig)
 {
-	int st;
+	int st = 0;
 	if (!h->pid[svc])
-		return;
+		return -1;
 	kill(h->pid[svc], sig);
 	waitpid(h->pid[svc], &st, 0);
 	h->pid[svc] = 0;
+	return st;
 }
 
 int h_stop(harness *h)

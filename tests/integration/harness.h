@@ -43,7 +43,8 @@ jrp_client *h_client(harness *h, int svc, const char *name);
 int h_stop(harness *h);
 /* h_start_daemon / h_kill - one daemon (SIGKILL: no chance to clean up) */
 int h_start_daemon(harness *h, int svc);
-void h_kill(harness *h, int svc, int sig);
+/* h_kill - returns the wait status */
+int h_kill(harness *h, int svc, int sig);
 
 /* h_req - begin a request (client_begin) */
 void h_req(mw *w, const char *type, const char *party);
