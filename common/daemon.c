@@ -51,6 +51,7 @@ typedef struct job {
 	bool final;
 	bool park;              /* result: keep it */
 	bool ok;                /* result: the handler succeeded (needs the commit) */
+	bool refused;           /* result: the reply is already a complete error reply */
 	mw reply;
 } job;
 
@@ -176,18 +177,20 @@ static int run_job(jrp_daemon *d, MDB_txn *txn, job *j)
 
 	memset(&r, 0, sizeof r);
 	jrp_error_clear(&e);
-	j->ok = j->park = false;
+	j->ok = j->park = j->refused = false;
 	mw_reset(&j->reply);
 	mw_map(&j->reply);
 	mw_ku64(&j->reply, "v", JRP_PROTO_VERSION);
 	if (j->frame_bad) {
 		write_error(&j->reply, &j->frame_err);
 		mw_end(&j->reply);
+		j->refused = true;
 		return 0;
 	}
 	if ((rc = msg_parse(j->body, j->len, JRP_MAX_MESSAGE, &in, &e)) < 0) {
 		write_error(&j->reply, &e);
 		mw_end(&j->reply);
+		j->refused = true;
 		msg_in_free(&in);
 		return 0;
 	}
@@ -286,11 +289,13 @@ handler_error:
 	j->reply.depth = 1;
 	write_error(&j->reply, &e);
 	mw_end(&j->reply);
+	j->refused = true;
 	return 0;
 error:
 	msg_in_free(&in);
 	write_error(&j->reply, &e);
 	mw_end(&j->reply);
+	j->refused = true;
 	return 0;
 }
 
@@ -310,6 +315,27 @@ static void job_free(job *j)
 }
 
 static void wake_parked(jrp_daemon *d, bool only_expired);
+
+/* write_failure - the reply of a request whose batch did not commit: its type and id (so
+ * the client can match it) and the error */
+static void write_failure(job *j, const jrp_error *e)
+{
+	msg_in in;
+	jrp_error pe;
+	mw_reset(&j->reply);
+	mw_map(&j->reply);
+	mw_ku64(&j->reply, "v", JRP_PROTO_VERSION);
+	if (msg_parse(j->body, j->len, JRP_MAX_MESSAGE, &in, &pe) == 0) {
+		const msgpack_object *t = obj_get(in.root, "type"), *id = obj_get(in.root, "id");
+		if (t && t->type == MSGPACK_OBJECT_STR)
+			mw_kobj(&j->reply, "type", t);
+		if (id && (id->type == MSGPACK_OBJECT_POSITIVE_INTEGER || id->type == MSGPACK_OBJECT_STR))
+			mw_kobj(&j->reply, "id", id);
+	}
+	msg_in_free(&in);
+	write_error(&j->reply, e);
+	mw_end(&j->reply);
+}
 
 /* restore_catalog - a batch that replaced the catalogue did not commit: the old one stays */
 static void restore_catalog(jrp_daemon *d)
@@ -350,13 +376,11 @@ static void run_batch(jrp_daemon *d, job **jobs, size_t n)
 			 "storage is full (the LMDB map reached map_max_mb); nothing was stored" :
 			 "the commit failed; nothing was stored");
 		d->woke = false;
+		/* everything but a definite refusal becomes "nothing was stored": that includes
+		 * the job that hit the full map and those never run after it */
 		for (size_t i = 0; i < n; i++)
-			if (jobs[i]->ok || jobs[i]->park) {
-				mw_reset(&jobs[i]->reply);
-				mw_map(&jobs[i]->reply);
-				mw_ku64(&jobs[i]->reply, "v", JRP_PROTO_VERSION);
-				write_error(&jobs[i]->reply, &e);
-				mw_end(&jobs[i]->reply);
+			if (!jobs[i]->refused) {
+				write_failure(jobs[i], &e);
 				jobs[i]->park = false;
 			}
 	}

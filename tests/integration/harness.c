@@ -23,6 +23,8 @@ const char *const H_ORG1 = "91350100M000100Y43";
 const char *const H_ORG2 = "91110000600037341L";
 const char *const H_PERSON1 = "11010519491231002X";
 
+const char *h_config_map;
+
 static const char *const bins[SVC__N] = { JRP_BIN_INGEST, JRP_BIN_ADJUDICATE, JRP_BIN_DISPATCH, JRP_BIN_FEEDBACK };
 
 void h_req(mw *w, const char *type, const char *party)
@@ -132,7 +134,8 @@ static int h_write_config(harness *h, const char *parties, const int *ports)
 	else
 		snprintf(rules, sizeof rules, "%s/rules", JRP_SOURCE_ROOT);
 	fprintf(f, "data_dir: data\nrun_dir: run\nrules: %s\nparties: %s\n"
-		   "test_clock: true\nmap_size_mb: 8\nlog_level: info\n", rules, parties);
+		   "test_clock: true\nlog_level: info\n%s", rules, parties,
+		   h_config_map ? h_config_map : "map_size_mb: 8\n");
 	if (ports) {
 		fprintf(f, "endpoints:\n");
 		for (int s = 0; s < SVC__N; s++)
