@@ -9,9 +9,8 @@ secs=${1:-20}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/build-fuzz
 mkdir -p "$out"
-common=(common/err.c common/util/xalloc.c common/util/log.c common/util/ydoc.c common/conv.c common/msg.c
-        common/calendar.c common/catalog.c common/parties.c common/config.c common/codes.c)
-libs=(-lyaml -lmsgpackc -lm)
+common=(common/*.c common/util/*.c)   # all of libjrp, instrumented
+libs=(-lyaml -lmsgpackc -lzmq -llmdb -luv -lm)
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE
        -Icommon "-DJRP_SOURCE_ROOT=\"$root\"")
 declare -A extra=([conv]="" [request]="services/ingest/record.c" [yaml]="")

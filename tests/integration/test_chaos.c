@@ -161,14 +161,15 @@ static int changes_exact(int expect_entries)
 		mw_free(&w);
 		rs = obj_get(in.root, "records");
 		last = obj_u64(in.root, "last");
-		for (uint32_t i = 0; i < rs->via.array.size; i++) {
+		uint32_t got = rs->via.array.size;
+		for (uint32_t i = 0; i < got; i++) {
 			const msgpack_object *c = &rs->via.array.ptr[i];
 			proposed += obj_str_eq(obj_get(c, "action"), "proposed");
 			effective += obj_str_eq(obj_get(c, "action"), "effective");
 			after = obj_u64(c, "seq");
 		}
 		msg_in_free(&in);
-		if (rs->via.array.size == 0)
+		if (got == 0)
 			break;
 	}
 	if (proposed != expect_entries || effective != expect_entries)
