@@ -33,6 +33,7 @@
 
 #define HARD_MAX_MESSAGE (16 * 1024 * 1024)  /* larger: libzmq drops the peer */
 #define TICK_MAX_MS 60000
+#define MAX_PARKED 4096     /* long-polls waiting at once; more get "busy" */
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01"
 #define ZAP_DOMAIN "jrp"
 #define ZAP_FRAMES 8                 /* version, id, domain, address, identity, mechanism, credentials */
@@ -80,6 +81,7 @@ struct jrp_daemon {
 	uv_timer_t tick_timer, park_timer;
 	puller *pull;
 	parked *parked;
+	size_t nparked;
 	bool woke;           /* the outbound log grew in the transaction being run */
 	bool stopping;
 	void *ctx;
@@ -305,6 +307,7 @@ static void park(jrp_daemon *d, job *j)
 	p->j = j;
 	p->next = d->parked;
 	d->parked = p;
+	d->nparked++;
 }
 
 static void job_free(job *j)
@@ -389,6 +392,14 @@ static void run_batch(jrp_daemon *d, job **jobs, size_t n)
 		catalog_free(&d->prev_cat);
 	}
 	for (size_t i = 0; i < n; i++) {
+		if (jobs[i]->park && d->nparked >= MAX_PARKED) {
+			/* bounded: an explicit busy rather than an unbounded list of waiting requests */
+			jrp_error e;
+			jrp_fail(&e, JRP_ERR_BUSY, "wait_ms", "%zu requests are already waiting here; try again without wait_ms or later",
+				 d->nparked);
+			write_failure(jobs[i], &e);
+			jobs[i]->park = false;
+		}
 		if (jobs[i]->park) {
 			park(d, jobs[i]);
 			continue;
@@ -419,6 +430,7 @@ static void wake_parked(jrp_daemon *d, bool only_expired)
 		p->j->final = expired;
 		jobs[n++] = p->j;
 		free(p);
+		d->nparked--;
 	}
 	if (n)
 		run_batch(d, jobs, n);
@@ -984,6 +996,12 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 	zmq_setsockopt(d->router, ZMQ_RCVHWM, &hwm, sizeof hwm);
 	zmq_setsockopt(d->router, ZMQ_SNDHWM, &hwm, sizeof hwm);
 	zmq_setsockopt(d->router, ZMQ_LINGER, &lin, sizeof lin);
+	{
+		/* a reply that cannot be delivered (client gone, or its queue at the high-water
+		 * mark) is reported and logged, never dropped silently */
+		int mandatory = 1;
+		zmq_setsockopt(d->router, ZMQ_ROUTER_MANDATORY, &mandatory, sizeof mandatory);
+	}
 	{
 		int64_t mm = maxmsg;
 		zmq_setsockopt(d->router, ZMQ_MAXMSGSIZE, &mm, sizeof mm);

@@ -15,6 +15,7 @@
 #include "proto.h"
 #include <signal.h>
 #include <stdlib.h>
+#include <zmq.h>
 
 static harness H;
 static char facts[4001];
@@ -103,6 +104,43 @@ static void restart_with_room(void)
 	CHECK_INT(h_settle(&H), 0);
 }
 
+/* bounded queues: long-polls beyond the bound get an explicit "busy", not silence */
+static void busy_not_silence(void)
+{
+	void *ctx = zmq_ctx_new(), *s = zmq_socket(ctx, ZMQ_DEALER);
+	int lin = 0, tmo = 3000, hwm = 0, n = 4096 + 8, busy = 0;
+	char buf[512];
+	zmq_setsockopt(s, ZMQ_LINGER, &lin, sizeof lin);
+	zmq_setsockopt(s, ZMQ_RCVTIMEO, &tmo, sizeof tmo);
+	zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm);
+	zmq_connect(s, H.cfg->endpoint[SVC_DISPATCH]);
+	for (int i = 0; i < n; i++) {
+		mw w;
+		mw_init(&w);
+		h_req(&w, T_TASKS_FETCH, "land_office");
+		mw_ku64(&w, "after", 1000000);
+		mw_ku64(&w, "wait_ms", 2000);
+		mw_end(&w);
+		zmq_send(s, mw_data(&w), mw_len(&w), 0);
+		mw_free(&w);
+	}
+	/* the first answers are the refusals, at once; the parked ones follow after 2 s */
+	for (int i = 0; i < n; i++) {
+		msg_in in;
+		jrp_error e;
+		int got = zmq_recv(s, buf, sizeof buf, 0);
+		if (got <= 0)
+			break;
+		if (msg_parse(buf, (size_t)got, sizeof buf, &in, &e) == 0 && !obj_bool(in.root, "ok") &&
+		    obj_str_eq(obj_get(obj_get(in.root, "error"), "code"), "busy"))
+			busy++;
+		msg_in_free(&in);
+	}
+	CHECK(busy >= 8);
+	zmq_close(s);
+	zmq_ctx_term(ctx);
+}
+
 static void clean_shutdown(void)
 {
 	CHECK_INT(h_stop(&H), 0);
@@ -131,6 +169,7 @@ int main(void)
 	RUN(fills_then_refuses);
 	RUN(environment_is_clean);
 	RUN(restart_with_room);
+	RUN(busy_not_silence);
 	RUN(clean_shutdown);
 	TAP_DONE();
 }
