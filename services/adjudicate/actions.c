@@ -34,12 +34,19 @@ static int load(jrp_daemon *d, jrp_req *r, MDB_txn *txn, entry *en, jrp_error *e
 	return rc;
 }
 
-/* own - only the identifying department acts on its entries (DESIGN.md Security) */
+/* own - only the identifying department acts on its entries (DESIGN.md Security); entries
+ * that adjudicate derived itself (the warning list) are the office's to decide */
 static int own(jrp_req *r, const entry *en, jrp_error *e)
 {
+	if (strcmp(en->derived, "warning") == 0) {
+		if (!(r->party->roles & ROLE_OFFICE))
+			return req_fail_forbidden(r, e, "entry %llu is a derived warning entry; only the office decides on it, not \"%s\"",
+						  (unsigned long long)en->id, r->party->id);
+		return 0;
+	}
 	if (strcmp(r->party->id, en->party) != 0)
-		return req_fail_forbidden(r, e, "entry %llu was identified by \"%s\"; only that department may do this",
-					  (unsigned long long)en->id, en->party);
+		return req_fail_forbidden(r, e, "entry %llu was identified by \"%s\"; \"%s\" may not do this",
+					  (unsigned long long)en->id, en->party, r->party->id);
 	return 0;
 }
 

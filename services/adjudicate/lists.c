@@ -498,6 +498,9 @@ int lists_exit(jrp_daemon *d, MDB_txn *txn, entry *en, const char *reason, const
 	strcpy(en->state, "exited");
 	snprintf(en->exit_reason, sizeof en->exit_reason, "%s", reason);
 	en->suspended = false;
+	en->objection[0] = 0;   /* nothing left to verify or decide: feedback supersedes the duties */
+	if (strcmp(en->repair, "applied") == 0 && strcmp(reason, "repaired") != 0)
+		en->repair[0] = 0;
 	entry_history(en, clock_now_ms(), revoked ? "revoked" : "exited", by, record_seq, note);
 	/* DOMAIN.md Life 6: a wrongly black-listed subject's reputation is restored [001 §(五)7] */
 	o.restoration = revoked && en->list != LIST_RED;

@@ -49,7 +49,7 @@ static const jrp_route routes[] = {
 	{ T_ENTRIES_GET, h_entries_get, ANYONE },
 	{ T_ENTRY_NOTICE, actions_h_notice, ROLE_DEPARTMENT },
 	{ T_OBJECTION_FILE, actions_h_objection_file, ANYONE },
-	{ T_OBJECTION_DECIDE, actions_h_objection_decide, ROLE_DEPARTMENT },
+	{ T_OBJECTION_DECIDE, actions_h_objection_decide, ROLE_DEPARTMENT | ROLE_OFFICE },
 	{ T_REPAIR_APPLY, actions_h_repair_apply, ROLE_DEPARTMENT | ROLE_OFFICE },
 	{ T_REPAIR_DECIDE, actions_h_repair_decide, ROLE_DEPARTMENT },
 	{ T_REWARD_ABUSE, actions_h_reward_abuse, ANYONE },

@@ -2,7 +2,8 @@
  * ctl.h - jrpctl: the command line for departments, agencies, the office and
  * the operator. One file per concern: main.c (options, commands that talk to
  * one daemon), local.c (up/down/status of the local deployment), print.c
- * (human-readable output), keys.c (CURVE key pairs for tcp:// deployments).
+ * (human-readable output), keys.c (CURVE key pairs for tcp:// deployments),
+ * audit.c (who changed what, from which record).
  */
 #ifndef JRP_CTL_H
 #define JRP_CTL_H
@@ -56,5 +57,7 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv);
 /* ctl_subject - a subject's whole credit record from three daemons */
 int ctl_subject(ctl *c, const char *code);
 const char *party_name(ctl *c, const char *id);
+/* ctl_audit - audit.c: jrpctl audit --subject CODE | --from TIME --to TIME: who changed what, when, from which record */
+int ctl_audit(ctl *c, int argc, char **argv);
 
 #endif

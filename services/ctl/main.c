@@ -49,6 +49,8 @@ static void usage(FILE *f)
 		"  feedback TASK applied|not_applicable|failed [--matter-id ID] [--date D] [--note TEXT] [--case]\n"
 		"office:\n"
 		"  stats                         statistics of the whole mechanism\n"
+		"  audit --subject CODE | --from TIME --to TIME   who changed what, when, from which record\n"
+		"                                (TIME: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+08:00; as the office unless --as)\n"
 		"operator:\n"
 		"  up | down | status            start, stop, inspect the local daemons\n"
 		"  sync                          wait until every daemon has applied all its upstream logged\n"
@@ -760,6 +762,8 @@ int main(int argc, char **argv)
 		rc = cmd_clock(&c, argc, argv);
 	else if (strcmp(cmd, "call") == 0)
 		rc = cmd_call(&c, argc, argv);
+	else if (strcmp(cmd, "audit") == 0)
+		rc = ctl_audit(&c, argc, argv);
 	else if ((rc = ctl_entry_cmd(&c, cmd, argc, argv)) < 0) {
 		fprintf(stderr, "jrpctl: unknown command \"%s\"\n", cmd);
 		usage(stderr);

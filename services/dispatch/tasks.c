@@ -228,9 +228,9 @@ static int follow_tasks(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch, c
 static int duty(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch, const char *action)
 {
 	char party[40];
-	obj_cstr(ch, "party", party, sizeof party);
-	if (!parties_find(daemon_parties(d), party))
-		return 0;   /* derived entries (warning) have no identifying department */
+	const jrp_party *p = parties_find(daemon_parties(d), obj_cstr(ch, "party", party, sizeof party));
+	if (!p || !(p->roles & ROLE_DEPARTMENT))
+		return 0;   /* derived entries (warning) have no identifying department: the office decides */
 	return push(d, txn, ch, NULL, party, action, NULL, NULL);
 }
 

@@ -60,7 +60,8 @@ static int apply_change(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch)
 		/* a department's act closes its duty; an ended entry supersedes what agencies had not reported */
 		static const char *const notice[] = { "notice", NULL }, *const verify[] = { "verify_objection", NULL },
 					 *const repair[] = { "decide_repair", NULL }, *const interview[] = { "interview", NULL },
-					 *const measures[] = { "apply", "suspend", "resume", NULL };
+					 *const ended[] = { "apply", "suspend", "resume", "notice", "verify_objection",
+							     "decide_repair", "interview", NULL };
 		const char *const *which = NULL;
 		int st = ST_DONE;
 		if (strcmp(action, "noticed") == 0)
@@ -72,7 +73,7 @@ static int apply_change(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch)
 		else if (strcmp(action, "interview_recorded") == 0)
 			which = interview;
 		else if (strcmp(action, "exited") == 0 || strcmp(action, "revoked") == 0)
-			which = measures, st = ST_SUPERSEDED;
+			which = ended, st = ST_SUPERSEDED;
 		if (which && (rc = close_tasks(d, txn, obj_u64(ch, "entry"), which, st)) != 0)
 			return rc;
 	}
@@ -96,7 +97,7 @@ static int apply_change(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch)
 
 static int apply_task(jrp_daemon *d, MDB_txn *txn, const msgpack_object *t, const void *raw, size_t rawlen)
 {
-	char action[16], agency[40], due[16];
+	char action[24], agency[40], due[16];
 	uint64_t seq = obj_u64(t, "seq");
 	unsigned char k[16], *v;
 	jrp_date dd;
