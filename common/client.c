@@ -165,3 +165,38 @@ int client_send_raw(jrp_client *c, const void *buf, size_t len, int timeout_ms, 
 	zmq_send(c->sock, buf, len, 0);
 	return await(c, 0, timeout_ms, reply, e);
 }
+
+uint64_t client_send(jrp_client *c, mw *w)
+{
+	uint64_t id = last_id;
+	mw_end(w);
+	return zmq_send(c->sock, mw_data(w), mw_len(w), 0) < 0 ? 0 : id;
+}
+
+int client_recv(jrp_client *c, int timeout_ms, msg_in *reply)
+{
+	int64_t until = clock_real_ms() + timeout_ms;
+	for (;;) {
+		zmq_pollitem_t pi = { c->sock, 0, ZMQ_POLLIN, 0 };
+		int64_t left = until - clock_real_ms();
+		zmq_msg_t m;
+		jrp_error e;
+		int rc;
+		if (left <= 0 || zmq_poll(&pi, 1, (long)left) <= 0) {
+			msgpack_unpacked_init(&reply->up);
+			reply->root = NULL;
+			reply->own = NULL;
+			return JRP_ETIMEOUT;
+		}
+		zmq_msg_init(&m);
+		if (zmq_msg_recv(&m, c->sock, 0) < 0) {
+			zmq_msg_close(&m);
+			continue;
+		}
+		rc = msg_parse(zmq_msg_data(&m), zmq_msg_size(&m), 64u << 20, reply, &e);
+		zmq_msg_close(&m);
+		if (rc == 0)
+			return 0;
+		msg_in_free(reply);
+	}
+}

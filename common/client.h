@@ -35,4 +35,11 @@ int client_call(jrp_client *c, mw *w, int timeout_ms, msg_in *reply, jrp_error *
 int client_send_raw(jrp_client *c, const void *buf, size_t len, int timeout_ms, msg_in *reply, jrp_error *e);
 void *client_socket(jrp_client *c);
 
+/* pipelining (many requests in flight on one socket; replies come in commit order):
+ * client_send closes the map begun by client_begin, sends it, and returns its id (0 on failure);
+ * client_recv takes the next reply, whatever its id: 0 (reply filled: look at "ok" and "id"),
+ * or JRP_ETIMEOUT (the socket stays as it is) */
+uint64_t client_send(jrp_client *c, mw *w);
+int client_recv(jrp_client *c, int timeout_ms, msg_in *reply);
+
 #endif
