@@ -2,11 +2,9 @@
  * bench.c - the benchmark programs' shared parts (see bench.h)
  */
 #include "bench.h"
-#include "clock.h"
 #include "codes.h"
 #include "proto.h"
 #include "store.h"
-#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <lmdb.h>
@@ -173,8 +171,8 @@ void lat_free(bench_lat *l)
 
 /* ---- a deployment ---- */
 
-/* objection0 - in DIR/rules/standards.yaml, set tax.major_violation's objection_days to 0 */
-static int objection0(const char *rules)
+/* rules_objection0 - in RULES/standards.yaml, set tax.major_violation's objection_days to 0 */
+static int rules_objection0(const char *rules)
 {
 	char path[400], *buf, *p, *q;
 	long n;
@@ -199,7 +197,7 @@ static int objection0(const char *rules)
 	return fclose(f) == 0 ? (int)n : -1;
 }
 
-int bench_env_init(bench_env *b, bool objection)
+int bench_env_init(bench_env *b, bool objection0)
 {
 	char rules[300], cmd[700];
 	FILE *f;
@@ -210,10 +208,10 @@ int bench_env_init(bench_env *b, bool objection)
 	if (!mkdtemp(b->dir))
 		return -1;
 	snprintf(rules, sizeof rules, "%s/rules", JRP_SOURCE_ROOT);
-	if (objection) {
+	if (objection0) {
 		snprintf(rules, sizeof rules, "%s/rules", b->dir);
 		snprintf(cmd, sizeof cmd, "cp -r '%s/rules' '%s'", JRP_SOURCE_ROOT, rules);
-		if (system(cmd) != 0 || objection0(rules) < 0) {
+		if (system(cmd) != 0 || rules_objection0(rules) < 0) {
 			bench_note("could not make the bench rules copy in %s", rules);
 			return -1;
 		}
@@ -484,6 +482,12 @@ long bench_rss_anon_kb(pid_t pid)
 	return kb;
 }
 
+double bench_file_mb(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (double)st.st_blocks * 512 / 1048576.0 : 0;
+}
+
 int64_t bench_self_cpu_us(void)
 {
 	struct rusage ru;
@@ -491,13 +495,14 @@ int64_t bench_self_cpu_us(void)
 	return (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
 }
 
-/* machine_cpu - busy and iowait time of all CPUs since boot, µs */
-static void machine_cpu(int64_t *busy, int64_t *iowait)
+/* machine_cpu - busy time of all CPUs since boot, and the time the
+ * hypervisor took from them (steal), µs */
+static void machine_cpu(int64_t *busy, int64_t *steal)
 {
 	unsigned long long v[10] = { 0 }, total;
 	long hz = sysconf(_SC_CLK_TCK);
 	FILE *f = fopen("/proc/stat", "r");
-	*busy = *iowait = 0;
+	*busy = *steal = 0;
 	if (!f)
 		return;
 	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
@@ -505,7 +510,7 @@ static void machine_cpu(int64_t *busy, int64_t *iowait)
 		/* user nice system irq softirq (guest time is already in user; not idle, iowait, steal) */
 		total = v[0] + v[1] + v[2] + v[5] + v[6];
 		*busy = (int64_t)(total * 1000000ULL / (unsigned long long)hz);
-		*iowait = (int64_t)(v[4] * 1000000ULL / (unsigned long long)hz);
+		*steal = (int64_t)(v[7] * 1000000ULL / (unsigned long long)hz);
 	}
 	fclose(f);
 }
@@ -513,7 +518,7 @@ static void machine_cpu(int64_t *busy, int64_t *iowait)
 void bench_usage_take(bench_env *b, bench_usage *u)
 {
 	u->ns = bench_ns();
-	machine_cpu(&u->machine_busy, &u->machine_iowait);
+	machine_cpu(&u->machine_busy, &u->machine_steal);
 	for (int s = 0; s < SVC__N; s++) {
 		u->cpu[s] = b->pid[s] ? bench_cpu_us(b->pid[s]) : 0;
 		u->main[s] = b->pid[s] ? bench_main_cpu_us(b->pid[s]) : 0;
@@ -541,9 +546,11 @@ const char *bench_usage_str(bench_env *b, const bench_usage *from, const bench_u
 			if (b->pid[s])
 				ours += (double)(to->cpu[s] - from->cpu[s]);
 		if (o < sizeof out)
-			snprintf(out + o, sizeof out - o, "load generator %.0f%%; machine %.0f%% busy of %ld00%%, other processes %.0f%%",
+			snprintf(out + o, sizeof out - o,
+				 "load generator %.0f%%; machine %.0f%% busy of %ld00%%, other processes and kernel threads %.0f%%, hypervisor steal %.0f%%",
 				 100.0 * (double)(to->self - from->self) / us, 100.0 * machine / us, sysconf(_SC_NPROCESSORS_ONLN),
-				 machine > ours ? 100.0 * (machine - ours) / us : 0.0);
+				 machine > ours ? 100.0 * (machine - ours) / us : 0.0,
+				 100.0 * (double)(to->machine_steal - from->machine_steal) / us);
 	}
 	return bench_fmt("%s", out);
 }
@@ -608,6 +615,16 @@ void bench_record(mw *w, uint64_t n, bool black)
 	mw_end(w);
 }
 
+void bench_build_black(void *arg, uint64_t n, mw *w)
+{
+	bench_record(w, n, true);
+}
+
+void bench_build_plain(void *arg, uint64_t n, mw *w)
+{
+	bench_record(w, n, false);
+}
+
 /* ---- the load generator ---- */
 
 typedef struct lthread {
@@ -618,10 +635,10 @@ typedef struct lthread {
 	pthread_barrier_t *ready;
 	atomic_int *done;
 	/* requests in flight: slot k & mask holds the k-th request's start time and id */
-	int64_t *slot_t;
+	int64_t *slot_t, *slot_sent;
 	uint64_t *slot_id;
 	uint64_t mask;
-	bench_lat lat;
+	bench_lat lat, lat_sent;
 	uint64_t sent, ok, failed, wrong, lost, late;
 	int64_t last_ns;
 	char error[400];
@@ -667,6 +684,8 @@ static void on_reply(lthread *th, const void *data, size_t len, int64_t now)
 	} else {
 		th->ok++;
 		lat_add(&th->lat, now - th->slot_t[k & th->mask]);
+		if (L->rate > 0)
+			lat_add(&th->lat_sent, now - th->slot_sent[k & th->mask]);
 	}
 	msg_in_free(&in);
 }
@@ -721,14 +740,17 @@ static void *load_thread(void *arg)
 			mw_end(&w);
 			if (zmq_send(sock, mw_data(&w), mw_len(&w), ZMQ_DONTWAIT) < 0)
 				break;
+			now = bench_ns();
 			th->slot_t[k & th->mask] = due;
+			th->slot_sent[k & th->mask] = now;
 			th->slot_id[k & th->mask] = i + 1;
+			if (L->sent_at && i < L->count)
+				L->sent_at[i] = now;
 			if (open_loop && now - due > 1000000)
 				th->late++;
 			k++;
 			inflight++;
 			th->sent++;
-			now = bench_ns();
 		}
 		/* take every reply waiting */
 		for (;;) {
@@ -792,6 +814,7 @@ int bench_load_run(bench_load *L, void (*sample)(void *), void *sample_arg)
 	L->sent = L->ok = L->failed = L->wrong = L->lost = L->late = 0;
 	L->error[0] = 0;
 	memset(&L->lat, 0, sizeof L->lat);
+	memset(&L->lat_sent, 0, sizeof L->lat_sent);
 	pthread_barrier_init(&ready, NULL, (unsigned)n + 1);
 	for (int t = 0; t < n; t++) {
 		th[t].L = L;
@@ -801,6 +824,7 @@ int bench_load_run(bench_load *L, void (*sample)(void *), void *sample_arg)
 		th[t].done = &done;
 		th[t].mask = ring - 1;
 		th[t].slot_t = calloc(ring, sizeof *th[t].slot_t);
+		th[t].slot_sent = calloc(ring, sizeof *th[t].slot_sent);
 		th[t].slot_id = calloc(ring, sizeof *th[t].slot_id);
 		th[t].t_end = INT64_MAX;
 	}
@@ -833,8 +857,11 @@ int bench_load_run(bench_load *L, void (*sample)(void *), void *sample_arg)
 		if (!L->error[0] && th[t].error[0])
 			snprintf(L->error, sizeof L->error, "%s", th[t].error);
 		lat_merge(&L->lat, &th[t].lat);
+		lat_merge(&L->lat_sent, &th[t].lat_sent);
 		lat_free(&th[t].lat);
+		lat_free(&th[t].lat_sent);
 		free(th[t].slot_t);
+		free(th[t].slot_sent);
 		free(th[t].slot_id);
 	}
 	pthread_barrier_destroy(&ready);
@@ -848,6 +875,12 @@ int bench_load_run(bench_load *L, void (*sample)(void *), void *sample_arg)
 			   (unsigned long long)L->failed, (unsigned long long)L->wrong, (unsigned long long)L->lost,
 			   (unsigned long long)L->sent, L->error[0] ? "; first error: " : "", L->error);
 	return L->sent ? 0 : -1;
+}
+
+void bench_load_free(bench_load *L)
+{
+	lat_free(&L->lat);
+	lat_free(&L->lat_sent);
 }
 
 /* ---- an agency reading its task stream ---- */
@@ -917,8 +950,22 @@ int bench_stream_join(bench_stream *s)
 
 /* ---- the raw LMDB baseline ---- */
 
-int bench_raw_append(const char *dir, const void *rec, size_t len, bool dedupe, unsigned batch, uint64_t count,
-		     double seconds, bench_raw *out)
+/* raw_put - one record: the log append and, if dedupe, ingest's dedupe key */
+static int raw_put(store *st, MDB_txn *txn, uint64_t seq, const void *rec, size_t len, bool dedupe)
+{
+	char key[64];
+	unsigned char val[16];
+	int kn, rc = log_append(txn, store_dbi(st, 1), seq, rec, len);
+	if (rc != 0 || !dedupe)
+		return rc;
+	kn = snprintf(key, sizeof key, "tax_bureau%cBR-%llu", 0, (unsigned long long)seq);
+	be64_put(val, seq);
+	be64_put(val + 8, 0x9e3779b97f4a7c15ULL * seq);
+	return kv_put(txn, store_dbi(st, 2), key, (size_t)kn, val, 16, 0);
+}
+
+int bench_raw_append(const char *dir, const void *rec, size_t len, bool dedupe, bool nested, unsigned batch,
+		     uint64_t count, double seconds, bench_raw *out)
 {
 	static const char *const dbs[] = { "meta", "log", "dedupe" };
 	store *st;
@@ -940,20 +987,26 @@ int bench_raw_append(const char *dir, const void *rec, size_t len, bool dedupe, 
 		if ((rc = store_begin(st, true, &txn)) != 0)
 			break;
 		for (; n < batch && rc == 0; n++) {
-			rc = log_append(txn, store_dbi(st, 1), seq + n + 1, rec, len);
-			if (rc == 0 && dedupe) {
-				char key[64];
-				unsigned char val[16];
-				int kn = snprintf(key, sizeof key, "tax_bureau%cBR-%llu", 0, (unsigned long long)(seq + n + 1));
-				be64_put(val, seq + n + 1);
-				be64_put(val + 8, 0x9e3779b97f4a7c15ULL * (seq + n + 1));
-				rc = kv_put(txn, store_dbi(st, 2), key, (size_t)kn, val, 16, 0);
+			MDB_txn *child;
+			if (!nested) {
+				rc = raw_put(st, txn, seq + n + 1, rec, len, dedupe);
+			} else if ((rc = store_rc(mdb_txn_begin(store_env(st), txn, 0, &child))) == 0) {
+				rc = raw_put(st, child, seq + n + 1, rec, len, dedupe);
+				if (rc == 0)
+					rc = store_rc(mdb_txn_commit(child));
+				else
+					mdb_txn_abort(child);
 			}
 		}
-		if (rc == 0)
+		if (rc == 0) {
+			int64_t c = bench_ns(), t;
 			rc = store_commit(st, txn);
-		else
+			t = bench_ns() - c;
+			out->commit_seconds += (double)t / 1e9;
+			lat_add(&out->lat, t);
+		} else {
 			mdb_txn_abort(txn);
+		}
 		if (rc == JRP_EFULL && store_grow(st) == 0) {
 			rc = 0;
 			continue;

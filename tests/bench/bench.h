@@ -116,16 +116,17 @@ uint64_t bench_commits(bench_env *b, int svc);
 int64_t bench_cpu_us(pid_t pid);        /* utime + stime of the whole process, µs */
 int64_t bench_main_cpu_us(pid_t pid);   /* ... of its main thread only (the daemon's loop) */
 long bench_rss_anon_kb(pid_t pid);      /* RssAnon from /proc/PID/status, -1 if unknown */
+double bench_file_mb(const char *path); /* disk space a file takes, MiB */
 int64_t bench_self_cpu_us(void);        /* this process (the load generator) */
 
 /* bench_usage - CPU of every running daemon, of this process and of the
  * whole machine, as a snapshot; bench_usage_str says, between two snapshots,
  * each one's share of a core (whole process, and its main thread), and how
- * much the rest of the machine (other processes: other people's tests...) used */
+ * much the rest of the machine used (other processes, kernel threads) */
 typedef struct bench_usage {
 	int64_t ns;
 	int64_t cpu[SVC__N], main[SVC__N], self;
-	int64_t machine_busy, machine_iowait;   /* every CPU, from /proc/stat, µs */
+	int64_t machine_busy, machine_steal;    /* every CPU, from /proc/stat, µs */
 } bench_usage;
 void bench_usage_take(bench_env *b, bench_usage *u);
 const char *bench_usage_str(bench_env *b, const bench_usage *from, const bench_usage *to);
@@ -149,6 +150,9 @@ long bench_uscc_index(const char *code);
  * which meets tax.major_violation; otherwise a 1,000 yuan tax penalty that
  * meets no list standard */
 void bench_record(mw *w, uint64_t n, bool black);
+/* ... as bench_load build callbacks (record.submit bodies) */
+void bench_build_black(void *arg, uint64_t n, mw *w);
+void bench_build_plain(void *arg, uint64_t n, mw *w);
 
 /* ---- the load generator ---- */
 
@@ -167,11 +171,13 @@ typedef struct bench_load {
 	double rate;             /* > 0: open loop at this total offered rate; 0: closed loop */
 	double seconds;          /* stop sending after this long (0: no limit) */
 	uint64_t count;          /* stop sending after this many (0: no limit) */
+	int64_t *sent_at;        /* optional, count entries: when request i actually went out */
 	/* results */
 	uint64_t sent, ok, failed, wrong, lost;
 	double elapsed;          /* first send to last reply, s */
-	int64_t t_first_ns;      /* the first send */
-	bench_lat lat;           /* per ok reply: from the (intended, in open loop) send time */
+	int64_t t_first_ns;      /* the first send (open loop: request i is due at t_first_ns + i / rate) */
+	bench_lat lat;           /* per ok reply: from the send time (open loop: the scheduled one) */
+	bench_lat lat_sent;      /* open loop: from the actual send (the difference: the sender was late) */
 	uint64_t late;           /* open loop: sends more than 1 ms behind schedule */
 	char error[400];         /* the first error reply */
 } bench_load;
@@ -179,6 +185,8 @@ typedef struct bench_load {
 /* bench_load_run - run the load; every 100 ms meanwhile call sample(arg) in
  * the calling thread (may be NULL). Returns 0, or -1 if nothing could be sent */
 int bench_load_run(bench_load *L, void (*sample)(void *), void *sample_arg);
+/* bench_load_free - the results' latency samples (the load may be run again) */
+void bench_load_free(bench_load *L);
 
 /* ---- an agency reading its task stream ---- */
 
@@ -206,14 +214,18 @@ int bench_stream_join(bench_stream *s);
 typedef struct bench_raw {
 	uint64_t records, commits;
 	double seconds;
+	double commit_seconds;   /* of which in mdb_txn_commit: page writes and fsync */
+	bench_lat lat;           /* each commit's time (lat_free it) */
 } bench_raw;
 
 /* bench_raw_append - a fresh LMDB environment in dir (opened by the same
  * store module, default sync: fsync per commit); write transactions of
  * `batch` records, each an append of rec (len bytes) to a log keyed by 8-byte
  * big-endian seq and, if dedupe, a 16-byte value under "tax_bureau\0BR-n" as
- * ingest writes; until `count` records or `seconds` have passed */
-int bench_raw_append(const char *dir, const void *rec, size_t len, bool dedupe, unsigned batch, uint64_t count,
-		     double seconds, bench_raw *out);
+ * ingest writes; with nested, each record in its own nested transaction, as
+ * the daemon skeleton runs each request; until `count` records or `seconds`
+ * have passed */
+int bench_raw_append(const char *dir, const void *rec, size_t len, bool dedupe, bool nested, unsigned batch,
+		     uint64_t count, double seconds, bench_raw *out);
 
 #endif
