@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,23 +254,35 @@ static int run_job(jrp_daemon *d, MDB_txn *txn, job *j)
 	hdr_len = mw_len(&j->reply);
 	hdr_cnt = j->reply.cnt[0];
 	mw_kbool(&j->reply, "ok", true);
-	if ((rc = mdb_txn_begin(store_env(d->st), txn, 0, &child)) != 0) {
-		rc = store_rc(rc);
-		goto handler_error;
+	if (route->flags & ROUTE_ATOMIC) {
+		if ((rc = mdb_txn_begin(store_env(d->st), txn, 0, &child)) != 0) {
+			rc = store_rc(rc);
+			goto handler_error;
+		}
+		rc = route->fn(d, &r, child, &j->reply, &e);
+	} else {
+		rc = route->fn(d, &r, txn, &j->reply, &e);
+		/* a storage failure after writes: the batch cannot commit as it is */
+		if (rc == JRP_EFULL || rc == JRP_ESTORE) {
+			msg_in_free(&in);
+			return rc;
+		}
 	}
-	rc = route->fn(d, &r, child, &j->reply, &e);
 	if (rc == 0)
 		rc = mr_end(&r.body);
 	if (rc == DAEMON_PARK) {
-		mdb_txn_abort(child);
+		if (child)
+			mdb_txn_abort(child);
 		j->park = true;
 		j->until = r.wait_until ? r.wait_until : clock_real_ms() + 1000;
 		msg_in_free(&in);
 		return 0;
 	}
 	if (rc == 0) {
-		rc = store_rc(mdb_txn_commit(child));
-		child = NULL;
+		if (child) {
+			rc = store_rc(mdb_txn_commit(child));
+			child = NULL;
+		}
 		if (rc == 0) {
 			mw_end(&j->reply);
 			j->ok = true;
@@ -364,7 +377,7 @@ static void run_batch(jrp_daemon *d, job **jobs, size_t n)
 			break;
 		for (size_t i = 0; i < n && rc == 0; i++)
 			rc = run_job(d, txn, jobs[i]);
-		if (rc == JRP_EFULL) {
+		if (rc < 0) {
 			mdb_txn_abort(txn);
 		} else {
 			rc = store_commit(d->st, txn);
@@ -636,7 +649,7 @@ static int h_clock_set(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_err
 	int rc;
 	if (!clock_is_test())
 		return jrp_fail(e, JRP_ERR_NOT_TEST_MODE, "type", "clock.set is only served when the daemon runs with test_clock: true");
-	if ((rc = mr_cstr(&r->body, "now", MR_REQ, 32, s)) < 0)
+	if ((rc = mr_cstr(&r->body, "now", MR_REQ, 32, s)) < 0 || (rc = mr_end(&r->body)) < 0)
 		return rc;
 	if (ms_parse(s, &ms) < 0)
 		return mr_fail_value(&r->body, "now", "must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+08:00");
@@ -723,12 +736,12 @@ static int h_catalog_reload(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jr
 }
 
 static const jrp_route builtin_routes[] = {
-	{ T_PING, h_ping, 0 },
-	{ T_STATUS, h_status, 0 },
-	{ T_CLOCK_SET, h_clock_set, 0 },
-	{ T_CATALOG_RELOAD, h_catalog_reload, ROLE_OFFICE },
-	{ T_LOG_FETCH, h_log_fetch, ROLE_DAEMON | ROLE_OFFICE },
-	{ NULL, NULL, 0 },
+	{ T_PING, h_ping, 0, 0 },
+	{ T_STATUS, h_status, 0, 0 },
+	{ T_CLOCK_SET, h_clock_set, 0, 0 },
+	{ T_CATALOG_RELOAD, h_catalog_reload, ROLE_OFFICE, ROUTE_ATOMIC },
+	{ T_LOG_FETCH, h_log_fetch, ROLE_DAEMON | ROLE_OFFICE, 0 },
+	{ NULL, NULL, 0, 0 },
 };
 
 static const jrp_route *find_route(const jrp_daemon *d, const char *type)
@@ -926,6 +939,10 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 	memset(d, 0, sizeof *d);
 	d->svc = svc;
 	d->lockfd = -1;
+	/* keep freed memory in the heap: LMDB's per-transaction page lists (megabytes, above
+	 * glibc's default mmap threshold) would otherwise be mapped and faulted in every batch */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	log_init(svc->name, LOG_INFO);
 	while ((opt = getopt(argc, argv, "c:nh")) != -1) {
 		switch (opt) {

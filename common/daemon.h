@@ -48,10 +48,18 @@ typedef struct jrp_req {
  * DAEMON_PARK, or a negative code with e filled */
 typedef int (*jrp_handler)(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e);
 
+/* A handler's contract: refuse (e filled, return < 0) before it writes anything; once it
+ * writes, only storage failures may stop it (the whole batch is then redone or refused), and it
+ * calls mr_end(&r->body) before its first write so that an unknown field changes nothing.
+ * ROUTE_ATOMIC runs the handler in its own nested transaction instead, for handlers whose
+ * refusals may come after writes (a nested transaction costs an LMDB page-list copy). */
+enum { ROUTE_ATOMIC = 1 };
+
 typedef struct jrp_route {
 	const char *type;
 	jrp_handler fn;
 	unsigned roles;          /* ROLE_* any of which may call; 0 = anyone, no party needed */
+	unsigned flags;          /* ROUTE_* */
 } jrp_route;
 
 typedef struct jrp_service {

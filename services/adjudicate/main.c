@@ -46,15 +46,15 @@ static int apply(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_object
 #define ANYONE (ROLE_DEPARTMENT | ROLE_OFFICE | ROLE_AGENCY)
 
 static const jrp_route routes[] = {
-	{ T_ENTRIES_GET, h_entries_get, ANYONE },
-	{ T_ENTRY_NOTICE, actions_h_notice, ROLE_DEPARTMENT },
-	{ T_OBJECTION_FILE, actions_h_objection_file, ANYONE },
-	{ T_OBJECTION_DECIDE, actions_h_objection_decide, ROLE_DEPARTMENT | ROLE_OFFICE },
-	{ T_REPAIR_APPLY, actions_h_repair_apply, ROLE_DEPARTMENT | ROLE_OFFICE },
-	{ T_REPAIR_DECIDE, actions_h_repair_decide, ROLE_DEPARTMENT },
-	{ T_REWARD_ABUSE, actions_h_reward_abuse, ANYONE },
-	{ T_PUBLICATION_FETCH, publish_h_fetch, 0 },
-	{ NULL, NULL, 0 },
+	{ T_ENTRIES_GET, h_entries_get, ANYONE, 0 },
+	{ T_ENTRY_NOTICE, actions_h_notice, ROLE_DEPARTMENT, ROUTE_ATOMIC },
+	{ T_OBJECTION_FILE, actions_h_objection_file, ANYONE, ROUTE_ATOMIC },
+	{ T_OBJECTION_DECIDE, actions_h_objection_decide, ROLE_DEPARTMENT | ROLE_OFFICE, ROUTE_ATOMIC },
+	{ T_REPAIR_APPLY, actions_h_repair_apply, ROLE_DEPARTMENT | ROLE_OFFICE, ROUTE_ATOMIC },
+	{ T_REPAIR_DECIDE, actions_h_repair_decide, ROLE_DEPARTMENT, ROUTE_ATOMIC },
+	{ T_REWARD_ABUSE, actions_h_reward_abuse, ANYONE, ROUTE_ATOMIC },
+	{ T_PUBLICATION_FETCH, publish_h_fetch, 0, 0 },
+	{ NULL, NULL, 0, 0 },
 };
 
 static const jrp_service adjudicate = {

@@ -54,6 +54,8 @@ int check_h_check(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e
 	if ((rc = mr_cstr(&r->body, "subject", MR_REQ, 32, code)) < 0 ||
 	    (rc = mr_cstr(&r->body, "matter", MR_REQ, 32, matter)) < 0)
 		return rc;
+	if ((rc = mr_end(&r->body)) < 0)
+		return rc;
 	if (!catalog_matter(cat, matter))
 		return mr_fail(&r->body, JRP_ERR_UNKNOWN_MATTER, "matter", "\"%s\" is not a matter kind of catalogue %s",
 			       matter, cat->version);

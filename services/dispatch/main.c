@@ -14,10 +14,10 @@ static const char *const dbs[] = { "meta", "out", "astream", "acks", "active", "
 
 static const jrp_route routes[] = {
 	/* agencies read their measures; departments their duties (notice, objection, repair, interview) */
-	{ T_TASKS_FETCH, tasks_h_fetch, ROLE_AGENCY | ROLE_DEPARTMENT },
-	{ T_TASKS_ACK, tasks_h_ack, ROLE_AGENCY | ROLE_DEPARTMENT },
-	{ T_CHECK, check_h_check, ROLE_AGENCY | ROLE_DEPARTMENT | ROLE_OFFICE },
-	{ NULL, NULL, 0 },
+	{ T_TASKS_FETCH, tasks_h_fetch, ROLE_AGENCY | ROLE_DEPARTMENT, 0 },
+	{ T_TASKS_ACK, tasks_h_ack, ROLE_AGENCY | ROLE_DEPARTMENT, 0 },
+	{ T_CHECK, check_h_check, ROLE_AGENCY | ROLE_DEPARTMENT | ROLE_OFFICE, 0 },
+	{ NULL, NULL, 0, 0 },
 };
 
 static const jrp_service dispatch = {

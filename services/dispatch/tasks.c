@@ -363,7 +363,8 @@ int tasks_h_ack(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 	MDB_val val;
 	int rc;
 
-	if ((rc = mr_u64(&r->body, "upto", MR_REQ, &upto)) < 0 || (rc = acked(d, txn, agency, &ack)) != 0)
+	if ((rc = mr_u64(&r->body, "upto", MR_REQ, &upto)) < 0 || (rc = mr_end(&r->body)) < 0 ||
+	    (rc = acked(d, txn, agency, &ack)) != 0)
 		return rc;
 	if (upto > ack) {
 		rc = kv_get(txn, daemon_dbi(d, DB_ASTREAM), k, astream_key(k, agency, upto), &val);

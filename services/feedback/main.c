@@ -279,7 +279,7 @@ static int h_feedback(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_erro
 	    (rc = mr_cstr(&r->body, "matter_id", MR_OPT, 64, matter_id)) < 0 ||
 	    (rc = mr_cstr(&r->body, "date", MR_OPT, 10, date)) < 0 ||
 	    (rc = mr_cstr(&r->body, "note", MR_OPT, 1000, note)) < 0 ||
-	    (rc = mr_bool(&r->body, "case", MR_OPT, &is_case)) < 0)
+	    (rc = mr_bool(&r->body, "case", MR_OPT, &is_case)) < 0 || (rc = mr_end(&r->body)) < 0)
 		return rc;
 	if ((res = result_parse(result)) < 0)
 		return mr_fail_value(&r->body, "result", "must be applied, not_applicable or failed; got \"%s\"", result);
@@ -548,10 +548,10 @@ static int h_tasks_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_err
 }
 
 static const jrp_route routes[] = {
-	{ T_TASKS_GET, h_tasks_get, ROLE_DEPARTMENT | ROLE_OFFICE | ROLE_AGENCY },
-	{ T_FEEDBACK_SUBMIT, h_feedback, ROLE_AGENCY },
-	{ T_STATS_GET, h_stats, ROLE_OFFICE },
-	{ NULL, NULL, 0 },
+	{ T_TASKS_GET, h_tasks_get, ROLE_DEPARTMENT | ROLE_OFFICE | ROLE_AGENCY, 0 },
+	{ T_FEEDBACK_SUBMIT, h_feedback, ROLE_AGENCY, 0 },
+	{ T_STATS_GET, h_stats, ROLE_OFFICE, 0 },
+	{ NULL, NULL, 0, 0 },
 };
 
 static const jrp_service feedback = {

@@ -40,7 +40,7 @@ static int h_submit(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 	int workdays, rc;
 
 	if ((rc = mr_map(&r->body, "record", MR_REQ, &rm)) < 0 ||
-	    (rc = record_parse(&rm, cat, r->party, today, &rec, e)) < 0)
+	    (rc = record_parse(&rm, cat, r->party, today, &rec, e)) < 0 || (rc = mr_end(&r->body)) < 0)
 		return rc;
 	mw_init(&enc);
 	record_encode(&rec, &enc);
@@ -139,9 +139,9 @@ static int h_records_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_e
 }
 
 static const jrp_route routes[] = {
-	{ T_RECORD_SUBMIT, h_submit, ROLE_DEPARTMENT },
-	{ T_RECORDS_GET, h_records_get, ROLE_DEPARTMENT | ROLE_OFFICE | ROLE_AGENCY },
-	{ NULL, NULL, 0 },
+	{ T_RECORD_SUBMIT, h_submit, ROLE_DEPARTMENT, 0 },
+	{ T_RECORDS_GET, h_records_get, ROLE_DEPARTMENT | ROLE_OFFICE | ROLE_AGENCY, 0 },
+	{ NULL, NULL, 0, 0 },
 };
 
 static const jrp_service ingest = {
