@@ -127,6 +127,7 @@ void date_format(jrp_date d, char out[11])
 		y = 0;
 	if (y > 9999)
 		y = 9999;
+	/* by hand: this runs for every date of every record written (no printf machinery) */
 	out[0] = (char)('0' + y / 1000);
 	out[1] = (char)('0' + y / 100 % 10);
 	out[2] = (char)('0' + y / 10 % 10);

@@ -459,8 +459,12 @@ const char *obj_cstr(const msgpack_object *map, const char *key, char *buf, size
 	const char *s;
 	size_t len;
 	buf[0] = 0;
-	if (obj_str(map, key, &s, &len))
-		snprintf(buf, n, "%.*s", (int)len, s);
+	if (n && obj_str(map, key, &s, &len)) {
+		if (len >= n)
+			len = n - 1;   /* truncated, as snprintf would */
+		memcpy(buf, s, len);
+		buf[len] = 0;
+	}
 	return buf;
 }
 

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <zmq.h>
 
-#define FETCH_MAX 512
+#define FETCH_MAX 1024
 #define FETCH_WAIT_MS 1000
 #define REPLY_TIMEOUT_MS (FETCH_WAIT_MS + 4000)
 

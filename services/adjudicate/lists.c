@@ -23,7 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define TICK_BATCH 256
+#define TICK_BATCH 1024
 
 /* ---- store and indexes ---- */
 
@@ -144,7 +144,7 @@ int emit(jrp_daemon *d, MDB_txn *txn, const entry *en, const char *action, const
 	mw_end(&w);
 	rc = daemon_append(d, txn, &w, NULL);
 	mw_free(&w);
-	log_info("event=list_change action=%s entry=%llu list=%s standard=%s subject=%s by=%s%s%s", action,
+	log_debug("event=list_change action=%s entry=%llu list=%s standard=%s subject=%s by=%s%s%s", action,
 		 (unsigned long long)en->id, list_name(en->list), en->standard, en->code, by,
 		 o && o->reason ? " reason=" : "", o && o->reason ? o->reason : "");
 	return rc;
