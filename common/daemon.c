@@ -675,14 +675,13 @@ static int fetch_one(void *arg, uint64_t seq, const MDB_val *v)
 	return 0;
 }
 
-static int h_log_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+int daemon_fetch_log(jrp_daemon *d, jrp_req *r, MDB_txn *txn, MDB_dbi dbi, int after_opt, mw *out)
 {
 	uint64_t after = 0, max = 256, wait = 0, last = 0;
 	fetch_ctx f = { out, 0 };
-	MDB_dbi dbi = store_dbi(d->st, d->svc->outlog);
 	int rc;
 
-	if ((rc = mr_u64(&r->body, "after", MR_REQ, &after)) < 0 ||
+	if ((rc = mr_u64(&r->body, "after", after_opt, &after)) < 0 ||
 	    (rc = mr_u64(&r->body, "max", MR_OPT, &max)) < 0 ||
 	    (rc = mr_u64(&r->body, "wait_ms", MR_OPT, &wait)) < 0)
 		return rc;
@@ -704,6 +703,11 @@ static int h_log_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_err
 	mw_end(out);
 	mw_ku64(out, "last", last);
 	return 0;
+}
+
+static int h_log_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	return daemon_fetch_log(d, r, txn, store_dbi(d->st, d->svc->outlog), MR_REQ, out);
 }
 
 /* h_catalog_reload - the office puts the catalogue of the rules directory in force without a

@@ -109,6 +109,10 @@ int daemon_write(jrp_daemon *d, int (*fn)(jrp_daemon *d, MDB_txn *txn, void *arg
 /* daemon_apply - run the service's apply hook on one upstream record (the puller calls it) */
 int daemon_apply(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_object *rec, jrp_error *e);
 
+/* daemon_fetch_log - a log.fetch-shaped request ({after, max?, wait_ms?}) on any log db of the
+ * service: {records, last}, long-polling when wait_ms is given and nothing is new */
+int daemon_fetch_log(jrp_daemon *d, jrp_req *r, MDB_txn *txn, MDB_dbi dbi, int after_opt, mw *out);
+
 /* daemon_retick - ask for the tick hook to run soon (e.g. a new deadline was indexed) */
 void daemon_retick(jrp_daemon *d);
 

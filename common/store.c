@@ -250,3 +250,24 @@ int kv_del(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t kn)
 	int rc = mdb_del(txn, dbi, &key, NULL);
 	return rc == MDB_NOTFOUND ? 0 : store_rc(rc);
 }
+
+int kv_prefix_each(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t plen, size_t max,
+		   int (*fn)(void *arg, const unsigned char *rest, size_t restlen, const MDB_val *val), void *arg)
+{
+	MDB_cursor *c;
+	MDB_val k = { plen, (void *)prefix }, v;
+	size_t n = 0;
+	int rc, r = 0;
+	if ((rc = mdb_cursor_open(txn, dbi, &c)) != 0)
+		return store_rc(rc);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0 && n < max; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT), n++) {
+		if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
+			break;
+		if ((r = fn(arg, (const unsigned char *)k.mv_data + plen, k.mv_size - plen, &v)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	if (r)
+		return r;
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_rc(rc);
+}

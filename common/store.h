@@ -69,6 +69,11 @@ int meta_put_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t v);
 /* meta_add - *v += delta (may be negative); returns the new value via out if non-NULL */
 int meta_add(MDB_txn *txn, MDB_dbi dbi, const char *key, int64_t delta, uint64_t *out);
 
+/* kv_prefix_each - fn for each key starting with prefix (plen bytes), in key order, at most max;
+ * fn gets the key's remainder after the prefix; returns nonzero to stop (that value is returned) */
+int kv_prefix_each(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t plen, size_t max,
+		   int (*fn)(void *arg, const unsigned char *rest, size_t restlen, const MDB_val *val), void *arg);
+
 /* kv helpers with string/bytes keys */
 int kv_put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t kn, const void *v, size_t vn, unsigned flags);
 int kv_get(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t kn, MDB_val *v);   /* JRP_ENOTFOUND */

@@ -150,68 +150,47 @@ int emit(jrp_daemon *d, MDB_txn *txn, const entry *en, const char *action, const
 	return rc;
 }
 
+typedef struct idset {
+	uint64_t v[256];
+	size_t n;
+} idset;
+
+static int collect(void *arg, const unsigned char *rest, size_t n, const MDB_val *val)
+{
+	idset *x = arg;
+	if (n == 8 && x->n < 256)
+		x->v[x->n++] = be64_get(rest);
+	return 0;
+}
+
+/* each_in - fn for every entry whose id follows prefix in index dbi; the ids are collected
+ * first, because fn may write to the index being walked */
+static int each_in(jrp_daemon *d, MDB_txn *txn, int dbi, const void *prefix, size_t plen,
+		   int (*fn)(jrp_daemon *d, MDB_txn *txn, entry *en, void *arg), void *arg)
+{
+	idset x = { .n = 0 };
+	int rc = kv_prefix_each(txn, daemon_dbi(d, dbi), prefix, plen, 256, collect, &x);
+	for (size_t i = 0; rc == 0 && i < x.n; i++) {
+		entry en;
+		if ((rc = entry_load(d, txn, x.v[i], &en)) == 0)
+			rc = fn(d, txn, &en, arg);
+	}
+	return rc < 0 ? rc : 0;
+}
+
 int each_subject_entry(jrp_daemon *d, MDB_txn *txn, const char *code,
 		       int (*fn)(jrp_daemon *d, MDB_txn *txn, entry *en, void *arg), void *arg)
 {
-	unsigned char k[48];
-	size_t n = strlen(code) + 1;
-	MDB_cursor *c;
-	MDB_val key, val;
-	uint64_t ids[256];
-	size_t nids = 0;
-	int rc;
-
-	/* collect first: fn may write to the index we walk */
-	memcpy(k, code, n);
-	key.mv_data = k;
-	key.mv_size = n;
-	if ((rc = mdb_cursor_open(txn, daemon_dbi(d, DB_BY_SUBJECT), &c)) != 0)
-		return store_rc(rc);
-	for (rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE); rc == 0 && nids < 256;
-	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
-		if (key.mv_size != n + 8 || memcmp(key.mv_data, k, n) != 0)
-			break;
-		ids[nids++] = be64_get((unsigned char *)key.mv_data + n);
-	}
-	mdb_cursor_close(c);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return store_rc(rc);
-	for (size_t i = 0; i < nids; i++) {
-		entry en;
-		if ((rc = entry_load(d, txn, ids[i], &en)) != 0 || (rc = fn(d, txn, &en, arg)) < 0)
-			return rc;
-	}
-	return 0;
+	return each_in(d, txn, DB_BY_SUBJECT, code, strlen(code) + 1, fn, arg);
 }
 
 /* each_linked - fn for every person entry linked to organisation entry id */
 static int each_linked(jrp_daemon *d, MDB_txn *txn, uint64_t id,
 		       int (*fn)(jrp_daemon *d, MDB_txn *txn, entry *en, void *arg), void *arg)
 {
-	unsigned char k[16];
-	MDB_cursor *c;
-	MDB_val key, val;
-	uint64_t ids[64];
-	size_t n = 0;
-	int rc;
+	unsigned char k[8];
 	be64_put(k, id);
-	key.mv_data = k;
-	key.mv_size = 8;
-	if ((rc = mdb_cursor_open(txn, daemon_dbi(d, DB_LINKS), &c)) != 0)
-		return store_rc(rc);
-	for (rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE); rc == 0 && n < 64;
-	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
-		if (key.mv_size != 16 || memcmp(key.mv_data, k, 8) != 0)
-			break;
-		ids[n++] = be64_get((unsigned char *)key.mv_data + 8);
-	}
-	mdb_cursor_close(c);
-	for (size_t i = 0; i < n; i++) {
-		entry en;
-		if ((rc = entry_load(d, txn, ids[i], &en)) != 0 || (rc = fn(d, txn, &en, arg)) < 0)
-			return rc;
-	}
-	return 0;
+	return each_in(d, txn, DB_LINKS, k, 8, fn, arg);
 }
 
 static const jrp_standard *standard_of(jrp_daemon *d, const entry *en)

@@ -11,7 +11,6 @@
  */
 #include "lists.h"
 #include "clock.h"
-#include "proto.h"
 #include <string.h>
 
 void mask_id(const jrp_catalog *cat, const char *id, char *out, size_t n)
@@ -117,42 +116,8 @@ int publish(jrp_daemon *d, MDB_txn *txn, entry *en, const char *kind)
 	return rc;
 }
 
-typedef struct fetch_ctx {
-	mw *out;
-} fetch_ctx;
-
-static int fetch_one(void *arg, uint64_t seq, const MDB_val *v)
-{
-	mw_raw(((fetch_ctx *)arg)->out, v->mv_data, v->mv_size);
-	return 0;
-}
-
-/* publish_h_fetch - publication.fetch {after, max?, wait_ms?}: open to every party */
+/* publish_h_fetch - publication.fetch {after?, max?, wait_ms?}: open to every party */
 int publish_h_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 {
-	uint64_t after = 0, max = 100, wait = 0, last;
-	fetch_ctx f = { out };
-	MDB_dbi dbi = daemon_dbi(d, DB_PUBLICATION);
-	int rc;
-	if ((rc = mr_u64(&r->body, "after", MR_OPT, &after)) < 0 || (rc = mr_u64(&r->body, "max", MR_OPT, &max)) < 0 ||
-	    (rc = mr_u64(&r->body, "wait_ms", MR_OPT, &wait)) < 0)
-		return rc;
-	if (max < 1 || max > JRP_MAX_FETCH)
-		return mr_fail_value(&r->body, "max", "must be 1..%d", JRP_MAX_FETCH);
-	if (wait > JRP_MAX_WAIT_MS)
-		return mr_fail_value(&r->body, "wait_ms", "must be at most %d", JRP_MAX_WAIT_MS);
-	if ((rc = log_last(txn, dbi, &last)) != 0)
-		return rc;
-	if (last <= after && wait > 0 && !r->final) {
-		if (!r->wait_until)
-			r->wait_until = clock_real_ms() + (int64_t)wait;
-		return DAEMON_PARK;
-	}
-	mw_str(out, "records");
-	mw_arr(out);
-	if ((rc = log_scan(txn, dbi, after, max, JRP_MAX_MESSAGE * 4, fetch_one, &f)) != 0)
-		return rc;
-	mw_end(out);
-	mw_ku64(out, "last", last);
-	return 0;
+	return daemon_fetch_log(d, r, txn, daemon_dbi(d, DB_PUBLICATION), MR_OPT, out);
 }

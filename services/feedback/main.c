@@ -504,47 +504,45 @@ static int h_stats(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *
 	return 0;
 }
 
+typedef struct tasks_arg {
+	jrp_daemon *d;
+	MDB_txn *txn;
+	mw *out;
+} tasks_arg;
+
+static int task_one(void *arg, const unsigned char *seq, size_t n, const MDB_val *v)
+{
+	tasks_arg *a = arg;
+	MDB_val t, f;
+	if (n != 8 || kv_get(a->txn, daemon_dbi(a->d, DB_TASKS), seq, 8, &t) != 0 || t.mv_size < 2)
+		return 0;
+	mw_map(a->out);
+	mw_str(a->out, "task");
+	mw_raw(a->out, (char *)t.mv_data + 1, t.mv_size - 1);
+	mw_kstr(a->out, "state", results[((unsigned char *)t.mv_data)[0] % 6]);
+	if (kv_get(a->txn, daemon_dbi(a->d, DB_FB), seq, 8, &f) == 0) {
+		mw_str(a->out, "feedback");
+		mw_raw(a->out, f.mv_data, f.mv_size);
+	}
+	mw_end(a->out);
+	return 0;
+}
+
 /* h_tasks_get - a subject's tasks with their state and feedback (DOMAIN.md Lists [001 §(二)3]:
  * what followed an entry: measures applied) */
 static int h_tasks_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 {
-	char code[33];
-	unsigned char k[48];
-	size_t plen;
-	MDB_cursor *c;
-	MDB_val key, val;
-	int rc, n = 0;
+	char code[34];
+	tasks_arg a = { d, txn, out };
+	int rc;
 	if ((rc = mr_cstr(&r->body, "subject", MR_REQ, 32, code)) < 0)
 		return rc;
-	plen = strlen(code) + 1;
-	memcpy(k, code, plen);
-	key.mv_data = k;
-	key.mv_size = plen;
 	mw_kstr(out, "subject", code);
 	mw_str(out, "tasks");
 	mw_arr(out);
-	if ((rc = mdb_cursor_open(txn, daemon_dbi(d, DB_STASKS), &c)) != 0)
-		return store_rc(rc);
-	for (rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE); rc == 0 && n < 1000;
-	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT), n++) {
-		MDB_val t, f;
-		if (key.mv_size != plen + 8 || memcmp(key.mv_data, k, plen) != 0)
-			break;
-		if (kv_get(txn, daemon_dbi(d, DB_TASKS), (unsigned char *)key.mv_data + plen, 8, &t) != 0 || t.mv_size < 2)
-			continue;
-		mw_map(out);
-		mw_str(out, "task");
-		mw_raw(out, (char *)t.mv_data + 1, t.mv_size - 1);
-		mw_kstr(out, "state", results[((unsigned char *)t.mv_data)[0] % 6]);
-		if (kv_get(txn, daemon_dbi(d, DB_FB), (unsigned char *)key.mv_data + plen, 8, &f) == 0) {
-			mw_str(out, "feedback");
-			mw_raw(out, f.mv_data, f.mv_size);
-		}
-		mw_end(out);
-	}
-	mdb_cursor_close(c);
+	rc = kv_prefix_each(txn, daemon_dbi(d, DB_STASKS), code, strlen(code) + 1, 1000, task_one, &a);
 	mw_end(out);
-	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_rc(rc);
+	return rc;
 }
 
 static const jrp_route routes[] = {

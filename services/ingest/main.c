@@ -105,37 +105,35 @@ fail:
 	return rc;
 }
 
+typedef struct records_arg {
+	jrp_daemon *d;
+	MDB_txn *txn;
+	mw *out;
+} records_arg;
+
+static int record_one(void *arg, const unsigned char *seq, size_t n, const MDB_val *v)
+{
+	records_arg *a = arg;
+	MDB_val ev;
+	if (n == 8 && log_get(a->txn, daemon_dbi(a->d, DB_EVENTS), be64_get(seq), &ev) == 0)
+		mw_raw(a->out, ev.mv_data, ev.mv_size);
+	return 0;
+}
+
 /* h_records_get - the records about a subject, oldest first (DOMAIN.md Credit records) */
 static int h_records_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 {
-	char code[33];
-	unsigned char k[48];
-	size_t plen;
-	MDB_cursor *c;
-	MDB_val key, val;
-	int rc, n = 0;
+	char code[34];
+	records_arg a = { d, txn, out };
+	int rc;
 	if ((rc = mr_cstr(&r->body, "subject", MR_REQ, 32, code)) < 0)
 		return rc;
-	plen = strlen(code) + 1;
-	memcpy(k, code, plen);
-	key.mv_data = k;
-	key.mv_size = plen;
 	mw_kstr(out, "subject", code);
 	mw_str(out, "records");
 	mw_arr(out);
-	if ((rc = mdb_cursor_open(txn, daemon_dbi(d, DB_BY_SUBJECT), &c)) != 0)
-		return store_rc(rc);
-	for (rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE); rc == 0 && n < 1000;
-	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT), n++) {
-		MDB_val ev;
-		if (key.mv_size != plen + 8 || memcmp(key.mv_data, k, plen) != 0)
-			break;
-		if (log_get(txn, daemon_dbi(d, DB_EVENTS), be64_get((unsigned char *)key.mv_data + plen), &ev) == 0)
-			mw_raw(out, ev.mv_data, ev.mv_size);
-	}
-	mdb_cursor_close(c);
+	rc = kv_prefix_each(txn, daemon_dbi(d, DB_BY_SUBJECT), code, strlen(code) + 1, 1000, record_one, &a);
 	mw_end(out);
-	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_rc(rc);
+	return rc;
 }
 
 static const jrp_route routes[] = {
