@@ -2,6 +2,9 @@
  * harness.c - start, drive and stop the real daemons (see harness.h)
  */
 #include "harness.h"
+#include "codes.h"
+#include "conv.h"
+#include <stdarg.h>
 #include "clock.h"
 #include "proto.h"
 #include <arpa/inet.h>
@@ -367,4 +370,42 @@ int h_settle(harness *h)
 		usleep(5000);
 	}
 	return -1;
+}
+
+int h_json(harness *h, int svc, msg_in *in, jrp_error *e, const char *fmt, ...)
+{
+	char json[4096];
+	msgpack_sbuffer sb;
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	vsnprintf(json, sizeof json, fmt, ap);
+	va_end(ap);
+	msgpack_sbuffer_init(&sb);
+	jrp_error_clear(e);
+	if (conv_text_to_msgpack(json, strlen(json), &sb, e) < 0) {
+		printf("# test bug: %s: %s\n", json, e->message);
+		msgpack_sbuffer_destroy(&sb);
+		in->root = NULL;
+		in->own = NULL;
+		msgpack_unpacked_init(&in->up);
+		return -100;
+	}
+	rc = client_send_raw(h->cl[svc], sb.data, sb.size, 10000, in, e);
+	msgpack_sbuffer_destroy(&sb);
+	return rc;
+}
+
+void h_uscc(const char *head, int i, char out[19])
+{
+	snprintf(out, 19, "%.10s%07d", head, i % 10000000);
+	out[17] = codes_uscc_checkchar(out);
+	out[18] = 0;
+}
+
+void h_citizen(const char *head, int i, char out[19])
+{
+	snprintf(out, 19, "%.14s%03d", head, i % 1000);
+	out[17] = codes_citizen_checkchar(out);
+	out[18] = 0;
 }

@@ -60,6 +60,14 @@ uint64_t h_status_u64(harness *h, int svc, const char *key);
 /* h_settle - wait until every consumer's cursor has reached its upstream's log end */
 int h_settle(harness *h);
 
+/* h_json - send a request written as JSON (printf format) to svc; 0 ok, JRP_EINVAL error
+ * reply (in *e), other: no reply; *in is always to be freed with msg_in_free */
+int h_json(harness *h, int svc, msg_in *in, jrp_error *e, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* h_uscc - a valid unified social credit code: head (10 characters) + i (7 digits) + check */
+void h_uscc(const char *head, int i, char out[19]);
+/* h_citizen - a valid citizen id: head (14 digits) + i (3 digits) + check */
+void h_citizen(const char *head, int i, char out[19]);
+
 /* a valid organisation code and a valid citizen id for tests */
 extern const char *const H_ORG1, *const H_ORG2, *const H_PERSON1;
 

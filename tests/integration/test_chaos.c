@@ -30,9 +30,7 @@ static harness H;
 
 static void code_of(int round, int i, char out[19])
 {
-	snprintf(out, 19, "91350100M%c%07d", round ? 'E' : 'D', i % 10000000);
-	out[17] = codes_uscc_checkchar(out);
-	out[18] = 0;
+	h_uscc(round ? "91350100ME" : "91350100MD", i, out);
 }
 
 static bool qualifies(int i)

@@ -19,50 +19,16 @@ static harness H;
 
 static void org(int i, char out[19])
 {
-	snprintf(out, 19, "91350100MB%07d", i % 10000000);
-	out[17] = codes_uscc_checkchar(out);
-	out[18] = 0;
+	h_uscc("91350100MB", i, out);
 }
 
 static void person(int i, char out[19])
 {
-	snprintf(out, 19, "11010519800101%03d", i % 1000);
-	out[17] = codes_citizen_checkchar(out);
-	out[18] = 0;
+	h_citizen("11010519800101", i, out);
 }
 
-/* J - send a request written as JSON (printf format); 0 ok, JRP_EINVAL error reply (in *e) */
-static int J(int svc, msg_in *in, jrp_error *e, const char *fmt, ...)
-{
-	char json[4096];
-	msgpack_sbuffer sb;
-	va_list ap;
-	int rc;
-	va_start(ap, fmt);
-	vsnprintf(json, sizeof json, fmt, ap);
-	va_end(ap);
-	msgpack_sbuffer_init(&sb);
-	jrp_error_clear(e);
-	if (conv_text_to_msgpack(json, strlen(json), &sb, e) < 0) {
-		printf("# test bug: %s: %s\n", json, e->message);
-		msgpack_sbuffer_destroy(&sb);
-		in->root = NULL;
-		in->own = NULL;
-		msgpack_unpacked_init(&in->up);
-		return -100;
-	}
-	rc = client_send_raw(H.cl[svc], sb.data, sb.size, 10000, in, e);
-	msgpack_sbuffer_destroy(&sb);
-	if (rc == JRP_EINVAL && obj_bool(in->root, "ok"))
-		rc = 0;   /* client_send_raw reports any reply as JRP_EINVAL: read "ok" ourselves */
-	if (rc == JRP_EINVAL) {
-		const msgpack_object *err = obj_get(in->root, "error");
-		char code[32], field[128], msg[384];
-		jrp_fail(e, obj_cstr(err, "code", code, sizeof code), obj_cstr(err, "field", field, sizeof field), "%s",
-			 obj_cstr(err, "message", msg, sizeof msg));
-	}
-	return rc;
-}
+/* J - a request written as JSON (printf format) to svc (see h_json) */
+#define J(svc, in, e, ...) h_json(&H, (svc), (in), (e), __VA_ARGS__)
 
 /* ok - a request that must succeed; frees the reply */
 static int ok(int svc, const char *fmt, ...)

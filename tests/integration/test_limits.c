@@ -26,9 +26,7 @@ static int submit(int i, jrp_error *e, uint64_t *seq)
 	msg_in in;
 	char code[19], rid[24];
 	int rc;
-	snprintf(code, sizeof code, "91350100MF%07d", i % 10000000);
-	code[17] = codes_uscc_checkchar(code);
-	code[18] = 0;
+	h_uscc("91350100MF", i, code);
 	snprintf(rid, sizeof rid, "LIM-%05d", i % 100000);
 	mw_init(&w);
 	h_req(&w, T_RECORD_SUBMIT, "tax_bureau");

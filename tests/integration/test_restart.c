@@ -21,9 +21,7 @@ static harness H;
 
 static void org_code(int i, char out[19])
 {
-	snprintf(out, 19, "91350100MA%07d", i % 10000000);
-	out[17] = codes_uscc_checkchar(out);
-	out[18] = 0;
+	h_uscc("91350100MA", i, out);
 }
 
 static int submit(int i, bool *dup)
