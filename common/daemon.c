@@ -1053,7 +1053,7 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 	d->tick_timer.data = d->park_timer.data = d;
 	uv_timer_start(&d->park_timer, on_park_timer, 50, 50);
 	if (svc->upstream >= 0)
-		d->pull = puller_new(d, d->cfg->endpoint[svc->upstream]);
+		d->pull = puller_new(d, d->cfg->endpoint[svc->upstream], svc->pull_coalesce_ms);
 	daemon_retick(d);
 	log_info("event=started endpoint=%s auth=%s catalog=%s test_clock=%s", d->cfg->endpoint[svc->svc],
 		 d->curve ? "curve" : "ipc", d->cat->version, d->cfg->test_clock ? "true" : "false");

@@ -70,6 +70,8 @@ typedef struct jrp_service {
 	int outlog;                       /* db index of the outbound log, -1 if none */
 	const jrp_route *routes;          /* terminated by { NULL } */
 	int upstream;                     /* SVC_* whose log this daemon consumes, -1 if none */
+	int pull_coalesce_ms;             /* off the latency path: after a short batch, wait this long
+	                                   * before pulling again, to commit (fsync) less often */
 	/* apply one upstream record (already validated structure) inside txn */
 	int (*apply)(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_object *rec, jrp_error *e);
 	int (*init)(jrp_daemon *d, MDB_txn *txn, jrp_error *e);

@@ -26,6 +26,7 @@ struct puller {
 	uv_timer_t timer;       /* reply timeout, or the pause before a retry */
 	uint64_t cursor;
 	uint64_t want_id, next_id;
+	int coalesce_ms;
 	bool closing;
 };
 
@@ -127,7 +128,10 @@ static void on_reply(zwatch *w, void *sock, void *arg)
 				uv_timer_start(&p->timer, on_timer, 1000, 0);
 			} else {
 				p->cursor = a.cursor;
-				send_fetch(p);
+				if (p->coalesce_ms > 0 && recs->via.array.size < FETCH_MAX)
+					uv_timer_start(&p->timer, on_timer, (uint64_t)p->coalesce_ms, 0);
+				else
+					send_fetch(p);
 			}
 		} else {
 			send_fetch(p);
@@ -164,10 +168,11 @@ static int read_cursor(jrp_daemon *d, MDB_txn *txn, void *arg)
 	return meta_get_u64(txn, daemon_dbi(d, DB_META), PULLER_CURSOR_KEY, arg);
 }
 
-puller *puller_new(jrp_daemon *d, const char *endpoint)
+puller *puller_new(jrp_daemon *d, const char *endpoint, int coalesce_ms)
 {
 	puller *p = xcalloc(1, sizeof *p);
 	p->d = d;
+	p->coalesce_ms = coalesce_ms;
 	p->endpoint = xstrdup(endpoint);
 	daemon_write(d, read_cursor, &p->cursor);
 	open_socket(p);

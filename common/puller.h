@@ -16,7 +16,9 @@ typedef struct puller puller;
 
 #define PULLER_CURSOR_KEY "cursor"
 
-puller *puller_new(jrp_daemon *d, const char *endpoint);
+/* puller_new - coalesce_ms > 0: after a batch shorter than a full fetch, wait that long before
+ * asking again (fewer, larger commits for a consumer that is off the latency path) */
+puller *puller_new(jrp_daemon *d, const char *endpoint, int coalesce_ms);
 void puller_free(puller **p);
 /* puller_cursor - the cursor as of the last commit */
 uint64_t puller_cursor(const puller *p);
