@@ -20,10 +20,12 @@
 #include "lists.h"
 #include "clock.h"
 #include "util/log.h"
+#include "util/vec.h"
 #include <stdio.h>
 #include <string.h>
 
 #define TICK_BATCH 1024
+#define REEVALUATE_LISTED 1000
 
 /* ---- store and indexes ---- */
 
@@ -150,16 +152,10 @@ int emit(jrp_daemon *d, MDB_txn *txn, const entry *en, const char *action, const
 	return rc;
 }
 
-typedef struct idset {
-	uint64_t v[256];
-	size_t n;
-} idset;
-
 static int collect(void *arg, const unsigned char *rest, size_t n, const MDB_val *val)
 {
-	idset *x = arg;
-	if (n == 8 && x->n < 256)
-		x->v[x->n++] = be64_get(rest);
+	if (n == 8)
+		u64vec_push(arg, be64_get(rest));
 	return 0;
 }
 
@@ -168,13 +164,14 @@ static int collect(void *arg, const unsigned char *rest, size_t n, const MDB_val
 static int each_in(jrp_daemon *d, MDB_txn *txn, int dbi, const void *prefix, size_t plen,
 		   int (*fn)(jrp_daemon *d, MDB_txn *txn, entry *en, void *arg), void *arg)
 {
-	idset x = { .n = 0 };
-	int rc = kv_prefix_each(txn, daemon_dbi(d, dbi), prefix, plen, 256, collect, &x);
+	u64vec x = { 0 };
+	int rc = kv_prefix_each(txn, daemon_dbi(d, dbi), prefix, plen, SIZE_MAX, collect, &x);
 	for (size_t i = 0; rc == 0 && i < x.n; i++) {
 		entry en;
 		if ((rc = entry_load(d, txn, x.v[i], &en)) == 0)
 			rc = fn(d, txn, &en, arg);
 	}
+	u64vec_free(&x);
 	return rc < 0 ? rc : 0;
 }
 
@@ -771,53 +768,38 @@ static const char *still_fits(const jrp_catalog *cat, const entry *en)
 int lists_reevaluate(jrp_daemon *d, MDB_txn *txn, const jrp_catalog *old, mw *out, size_t *changed)
 {
 	const jrp_catalog *cat = daemon_catalog(d);
-	MDB_cursor *c;
-	MDB_val k, v;
-	uint64_t ids[4096];
-	size_t n = 0;
-	int rc;
+	u64vec ids = { 0 };
+	int rc = 0;
 
 	/* only entries under standards that changed: the by_standard index */
 	*changed = 0;
-	for (size_t i = 0; i < old->nstandards; i++) {
+	for (size_t i = 0; rc == 0 && i < old->nstandards; i++) {
 		const jrp_standard *o = &old->standards[i], *s = catalog_standard(cat, o->id);
-		unsigned char key[80];
-		size_t plen = strlen(o->id) + 1;
 		if (s && s->list == o->list && s->subject_types == o->subject_types &&
 		    s->validity.years == o->validity.years && s->validity.months == o->validity.months &&
 		    s->validity.days == o->validity.days)
 			continue;
-		memcpy(key, o->id, plen);
-		k.mv_data = key;
-		k.mv_size = plen;
-		if ((rc = mdb_cursor_open(txn, daemon_dbi(d, DB_BY_STANDARD), &c)) != 0)
-			return store_rc(rc);
-		for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0 && n < 4096;
-		     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-			if (k.mv_size != plen + 8 || memcmp(k.mv_data, key, plen) != 0)
-				break;
-			ids[n++] = be64_get((unsigned char *)k.mv_data + plen);
-		}
-		mdb_cursor_close(c);
+		rc = kv_prefix_each(txn, daemon_dbi(d, DB_BY_STANDARD), o->id, strlen(o->id) + 1, SIZE_MAX, collect, &ids);
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; rc == 0 && i < ids.n; i++) {
 		entry en;
 		const char *why;
-		if ((rc = entry_load(d, txn, ids[i], &en)) != 0)
-			return rc;
+		if ((rc = entry_load(d, txn, ids.v[i], &en)) != 0)
+			break;
 		if (!entry_active(&en) || en.linked_to || !(why = still_fits(cat, &en)))
 			continue;
-		mw_map(out);
-		mw_ku64(out, "entry", en.id);
-		mw_kstr(out, "standard", en.standard);
-		mw_kstr(out, "subject", en.code);
-		mw_kstr(out, "reason", why);
-		mw_end(out);
-		(*changed)++;
-		if ((rc = lists_exit(d, txn, &en, "standard_changed", "office", 0, why)) != 0)
-			return rc;
+		if (++*changed <= REEVALUATE_LISTED) {   /* the reply names the first ones; all exit */
+			mw_map(out);
+			mw_ku64(out, "entry", en.id);
+			mw_kstr(out, "standard", en.standard);
+			mw_kstr(out, "subject", en.code);
+			mw_kstr(out, "reason", why);
+			mw_end(out);
+		}
+		rc = lists_exit(d, txn, &en, "standard_changed", "office", 0, why);
 	}
-	return 0;
+	u64vec_free(&ids);
+	return rc;
 }
 
 /* ---- queries ---- */

@@ -35,6 +35,7 @@ static int reload(jrp_daemon *d, MDB_txn *txn, const jrp_catalog *old, mw *out, 
 	mw_arr(out);
 	rc = lists_reevaluate(d, txn, old, out, &n);
 	mw_end(out);
+	mw_ku64(out, "changed_total", n);
 	return rc;
 }
 

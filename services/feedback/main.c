@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "proto.h"
 #include "util/log.h"
+#include "util/vec.h"
 #include "util/xalloc.h"
 #include <stdlib.h>
 #include <stdio.h>
@@ -183,47 +184,46 @@ static int set_state(jrp_daemon *d, MDB_txn *txn, uint64_t task, int st, const c
 	return rc;
 }
 
+typedef struct close_arg {
+	const char *const *actions;
+	u64vec tasks;
+} close_arg;
+
+static int close_match(void *arg, const unsigned char *rest, size_t n, const MDB_val *val)
+{
+	close_arg *a = arg;
+	if (n != 8)
+		return 0;
+	for (const char *const *x = a->actions; *x; x++)
+		if (val->mv_size == strlen(*x) && memcmp(val->mv_data, *x, val->mv_size) == 0)
+			u64vec_push(&a->tasks, be64_get(rest));
+	return 0;
+}
+
+/* close_tasks - the entry's pending tasks with one of these actions go to new_state */
 static int close_tasks(jrp_daemon *d, MDB_txn *txn, uint64_t entry, const char *const *actions, int new_state)
 {
 	unsigned char k[8];
-	MDB_cursor *c;
-	MDB_val key, val;
-	struct { uint64_t task; char agency[40]; } todo[256];
-	size_t n = 0;
+	close_arg a = { actions, { 0 } };
 	int rc;
 	be64_put(k, entry);
-	if ((rc = mdb_cursor_open(txn, daemon_dbi(d, DB_ETASKS), &c)) != 0)
-		return store_rc(rc);
-	key.mv_data = k;
-	key.mv_size = 8;
-	for (rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE); rc == 0 && n < 256;
-	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
-		bool want = false;
-		if (key.mv_size != 16 || memcmp(key.mv_data, k, 8) != 0)
-			break;
-		for (const char *const *a = actions; *a; a++)
-			if (val.mv_size == strlen(*a) && memcmp(val.mv_data, *a, val.mv_size) == 0)
-				want = true;
-		if (want)
-			todo[n++].task = be64_get((unsigned char *)key.mv_data + 8);
-	}
-	mdb_cursor_close(c);
-	for (size_t i = 0; i < n; i++) {
+	rc = kv_prefix_each(txn, daemon_dbi(d, DB_ETASKS), k, 8, SIZE_MAX, close_match, &a);
+	for (size_t i = 0; rc == 0 && i < a.tasks.n; i++) {
 		MDB_val t;
 		msg_in in;
 		jrp_error pe;
 		unsigned char tk[8];
-		be64_put(tk, todo[i].task);
+		char agency[40] = "";
+		be64_put(tk, a.tasks.v[i]);
 		if (kv_get(txn, daemon_dbi(d, DB_TASKS), tk, 8, &t) != 0)
 			continue;
-		todo[i].agency[0] = 0;
 		if (msg_parse((char *)t.mv_data + 1, t.mv_size - 1, SIZE_MAX, &in, &pe) == 0)
-			obj_cstr(in.root, "agency", todo[i].agency, sizeof todo[i].agency);
+			obj_cstr(in.root, "agency", agency, sizeof agency);
 		msg_in_free(&in);
-		if ((rc = set_state(d, txn, todo[i].task, new_state, todo[i].agency)) != 0)
-			return rc;
+		rc = set_state(d, txn, a.tasks.v[i], new_state, agency);
 	}
-	return 0;
+	u64vec_free(&a.tasks);
+	return rc;
 }
 
 static int apply(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_object *rec, jrp_error *e)
