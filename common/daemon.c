@@ -190,7 +190,7 @@ static int run_job(jrp_daemon *d, MDB_txn *txn, job *j)
 		j->refused = true;
 		return 0;
 	}
-	if ((rc = msg_parse(j->body, j->len, JRP_MAX_MESSAGE, &in, &e)) < 0) {
+	if ((rc = msg_parse_ref(j->body, j->len, JRP_MAX_MESSAGE, &in, &e)) < 0) {
 		write_error(&j->reply, &e);
 		mw_end(&j->reply);
 		j->refused = true;

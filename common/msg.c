@@ -126,7 +126,7 @@ int msg_check_structure(const void *buf, size_t len, jrp_error *e)
 	return 0;
 }
 
-int msg_parse(const void *buf, size_t len, size_t maxlen, msg_in *in, jrp_error *e)
+static int parse(const void *buf, size_t len, size_t maxlen, msg_in *in, jrp_error *e, bool copy)
 {
 	size_t off = 0;
 	int rc;
@@ -138,14 +138,27 @@ int msg_parse(const void *buf, size_t len, size_t maxlen, msg_in *in, jrp_error 
 		return jrp_fail(e, JRP_ERR_TOO_LARGE, "", "message of %zu bytes is over the limit of %zu", len, maxlen);
 	if ((rc = msg_check_structure(buf, len, e)) < 0)
 		return rc;
-	in->own = xmalloc(len);
-	memcpy(in->own, buf, len);
-	if (msgpack_unpack_next(&in->up, in->own, len, &off) != MSGPACK_UNPACK_SUCCESS || off != len)
+	if (copy) {
+		in->own = xmalloc(len);
+		memcpy(in->own, buf, len);
+		buf = in->own;
+	}
+	if (msgpack_unpack_next(&in->up, buf, len, &off) != MSGPACK_UNPACK_SUCCESS || off != len)
 		return jrp_fail(e, JRP_ERR_BAD_MESSAGE, "", "not valid msgpack");
 	if (in->up.data.type != MSGPACK_OBJECT_MAP)
 		return jrp_fail(e, JRP_ERR_BAD_MESSAGE, "", "the message must be a map");
 	in->root = &in->up.data;
 	return 0;
+}
+
+int msg_parse(const void *buf, size_t len, size_t maxlen, msg_in *in, jrp_error *e)
+{
+	return parse(buf, len, maxlen, in, e, true);
+}
+
+int msg_parse_ref(const void *buf, size_t len, size_t maxlen, msg_in *in, jrp_error *e)
+{
+	return parse(buf, len, maxlen, in, e, false);
 }
 
 void msg_in_free(msg_in *in)

@@ -33,6 +33,9 @@ typedef struct msg_in {
  * once); root must be a map. Errors: bad_message, too_large (over maxlen).
  * Always call msg_in_free afterwards, whatever the result. */
 int msg_parse(const void *buf, size_t len, size_t maxlen, msg_in *in, jrp_error *e);
+/* msg_parse_ref - the same without the copy: buf must outlive in (a job's body, a value read
+ * inside the LMDB transaction that is still open) */
+int msg_parse_ref(const void *buf, size_t len, size_t maxlen, msg_in *in, jrp_error *e);
 void msg_in_free(msg_in *in);
 /* msg_check_structure - the pre-check alone: 0, or JRP_EINVAL with a reason */
 int msg_check_structure(const void *buf, size_t len, jrp_error *e);

@@ -104,7 +104,7 @@ static void on_reply(zwatch *w, void *sock, void *arg)
 		zmq_msg_close(&m);
 		return;
 	}
-	if (msg_parse(zmq_msg_data(&m), zmq_msg_size(&m), 1u << 30, &in, &e) < 0 ||
+	if (msg_parse_ref(zmq_msg_data(&m), zmq_msg_size(&m), 1u << 30, &in, &e) < 0 ||
 	    obj_u64(in.root, "id") != p->want_id) {
 		zmq_msg_close(&m);
 		msg_in_free(&in);

@@ -120,7 +120,7 @@ int entry_decode(const void *buf, size_t len, entry *en)
 	const msgpack_object *o, *s, *h;
 	char l[16];
 	memset(en, 0, sizeof *en);
-	if (msg_parse(buf, len, SIZE_MAX, &in, &e) < 0) {
+	if (msg_parse_ref(buf, len, SIZE_MAX, &in, &e) < 0) {
 		msg_in_free(&in);
 		return JRP_EINVAL;
 	}

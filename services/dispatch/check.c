@@ -78,7 +78,7 @@ int check_h_check(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e
 		int l;
 		if (key.mv_size != plen + 8 || memcmp(key.mv_data, k, plen) != 0)
 			break;
-		if (msg_parse(val.mv_data, val.mv_size, SIZE_MAX, &in, &pe) < 0) {
+		if (msg_parse_ref(val.mv_data, val.mv_size, SIZE_MAX, &in, &pe) < 0) {
 			msg_in_free(&in);
 			continue;
 		}
