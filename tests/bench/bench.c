@@ -83,7 +83,7 @@ static const char *cell(const char *s)
 void bench_row(const char *num, const char *figure, const char *value, const char *baseline, const char *ratio,
 	       const char *target, const char *bound_fmt, ...)
 {
-	char bound[1024];
+	char bound[2048];
 	va_list ap;
 	va_start(ap, bound_fmt);
 	vsnprintf(bound, sizeof bound, bound_fmt, ap);
@@ -712,7 +712,7 @@ static void *load_thread(void *arg)
 	pthread_barrier_wait(th->ready);
 	for (;;) {
 		int64_t now = bench_ns();
-		bool stopping = now >= th->t_end;
+		bool stopping = now >= th->t_end || (L->stop && atomic_load(L->stop));
 		zmq_msg_t m;
 		int ev = 0;
 		size_t evsz = sizeof ev;

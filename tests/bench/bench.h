@@ -20,6 +20,7 @@
 #ifndef JRP_BENCH_H
 #define JRP_BENCH_H
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -172,6 +173,7 @@ typedef struct bench_load {
 	double seconds;          /* stop sending after this long (0: no limit) */
 	uint64_t count;          /* stop sending after this many (0: no limit) */
 	int64_t *sent_at;        /* optional, count entries: when request i actually went out */
+	atomic_bool *stop;       /* optional: stop sending once another thread sets it */
 	/* results */
 	uint64_t sent, ok, failed, wrong, lost;
 	double elapsed;          /* first send to last reply, s */
