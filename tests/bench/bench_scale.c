@@ -898,7 +898,8 @@ static int scale(const scale_opts *o)
 		bench_note("scale: check latency at %.0f checks/s: 1 s on each (not counted), then %d × (1 s on %s entries, 2 × 1 s on %s, 1 s on %s)",
 			   o->check_rate, blocks, bench_num((double)o->base_entries), bench_num((double)o->entries),
 			   bench_num((double)o->base_entries));
-		/* a first round on each, not counted: the first second after a load is slower on either */
+		/* a first round on each, not counted (in some runs the very first second after the load
+		 * was far slower, on whichever database came first) */
 		memset(&warm, 0, sizeof warm);
 		if (check_round(&small, &big, &ms, o->check_rate, 1, 90000000, &warm) < 0 ||
 		    check_round(&big, &small, &mb, o->check_rate, 1, 90000000, &warm) < 0) {
