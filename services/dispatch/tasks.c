@@ -12,6 +12,8 @@
 #include "clock.h"
 #include "proto.h"
 #include "util/log.h"
+#include "util/xalloc.h"
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -179,48 +181,52 @@ static int follow_tasks(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch, c
 	int rc;
 
 	bool ends = strcmp(action, "stop") == 0 || strcmp(action, "recall") == 0;
-	struct { char ag[40], mid[72]; } todo[128];
-	size_t n = 0;
+	struct pair { char ag[40], mid[72]; } *pairs = NULL;
+	size_t n = 0, cap = 0;
 
+	/* collect first (the index changes as we go), with no bound: every agency is told */
 	be64_put(k, entry);
 	if ((rc = mdb_cursor_open(txn, daemon_dbi(d, DB_ETASKS), &c)) != 0)
 		return store_rc(rc);
 	key.mv_data = k;
 	key.mv_size = 8;
-	for (rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE); rc == 0 && n < 128;
-	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
+	for (rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
 		const char *agency;
 		size_t alen;
 		if (key.mv_size <= 9 || memcmp(key.mv_data, k, 8) != 0)
 			break;
+		if (n == cap)
+			pairs = xrealloc(pairs, (cap = cap ? cap * 2 : 16) * sizeof *pairs);
 		agency = (const char *)key.mv_data + 8;
 		alen = strnlen(agency, key.mv_size - 8);
-		snprintf(todo[n].ag, sizeof todo[n].ag, "%.*s", (int)alen, agency);
-		snprintf(todo[n].mid, sizeof todo[n].mid, "%.*s", (int)(key.mv_size - 9 - alen), agency + alen + 1);
+		snprintf(pairs[n].ag, sizeof pairs[n].ag, "%.*s", (int)alen, agency);
+		snprintf(pairs[n].mid, sizeof pairs[n].mid, "%.*s", (int)(key.mv_size - 9 - alen), agency + alen + 1);
 		n++;
 	}
 	mdb_cursor_close(c);
-	if (rc != 0 && rc != MDB_NOTFOUND)
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		free(pairs);
 		return store_rc(rc);
-	for (size_t i = 0; i < n; i++) {
-		const jrp_measure *m = catalog_measure(cat, todo[i].mid);
+	}
+	rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const jrp_measure *m = catalog_measure(cat, pairs[i].mid);
 		jrp_measure gone;
 		unsigned char ek[160];
 		if (!m) {
 			/* the measure left the catalogue since: the agency is still told */
 			memset(&gone, 0, sizeof gone);
-			gone.id = gone.name = todo[i].mid;
+			gone.id = gone.name = pairs[i].mid;
 			m = &gone;
 		}
 		/* suspension concerns punishments only [001 §(五)7] */
 		if ((strcmp(action, "suspend") == 0 || strcmp(action, "resume") == 0) && m->reward)
 			continue;
-		if ((rc = push(d, txn, ch, m, todo[i].ag, action, reason, NULL)) != 0)
-			return rc;
-		if (ends && (rc = kv_del(txn, daemon_dbi(d, DB_ETASKS), ek, etask_key(ek, entry, todo[i].ag, todo[i].mid))) != 0)
-			return rc;
+		if ((rc = push(d, txn, ch, m, pairs[i].ag, action, reason, NULL)) == 0 && ends)
+			rc = kv_del(txn, daemon_dbi(d, DB_ETASKS), ek, etask_key(ek, entry, pairs[i].ag, pairs[i].mid));
 	}
-	return 0;
+	free(pairs);
+	return rc;
 }
 
 
