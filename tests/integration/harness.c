@@ -409,3 +409,29 @@ void h_citizen(const char *head, int i, char out[19])
 	out[17] = codes_citizen_checkchar(out);
 	out[18] = 0;
 }
+
+void h_tax_penalty(mw *w, const char *record_id, const char *code, const char *name, const char *violation,
+		   int64_t amount, const char *facts)
+{
+	mw_init(w);
+	h_req(w, T_RECORD_SUBMIT, "tax_bureau");
+	mw_str(w, "record");
+	mw_map(w);
+	mw_kstr(w, "record_id", record_id);
+	mw_kstr(w, "kind", "penalty");
+	mw_kstr(w, "domain", "tax");
+	mw_str(w, "subject");
+	mw_map(w);
+	mw_kstr(w, "type", "org");
+	mw_kstr(w, "code", code);
+	mw_kstr(w, "name", name);
+	mw_end(w);
+	mw_kstr(w, "decision_date", "2026-11-20");
+	if (violation)
+		mw_kstr(w, "violation", violation);
+	if (amount >= 0)
+		mw_ki64(w, "amount", amount);
+	if (facts)
+		mw_kstr(w, "facts", facts);
+	mw_end(w);
+}

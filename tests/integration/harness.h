@@ -68,6 +68,12 @@ void h_uscc(const char *head, int i, char out[19]);
 /* h_citizen - a valid citizen id: head (14 digits) + i (3 digits) + check */
 void h_citizen(const char *head, int i, char out[19]);
 
+/* h_tax_penalty - mw_init w and begin a record.submit from tax_bureau: a tax penalty decided
+ * 2026-11-20 about organisation code/name; violation, facts may be NULL, amount < 0 = none.
+ * The request map stays open for client_call / h_call to close. */
+void h_tax_penalty(mw *w, const char *record_id, const char *code, const char *name, const char *violation,
+		   int64_t amount, const char *facts);
+
 /* a valid organisation code and a valid citizen id for tests */
 extern const char *const H_ORG1, *const H_ORG2, *const H_PERSON1;
 

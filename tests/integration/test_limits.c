@@ -28,22 +28,7 @@ static int submit(int i, jrp_error *e, uint64_t *seq)
 	int rc;
 	h_uscc("91350100MF", i, code);
 	snprintf(rid, sizeof rid, "LIM-%05d", i % 100000);
-	mw_init(&w);
-	h_req(&w, T_RECORD_SUBMIT, "tax_bureau");
-	mw_str(&w, "record");
-	mw_map(&w);
-	mw_kstr(&w, "record_id", rid);
-	mw_kstr(&w, "kind", "penalty");
-	mw_kstr(&w, "domain", "tax");
-	mw_str(&w, "subject");
-	mw_map(&w);
-	mw_kstr(&w, "type", "org");
-	mw_kstr(&w, "code", code);
-	mw_kstr(&w, "name", "容量测试企业");
-	mw_end(&w);
-	mw_kstr(&w, "decision_date", "2026-11-20");
-	mw_kstr(&w, "facts", facts);
-	mw_end(&w);
+	h_tax_penalty(&w, rid, code, "容量测试企业", NULL, -1, facts);
 	rc = h_call(&H, SVC_INGEST, &w, &in, e);
 	if (rc == 0)
 		*seq = obj_u64(in.root, "seq");

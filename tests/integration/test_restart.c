@@ -33,23 +33,7 @@ static int submit(int i, bool *dup)
 	int rc;
 	org_code(i, code);
 	snprintf(rid, sizeof rid, "TAX-R-%04d", i);
-	mw_init(&w);
-	h_req(&w, T_RECORD_SUBMIT, "tax_bureau");
-	mw_str(&w, "record");
-	mw_map(&w);
-	mw_kstr(&w, "record_id", rid);
-	mw_kstr(&w, "kind", "penalty");
-	mw_kstr(&w, "domain", "tax");
-	mw_str(&w, "subject");
-	mw_map(&w);
-	mw_kstr(&w, "type", "org");
-	mw_kstr(&w, "code", code);
-	mw_kstr(&w, "name", "测试企业");
-	mw_end(&w);
-	mw_kstr(&w, "decision_date", "2026-11-20");
-	mw_kstr(&w, "violation", "tax_fraud");
-	mw_ki64(&w, "amount", 5000000);
-	mw_end(&w);
+	h_tax_penalty(&w, rid, code, "测试企业", "tax_fraud", 5000000, NULL);
 	rc = h_call(&H, SVC_INGEST, &w, &in, &e);
 	if (rc == 0) {
 		*dup = obj_bool(in.root, "duplicate");

@@ -15,27 +15,9 @@
 
 static harness H;
 
-static void penalty(mw *w, const char *party, const char *record_id, const char *code, int64_t amount)
+static void penalty(mw *w, const char *record_id, const char *code, int64_t amount)
 {
-	mw_init(w);
-	h_req(w, T_RECORD_SUBMIT, party);
-	mw_str(w, "record");
-	mw_map(w);
-	mw_kstr(w, "record_id", record_id);
-	mw_kstr(w, "kind", "penalty");
-	mw_kstr(w, "domain", "tax");
-	mw_str(w, "subject");
-	mw_map(w);
-	mw_kstr(w, "type", "org");
-	mw_kstr(w, "code", code);
-	mw_kstr(w, "name", "示范科技有限公司");
-	mw_end(w);
-	mw_kstr(w, "decision_no", "示税稽罚〔2026〕88号");
-	mw_kstr(w, "decision_date", "2026-11-20");
-	mw_kstr(w, "violation", "major_tax_evasion");
-	mw_ki64(w, "amount", amount);
-	mw_kstr(w, "facts", "虚假申报，少缴税款");
-	mw_end(w);
+	h_tax_penalty(w, record_id, code, "示范科技有限公司", "major_tax_evasion", amount, "虚假申报，少缴税款");
 }
 
 /* fetch - an agency's stream after `after`, waiting up to 3 s for something */
@@ -89,7 +71,7 @@ static void step1_submit_and_dedupe(void)
 	msg_in in;
 	jrp_error e;
 	uint64_t seq;
-	penalty(&w, "tax_bureau", "TAX-2026-0001", H_ORG1, 3500000);
+	penalty(&w, "TAX-2026-0001", H_ORG1, 3500000);
 	CHECK_INT(h_call(&H, SVC_INGEST, &w, &in, &e), 0);
 	seq = obj_u64(in.root, "seq");
 	CHECK_INT(seq, 1);
@@ -97,7 +79,7 @@ static void step1_submit_and_dedupe(void)
 	msg_in_free(&in);
 	mw_free(&w);
 	/* the same department record id again: same seq, nothing changes */
-	penalty(&w, "tax_bureau", "TAX-2026-0001", H_ORG1, 3500000);
+	penalty(&w, "TAX-2026-0001", H_ORG1, 3500000);
 	CHECK_INT(h_call(&H, SVC_INGEST, &w, &in, &e), 0);
 	CHECK_INT(obj_u64(in.root, "seq"), seq);
 	CHECK(obj_bool(in.root, "duplicate"));
@@ -367,7 +349,7 @@ static void below_standard_no_entry(void)
 	msg_in in;
 	jrp_error e;
 	const msgpack_object *es;
-	penalty(&w, "tax_bureau", "TAX-2026-0002", H_ORG2, 1000);
+	penalty(&w, "TAX-2026-0002", H_ORG2, 1000);
 	CHECK_INT(h_call(&H, SVC_INGEST, &w, &in, &e), 0);
 	msg_in_free(&in);
 	mw_free(&w);
