@@ -25,14 +25,14 @@ bool clock_is_test(void) { return test_mode; }
 void clock_set_ms(int64_t ms)
 {
 	if (test_mode)
-		test_now = ms;
+		__atomic_store_n(&test_now, ms, __ATOMIC_RELAXED);   /* read by dispatch's front thread */
 }
 
 int64_t clock_now_ms(void)
 {
 	struct timespec ts;
 	if (test_mode)
-		return test_now;
+		return __atomic_load_n(&test_now, __ATOMIC_RELAXED);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -19,10 +19,13 @@
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/xalloc.h"
+#include "journal.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <malloc.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +42,9 @@
 #define ZAP_DOMAIN "jrp"
 #define ZAP_FRAMES 8                 /* version, id, domain, address, identity, mechanism, credentials */
 #define ZAP_LOG_QUIET_MS 60000       /* the same refused key is logged once a minute (clients retry every 100 ms) */
+#define FRONT_ENDPOINT "inproc://jrp-front"
+#define JOURNAL_APPLY_MAX 4096       /* journal frames moved into the outbound log per transaction */
+#define JOURNAL_APPLY_DELAY_MS 10    /* gather the front's batches for a while: fewer commits (fsyncs) */
 
 typedef struct job {
 	unsigned char rid[256];
@@ -49,6 +55,9 @@ typedef struct job {
 	size_t len;
 	jrp_error frame_err;    /* set when the frames themselves are wrong */
 	bool frame_bad;
+	int parsed;             /* job_parse: 0 not yet, 1 in is the body, -1 perr says why not */
+	msg_in in;              /* the body, parsed once (points into body) */
+	jrp_error perr;
 	int64_t until;          /* long-poll deadline, 0 = not parked */
 	bool final;
 	bool park;              /* result: keep it */
@@ -88,12 +97,29 @@ struct jrp_daemon {
 	void *ctx;
 	int lockfd;
 	job *batch[JRP_MAX_BATCH];
+	/* the front thread: services with ROUTE_READ routes (front.c's part of this file, below).
+	 * It owns the ROUTER socket, answers ROUTE_READ requests from a read transaction and
+	 * passes every other request (a job pointer) to the write loop over an inproc PAIR. */
+	bool front;
+	pthread_t front_tid;
+	void *inner, *outer;              /* the PAIR: write loop's end, front's end */
+	pthread_rwlock_t front_lock;      /* front: read (its transaction, front_cat); loop: write
+	                                   * (growing the map, replacing front_cat) */
+	jrp_catalog *front_cat;           /* the catalogue the front answers with: the committed one */
+	MDB_txn *rtxn;                    /* front's read transaction, reset between batches */
+	journal *jw;                      /* front's journal writer */
+	char jdir[4096];
+	uv_async_t jasync;                /* front -> loop: the journal grew */
+	bool jsignalled;                  /* (atomic) the front has said so since the loop last looked */
+	uv_timer_t jtimer;
 };
+
+static __thread bool on_front;        /* this thread is the front */
 
 static const jrp_route *find_route(const jrp_daemon *d, const char *type);
 
 const jrp_config *daemon_config(jrp_daemon *d) { return d->cfg; }
-const jrp_catalog *daemon_catalog(jrp_daemon *d) { return d->cat; }
+const jrp_catalog *daemon_catalog(jrp_daemon *d) { return on_front ? d->front_cat : d->cat; }
 const jrp_parties *daemon_parties(jrp_daemon *d) { return d->parties; }
 store *daemon_store(jrp_daemon *d) { return d->st; }
 MDB_dbi daemon_dbi(jrp_daemon *d, int idx) { return store_dbi(d->st, idx); }
@@ -139,12 +165,12 @@ int daemon_append(jrp_daemon *d, MDB_txn *txn, const mw *rec, uint64_t *seq)
 
 /* ---- replies ---- */
 
-static void send_reply(jrp_daemon *d, job *j)
+static void send_reply(void *router, job *j)
 {
-	zmq_send(d->router, j->rid, j->rid_len, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+	zmq_send(router, j->rid, j->rid_len, ZMQ_SNDMORE | ZMQ_DONTWAIT);
 	if (j->delim)
-		zmq_send(d->router, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT);
-	if (zmq_send(d->router, mw_data(&j->reply), mw_len(&j->reply), ZMQ_DONTWAIT) < 0)
+		zmq_send(router, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+	if (zmq_send(router, mw_data(&j->reply), mw_len(&j->reply), ZMQ_DONTWAIT) < 0)
 		log_warn("event=reply_dropped error=\"%s\"", zmq_strerror(zmq_errno()));
 }
 
@@ -163,9 +189,15 @@ static void write_error(mw *w, const jrp_error *e)
 
 /* run_job - parse, authorise and handle one request inside the batch txn;
  * returns JRP_EFULL if the whole batch must be redone after growing the map */
+static int job_parse(job *j)
+{
+	if (!j->parsed)
+		j->parsed = msg_parse_ref(j->body, j->len, JRP_MAX_MESSAGE, &j->in, &j->perr) < 0 ? -1 : 1;
+	return j->parsed;
+}
+
 static int run_job(jrp_daemon *d, MDB_txn *txn, job *j)
 {
-	msg_in in;
 	jrp_error e;
 	jrp_req r;
 	mr top;
@@ -190,14 +222,13 @@ static int run_job(jrp_daemon *d, MDB_txn *txn, job *j)
 		j->refused = true;
 		return 0;
 	}
-	if ((rc = msg_parse_ref(j->body, j->len, JRP_MAX_MESSAGE, &in, &e)) < 0) {
-		write_error(&j->reply, &e);
+	if (job_parse(j) < 0) {
+		write_error(&j->reply, &j->perr);
 		mw_end(&j->reply);
 		j->refused = true;
-		msg_in_free(&in);
 		return 0;
 	}
-	rc = mr_init(&top, in.root, "", &e);
+	rc = mr_init(&top, j->in.root, "", &e);
 	if (rc == 0 && (rc = mr_cstr(&top, "type", MR_REQ, 32, type)) > 0)
 		mw_kstr(&j->reply, "type", type);
 	if (rc >= 0 && (rc = mr_any(&top, "id", MR_REQ, &id)) > 0) {
@@ -264,7 +295,6 @@ static int run_job(jrp_daemon *d, MDB_txn *txn, job *j)
 		rc = route->fn(d, &r, txn, &j->reply, &e);
 		/* a storage failure after writes: the batch cannot commit as it is */
 		if (rc == JRP_EFULL || rc == JRP_ESTORE) {
-			msg_in_free(&in);
 			return rc;
 		}
 	}
@@ -275,7 +305,6 @@ static int run_job(jrp_daemon *d, MDB_txn *txn, job *j)
 			mdb_txn_abort(child);
 		j->park = true;
 		j->until = r.wait_until ? r.wait_until : clock_real_ms() + 1000;
-		msg_in_free(&in);
 		return 0;
 	}
 	if (rc == 0) {
@@ -286,14 +315,12 @@ static int run_job(jrp_daemon *d, MDB_txn *txn, job *j)
 		if (rc == 0) {
 			mw_end(&j->reply);
 			j->ok = true;
-			msg_in_free(&in);
 			return 0;
 		}
 	}
 handler_error:
 	if (child)
 		mdb_txn_abort(child);
-	msg_in_free(&in);
 	if (rc == JRP_EFULL)
 		return JRP_EFULL;
 	if (!e.code[0])
@@ -307,7 +334,6 @@ handler_error:
 	j->refused = true;
 	return 0;
 error:
-	msg_in_free(&in);
 	write_error(&j->reply, &e);
 	mw_end(&j->reply);
 	j->refused = true;
@@ -325,9 +351,35 @@ static void park(jrp_daemon *d, job *j)
 
 static void job_free(job *j)
 {
+	if (j->parsed)
+		msg_in_free(&j->in);
 	mw_free(&j->reply);
 	free(j->body);
 	free(j);
+}
+
+/* finish - the write loop is done with j: send its reply (through the front, which owns
+ * the socket and then frees j, when there is one) */
+static void finish(jrp_daemon *d, job *j)
+{
+	if (d->front) {
+		zmq_send(d->inner, &j, sizeof j, 0);
+		return;
+	}
+	send_reply(d->router, j);
+	job_free(j);
+}
+
+/* grow - double the map; the front's read transaction must not be open meanwhile */
+static int grow(jrp_daemon *d)
+{
+	int rc;
+	if (d->front)
+		pthread_rwlock_wrlock(&d->front_lock);
+	rc = store_grow(d->st);
+	if (d->front)
+		pthread_rwlock_unlock(&d->front_lock);
+	return rc;
 }
 
 static void wake_parked(jrp_daemon *d, bool only_expired);
@@ -382,7 +434,7 @@ static void run_batch(jrp_daemon *d, job **jobs, size_t n)
 		} else {
 			rc = store_commit(d->st, txn);
 		}
-		if (rc != JRP_EFULL || store_grow(d->st) != 0)
+		if (rc != JRP_EFULL || grow(d) != 0)
 			break;
 	}
 	if (rc != 0) {
@@ -402,7 +454,12 @@ static void run_batch(jrp_daemon *d, job **jobs, size_t n)
 	}
 	if (d->prev_cat) {
 		log_info("event=catalog_reloaded from=%s to=%s", d->prev_cat->version, d->cat->version);
+		if (d->front)
+			pthread_rwlock_wrlock(&d->front_lock);
+		d->front_cat = d->cat;   /* committed: the front answers with it from now on */
 		catalog_free(&d->prev_cat);
+		if (d->front)
+			pthread_rwlock_unlock(&d->front_lock);
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (jobs[i]->park && d->nparked >= MAX_PARKED) {
@@ -417,8 +474,7 @@ static void run_batch(jrp_daemon *d, job **jobs, size_t n)
 			park(d, jobs[i]);
 			continue;
 		}
-		send_reply(d, jobs[i]);
-		job_free(jobs[i]);
+		finish(d, jobs[i]);
 	}
 	zwatch_kick(d->rw);
 	if (d->woke && d->parked)
@@ -458,7 +514,7 @@ static void on_park_timer(uv_timer_t *t)
 
 /* ---- receiving ---- */
 
-static job *recv_job(jrp_daemon *d)
+static job *recv_job(void *router)
 {
 	zmq_msg_t m;
 	job *j;
@@ -466,7 +522,7 @@ static job *recv_job(jrp_daemon *d)
 	size_t sz = sizeof more;
 
 	zmq_msg_init(&m);
-	if (zmq_msg_recv(&m, d->router, ZMQ_DONTWAIT) < 0) {
+	if (zmq_msg_recv(&m, router, ZMQ_DONTWAIT) < 0) {
 		zmq_msg_close(&m);
 		return NULL;
 	}
@@ -475,12 +531,12 @@ static job *recv_job(jrp_daemon *d)
 	j->rid_len = zmq_msg_size(&m) < sizeof j->rid ? zmq_msg_size(&m) : sizeof j->rid;
 	memcpy(j->rid, zmq_msg_data(&m), j->rid_len);
 	for (;;) {
-		zmq_getsockopt(d->router, ZMQ_RCVMORE, &more, &sz);
+		zmq_getsockopt(router, ZMQ_RCVMORE, &more, &sz);
 		if (!more)
 			break;
 		zmq_msg_close(&m);
 		zmq_msg_init(&m);
-		if (zmq_msg_recv(&m, d->router, 0) < 0)
+		if (zmq_msg_recv(&m, router, 0) < 0)
 			break;
 		frames++;
 		if (frames == 1 && zmq_msg_size(&m) == 0) {
@@ -516,8 +572,14 @@ static void on_router(zwatch *w, void *sock, void *arg)
 	jrp_daemon *d = arg;
 	size_t n = 0;
 	job *j;
-	while (n < JRP_MAX_BATCH && (j = recv_job(d)))
-		d->batch[n++] = j;
+	if (d->front) {
+		/* job pointers from the front */
+		while (n < JRP_MAX_BATCH && zmq_recv(sock, &j, sizeof j, ZMQ_DONTWAIT) == (int)sizeof j)
+			d->batch[n++] = j;
+	} else {
+		while (n < JRP_MAX_BATCH && (j = recv_job(sock)))
+			d->batch[n++] = j;
+	}
 	if (n)
 		run_batch(d, d->batch, n);
 }
@@ -539,7 +601,7 @@ int daemon_write(jrp_daemon *d, int (*fn)(jrp_daemon *d, MDB_txn *txn, void *arg
 		} else {
 			rc = store_commit(d->st, txn);
 		}
-		if (rc != JRP_EFULL || store_grow(d->st) != 0)
+		if (rc != JRP_EFULL || grow(d) != 0)
 			break;
 	}
 	if (rc < 0) {
@@ -554,6 +616,334 @@ int daemon_write(jrp_daemon *d, int (*fn)(jrp_daemon *d, MDB_txn *txn, void *arg
 int daemon_apply(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_object *rec, jrp_error *e)
 {
 	return d->svc->apply ? d->svc->apply(d, txn, seq, rec, e) : 0;
+}
+
+/* ---- the front thread and its journal (services with ROUTE_READ routes) ----
+ *
+ * The write loop is single-threaded and waits for every commit's fsync; a read-only request
+ * that only needs committed state (dispatch's check) should not wait behind it. The front
+ * thread owns the ROUTER socket: it answers ROUTE_READ requests itself from an LMDB read
+ * transaction (renewed per batch: it sees every commit before it), journals what they must
+ * leave behind (daemon_journal, journal.h) with one write(2) per batch before the replies go,
+ * and hands every other request to the write loop as a job pointer over an inproc PAIR; the
+ * loop's replies come back the same way and the front sends them. The loop moves journal
+ * frames into the outbound log (journal_apply), keeping (segment, offset) in its meta in the
+ * same transaction: each frame once, also after a crash. */
+
+static bool is_read_route(const jrp_daemon *d, job *j)
+{
+	const msgpack_object *t;
+	char type[40];
+	const jrp_route *route = NULL;
+	if (j->frame_bad || job_parse(j) < 0)
+		return false;
+	t = obj_get(j->in.root, "type");
+	if (t && t->type == MSGPACK_OBJECT_STR && t->via.str.size < sizeof type) {
+		memcpy(type, t->via.str.ptr, t->via.str.size);
+		type[t->via.str.size] = 0;
+		route = find_route(d, type);
+	}
+	return route && (route->flags & ROUTE_READ);
+}
+
+void daemon_journal_ref(jrp_daemon *d, char ref[JOURNAL_REF_MAX])
+{
+	if (on_front && d->jw)
+		journal_ref(d->jw, ref);
+	else
+		snprintf(ref, JOURNAL_REF_MAX, "none");
+}
+
+int daemon_journal(jrp_daemon *d, const mw *rec)
+{
+	if (!on_front || !d->jw)
+		return JRP_EINVAL;
+	journal_add(d->jw, mw_data(rec), mw_len(rec));
+	return 0;
+}
+
+/* front_batch - ROUTE_READ jobs in one read transaction, one journal write, then the replies */
+static void front_batch(jrp_daemon *d, job **jobs, size_t n)
+{
+	jrp_error e;
+	int rc;
+	bool journaled = false;
+
+	jrp_error_clear(&e);
+	pthread_rwlock_rdlock(&d->front_lock);
+	rc = d->rtxn ? mdb_txn_renew(d->rtxn) : mdb_txn_begin(store_env(d->st), NULL, MDB_RDONLY, &d->rtxn);
+	if (rc != 0) {
+		if (d->rtxn)
+			mdb_txn_abort(d->rtxn);
+		d->rtxn = NULL;
+		log_error("event=read_txn_failed error=\"%s\"", mdb_strerror(rc));
+		jrp_fail(&e, JRP_ERR_STORAGE, "", "the database could not be read: %s", mdb_strerror(rc));
+		for (size_t i = 0; i < n; i++)
+			write_failure(jobs[i], &e);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			if ((rc = run_job(d, d->rtxn, jobs[i])) < 0 || jobs[i]->park) {
+				jrp_fail(&e, JRP_ERR_STORAGE, "", "%s", rc < 0 ? jrp_strerror(rc) : "this request cannot wait here");
+				write_failure(jobs[i], &e);
+			}
+		}
+		mdb_txn_reset(d->rtxn);
+	}
+	pthread_rwlock_unlock(&d->front_lock);
+	if (d->jw && journal_pending(d->jw)) {
+		if (journal_flush(d->jw, &e) < 0) {
+			/* not recorded, so not answered: a check without its record does not happen */
+			log_error("event=journal_write_failed error=\"%s\"", e.message);
+			for (size_t i = 0; i < n; i++)
+				if (jobs[i]->ok)
+					write_failure(jobs[i], &e);
+		} else {
+			journaled = true;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		send_reply(d->router, jobs[i]);
+		job_free(jobs[i]);
+	}
+	if (journaled && !__atomic_exchange_n(&d->jsignalled, true, __ATOMIC_ACQ_REL))
+		uv_async_send(&d->jasync);   /* once per apply period, not once per batch */
+}
+
+static void *front_main(void *arg)
+{
+	jrp_daemon *d = arg;
+	zmq_pollitem_t it[2] = { { d->router, 0, ZMQ_POLLIN, 0 }, { d->outer, 0, ZMQ_POLLIN, 0 } };
+	job *reads[JRP_MAX_BATCH], *j;
+
+	on_front = true;
+	pthread_setname_np(pthread_self(), "jrp-front");
+	for (;;) {
+		if (zmq_poll(it, 2, -1) < 0) {
+			if (zmq_errno() == EINTR)
+				continue;
+			log_error("event=front_poll_failed error=\"%s\"", zmq_strerror(zmq_errno()));
+			break;
+		}
+		/* the loop's replies first: they have waited longest */
+		while (zmq_recv(d->outer, &j, sizeof j, ZMQ_DONTWAIT) == (int)sizeof j) {
+			if (!j)
+				goto out;   /* the loop is stopping; everything it sent before is sent */
+			send_reply(d->router, j);
+			job_free(j);
+		}
+		if (it[0].revents & ZMQ_POLLIN) {
+			size_t n = 0;
+			for (int k = 0; k < JRP_MAX_BATCH && (j = recv_job(d->router)); k++) {
+				if (is_read_route(d, j))
+					reads[n++] = j;
+				else
+					zmq_send(d->outer, &j, sizeof j, 0);
+			}
+			if (n)
+				front_batch(d, reads, n);
+		}
+	}
+out:
+	if (d->rtxn)
+		mdb_txn_abort(d->rtxn);
+	d->rtxn = NULL;
+	return NULL;
+}
+
+typedef struct japply {
+	jrp_daemon *d;
+	MDB_txn *txn;
+	size_t n;            /* frames moved in this transaction */
+	uint64_t drop_below; /* after the commit: segments below this are done */
+	uint64_t drop_from;
+	bool startup;        /* the front is not running: a bad frame is a torn tail */
+} japply;
+
+static int japply_frame(void *arg, const void *payload, size_t n, uint64_t at)
+{
+	japply *c = arg;
+	msg_in in;
+	jrp_error e;
+	uint64_t seq;
+	mw rec;
+	int rc;
+	if (msg_parse_ref(payload, n, JOURNAL_FRAME_MAX, &in, &e) < 0 || in.root->type != MSGPACK_OBJECT_MAP) {
+		/* the CRC matched, so this daemon wrote it: a bug, not a torn write; skipped, not fatal */
+		log_error("event=journal_frame_unreadable at=%llu", (unsigned long long)at);
+		msg_in_free(&in);
+		return 0;
+	}
+	if ((rc = daemon_next_seq(c->d, c->txn, &seq)) != 0) {
+		msg_in_free(&in);
+		return rc;
+	}
+	mw_init(&rec);
+	mw_map(&rec);
+	mw_ku64(&rec, "seq", seq);
+	for (uint32_t i = 0; i < in.root->via.map.size; i++) {
+		const msgpack_object_kv *kv = &in.root->via.map.ptr[i];
+		if (kv->key.type != MSGPACK_OBJECT_STR || obj_str_eq(&kv->key, "seq"))
+			continue;
+		mw_strn(&rec, kv->key.via.str.ptr, kv->key.via.str.size);
+		mw_obj(&rec, &kv->val);
+	}
+	mw_end(&rec);
+	rc = daemon_append(c->d, c->txn, &rec, NULL);
+	mw_free(&rec);
+	msg_in_free(&in);
+	if (rc == 0)
+		c->n++;
+	return rc;
+}
+
+/* journal_apply_fn - move journal frames into the outbound log: at most JOURNAL_APPLY_MAX;
+ * returns 1 if more may be waiting */
+static int journal_apply_fn(jrp_daemon *d, MDB_txn *txn, void *arg)
+{
+	japply *c = arg;
+	MDB_dbi meta = store_dbi(d->st, DB_META);
+	uint64_t seg = 0, off = 0, next;
+	bool clean;
+	int rc;
+
+	c->txn = txn;
+	c->n = 0;
+	c->drop_below = 0;
+	if ((rc = meta_get_u64(txn, meta, "journal_seg", &seg)) != 0 ||
+	    (rc = meta_get_u64(txn, meta, "journal_off", &off)) != 0)
+		return rc;
+	c->drop_from = seg;
+	for (;;) {
+		/* look for the next segment first: if it exists, this one is finished */
+		bool newer = journal_exists(d->jdir, seg + 1);
+		if ((rc = journal_read(d->jdir, seg, off, JOURNAL_APPLY_MAX - c->n, japply_frame, c, &next, &clean)) < 0)
+			return rc;
+		off = next;
+		if (c->n >= JOURNAL_APPLY_MAX)
+			break;
+		if (!newer)
+			break;
+		if (!clean)
+			log_warn("event=journal_segment_tail_skipped seg=%llu at=%llu", (unsigned long long)seg,
+				 (unsigned long long)off);
+		seg++;
+		off = 0;
+		c->drop_below = seg;
+	}
+	if ((rc = meta_put_u64(txn, meta, "journal_seg", seg)) != 0 ||
+	    (rc = meta_put_u64(txn, meta, "journal_off", off)) != 0)
+		return rc;
+	return c->n >= JOURNAL_APPLY_MAX ? 1 : 0;
+}
+
+/* journal_apply - move everything the journal has now; false if a commit failed */
+static bool journal_apply(jrp_daemon *d)
+{
+	japply c = { .d = d };
+	int rc;
+	do {
+		rc = daemon_write(d, journal_apply_fn, &c);
+		if (rc < 0) {
+			log_error("event=journal_apply_failed error=\"%s\"", jrp_strerror(rc));
+			return false;
+		}
+		for (uint64_t s = c.drop_from; s < c.drop_below; s++)
+			journal_remove(d->jdir, s);
+	} while (rc > 0);
+	return true;
+}
+
+static void on_journal_timer(uv_timer_t *t)
+{
+	jrp_daemon *d = t->data;
+	__atomic_store_n(&d->jsignalled, false, __ATOMIC_RELEASE);   /* before reading: nothing later is missed */
+	if (!journal_apply(d))
+		uv_timer_start(&d->jtimer, on_journal_timer, 1000, 0);   /* e.g. storage full: try again */
+}
+
+static void on_journal(uv_async_t *a)
+{
+	jrp_daemon *d = a->data;
+	if (!uv_is_active((uv_handle_t *)&d->jtimer))
+		uv_timer_start(&d->jtimer, on_journal_timer, JOURNAL_APPLY_DELAY_MS, 0);
+}
+
+static int journal_start_fn(jrp_daemon *d, MDB_txn *txn, void *arg)
+{
+	const uint64_t *seg = arg;
+	MDB_dbi meta = store_dbi(d->st, DB_META);
+	int rc;
+	if ((rc = meta_put_u64(txn, meta, "journal_seg", *seg)) != 0)
+		return rc;
+	return meta_put_u64(txn, meta, "journal_off", 0);
+}
+
+/* journal_recover - at start-up, before the front runs: move what a previous run journaled
+ * and did not move, drop a torn tail, and give the front a new segment of its own */
+static int journal_recover(jrp_daemon *d, jrp_error *e)
+{
+	MDB_txn *txn;
+	uint64_t seg = 0, off = 0, lo = 0, hi = 0, fresh;
+	bool any;
+	if (!journal_apply(d))
+		return jrp_fail(e, JRP_ERR_STORAGE, "", "the journal could not be moved into the log");
+	if (store_begin(d->st, false, &txn) != 0)
+		return jrp_fail(e, JRP_ERR_STORAGE, "", "the database could not be read");
+	meta_get_u64(txn, store_dbi(d->st, DB_META), "journal_seg", &seg);
+	meta_get_u64(txn, store_dbi(d->st, DB_META), "journal_off", &off);
+	mdb_txn_abort(txn);
+	any = journal_segments(d->jdir, &lo, &hi);
+	if (any && journal_size(d->jdir, seg) > off)
+		log_warn("event=journal_tail_dropped seg=%llu at=%llu bytes=%llu reason=\"a frame cut short by a crash; "
+			 "it was never answered\"", (unsigned long long)seg, (unsigned long long)off,
+			 (unsigned long long)(journal_size(d->jdir, seg) - off));
+	fresh = (any && hi > seg ? hi : seg) + 1;
+	if (daemon_write(d, journal_start_fn, &fresh) < 0)
+		return jrp_fail(e, JRP_ERR_STORAGE, "", "the journal position could not be stored");
+	if (any)
+		for (uint64_t s = lo; s <= hi && s < fresh; s++)
+			journal_remove(d->jdir, s);
+	return journal_open(d->jdir, fresh, &d->jw, e);
+}
+
+/* front_start - after the ROUTER is bound: the PAIR, the journal, the thread */
+static int front_start(jrp_daemon *d, jrp_error *e)
+{
+	int zero = 0;
+	sigset_t all, old;
+	d->inner = zmq_socket(d->zctx, ZMQ_PAIR);
+	d->outer = zmq_socket(d->zctx, ZMQ_PAIR);
+	/* no high-water mark between the threads: a job pointer is never dropped or blocked on */
+	zmq_setsockopt(d->inner, ZMQ_SNDHWM, &zero, sizeof zero);
+	zmq_setsockopt(d->inner, ZMQ_RCVHWM, &zero, sizeof zero);
+	zmq_setsockopt(d->outer, ZMQ_SNDHWM, &zero, sizeof zero);
+	zmq_setsockopt(d->outer, ZMQ_RCVHWM, &zero, sizeof zero);
+	if (zmq_bind(d->inner, FRONT_ENDPOINT) != 0 || zmq_connect(d->outer, FRONT_ENDPOINT) != 0)
+		return jrp_fail(e, JRP_ERR_STORAGE, "", "the front's inproc pair: %s", zmq_strerror(zmq_errno()));
+	uv_async_init(d->loop, &d->jasync, on_journal);
+	uv_timer_init(d->loop, &d->jtimer);
+	d->jasync.data = d->jtimer.data = d;
+	/* signals are the loop's (libuv): the front never takes one */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	if (pthread_create(&d->front_tid, NULL, front_main, d) != 0) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return jrp_fail(e, JRP_ERR_STORAGE, "", "the front thread could not start");
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return 0;
+}
+
+/* front_stop - after the loop's last replies: the front sends them, stops; the journal is moved */
+static void front_stop(jrp_daemon *d)
+{
+	job *none = NULL;
+	zmq_send(d->inner, &none, sizeof none, 0);
+	pthread_join(d->front_tid, NULL);
+	journal_close(&d->jw);
+	journal_apply(d);
+	uv_close((uv_handle_t *)&d->jasync, NULL);
+	uv_close((uv_handle_t *)&d->jtimer, NULL);
 }
 
 /* ---- deadlines ---- */
@@ -623,6 +1013,16 @@ static int h_status(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 		mw_ku64(out, "log_last", last);
 	if (d->svc->upstream >= 0 && meta_get_u64(txn, store_dbi(d->st, DB_META), PULLER_CURSOR_KEY, &cursor) == 0)
 		mw_ku64(out, "cursor", cursor);
+	if (d->front) {
+		/* journaled (checks answered) and not yet in the outbound log */
+		uint64_t seg = 0, off = 0, lo = 0, hi = 0, behind = 0;
+		meta_get_u64(txn, store_dbi(d->st, DB_META), "journal_seg", &seg);
+		meta_get_u64(txn, store_dbi(d->st, DB_META), "journal_off", &off);
+		if (journal_segments(d->jdir, &lo, &hi))
+			for (uint64_t sg = seg; sg <= hi; sg++)
+				behind += journal_size(d->jdir, sg);
+		mw_ku64(out, "journal_behind_bytes", behind > off ? behind - off : 0);
+	}
 	/* calendar years that deadlines may reach and are not official */
 	mw_str(out, "warnings");
 	mw_arr(out);
@@ -1002,6 +1402,19 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 		rc = 1;
 		goto out;
 	}
+	for (const jrp_route *r = svc->routes; r && r->type; r++)
+		if (r->flags & ROUTE_READ)
+			d->front = true;
+	if (d->front) {
+		pthread_rwlock_init(&d->front_lock, NULL);
+		d->front_cat = d->cat;
+		snprintf(d->jdir, sizeof d->jdir, "%s", path);
+		if (journal_recover(d, &e) < 0) {
+			log_error("event=journal_recover_failed error=\"%s\"", e.message);
+			rc = 1;
+			goto out;
+		}
+	}
 	rc = 1;
 	d->loop = xmalloc(sizeof *d->loop);
 	uv_loop_init(d->loop);
@@ -1041,7 +1454,11 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 	if (strncmp(d->cfg->endpoint[svc->svc], "ipc://", 6) == 0)
 		chmod(d->cfg->endpoint[svc->svc] + 6, 0600);
 	d->zw = zwatch_new(d->loop, d->zap, on_zap, d);
-	d->rw = zwatch_new(d->loop, d->router, on_router, d);
+	if (d->front && front_start(d, &e) < 0) {
+		log_error("event=front_failed error=\"%s\"", e.message);
+		goto loop_close;
+	}
+	d->rw = zwatch_new(d->loop, d->front ? d->inner : d->router, on_router, d);
 	uv_signal_init(d->loop, &d->sigterm);
 	uv_signal_init(d->loop, &d->sigint);
 	d->sigterm.data = d->sigint.data = d;
@@ -1065,6 +1482,8 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 			p->j->until = 0;
 		wake_parked(d, true);
 	}
+	if (d->front)
+		front_stop(d);
 	puller_free(&d->pull);
 	zwatch_free(&d->rw);
 	zwatch_free(&d->zw);
@@ -1077,6 +1496,10 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 		svc->fini(d);
 	log_info("event=stopped");
 loop_close:
+	if (d->inner)
+		zmq_close(d->inner);
+	if (d->outer)
+		zmq_close(d->outer);
 	if (d->router)
 		zmq_close(d->router);
 	if (d->zap)
@@ -1091,6 +1514,7 @@ out:
 		job_free(p->j);
 		free(p);
 	}
+	journal_close(&d->jw);
 	store_close(&d->st);
 	catalog_free(&d->cat);
 	parties_free(&d->parties);

@@ -30,6 +30,7 @@
 #include "msg.h"
 #include "parties.h"
 #include "store.h"
+#include "journal.h"
 
 #define DAEMON_PARK 1
 #define DB_META 0               /* every service's db 0 is "meta" */
@@ -53,7 +54,10 @@ typedef int (*jrp_handler)(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp
  * calls mr_end(&r->body) before its first write so that an unknown field changes nothing.
  * ROUTE_ATOMIC runs the handler in its own nested transaction instead, for handlers whose
  * refusals may come after writes (a nested transaction costs an LMDB page-list copy). */
-enum { ROUTE_ATOMIC = 1 };
+/* ROUTE_READ runs the handler on the service's front thread (daemon.c) with a read-only
+ * transaction that sees every commit so far, without waiting for the write loop; it may not
+ * write, may not park, and leaves records behind with daemon_journal. */
+enum { ROUTE_ATOMIC = 1, ROUTE_READ = 2 };
 
 typedef struct jrp_route {
 	const char *type;
@@ -101,6 +105,12 @@ void *daemon_zctx(jrp_daemon *d);
 /* daemon_append - append a record to the outbound log at the next seq (returned);
  * parked fetches are woken after the commit */
 int daemon_append(jrp_daemon *d, MDB_txn *txn, const mw *rec, uint64_t *seq);
+/* daemon_journal - from a ROUTE_READ handler: rec (a map without "seq") goes to the outbound
+ * log at the next seq soon after; journaled before the reply is sent, so a killed daemon
+ * loses none (journal.h). ref names it ("SEG-OFFSET"); put it in rec and the reply. Call
+ * daemon_journal_ref first to learn the ref, then daemon_journal, with no other call between. */
+void daemon_journal_ref(jrp_daemon *d, char ref[JOURNAL_REF_MAX]);
+int daemon_journal(jrp_daemon *d, const mw *rec);
 /* daemon_next_seq - the seq the next daemon_append will use (records embed their own seq) */
 int daemon_next_seq(jrp_daemon *d, MDB_txn *txn, uint64_t *seq);
 

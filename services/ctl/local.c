@@ -226,7 +226,8 @@ int ctl_sync(ctl *c, int argc, char **argv)
 {
 	int64_t until = clock_real_ms() + c->timeout_ms;
 	for (;;) {
-		bool done = true;
+		/* checks answered by dispatch's front reach its log a few ms later */
+		bool done = status_u64(c, SVC_DISPATCH, "journal_behind_bytes") == 0;
 		for (int s = SVC_ADJUDICATE; s < SVC__N; s++) {
 			int64_t cur = status_u64(c, s, "cursor"), last = status_u64(c, s - 1, "log_last");
 			if (cur < 0 || last < 0 || cur != last)

@@ -52,8 +52,8 @@ void print_check(ctl *c, const msgpack_object *r)
 			}
 		}
 	}
-	printf("  (check recorded as #%llu, catalogue %s)\n", (unsigned long long)obj_u64(r, "check_seq"),
-	       S(r, "catalog_version"));
+	printf("  (check recorded as %s, as of dispatch log #%llu, catalogue %s)\n", S(r, "check_id"),
+	       (unsigned long long)obj_u64(r, "as_of"), S(r, "catalog_version"));
 }
 
 /* what a department is asked to do by each duty */

@@ -6,6 +6,12 @@
  * measures apply to that kind of matter, mandatory first. One read of the
  * subject's active entries (prefix scan of "active"); the check itself is
  * recorded in the outbound log, so feedback counts queries per agency.
+ *
+ * A ROUTE_READ route: it runs on dispatch's front thread from a read
+ * transaction and never waits for a commit (daemon.c). The record is
+ * journaled before the answer leaves (journal.h) and reaches the outbound log
+ * a few milliseconds later; the answer names it (check_id) and says which
+ * state it read (as_of: the last seq of the outbound log it saw).
  */
 #include "dispatch.h"
 #include "clock.h"
@@ -48,7 +54,8 @@ int check_h_check(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e
 	MDB_cursor *c;
 	MDB_val key, val;
 	mw rec;
-	uint64_t seq;
+	uint64_t as_of = 0;
+	char ref[JOURNAL_REF_MAX];
 	int rc, n = 0;
 
 	if ((rc = mr_cstr(&r->body, "subject", MR_REQ, 32, code)) < 0 ||
@@ -128,23 +135,27 @@ int check_h_check(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e
 		return store_rc(rc);
 	mw_end(out);
 	mw_kbool(out, "listed", n > 0);
-	/* every check is recorded [003 §五] */
-	if ((rc = daemon_next_seq(d, txn, &seq)) != 0)
+	if ((rc = log_last(txn, daemon_dbi(d, DB_OUT), &as_of)) != 0)
 		return rc;
+	/* every check is recorded [003 §五] */
+	daemon_journal_ref(d, ref);
 	mw_init(&rec);
 	mw_map(&rec);
-	mw_ku64(&rec, "seq", seq);
 	mw_kstr(&rec, "kind", "check");
+	mw_kstr(&rec, "check_id", ref);
 	mw_ki64(&rec, "at", clock_now_ms());
 	mw_kstr(&rec, "party", r->party->id);
 	mw_kstr(&rec, "subject", code);
 	mw_kstr(&rec, "matter", matter);
 	mw_kbool(&rec, "listed", n > 0);
 	mw_kstr(&rec, "lists", lists);
+	mw_ku64(&rec, "as_of", as_of);
 	mw_end(&rec);
-	rc = daemon_append(d, txn, &rec, NULL);
+	rc = daemon_journal(d, &rec);
 	mw_free(&rec);
-	if (rc == 0)
-		mw_ku64(out, "check_seq", seq);
+	if (rc == 0) {
+		mw_kstr(out, "check_id", ref);
+		mw_ku64(out, "as_of", as_of);
+	}
 	return rc;
 }

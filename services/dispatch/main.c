@@ -16,7 +16,7 @@ static const jrp_route routes[] = {
 	/* agencies read their measures; departments their duties (notice, objection, repair, interview) */
 	{ T_TASKS_FETCH, tasks_h_fetch, ROLE_AGENCY | ROLE_DEPARTMENT, 0 },
 	{ T_TASKS_ACK, tasks_h_ack, ROLE_AGENCY | ROLE_DEPARTMENT, 0 },
-	{ T_CHECK, check_h_check, ROLE_AGENCY | ROLE_DEPARTMENT | ROLE_OFFICE, 0 },
+	{ T_CHECK, check_h_check, ROLE_AGENCY | ROLE_DEPARTMENT | ROLE_OFFICE, ROUTE_READ },
 	{ NULL, NULL, 0, 0 },
 };
 

@@ -115,7 +115,8 @@ uint64_t bench_commits(bench_env *b, int svc);
 /* ---- /proc ---- */
 
 int64_t bench_cpu_us(pid_t pid);        /* utime + stime of the whole process, µs */
-int64_t bench_main_cpu_us(pid_t pid);   /* ... of its main thread only (the daemon's loop) */
+int64_t bench_main_cpu_us(pid_t pid);
+int64_t bench_front_cpu_us(pid_t pid);   /* ... of its main thread only (the daemon's loop) */
 long bench_rss_anon_kb(pid_t pid);      /* RssAnon from /proc/PID/status, -1 if unknown */
 double bench_file_mb(const char *path); /* disk space a file takes, MiB */
 int64_t bench_self_cpu_us(void);        /* this process (the load generator) */
@@ -126,7 +127,7 @@ int64_t bench_self_cpu_us(void);        /* this process (the load generator) */
  * much the rest of the machine used (other processes, kernel threads) */
 typedef struct bench_usage {
 	int64_t ns;
-	int64_t cpu[SVC__N], main[SVC__N], self;
+	int64_t cpu[SVC__N], main[SVC__N], front[SVC__N], self;   /* front: dispatch's front thread */
 	int64_t machine_busy, machine_steal;    /* every CPU, from /proc/stat, µs */
 } bench_usage;
 void bench_usage_take(bench_env *b, bench_usage *u);

@@ -449,11 +449,11 @@ typedef struct checkmix {
 	bool expiring;           /* the listed subjects' entries expire during the run */
 	atomic_llong t_clock;    /* expiring: when the clock was set past their validity (0: not yet) */
 	/* optional, per request i - first < n: when its reply came, what it said (1 not listed,
-	 * 2 listed but not black, 3 black-listed) and its check_seq (its place in dispatch's log) */
+	 * 2 listed but not black, 3 black-listed) and its as_of (the last seq of dispatch's log it read) */
 	uint64_t first, n;
 	int64_t *reply_ns;
 	unsigned char *said;
-	uint64_t *check_seq;
+	uint64_t *as_of;
 } checkmix;
 
 /* check_subject - request i names a listed subject when i % 10 == 0, otherwise an unlisted one */
@@ -499,7 +499,7 @@ static bool verify_check(void *arg, uint64_t i, const msg_in *reply)
 	if (c->reply_ns && i - c->first < c->n) {
 		c->reply_ns[i - c->first] = bench_ns();
 		c->said[i - c->first] = black ? 3 : said ? 2 : 1;
-		c->check_seq[i - c->first] = obj_u64(reply->root, "check_seq");
+		c->as_of[i - c->first] = obj_u64(reply->root, "as_of");
 	}
 	if (!listed)
 		return !said;
@@ -1026,7 +1026,7 @@ static int expiry(const scale_opts *o)
 	memset(&during, 0, sizeof during);
 	mix.reply_ns = calloc(n, sizeof *mix.reply_ns);
 	mix.said = calloc(n, 1);
-	mix.check_seq = calloc(n, sizeof *mix.check_seq);
+	mix.as_of = calloc(n, sizeof *mix.as_of);
 	stop_seq = calloc(o->expiring, sizeof *stop_seq);
 	/* every subject is black-listed, all decided on BENCH_DECISION_DATE */
 	bench_note("expiry: %s entries decided on %s", bench_num((double)o->expiring), BENCH_DECISION_DATE);
@@ -1151,7 +1151,7 @@ static int expiry(const scale_opts *o)
 			uint64_t k = check_subject(&mix, i, &listed);
 			if (!listed || due < t_clock)
 				continue;
-			if (stop_seq[k] && mix.check_seq[i] > stop_seq[k]) {
+			if (stop_seq[k] && mix.as_of[i] >= stop_seq[k]) {
 				after_exit++;
 				after_exit_focus += mix.said[i] == 2;
 			}
@@ -1159,7 +1159,7 @@ static int expiry(const scale_opts *o)
 				continue;
 			if (mix.reply_ns[i] > t_last_listed)
 				t_last_listed = mix.reply_ns[i];
-			if (stop_seq[k] && mix.check_seq[i] > stop_seq[k])
+			if (stop_seq[k] && mix.as_of[i] >= stop_seq[k])
 				stale++;
 		}
 	}
@@ -1217,7 +1217,7 @@ out:
 	lat_free(&during);
 	free(mix.reply_ns);
 	free(mix.said);
-	free(mix.check_seq);
+	free(mix.as_of);
 	free(stop_seq);
 	bench_env_free(&b);
 	return rc;

@@ -357,11 +357,44 @@ uint64_t h_status_u64(harness *h, int svc, const char *key)
 	return v;
 }
 
+long h_log_each(harness *h, int svc, void (*fn)(void *arg, const msgpack_object *rec), void *arg)
+{
+	uint64_t after = 0;
+	long n = 0;
+	for (;;) {
+		mw w;
+		msg_in in;
+		jrp_error e;
+		const msgpack_object *rs;
+		uint32_t got;
+		mw_init(&w);
+		h_req(&w, T_LOG_FETCH, "office");
+		mw_ku64(&w, "after", after);
+		mw_ku64(&w, "max", 1024);
+		if (h_call(h, svc, &w, &in, &e) != 0) {
+			mw_free(&w);
+			return -1;
+		}
+		mw_free(&w);
+		rs = obj_get(in.root, "records");
+		got = rs->via.array.size;
+		for (uint32_t i = 0; i < got; i++) {
+			fn(arg, &rs->via.array.ptr[i]);
+			after = obj_u64(&rs->via.array.ptr[i], "seq");
+		}
+		msg_in_free(&in);
+		n += got;
+		if (got == 0)
+			return n;
+	}
+}
+
 int h_settle(harness *h)
 {
 	int64_t until = clock_real_ms() + 10000;
 	while (clock_real_ms() < until) {
-		bool done = true;
+		/* checks answered by dispatch's front reach its log a few ms later */
+		bool done = h_status_u64(h, SVC_DISPATCH, "journal_behind_bytes") == 0;
 		for (int s = SVC_ADJUDICATE; s <= SVC_FEEDBACK; s++)
 			if (h_status_u64(h, s, "cursor") != h_status_u64(h, s - 1, "log_last"))
 				done = false;

@@ -57,6 +57,9 @@ int h_call(harness *h, int svc, mw *w, msg_in *in, jrp_error *e);
 int h_clock(harness *h, const char *now);
 /* h_u64 - a field of the status reply of svc ("log_last", "cursor") */
 uint64_t h_status_u64(harness *h, int svc, const char *key);
+/* h_log_each - fn for every record of svc's outbound log, in order (log.fetch as office);
+ * returns the number of records, or -1 if a fetch failed */
+long h_log_each(harness *h, int svc, void (*fn)(void *arg, const msgpack_object *rec), void *arg);
 /* h_settle - wait until every consumer's cursor has reached its upstream's log end */
 int h_settle(harness *h);
 

@@ -122,41 +122,26 @@ static int stream_exact(const char *agency, int expect_entries)
 	return dup == 0 && n == expect_entries ? 0 : -1;
 }
 
-/* changes_exact - in dispatch's log, each (entry, action) of the change log appears once */
+typedef struct change_counts {
+	int proposed, effective;
+} change_counts;
+
+static void count_change(void *arg, const msgpack_object *c)
+{
+	change_counts *k = arg;
+	k->proposed += obj_str_eq(obj_get(c, "action"), "proposed");
+	k->effective += obj_str_eq(obj_get(c, "action"), "effective");
+}
+
+/* changes_exact - in adjudicate's change log, each entry is proposed once and effective once */
 static int changes_exact(int expect_entries)
 {
-	uint64_t after = 0, last = 1;
-	int proposed = 0, effective = 0;
-	while (after < last) {
-		mw w;
-		msg_in in;
-		jrp_error e;
-		const msgpack_object *rs;
-		mw_init(&w);
-		h_req(&w, T_LOG_FETCH, "office");
-		mw_ku64(&w, "after", after);
-		mw_ku64(&w, "max", 1024);
-		if (h_call(&H, SVC_ADJUDICATE, &w, &in, &e) != 0) {
-			mw_free(&w);
-			return -1;
-		}
-		mw_free(&w);
-		rs = obj_get(in.root, "records");
-		last = obj_u64(in.root, "last");
-		uint32_t got = rs->via.array.size;
-		for (uint32_t i = 0; i < got; i++) {
-			const msgpack_object *c = &rs->via.array.ptr[i];
-			proposed += obj_str_eq(obj_get(c, "action"), "proposed");
-			effective += obj_str_eq(obj_get(c, "action"), "effective");
-			after = obj_u64(c, "seq");
-		}
-		msg_in_free(&in);
-		if (got == 0)
-			break;
-	}
-	if (proposed != expect_entries || effective != expect_entries)
-		printf("# change log: %d proposed, %d effective, expected %d each\n", proposed, effective, expect_entries);
-	return proposed == expect_entries && effective == expect_entries ? 0 : -1;
+	change_counts k = { 0, 0 };
+	if (h_log_each(&H, SVC_ADJUDICATE, count_change, &k) < 0)
+		return -1;
+	if (k.proposed != expect_entries || k.effective != expect_entries)
+		printf("# change log: %d proposed, %d effective, expected %d each\n", k.proposed, k.effective, expect_entries);
+	return k.proposed == expect_entries && k.effective == expect_entries ? 0 : -1;
 }
 
 static void round_with(int round, int sig)

@@ -217,7 +217,7 @@ static void step4_check(void)
 	CHECK_STR(obj_cstr(&ms->via.array.ptr[0], "id", buf, sizeof buf), "P-GP-01");
 	CHECK_STR(obj_cstr(&ms->via.array.ptr[0], "class", buf, sizeof buf), "mandatory");
 	CHECK(obj_bool(&ms->via.array.ptr[0], "yours"));
-	CHECK(obj_u64(in.root, "check_seq") > 0);
+	CHECK(obj_get(in.root, "check_id") && obj_u64(in.root, "as_of") > 0);
 	msg_in_free(&in);
 	/* another matter kind: listed, but only the measures that bite there, mandatory first */
 	CHECK_INT(check("bank_regulator", H_ORG1, "financing", &in), 0);
