@@ -938,8 +938,14 @@ static int front_start(jrp_daemon *d, jrp_error *e)
 static void front_stop(jrp_daemon *d)
 {
 	job *none = NULL;
+	job *j;
 	zmq_send(d->inner, &none, sizeof none, 0);
 	pthread_join(d->front_tid, NULL);
+	/* requests the front passed on that the loop never took: dropped unanswered, like those
+	 * still unread on the socket (the client's timeout and retry cover both) */
+	while (zmq_recv(d->inner, &j, sizeof j, ZMQ_DONTWAIT) == (int)sizeof j)
+		if (j)
+			job_free(j);
 	journal_close(&d->jw);
 	journal_apply(d);
 	uv_close((uv_handle_t *)&d->jasync, NULL);
