@@ -23,6 +23,7 @@ struct journal {
 	uint64_t seg;
 	int fd;
 	uint64_t size;       /* bytes in the file (written) */
+	uint64_t seg_max;    /* a new segment past this size */
 	unsigned char *buf;  /* pending frames */
 	size_t len, cap;
 };
@@ -110,6 +111,13 @@ int journal_open(const char *dir, uint64_t seg, journal **jp, jrp_error *e)
 	journal *j = xcalloc(1, sizeof *j);
 	snprintf(j->dir, sizeof j->dir, "%s", dir);
 	j->seg = seg;
+	j->seg_max = JOURNAL_SEGMENT_MAX;
+	{
+		/* tests make segments small to roll over often */
+		const char *v = getenv("JRP_JOURNAL_SEGMENT_BYTES");
+		if (v && atoll(v) >= 4096)
+			j->seg_max = (uint64_t)atoll(v);
+	}
 	if (open_seg(j, e) < 0) {
 		free(j);
 		return JRP_ESTORE;
@@ -193,7 +201,7 @@ int journal_flush(journal *j, jrp_error *e)
 	}
 	j->size += j->len;
 	j->len = 0;
-	if (j->size >= JOURNAL_SEGMENT_MAX) {
+	if (j->size >= j->seg_max) {
 		close(j->fd);
 		j->seg++;
 		if (open_seg(j, e) < 0)
