@@ -721,7 +721,10 @@ static void *front_main(void *arg)
 		if (zmq_poll(it, 2, -1) < 0) {
 			if (zmq_errno() == EINTR)
 				continue;
-			log_error("event=front_poll_failed error=\"%s\"", zmq_strerror(zmq_errno()));
+			/* nothing can be answered any more: stop the daemon (gracefully, through its
+			 * loop) so that whatever supervises it starts it again */
+			log_error("event=front_poll_failed error=\"%s\" action=stopping", zmq_strerror(zmq_errno()));
+			kill(getpid(), SIGTERM);
 			break;
 		}
 		/* the loop's replies first: they have waited longest */
