@@ -185,6 +185,9 @@ int ctl_status(ctl *c, int argc, char **argv)
 					printf("  log %llu", (unsigned long long)obj_u64(in.root, "log_last"));
 				if (obj_get(in.root, "cursor"))
 					printf("  cursor %llu", (unsigned long long)obj_u64(in.root, "cursor"));
+				if (obj_u64(in.root, "journal_behind_bytes"))
+					printf("  checks journaled, not yet logged: %llu bytes",
+					       (unsigned long long)obj_u64(in.root, "journal_behind_bytes"));
 				printf("\n");
 				for (uint32_t i = 0; ws && ws->type == MSGPACK_OBJECT_ARRAY && i < ws->via.array.size; i++)
 					printf("  warning: %.*s\n", (int)ws->via.array.ptr[i].via.str.size, ws->via.array.ptr[i].via.str.ptr);
