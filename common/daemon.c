@@ -97,7 +97,7 @@ struct jrp_daemon {
 	void *ctx;
 	int lockfd;
 	job *batch[JRP_MAX_BATCH];
-	/* the front thread: services with ROUTE_READ routes (front.c's part of this file, below).
+	/* the front thread: services with ROUTE_READ routes ("the front thread" below).
 	 * It owns the ROUTER socket, answers ROUTE_READ requests from a read transaction and
 	 * passes every other request (a job pointer) to the write loop over an inproc PAIR. */
 	bool front;

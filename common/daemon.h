@@ -17,6 +17,11 @@
  * Long-poll: a handler with nothing to return yet answers DAEMON_PARK; the
  * request is kept and run again whenever the outbound log grows, and a last
  * time (r->final) when its wait_ms runs out.
+ *
+ * A service with ROUTE_READ routes (dispatch's check) also gets a front
+ * thread: it owns the socket, answers those routes from a read transaction
+ * without waiting for any commit, journals what they leave behind (journal.h),
+ * and passes every other request to the loop above, unchanged.
  */
 #ifndef JRP_DAEMON_H
 #define JRP_DAEMON_H
