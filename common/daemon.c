@@ -18,6 +18,7 @@
 #include "zloop.h"
 #include "util/fsutil.h"
 #include "util/log.h"
+#include "util/str.h"
 #include "util/xalloc.h"
 #include "journal.h"
 #include <errno.h>
@@ -549,7 +550,7 @@ static job *recv_job(void *router)
 			} else {
 				const char *uid = zmq_msg_gets(&m, "User-Id");
 				if (uid)
-					snprintf(j->user, sizeof j->user, "%s", uid);
+					str_copy(j->user, sizeof j->user, uid);
 				j->len = zmq_msg_size(&m);
 				j->body = xmalloc(j->len ? j->len : 1);
 				memcpy(j->body, zmq_msg_data(&m), j->len);

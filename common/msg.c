@@ -6,6 +6,7 @@
  */
 #include "msg.h"
 #include "calendar.h"
+#include "util/str.h"
 #include "util/xalloc.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -222,10 +223,17 @@ bool obj_str_eq(const msgpack_object *o, const char *s)
 
 const char *mr_field(const mr *r, const char *key, char *buf, size_t n)
 {
-	if (r->path[0])
-		snprintf(buf, n, "%s.%s", r->path, key);
-	else
-		snprintf(buf, n, "%s", key);
+	/* "path.key", or "key" at the top level; cut short like snprintf */
+	size_t o = 0;
+	if (r->path[0]) {
+		o = str_copy(buf, n, r->path);
+		if (o + 1 < n) {
+			buf[o++] = '.';
+			buf[o] = 0;
+		}
+	}
+	if (o + 1 < n)
+		str_copy(buf + o, n - o, key);
 	return buf;
 }
 
@@ -263,7 +271,7 @@ int mr_init(mr *r, const msgpack_object *o, const char *path, jrp_error *e)
 {
 	memset(r, 0, sizeof *r);
 	r->e = e;
-	snprintf(r->path, sizeof r->path, "%s", path ? path : "");
+	str_copy(r->path, sizeof r->path, path ? path : "");
 	if (o->type != MSGPACK_OBJECT_MAP)
 		return jrp_fail(e, JRP_ERR_WRONG_TYPE, r->path, "must be a map");
 	if (o->via.map.size > 64)
@@ -507,10 +515,15 @@ bool obj_bool(const msgpack_object *map, const char *key)
 
 /* ---- writer ---- */
 
+#define MW_START 512   /* msgpack-c starts at 8 KiB: past malloc's per-thread cache, so each
+                        * reply and record cost a slow allocation; most fit in 512 bytes */
+
 void mw_init(mw *w)
 {
 	memset(w, 0, sizeof *w);
 	msgpack_sbuffer_init(&w->sb);
+	w->sb.data = xmalloc(MW_START);
+	w->sb.alloc = MW_START;
 	msgpack_packer_init(&w->pk, &w->sb, msgpack_sbuffer_write);
 }
 

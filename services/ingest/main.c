@@ -6,6 +6,7 @@
  * key), append the event to the event log and answer with its seq, after the
  * commit. adjudicate pulls the event log with log.fetch.
  */
+#include "util/str.h"
 #include "daemon.h"
 #include "clock.h"
 #include "proto.h"
@@ -45,7 +46,7 @@ static int h_submit(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 	mw_init(&enc);
 	record_encode(&rec, &enc);
 	hash = fnv1a(mw_data(&enc), mw_len(&enc));
-	klen = (size_t)snprintf(key, sizeof key, "%s", r->party->id) + 1;
+	klen = str_copy(key, sizeof key, r->party->id) + 1;
 	memcpy(key + klen, rec.record_id, strlen(rec.record_id));
 	klen += strlen(rec.record_id);
 	rc = kv_get(txn, daemon_dbi(d, DB_DEDUPE), key, klen, &v);

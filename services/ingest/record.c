@@ -7,6 +7,7 @@
  * domain (DOMAIN.md "Who uses it"), dates. Adjudicate trusts the event log.
  */
 #include "record.h"
+#include <stddef.h>
 #include <string.h>
 
 static int opt_str(mr *r, const char *key, size_t max, char *buf)
@@ -127,7 +128,14 @@ int record_parse(mr *r, const jrp_catalog *cat, const jrp_party *dept, jrp_date 
 	int rc;
 	char df[11];
 
-	memset(o, 0, sizeof *o);
+	/* zero everything but the large text buffers (8.7 KB of the struct: zeroing them was 15%
+	 * of ingest's instructions); those are always written, NUL-terminated, when parsed */
+	memset(o, 0, offsetof(record, responsible));
+	o->nresponsible = 0;
+	memset(o->decision_no, 0, offsetof(record, facts) - offsetof(record, decision_no));
+	o->facts[0] = 0;
+	o->basis[0] = 0;
+	memset(&o->amount, 0, sizeof *o - offsetof(record, amount));
 	o->amount = -1;
 	if ((rc = mr_cstr(r, "record_id", MR_REQ, 64, o->record_id)) < 0 ||
 	    (rc = mr_cstr(r, "kind", MR_REQ, 32, o->kind)) < 0)
