@@ -295,11 +295,15 @@ int mr_init(mr *r, const msgpack_object *o, const char *path, jrp_error *e)
 
 static const msgpack_object *mr_find(mr *r, const char *key)
 {
-	for (uint32_t i = 0; i < r->n; i++)
-		if (key_is(&r->kv[i].key, key)) {
+	/* mr_init made every key a non-empty string: length and first byte first, then memcmp */
+	size_t n = strlen(key);
+	for (uint32_t i = 0; i < r->n; i++) {
+		const msgpack_object *k = &r->kv[i].key;
+		if (k->via.str.size == n && k->via.str.ptr[0] == key[0] && memcmp(k->via.str.ptr, key, n) == 0) {
 			r->used |= 1ull << i;
 			return &r->kv[i].val;
 		}
+	}
 	return NULL;
 }
 
