@@ -357,7 +357,10 @@ uint64_t h_status_u64(harness *h, int svc, const char *key)
 	return v;
 }
 
-long h_log_each(harness *h, int svc, void (*fn)(void *arg, const msgpack_object *rec), void *arg)
+/* walk - every item of a paged fetch from after=0 until a page comes back empty: log.fetch
+ * pages by the last record's seq, tasks.fetch by the reply's cursor */
+static long walk(harness *h, int svc, const char *type, const char *party, const char *items,
+		 void (*fn)(void *arg, const msgpack_object *item), void *arg)
 {
 	uint64_t after = 0;
 	long n = 0;
@@ -367,26 +370,42 @@ long h_log_each(harness *h, int svc, void (*fn)(void *arg, const msgpack_object 
 		jrp_error e;
 		const msgpack_object *rs;
 		uint32_t got;
+		int rc;
 		mw_init(&w);
-		h_req(&w, T_LOG_FETCH, "office");
+		h_req(&w, type, party);
 		mw_ku64(&w, "after", after);
-		mw_ku64(&w, "max", 1024);
-		if (h_call(h, svc, &w, &in, &e) != 0) {
-			mw_free(&w);
+		mw_ku64(&w, "max", 1000);
+		rc = h_call(h, svc, &w, &in, &e);
+		mw_free(&w);
+		if (rc != 0) {
+			printf("# %s: %s %s: %s\n", type, e.code, e.field, e.message);
+			if (rc == JRP_EINVAL)
+				msg_in_free(&in);
 			return -1;
 		}
-		mw_free(&w);
-		rs = obj_get(in.root, "records");
+		rs = obj_get(in.root, items);
 		got = rs->via.array.size;
 		for (uint32_t i = 0; i < got; i++) {
 			fn(arg, &rs->via.array.ptr[i]);
 			after = obj_u64(&rs->via.array.ptr[i], "seq");
 		}
+		if (obj_get(in.root, "cursor"))
+			after = obj_u64(in.root, "cursor");
 		msg_in_free(&in);
 		n += got;
 		if (got == 0)
 			return n;
 	}
+}
+
+long h_log_each(harness *h, int svc, void (*fn)(void *arg, const msgpack_object *rec), void *arg)
+{
+	return walk(h, svc, T_LOG_FETCH, "office", "records", fn, arg);
+}
+
+long h_stream_each(harness *h, const char *agency, void (*fn)(void *arg, const msgpack_object *task), void *arg)
+{
+	return walk(h, SVC_DISPATCH, T_TASKS_FETCH, agency, "tasks", fn, arg);
 }
 
 int h_settle(harness *h)

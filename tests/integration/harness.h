@@ -60,6 +60,9 @@ uint64_t h_status_u64(harness *h, int svc, const char *key);
 /* h_log_each - fn for every record of svc's outbound log, in order (log.fetch as office);
  * returns the number of records, or -1 if a fetch failed */
 long h_log_each(harness *h, int svc, void (*fn)(void *arg, const msgpack_object *rec), void *arg);
+/* h_stream_each - fn for every task of an agency's whole stream (tasks.fetch from 0, as the agency);
+ * returns the number of tasks, or -1 */
+long h_stream_each(harness *h, const char *agency, void (*fn)(void *arg, const msgpack_object *task), void *arg);
 /* h_settle - wait until every consumer's cursor has reached its upstream's log end */
 int h_settle(harness *h);
 

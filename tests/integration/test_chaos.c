@@ -79,47 +79,34 @@ static int restart(int svc, int sig)
 	return h_start_daemon(&H, svc);
 }
 
-/* count_stream - apply tasks per entry in an agency's whole stream: every entry exactly once */
+typedef struct apply_seen {
+	uint64_t seen[N + 8];
+	int n, dup;
+} apply_seen;
+
+static void see_apply(void *arg, const msgpack_object *t)
+{
+	apply_seen *a = arg;
+	uint64_t en = obj_u64(t, "entry");
+	if (!obj_str_eq(obj_get(t, "action"), "apply"))
+		return;
+	for (int j = 0; j < a->n; j++)
+		if (a->seen[j] == en)
+			a->dup++;
+	if (a->n < N + 8)
+		a->seen[a->n++] = en;
+}
+
+/* stream_exact - apply tasks per entry in an agency's whole stream: every entry exactly once */
 static int stream_exact(const char *agency, int expect_entries)
 {
-	uint64_t after = 0, seen[N + 8];
-	int n = 0, dup = 0;
-	for (;;) {
-		mw w;
-		msg_in in;
-		jrp_error e;
-		const msgpack_object *ts;
-		mw_init(&w);
-		h_req(&w, T_TASKS_FETCH, agency);
-		mw_ku64(&w, "after", after);
-		mw_ku64(&w, "max", 1000);
-		if (h_call(&H, SVC_DISPATCH, &w, &in, &e) != 0) {
-			mw_free(&w);
-			return -1;
-		}
-		mw_free(&w);
-		ts = obj_get(in.root, "tasks");
-		for (uint32_t i = 0; i < ts->via.array.size; i++) {
-			const msgpack_object *t = &ts->via.array.ptr[i];
-			uint64_t en = obj_u64(t, "entry");
-			if (!obj_str_eq(obj_get(t, "action"), "apply"))
-				continue;
-			for (int j = 0; j < n; j++)
-				if (seen[j] == en)
-					dup++;
-			if (n < N + 8)
-				seen[n++] = en;
-		}
-		after = obj_u64(in.root, "cursor");
-		if (ts->via.array.size == 0) {
-			msg_in_free(&in);
-			break;
-		}
-		msg_in_free(&in);
-	}
-	if (dup)
-		printf("# %s: %d duplicated apply tasks\n", agency, dup);
-	return dup == 0 && n == expect_entries ? 0 : -1;
+	apply_seen a;
+	a.n = a.dup = 0;
+	if (h_stream_each(&H, agency, see_apply, &a) < 0)
+		return -1;
+	if (a.dup)
+		printf("# %s: %d duplicated apply tasks\n", agency, a.dup);
+	return a.dup == 0 && a.n == expect_entries ? 0 : -1;
 }
 
 typedef struct change_counts {

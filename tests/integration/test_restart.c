@@ -56,40 +56,22 @@ static int submit(int i, bool *dup)
 	return rc;
 }
 
-/* count - tasks with action in an agency's whole stream */
+typedef struct action_count {
+	const char *action;
+	int n;
+} action_count;
+
+static void count_action(void *arg, const msgpack_object *t)
+{
+	action_count *a = arg;
+	a->n += obj_str_eq(obj_get(t, "action"), a->action);
+}
+
+/* count_tasks - tasks with action in an agency's whole stream */
 static int count_tasks(const char *agency, const char *action)
 {
-	uint64_t after = 0;
-	int n = 0;
-	for (;;) {
-		mw w;
-		msg_in in;
-		jrp_error e;
-		const msgpack_object *ts;
-		mw_init(&w);
-		h_req(&w, T_TASKS_FETCH, agency);
-		mw_ku64(&w, "after", after);
-		mw_ku64(&w, "max", 1000);
-		int rc = h_call(&H, SVC_DISPATCH, &w, &in, &e);
-		if (rc != 0) {
-			printf("# tasks.fetch: %s %s: %s\n", e.code, e.field, e.message);
-			if (rc == JRP_EINVAL)
-				msg_in_free(&in);
-			mw_free(&w);
-			return -1;
-		}
-		mw_free(&w);
-		ts = obj_get(in.root, "tasks");
-		for (uint32_t i = 0; i < ts->via.array.size; i++)
-			if (obj_str_eq(obj_get(&ts->via.array.ptr[i], "action"), action))
-				n++;
-		after = obj_u64(in.root, "cursor");
-		if (ts->via.array.size == 0) {
-			msg_in_free(&in);
-			return n;
-		}
-		msg_in_free(&in);
-	}
+	action_count a = { action, 0 };
+	return h_stream_each(&H, agency, count_action, &a) < 0 ? -1 : a.n;
 }
 
 static void kill_and_restart_each(void)
