@@ -25,62 +25,20 @@
 
 #define LOWER_ID "abcdefghijklmnopqrstuvwxyz0123456789_"
 
-static const char *const list_names[LIST__N] = { "red", "black", "focus", "warning" };
-static const char *const list_names_zh[LIST__N] = { "红名单", "黑名单", "重点关注名单", "信用预警名单" };
-
-const char *list_name(jrp_list l)
+/* title_ok - the name of a standard or measure fits what records carry (JRP_TITLE_MAX bytes) */
+static int title_ok(ydoc *d, ynode *m, const char *name, jrp_error *e)
 {
-	return (unsigned)l < LIST__N ? list_names[l] : "?";
+	if (strlen(name) <= JRP_TITLE_MAX)
+		return 0;
+	return ydoc_fail(d, ydoc_map_get(d, m, "name"), e, "key 'name' is %zu bytes long; at most %d", strlen(name),
+			 JRP_TITLE_MAX);
 }
 
-const char *list_name_zh(jrp_list l)
+/* name_bit - the mask bit (1 << value) of a name of t, or 0 */
+static unsigned name_bit(const jrp_names *t, const char *s)
 {
-	return (unsigned)l < LIST__N ? list_names_zh[l] : "?";
-}
-
-int list_parse(const char *s)
-{
-	int i;
-
-	for (i = 0; s && i < LIST__N; i++)
-		if (strcmp(s, list_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-unsigned subject_type_parse(const char *s)
-{
-	if (s && strcmp(s, "org") == 0)
-		return SUBJ_ORG;
-	if (s && strcmp(s, "person") == 0)
-		return SUBJ_PERSON;
-	return 0;
-}
-
-/* repair methods [001 §(五)4]: public credit commitment, repair training,
- * credit report, public-interest service; index i is bit 1 << i */
-static const char *const repair_names[] = { "commitment", "training", "report", "service" };
-#define NREPAIR (sizeof repair_names / sizeof repair_names[0])
-
-unsigned repair_method_parse(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s && i < NREPAIR; i++)
-		if (strcmp(s, repair_names[i]) == 0)
-			return 1u << i;
-	return 0;
-}
-
-/* repair_method_name - the name of exactly one REPAIR_* bit, else "?" */
-const char *repair_method_name(unsigned bit)
-{
-	size_t i;
-
-	for (i = 0; i < NREPAIR; i++)
-		if (bit == 1u << i)
-			return repair_names[i];
-	return "?";
+	int i = names_find(t, s, strlen(s));
+	return i >= 0 ? 1u << i : 0;
 }
 
 /* ---- freeing ---- */
@@ -111,7 +69,6 @@ static void standard_clear(jrp_standard *s)
 	free(s->name);
 	free(s->domain);
 	free(s->basis);
-	free(s->kind);
 	strv_free(s->violations, s->nviolations);
 	free(s->rating);
 	free(s->severity);
@@ -304,7 +261,7 @@ static int subjects(ydoc *d, ynode *m, unsigned *mask, jrp_error *e)
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		t = subject_type_parse(v[i]);
+		t = name_bit(&subject_type_names, v[i]);
 		if (!t) {
 			rc = ydoc_fail(d, item_at(d, m, "subject_types", i), e,
 				       "key 'subject_types': unknown subject type '%s' (allowed: org, person)", v[i]);
@@ -341,31 +298,25 @@ static int period(ydoc *d, ynode *m, const char *key, bool required, jrp_period 
 	return rc;
 }
 
-/* one_of - a required string key whose value is one of a NULL-terminated list; index */
-static int one_of(ydoc *d, ynode *m, const char *key, const char *const *allowed, int *idx, jrp_error *e)
+/* one_of - a required string key naming one of the first n values of t; its value */
+static int one_of(ydoc *d, ynode *m, const char *key, const jrp_names *t, int n, int *idx, jrp_error *e)
 {
 	char *s = NULL;
 	int rc, i;
 
 	if ((rc = ydoc_str(d, m, key, true, &s, e)))
 		return rc;
-	for (i = 0; allowed[i]; i++)
-		if (strcmp(s, allowed[i]) == 0)
-			break;
-	if (allowed[i]) {
+	i = names_find(t, s, strlen(s));
+	if (i >= 0 && i < n) {
 		*idx = i;
-	} else if (!allowed[1]) {
-		rc = ydoc_fail(d, ydoc_map_get(d, m, key), e, "key '%s' must be %s, not '%s'",
-			       key, allowed[0], s);
 	} else {
-		char list[160];
+		char list[200];
 		size_t off = 0;
-		int j;
-
 		list[0] = 0;
-		for (j = 0; allowed[j] && off < sizeof list; j++)
-			off += (size_t)snprintf(list + off, sizeof list - off, "%s%s",
-						j ? (allowed[j + 1] ? ", " : " or ") : "", allowed[j]);
+		for (int j = 0; j < n && off < sizeof list; j++)
+			if (t->name[j])
+				off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", off ? (j + 1 < n ? ", " : " or ") : "",
+							t->name[j]);
 		rc = ydoc_fail(d, ydoc_map_get(d, m, key), e, "key '%s' must be %s, not '%s'", key, list, s);
 	}
 	free(s);
@@ -501,6 +452,15 @@ static int load_catalog_file(jrp_catalog *c, const char *path, jrp_error *e)
 	    (rc = named_list(d, root, "kinds", false, &c->kinds, &c->nkinds, e)) ||
 	    (rc = load_masking(c, d, root, e)))
 		goto out;
+	/* the engine knows what each kind of record means (records.h): the catalogue names them */
+	for (size_t i = 0; i < c->nkinds; i++)
+		if (names_find(&credit_kind_names, c->kinds[i].id, strlen(c->kinds[i].id)) < 0) {
+			char allowed[200];
+			rc = ydoc_fail(d, ydoc_map_get(d, item_at(d, root, "kinds", i), "id"), e,
+				       "key 'id': '%s' is not a record kind jrp knows (%s)", c->kinds[i].id,
+				       names_list(&credit_kind_names, allowed, sizeof allowed));
+			goto out;
+		}
 out:
 	ydoc_free(&d);
 	return rc;
@@ -512,16 +472,22 @@ static int load_match(jrp_catalog *c, ydoc *d, ynode *sm, jrp_standard *s, jrp_e
 {
 	static const char *const keys[] = { "kind", "violations", "min_amount", "rating", NULL };
 	ynode *m = ydoc_map_get(d, sm, "match");
+	char *kind = NULL;
 	int rc;
 
 	if (!m)
 		return ydoc_fail(d, sm, e, "missing required key 'match'");
 	if ((rc = ydoc_map_check_keys(d, m, keys, e)) ||
-	    (rc = ydoc_str(d, m, "kind", true, &s->kind, e)))
+	    (rc = ydoc_str(d, m, "kind", true, &kind, e)))
 		return rc;
-	if (!catalog_kind(c, s->kind))
-		return ydoc_fail(d, ydoc_map_get(d, m, "kind"), e,
-				 "key 'kind': unknown record kind '%s' (not in catalog.yaml kinds)", s->kind);
+	if (!catalog_kind(c, kind)) {
+		rc = ydoc_fail(d, ydoc_map_get(d, m, "kind"), e,
+			       "key 'kind': unknown record kind '%s' (not in catalog.yaml kinds)", kind);
+		free(kind);
+		return rc;
+	}
+	s->kind = (jrp_credit_kind)names_find(&credit_kind_names, kind, strlen(kind));   /* checked at catalog.yaml */
+	free(kind);
 	if ((rc = idlist(d, m, "violations", false, LOWER_ID, 64, &s->violations, &s->nviolations, e)) ||
 	    (rc = ydoc_int(d, m, "min_amount", false, 0, INT64_C(1000000000000000), &s->min_amount, e)) ||
 	    (rc = ydoc_str(d, m, "rating", false, &s->rating, e)))
@@ -568,7 +534,7 @@ static int repair_methods(ydoc *d, ynode *m, unsigned *mask, jrp_error *e)
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		bit = repair_method_parse(v[i]);
+		bit = name_bit(&repair_method_names, v[i]);
 		if (!bit) {
 			rc = ydoc_fail(d, item_at(d, m, "repair_methods", i), e,
 				       "key 'repair_methods': unknown repair method '%s' "
@@ -657,7 +623,6 @@ static int load_standard(jrp_catalog *c, ydoc *d, ynode *m, jrp_standard *s, jrp
 	static const char *const keys[] = { "id", "name", "domain", "list", "subject_types", "basis",
 		"match", "validity", "objection_days", "notice", "repairable", "repair_min", "exit_focus",
 		"publish", "class", "severity", "repair_methods", "rectification_days", NULL };
-	static const char *const lists[] = { "red", "black", "focus", NULL };
 	bool has_repair_min, has_exit_focus, has_validity;
 	int64_t od = 0;
 	int li = 0, rc;
@@ -671,12 +636,14 @@ static int load_standard(jrp_catalog *c, ydoc *d, ynode *m, jrp_standard *s, jrp
 				 "key 'id': standard id '%s' must match [a-z0-9_.]{1,64} (e.g. tax.major_violation)",
 				 s->id);
 	if ((rc = ydoc_str(d, m, "name", true, &s->name, e)) ||
+	    (rc = title_ok(d, m, s->name, e)) ||
 	    (rc = ydoc_str(d, m, "domain", true, &s->domain, e)))
 		return rc;
 	if (!catalog_domain(c, s->domain))
 		return ydoc_fail(d, ydoc_map_get(d, m, "domain"), e,
 				 "key 'domain': unknown domain '%s' (not in catalog.yaml domains)", s->domain);
-	if ((rc = one_of(d, m, "list", lists, &li, e))) {
+	/* a standard identifies red, black or focus: warning, the last list, is derived */
+	if ((rc = one_of(d, m, "list", &list_names, LIST_WARNING, &li, e))) {
 		char *l = NULL;
 
 		if (ydoc_str(d, m, "list", true, &l, NULL) == 0 && strcmp(l, "warning") == 0)
@@ -758,9 +725,8 @@ static int load_measure(jrp_catalog *c, const jrp_parties *parties, ydoc *d, yno
 	static const char *const keys[] = { "id", "name", "type", "class", "category", "lists", "domains",
 		"subject_types", "persons", "agencies", "basis", "matters", "feedback_days", NULL };
 	static const char *const bkeys[] = { "law", "articles", NULL };
-	static const char *const types[] = { "punishment", "reward", NULL };
-	static const char *const classes[] = { "mandatory", "recommended", NULL };
-	static const char *const cats[] = { "administrative", "market", "industry", "social", NULL };
+	static const char *const cats_v[] = { "administrative", "market", "industry", "social" };
+	static const jrp_names cats = { "measure category", cats_v, 4 };
 	char **lists = NULL;
 	size_t nlists = 0, i;
 	const jrp_party *p;
@@ -776,13 +742,15 @@ static int load_measure(jrp_catalog *c, const jrp_parties *parties, ydoc *d, yno
 				 "key 'id': measure id '%s' must be 1..32 characters of [A-Za-z0-9._-] (e.g. P-GP-01)",
 				 ms->id);
 	if ((rc = ydoc_str(d, m, "name", true, &ms->name, e)) ||
-	    (rc = one_of(d, m, "type", types, &type, e)) ||
-	    (rc = one_of(d, m, "class", classes, &cls, e)) ||
-	    (rc = one_of(d, m, "category", cats, &cat, e)))
+	    (rc = title_ok(d, m, ms->name, e)) ||
+	    (rc = one_of(d, m, "type", &measure_type_names, MT__N, &type, e)) ||
+	    /* a measure is mandatory or recommended; duty, the last class, is a department's */
+	    (rc = one_of(d, m, "class", &task_class_names, CLASS_DUTY, &cls, e)) ||
+	    (rc = one_of(d, m, "category", &cats, 4, &cat, e)))
 		return rc;
-	ms->reward = type == 1;
-	ms->mandatory = cls == 0;
-	ms->category = xstrdup(cats[cat]);
+	ms->reward = type == MT_REWARD;
+	ms->mandatory = cls == CLASS_MANDATORY;
+	ms->category = xstrdup(cats_v[cat]);
 
 	if ((rc = idlist(d, m, "lists", true, LOWER_ID, 16, &lists, &nlists, e)))
 		goto out;
@@ -791,7 +759,7 @@ static int load_measure(jrp_catalog *c, const jrp_parties *parties, ydoc *d, yno
 		goto out;
 	}
 	for (i = 0; i < nlists; i++) {
-		l = list_parse(lists[i]);
+		l = names_find(&list_names, lists[i], strlen(lists[i]));
 		if (l < 0) {
 			rc = ydoc_fail(d, item_at(d, m, "lists", i), e,
 				       "key 'lists': unknown list '%s' (allowed: red, black, focus, warning)", lists[i]);
@@ -864,12 +832,17 @@ static int load_measure(jrp_catalog *c, const jrp_parties *parties, ydoc *d, yno
 	    (rc = ydoc_str(d, b, "law", true, &ms->basis_law, e)) ||
 	    (rc = ydoc_str(d, b, "articles", true, &ms->basis_articles, e)))
 		goto out;
+	if (strlen(ms->basis_law) + 1 + strlen(ms->basis_articles) > JRP_BASIS_MAX) {
+		rc = ydoc_fail(d, b, e, "key 'basis': law and articles are %zu bytes together; at most %d (a task carries them)",
+			       strlen(ms->basis_law) + 1 + strlen(ms->basis_articles), JRP_BASIS_MAX);
+		goto out;
+	}
 
 	if ((rc = idlist(d, m, "matters", true, LOWER_ID, 32, &ms->matters, &ms->nmatters, e)))
 		goto out;
-	if (ms->nmatters == 0) {
+	if (ms->nmatters == 0 || ms->nmatters > JRP_MATTERS_MAX) {
 		rc = ydoc_fail(d, ydoc_map_get(d, m, "matters"), e,
-			       "key 'matters': measure '%s' needs at least one matter kind", ms->id);
+			       "key 'matters': measure '%s' needs 1 to %d matter kinds", ms->id, JRP_MATTERS_MAX);
 		goto out;
 	}
 	for (i = 0; i < ms->nmatters; i++)

@@ -21,17 +21,7 @@
 #include "err.h"
 #include "calendar.h"
 #include "parties.h"
-
-typedef enum { LIST_RED = 0, LIST_BLACK, LIST_FOCUS, LIST_WARNING, LIST__N } jrp_list;
-
-enum { SUBJ_ORG = 1 << 0, SUBJ_PERSON = 1 << 1 };
-
-/* list_name - "red" "black" "focus" "warning"; list_parse - reverse, or -1 */
-const char *list_name(jrp_list l);
-const char *list_name_zh(jrp_list l);   /* 红名单 黑名单 重点关注名单 信用预警名单 */
-int list_parse(const char *s);
-/* subject_type_parse - "org" -> SUBJ_ORG, "person" -> SUBJ_PERSON, else 0 */
-unsigned subject_type_parse(const char *s);
+#include "records.h"
 
 typedef struct jrp_named {
 	char *id;
@@ -39,16 +29,6 @@ typedef struct jrp_named {
 	bool key;       /* domains only: a key domain (重点领域) for the credit-warning list */
 } jrp_named;
 
-/* repair methods a standard may require [001 §(五)4] */
-enum {
-	REPAIR_COMMITMENT = 1 << 0,  /* public credit commitment 信用承诺 */
-	REPAIR_TRAINING = 1 << 1,    /* repair training 信用修复培训 */
-	REPAIR_REPORT = 1 << 2,      /* credit report 信用报告 */
-	REPAIR_SERVICE = 1 << 3,     /* public-interest service 公益服务 */
-};
-/* repair_method_parse - "commitment" "training" "report" "service" -> bit, else 0 */
-unsigned repair_method_parse(const char *s);
-const char *repair_method_name(unsigned bit);
 
 typedef struct jrp_standard {
 	char *id;               /* e.g. "tax.major_violation" */
@@ -58,7 +38,7 @@ typedef struct jrp_standard {
 	unsigned subject_types; /* SUBJ_* mask */
 	char *basis;            /* the national/provincial document the standard comes from */
 	/* match: a record meets the standard when all given conditions hold */
-	char *kind;             /* record kind, required */
+	jrp_credit_kind kind;   /* record kind, required (named in catalog.yaml kinds) */
 	char **violations;      /* record.violation in this set (NULL/0 = any) */
 	size_t nviolations;
 	int64_t min_amount;     /* record.amount >= this (yuan); -1 = no condition */

@@ -348,28 +348,22 @@ int codes_check(jrp_id_type t, const char *s, size_t len, const char *field, jrp
 	case ID_HMT: return codes_hmt_check(s, len, field, e);
 	case ID_FOREIGN: return codes_foreign_check(s, len, field, e);
 	case ID_LEI: return codes_lei_check(s, len, field, e);
+	case ID_NONE: case ID__N: break;
 	}
 	return jrp_fail(e, JRP_ERR_BAD_VALUE, fieldname(field), "unknown identifier type %d", (int)t);
 }
 
-static const char *const id_names[] = {
-	[ID_USCC] = "uscc", [ID_CITIZEN] = "citizen", [ID_HMT] = "hmt",
-	[ID_FOREIGN] = "foreign", [ID_LEI] = "lei",
-};
+NAMES_TABLE(id_type_names, "identifier type", ID_TYPES);
 
 jrp_id_type codes_id_type_parse(const char *s)
 {
-	if (!s)
-		return 0;
-	for (int t = ID_USCC; t <= ID_LEI; t++)
-		if (strcmp(s, id_names[t]) == 0)
-			return (jrp_id_type)t;
-	return 0;
+	int t = s ? names_find(&id_type_names, s, strlen(s)) : -1;
+	return t > 0 ? (jrp_id_type)t : ID_NONE;
 }
 
 const char *codes_id_type_name(jrp_id_type t)
 {
 	if (t < ID_USCC || t > ID_LEI)
 		return "unknown";
-	return id_names[t];
+	return names_get(&id_type_names, t);
 }

@@ -12,16 +12,16 @@
 #define JRP_CODES_H
 #include <stddef.h>
 #include "err.h"
+#include "names.h"
 
-typedef enum {
-	ID_USCC = 1,      /* 统一社会信用代码, organisations */
-	ID_CITIZEN,       /* 居民身份证号码 */
-	ID_HMT,           /* 港澳台居民居住证 / 往来通行证 number (shape) */
-	ID_FOREIGN,       /* 外国人永久居留身份证 or passport number (shape) */
-	ID_LEI,
-} jrp_id_type;
+/* ID_USCC 统一社会信用代码 (organisations); ID_CITIZEN 居民身份证号码; ID_HMT 港澳台居民居住证 /
+ * 往来通行证 number (shape); ID_FOREIGN 外国人永久居留身份证 or passport number (shape); ID_LEI */
+#define ID_TYPES(X) X(ID_NONE, NULL) X(ID_USCC, "uscc") X(ID_CITIZEN, "citizen") X(ID_HMT, "hmt") \
+	X(ID_FOREIGN, "foreign") X(ID_LEI, "lei")
+typedef enum { ID_TYPES(NAMES_ENUM) ID__N } jrp_id_type;
+extern const jrp_names id_type_names;     /* "identifier type" */
 
-/* codes_id_type_parse - "uscc" "citizen" "hmt" "foreign" "lei" -> type, or 0 */
+/* codes_id_type_parse - "uscc" "citizen" "hmt" "foreign" "lei" -> type, or 0 (id_type_names) */
 jrp_id_type codes_id_type_parse(const char *s);
 const char *codes_id_type_name(jrp_id_type t);
 

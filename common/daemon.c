@@ -93,7 +93,7 @@ struct jrp_daemon {
 	puller *pull;
 	parked *parked;
 	size_t nparked;
-	bool woke;           /* the outbound log grew in the transaction being run */
+	bool woke;           /* the outbound log grew in the transaction just run */
 	bool stopping;
 	void *ctx;
 	int lockfd;
@@ -158,10 +158,19 @@ int daemon_append(jrp_daemon *d, MDB_txn *txn, const mw *rec, uint64_t *seq)
 		return rc;
 	if ((rc = log_append(txn, store_dbi(d->st, d->svc->outlog), s, mw_data(rec), mw_len(rec))) != 0)
 		return rc;
-	d->woke = true;
 	if (seq)
 		*seq = s;
 	return 0;
+}
+
+/* out_last - the outbound log's last seq (0 without one): a transaction that moved it wakes the
+ * parked long-polls after its commit, whoever appended */
+static uint64_t out_last(jrp_daemon *d, MDB_txn *txn)
+{
+	uint64_t last = 0;
+	if (d->svc->outlog >= 0)
+		log_last(txn, store_dbi(d->st, d->svc->outlog), &last);
+	return last;
 }
 
 /* ---- replies ---- */
@@ -424,12 +433,15 @@ static void run_batch(jrp_daemon *d, job **jobs, size_t n)
 	int rc = 0;
 
 	for (int attempt = 0;; attempt++) {
+		uint64_t last0;
 		d->woke = false;
 		restore_catalog(d);
 		if ((rc = store_begin(d->st, true, &txn)) != 0)
 			break;
+		last0 = out_last(d, txn);
 		for (size_t i = 0; i < n && rc == 0; i++)
 			rc = run_job(d, txn, jobs[i]);
+		d->woke = out_last(d, txn) != last0;
 		if (rc < 0) {
 			mdb_txn_abort(txn);
 		} else {
@@ -592,10 +604,12 @@ int daemon_write(jrp_daemon *d, int (*fn)(jrp_daemon *d, MDB_txn *txn, void *arg
 	MDB_txn *txn;
 	int rc, res;
 	for (;;) {
-		d->woke = false;
+		uint64_t last0;
 		if ((rc = store_begin(d->st, true, &txn)) != 0)
 			return rc;
+		last0 = out_last(d, txn);
 		res = fn(d, txn, arg);
+		d->woke = out_last(d, txn) != last0;
 		if (res < 0) {
 			mdb_txn_abort(txn);
 			rc = res;
@@ -614,9 +628,9 @@ int daemon_write(jrp_daemon *d, int (*fn)(jrp_daemon *d, MDB_txn *txn, void *arg
 	return res;
 }
 
-int daemon_apply(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_object *rec, jrp_error *e)
+int daemon_apply(jrp_daemon *d, MDB_txn *txn, const jrp_rec *rec, const msgpack_object *raw, jrp_error *e)
 {
-	return d->svc->apply ? d->svc->apply(d, txn, seq, rec, e) : 0;
+	return d->svc->apply ? d->svc->apply(d, txn, rec, raw, e) : 0;
 }
 
 /* ---- the front thread and its journal (services with ROUTE_READ routes) ----
@@ -1480,7 +1494,8 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 	d->tick_timer.data = d->park_timer.data = d;
 	uv_timer_start(&d->park_timer, on_park_timer, 50, 50);
 	if (svc->upstream >= 0)
-		d->pull = puller_new(d, d->cfg->endpoint[svc->upstream], svc->pull_coalesce_ms);
+		d->pull = puller_new(d, d->cfg->endpoint[svc->upstream], svc->pull_coalesce_ms, svc->pull_kinds,
+				     svc->upstream == SVC_DISPATCH);
 	daemon_retick(d);
 	log_info("event=started endpoint=%s auth=%s catalog=%s test_clock=%s", d->cfg->endpoint[svc->svc],
 		 d->curve ? "curve" : "ipc", d->cat->version, d->cfg->test_clock ? "true" : "false");

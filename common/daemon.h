@@ -34,6 +34,7 @@
 #include "err.h"
 #include "msg.h"
 #include "parties.h"
+#include "records.h"
 #include "store.h"
 #include "journal.h"
 
@@ -81,8 +82,12 @@ typedef struct jrp_service {
 	int upstream;                     /* SVC_* whose log this daemon consumes, -1 if none */
 	int pull_coalesce_ms;             /* off the latency path: after a short batch, wait this long
 	                                   * before pulling again, to commit (fsync) less often */
-	/* apply one upstream record (already validated structure) inside txn */
-	int (*apply)(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_object *rec, jrp_error *e);
+	unsigned pull_kinds;              /* record kinds of the upstream log this service applies
+	                                   * (1 << jrp_rec_kind); changes there are dispatch's copies when
+	                                   * the upstream is dispatch */
+	/* apply one upstream record, decoded strictly (records.h), inside txn; raw is the record as
+	 * the upstream sent it */
+	int (*apply)(jrp_daemon *d, MDB_txn *txn, const jrp_rec *rec, const msgpack_object *raw, jrp_error *e);
 	int (*init)(jrp_daemon *d, MDB_txn *txn, jrp_error *e);
 	/* due work at `now`: at most a bounded batch; set *next_due (ms) to the next
 	 * due time (INT64_MAX if none); return 1 if more is due now, 0, or < 0 */
@@ -124,7 +129,7 @@ int daemon_next_seq(jrp_daemon *d, MDB_txn *txn, uint64_t *seq);
 int daemon_write(jrp_daemon *d, int (*fn)(jrp_daemon *d, MDB_txn *txn, void *arg), void *arg);
 
 /* daemon_apply - run the service's apply hook on one upstream record (the puller calls it) */
-int daemon_apply(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_object *rec, jrp_error *e);
+int daemon_apply(jrp_daemon *d, MDB_txn *txn, const jrp_rec *rec, const msgpack_object *raw, jrp_error *e);
 
 /* daemon_fetch_log - a log.fetch-shaped request ({after, max?, wait_ms?}) on any log db of the
  * service: {records, last}, long-polling when wait_ms is given and nothing is new */

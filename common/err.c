@@ -19,6 +19,7 @@ const char *jrp_strerror(int rc)
 	case JRP_ECONFLICT: return "conflict";
 	case JRP_EBUSY: return "busy";
 	case JRP_ETIMEOUT: return "timed out";
+	case JRP_EUNKNOWN: return "unknown kind or format";
 	}
 	return "unknown error";
 }

@@ -20,6 +20,7 @@ enum {
 	JRP_ECONFLICT = -7,
 	JRP_EBUSY = -8,
 	JRP_ETIMEOUT = -9,
+	JRP_EUNKNOWN = -10,  /* a record kind or log format this build does not know */
 };
 
 /* wire error codes (the "code" of an error reply) */

@@ -418,6 +418,18 @@ int mr_bool(mr *r, const char *key, int opt, bool *out)
 	return 1;
 }
 
+int mr_date(mr *r, const char *key, int opt, int32_t *out)
+{
+	const char *s;
+	size_t n;
+	int rc = mr_str(r, key, opt, 10, &s, &n);
+	if (rc <= 0)
+		return rc;
+	if (date_parse(s, n, out) < 0)
+		return mr_fail_value(r, key, "\"%.*s\" is not a valid date (YYYY-MM-DD)", (int)n, s);
+	return 1;
+}
+
 int mr_map(mr *r, const char *key, int opt, mr *sub)
 {
 	const msgpack_object *v;

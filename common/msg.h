@@ -59,6 +59,8 @@ int mr_cstr(mr *r, const char *key, int opt, size_t maxlen, char *buf);
 int mr_u64(mr *r, const char *key, int opt, uint64_t *out);
 int mr_i64(mr *r, const char *key, int opt, int64_t *out);
 int mr_bool(mr *r, const char *key, int opt, bool *out);
+/* mr_date - a "YYYY-MM-DD" string as a jrp_date (calendar.h) */
+int mr_date(mr *r, const char *key, int opt, int32_t *out);
 int mr_map(mr *r, const char *key, int opt, mr *sub);
 int mr_arr(mr *r, const char *key, int opt, size_t maxn, const msgpack_object_array **out);
 int mr_any(mr *r, const char *key, int opt, const msgpack_object **out);

@@ -5,6 +5,7 @@
  * upstream's ZAP handler knows it as the daemon's party (DESIGN.md Security).
  */
 #include "puller.h"
+#include "records.h"
 #include "clock.h"
 #include "daemon.h"
 #include "proto.h"
@@ -27,6 +28,9 @@ struct puller {
 	uint64_t cursor;
 	uint64_t want_id, next_id;
 	int coalesce_ms;
+	unsigned kinds;         /* record kinds applied (records.h) */
+	bool copies;            /* changes in the upstream log are dispatch's copies */
+	jrp_rec *rec;           /* one decoded record (large: allocated once) */
 	bool closing;
 };
 
@@ -66,7 +70,9 @@ static int apply_fn(jrp_daemon *d, MDB_txn *txn, void *arg)
 		if (seq <= cursor)
 			continue;   /* already applied (a reply to a resent request) */
 		jrp_error_clear(&e);
-		rc = daemon_apply(d, txn, seq, rec, &e);
+		rc = rec_decode(rec, a->p->kinds, a->p->copies, a->p->rec, &e);
+		if (rc == 0)
+			rc = daemon_apply(d, txn, a->p->rec, rec, &e);
 		if (rc == JRP_EFULL || rc == JRP_ESTORE)
 			return rc;
 		if (rc < 0)
@@ -168,9 +174,12 @@ static int read_cursor(jrp_daemon *d, MDB_txn *txn, void *arg)
 	return meta_get_u64(txn, daemon_dbi(d, DB_META), PULLER_CURSOR_KEY, arg);
 }
 
-puller *puller_new(jrp_daemon *d, const char *endpoint, int coalesce_ms)
+puller *puller_new(jrp_daemon *d, const char *endpoint, int coalesce_ms, unsigned kinds, bool copies)
 {
 	puller *p = xcalloc(1, sizeof *p);
+	p->kinds = kinds;
+	p->copies = copies;
+	p->rec = xmalloc(sizeof *p->rec);
 	p->d = d;
 	p->coalesce_ms = coalesce_ms;
 	p->endpoint = xstrdup(endpoint);
@@ -189,6 +198,7 @@ static void on_timer_closed(uv_handle_t *h)
 {
 	puller *p = h->data;
 	free(p->endpoint);
+	free(p->rec);
 	free(p);
 }
 

@@ -9,6 +9,7 @@
  */
 #ifndef JRP_PULLER_H
 #define JRP_PULLER_H
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct jrp_daemon jrp_daemon;
@@ -18,7 +19,7 @@ typedef struct puller puller;
 
 /* puller_new - coalesce_ms > 0: after a batch shorter than a full fetch, wait that long before
  * asking again (fewer, larger commits for a consumer that is off the latency path) */
-puller *puller_new(jrp_daemon *d, const char *endpoint, int coalesce_ms);
+puller *puller_new(jrp_daemon *d, const char *endpoint, int coalesce_ms, unsigned kinds, bool copies);
 void puller_free(puller **p);
 /* puller_cursor - the cursor as of the last commit */
 uint64_t puller_cursor(const puller *p);

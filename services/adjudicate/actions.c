@@ -13,244 +13,190 @@
  *   repair.decide     the identifying department decides, within 3 working days           [national]
  *   reward.abuse      a red-list subject abused its rewards: it leaves red                 [001 §(五)6]
  */
-#include "lists.h"
-#include "clock.h"
+#include "adj.h"
+#include "util/str.h"
 #include <stdio.h>
 #include <string.h>
 
 #define OBJECTION_DECIDE_WORKDAYS 10   /* [national] the platform answers within 10 working days */
 #define REPAIR_DECIDE_WORKDAYS 3       /* [national] the department decides within 3 working days */
 
-/* load - the entry named by the request's "entry" field */
-static int load(jrp_daemon *d, jrp_req *r, MDB_txn *txn, entry *en, jrp_error *e)
+/* load - entry id, or not_found */
+static int load(adj *a, uint64_t id, entry *en, jrp_error *e)
 {
-	uint64_t id;
-	int rc;
-	if ((rc = mr_u64(&r->body, "entry", MR_REQ, &id)) < 0)
-		return rc;
-	rc = entry_load(d, txn, id, en);
+	int rc = entry_load(a, id, en);
 	if (rc == JRP_ENOTFOUND)
 		return jrp_fail(e, JRP_ERR_NOT_FOUND, "entry", "there is no entry %llu", (unsigned long long)id);
 	return rc;
 }
 
+static int forbidden(jrp_error *e, const char *fmt, const entry *en, const char *who, const char *party)
+{
+	jrp_fail(e, JRP_ERR_FORBIDDEN, "party", fmt, (unsigned long long)en->id, who, party);
+	return JRP_EFORBIDDEN;
+}
+
 /* own - only the identifying department acts on its entries (DESIGN.md Security); entries
  * that adjudicate derived itself (the warning list) are the office's to decide */
-static int own(jrp_req *r, const entry *en, jrp_error *e)
+static int own(const jrp_party *by, const entry *en, jrp_error *e)
 {
-	if (strcmp(en->derived, "warning") == 0) {
-		if (!(r->party->roles & ROLE_OFFICE))
-			return req_fail_forbidden(r, e, "entry %llu is a derived warning entry; only the office decides on it, not \"%s\"",
-						  (unsigned long long)en->id, r->party->id);
+	if (en->derived == DERIVED_WARNING) {
+		if (!(by->roles & ROLE_OFFICE))
+			return forbidden(e, "entry %llu is a derived warning entry; only the office decides on it, not \"%s\"%s",
+					 en, by->id, "");
 		return 0;
 	}
-	if (strcmp(r->party->id, en->party) != 0)
-		return req_fail_forbidden(r, e, "entry %llu was identified by \"%s\"; \"%s\" may not do this",
-					  (unsigned long long)en->id, en->party, r->party->id);
+	if (strcmp(by->id, en->party) != 0)
+		return forbidden(e, "entry %llu was identified by \"%s\"; \"%s\" may not do this", en, en->party, by->id);
 	return 0;
 }
 
 static int conflict(jrp_error *e, const entry *en, const char *what)
 {
-	return jrp_fail(e, JRP_ERR_CONFLICT, "entry", "entry %llu is %s%s%s: %s", (unsigned long long)en->id, en->state,
-			en->exit_reason[0] ? " (" : "", en->exit_reason[0] ? en->exit_reason : "", what);
+	jrp_fail(e, JRP_ERR_CONFLICT, "entry", "entry %llu is %s%s%s%s: %s", (unsigned long long)en->id,
+		 names_get(&entry_state_names, en->state), en->exit_reason ? " (" : "",
+		 names_get(&exit_reason_names, en->exit_reason), en->exit_reason ? ")" : "", what);
+	return JRP_ECONFLICT;
 }
 
-static int opt_note(jrp_req *r, char *note, size_t n)
+int act_notice(adj *a, uint64_t id, const jrp_party *by, jrp_date nd, entry *en, jrp_error *e)
 {
-	int rc = mr_cstr(&r->body, "note", MR_OPT, n - 1, note);
-	if (rc == 0)
-		note[0] = 0;
-	return rc;
-}
-
-static void reply_entry(mw *out, const entry *en)
-{
-	mw_ku64(out, "entry", en->id);
-	mw_kstr(out, "state", en->state);
-}
-
-int actions_h_notice(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
-{
-	entry en;
-	char ds[16], note[80];
-	jrp_date nd;
+	char ds[11], note[80];
 	int rc;
-	if ((rc = load(d, r, txn, &en, e)) != 0 || (rc = own(r, &en, e)) != 0 ||
-	    (rc = mr_cstr(&r->body, "notice_date", MR_REQ, 10, ds)) < 0)
+	if ((rc = load(a, id, en, e)) != 0 || (rc = own(by, en, e)) != 0)
 		return rc;
-	if (date_parse(ds, strlen(ds), &nd) < 0)
-		return mr_fail_value(&r->body, "notice_date", "\"%s\" is not a valid date (YYYY-MM-DD)", ds);
-	if (nd > clock_today() || nd < en.identified_on)
-		return mr_fail_value(&r->body, "notice_date", "must be between the identification (%s) and today",
-				     (date_format(en.identified_on, note), note));
-	if (strcmp(en.state, "proposed") != 0 || !en.notice_required || en.notice_date)
-		return conflict(e, &en, en.notice_date ? "the notice was already reported" : "no notice is awaited");
-	en.notice_date = nd;
+	if (nd > a->today || nd < en->identified_on) {
+		date_format(en->identified_on, ds);
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "notice_date", "must be between the identification (%s) and today", ds);
+	}
+	if (en->state != ENTRY_PROPOSED || !en->notice_required || en->notice_date)
+		return conflict(e, en, en->notice_date ? "the notice was already reported" : "no notice is awaited");
+	en->notice_date = nd;
+	date_format(nd, ds);
 	snprintf(note, sizeof note, "subject notified on %s", ds);
-	entry_history(&en, clock_now_ms(), "notified", r->party->id, 0, note);
-	if ((rc = lists_schedule_effective(d, txn, &en)) != 0 || (rc = entry_store(d, txn, &en)) != 0 ||
-	    (rc = emit(d, txn, &en, "noticed", r->party->id, NULL)) != 0)
+	entry_history(en, a->now, "notified", by->id, 0, note);
+	if ((rc = lists_schedule_effective(a, en)) != 0 || (rc = entry_store(a, en)) != 0)
 		return rc;
-	reply_entry(out, &en);
-	mw_kdate(out, "objection_end", en.objection_end);
-	return 0;
+	return emit(a, en, CH_NOTICED, by->id, NULL);
 }
 
-int actions_h_objection_file(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+int act_objection_file(adj *a, uint64_t id, const jrp_party *by, const char *reason, entry *en, jrp_date *decide_by,
+		       jrp_error *e)
 {
-	const jrp_catalog *cat = daemon_catalog(d);
-	entry en;
-	char reason[1001];
-	change_opt o = { 0 };
+	change_why w = { 0 };
 	int rc;
-	if ((rc = load(d, r, txn, &en, e)) != 0 || (rc = mr_cstr(&r->body, "reason", MR_REQ, 1000, reason)) < 0)
+	if ((rc = load(a, id, en, e)) != 0)
 		return rc;
-	if (!entry_active(&en))
-		return conflict(e, &en, "only an entry in force or proposed can be objected to");
-	if (en.objection[0])
-		return conflict(e, &en, "an objection is already being verified");
-	strcpy(en.objection, "pending");
-	snprintf(en.objection_by, sizeof en.objection_by, "%s", r->party->id);
-	entry_history(&en, clock_now_ms(), "objection", r->party->id, 0, reason);
-	o.decide_by = calendar_add_workdays(cat->cal, clock_today(), OBJECTION_DECIDE_WORKDAYS);
-	o.note = reason;
+	if (!entry_active(en))
+		return conflict(e, en, "only an entry in force or proposed can be objected to");
+	if (en->objection_pending)
+		return conflict(e, en, "an objection is already being verified");
+	en->objection_pending = true;
+	str_copy(en->objection_by, sizeof en->objection_by, by->id);
+	entry_history(en, a->now, "objection", by->id, 0, reason);
+	w.decide_by = *decide_by = calendar_add_workdays(a->cat->cal, a->today, OBJECTION_DECIDE_WORKDAYS);
+	w.note = reason;
 	/* DOMAIN.md Life 6: while a black-list entry is verified its punishments are suspended [001 §(五)7] */
-	if (strcmp(en.state, "effective") == 0 && en.list == LIST_BLACK) {
-		en.suspended = true;
-		if ((rc = entry_store(d, txn, &en)) != 0 || (rc = emit(d, txn, &en, "suspended", r->party->id, NULL)) != 0)
+	if (en->state == ENTRY_EFFECTIVE && en->list == LIST_BLACK) {
+		en->suspended = true;
+		if ((rc = entry_store(a, en)) != 0 || (rc = emit(a, en, CH_SUSPENDED, by->id, NULL)) != 0)
 			return rc;
 	}
-	if ((rc = entry_store(d, txn, &en)) != 0 || (rc = emit(d, txn, &en, "objection_filed", r->party->id, &o)) != 0)
+	if ((rc = entry_store(a, en)) != 0)
 		return rc;
-	reply_entry(out, &en);
-	mw_kbool(out, "suspended", en.suspended);
-	mw_kdate(out, "decide_by", o.decide_by);
-	return 0;
+	return emit(a, en, CH_OBJECTION_FILED, by->id, &w);
 }
 
-int actions_h_objection_decide(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+int act_objection_decide(adj *a, uint64_t id, const jrp_party *by, jrp_outcome outcome, const char *note, entry *en,
+			 jrp_error *e)
 {
-	entry en;
-	char outcome[16], note[401];
-	change_opt o = { 0 };
+	change_why w = { .outcome = outcome, .note = note };
 	int rc;
-	if ((rc = load(d, r, txn, &en, e)) != 0 || (rc = own(r, &en, e)) != 0 ||
-	    (rc = mr_cstr(&r->body, "outcome", MR_REQ, 15, outcome)) < 0 || (rc = opt_note(r, note, sizeof note)) < 0)
+	if ((rc = load(a, id, en, e)) != 0 || (rc = own(by, en, e)) != 0)
 		return rc;
-	if (strcmp(outcome, "upheld") != 0 && strcmp(outcome, "wrong") != 0)
-		return mr_fail_value(&r->body, "outcome", "must be \"upheld\" (the entry stands) or \"wrong\" (it is revoked)");
-	if (strcmp(en.objection, "pending") != 0)
-		return conflict(e, &en, "no objection is being verified");
-	en.objection[0] = 0;
-	o.reason = outcome;
-	o.note = note;
-	entry_history(&en, clock_now_ms(), "objection_decided", r->party->id, 0, outcome);
-	if ((rc = entry_store(d, txn, &en)) != 0 || (rc = emit(d, txn, &en, "objection_decided", r->party->id, &o)) != 0)
+	if (!en->objection_pending)
+		return conflict(e, en, "no objection is being verified");
+	en->objection_pending = false;
+	en->objection_by[0] = 0;
+	entry_history(en, a->now, "objection_decided", by->id, 0, names_get(&outcome_names, outcome));
+	if ((rc = entry_store(a, en)) != 0 || (rc = emit(a, en, CH_OBJECTION_DECIDED, by->id, &w)) != 0)
 		return rc;
-	if (strcmp(outcome, "upheld") == 0) {
-		if (en.suspended) {
-			en.suspended = false;
-			if ((rc = entry_store(d, txn, &en)) != 0 ||
-			    (rc = emit(d, txn, &en, "resumed", r->party->id, NULL)) != 0)
-				return rc;
-		}
-	} else if ((rc = lists_exit(d, txn, &en, "revoked", r->party->id, 0, note[0] ? note : "the entry was wrong")) != 0) {
-		return rc;
+	switch (outcome) {
+	case OUTCOME_UPHELD:
+		if (!en->suspended)
+			return 0;
+		en->suspended = false;
+		if ((rc = entry_store(a, en)) != 0)
+			return rc;
+		return emit(a, en, CH_RESUMED, by->id, NULL);
+	case OUTCOME_WRONG:
+		return lists_exit(a, en, EXIT_REVOKED, by->id, 0, note[0] ? note : "the entry was wrong");
+	case OUTCOME_NONE: case OUTCOME__N:
+		break;
 	}
-	reply_entry(out, &en);
-	mw_kstr(out, "outcome", outcome);
-	return 0;
+	return jrp_fail(e, JRP_ERR_BAD_VALUE, "outcome", "must be upheld or wrong");
 }
 
-int actions_h_repair_apply(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+int act_repair_apply(adj *a, uint64_t id, const jrp_party *by, unsigned given, const char *note, entry *en,
+		     jrp_error *e)
 {
-	const jrp_catalog *cat = daemon_catalog(d);
 	const jrp_standard *s;
-	const msgpack_object_array *ms;
-	entry en;
-	unsigned given = 0;
-	char note[401], ds[11];
-	change_opt o = { 0 };
+	change_why w = { 0 };
+	char ds[11];
 	int rc;
-	if ((rc = load(d, r, txn, &en, e)) != 0 || (rc = mr_arr(&r->body, "methods", MR_REQ, 8, &ms)) < 0 ||
-	    (rc = opt_note(r, note, sizeof note)) < 0)
+	if ((rc = load(a, id, en, e)) != 0)
 		return rc;
-	for (uint32_t i = 0; i < ms->size; i++) {
-		char m[32];
-		unsigned bit;
-		if (ms->ptr[i].type != MSGPACK_OBJECT_STR || ms->ptr[i].via.str.size >= sizeof m)
-			return mr_fail(&r->body, JRP_ERR_WRONG_TYPE, "methods", "must be an array of method names");
-		snprintf(m, sizeof m, "%.*s", (int)ms->ptr[i].via.str.size, ms->ptr[i].via.str.ptr);
-		if (!(bit = repair_method_parse(m)))
-			return mr_fail_value(&r->body, "methods", "\"%s\" is not a repair method (commitment, training, report, service)", m);
-		given |= bit;
-	}
-	s = en.standard[0] ? catalog_standard(cat, en.standard) : NULL;
-	if (strcmp(en.state, "effective") != 0 || (en.list != LIST_BLACK && en.list != LIST_FOCUS) || en.linked_to ||
-	    en.derived[0])
-		return conflict(e, &en, "only a black- or focus-list entry in force, identified under a standard, can be repaired");
+	s = en->standard[0] ? catalog_standard(a->cat, en->standard) : NULL;
+	if (en->state != ENTRY_EFFECTIVE || (en->list != LIST_BLACK && en->list != LIST_FOCUS) || en->linked_to || en->derived)
+		return conflict(e, en, "only a black- or focus-list entry in force, identified under a standard, can be repaired");
 	if (!s || !s->repairable)
-		return jrp_fail(e, JRP_ERR_CONFLICT, "entry", "standard %s does not allow credit repair", en.standard);
-	if (strcmp(en.repair, "applied") == 0)
-		return conflict(e, &en, "a repair application is already awaiting its decision");
-	if (date_add_period(en.decision_date, s->repair_min) > clock_today()) {
-		date_format(date_add_period(en.decision_date, s->repair_min), ds);
+		return jrp_fail(e, JRP_ERR_CONFLICT, "entry", "standard %s does not allow credit repair", en->standard);
+	if (en->repair == RP_APPLIED)
+		return conflict(e, en, "a repair application is already awaiting its decision");
+	if (date_add_period(en->decision_date, s->repair_min) > a->today) {
+		date_format(date_add_period(en->decision_date, s->repair_min), ds);
 		return jrp_fail(e, JRP_ERR_CONFLICT, "entry", "repair may be requested from %s (minimum period under %s)", ds,
 				s->id);
 	}
-	for (unsigned bit = 1; bit <= REPAIR_SERVICE; bit <<= 1)
-		if ((s->repair_methods & bit) && !(given & bit))
-			return mr_fail_value(&r->body, "methods", "standard %s requires %s", s->id, repair_method_name(bit));
-	strcpy(en.repair, "applied");
-	en.repair_decide_by = calendar_add_workdays(cat->cal, clock_today(), REPAIR_DECIDE_WORKDAYS);
-	entry_history(&en, clock_now_ms(), "repair_applied", r->party->id, 0, note);
-	o.decide_by = en.repair_decide_by;
-	o.note = note;
-	if ((rc = entry_store(d, txn, &en)) != 0 || (rc = emit(d, txn, &en, "repair_applied", r->party->id, &o)) != 0)
+	for (int m = 0; m < RM__N; m++)
+		if ((s->repair_methods & (1u << m)) && !(given & (1u << m)))
+			return jrp_fail(e, JRP_ERR_BAD_VALUE, "methods", "standard %s requires %s", s->id,
+					names_get(&repair_method_names, m));
+	en->repair = RP_APPLIED;
+	en->repair_decide_by = calendar_add_workdays(a->cat->cal, a->today, REPAIR_DECIDE_WORKDAYS);
+	entry_history(en, a->now, "repair_applied", by->id, 0, note);
+	w.decide_by = en->repair_decide_by;
+	w.note = note;
+	if ((rc = entry_store(a, en)) != 0)
 		return rc;
-	reply_entry(out, &en);
-	mw_kdate(out, "decide_by", en.repair_decide_by);
-	return 0;
+	return emit(a, en, CH_REPAIR_APPLIED, by->id, &w);
 }
 
-int actions_h_repair_decide(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+int act_repair_decide(adj *a, uint64_t id, const jrp_party *by, bool approved, const char *note, entry *en,
+		      jrp_error *e)
 {
-	entry en;
-	bool approved;
-	char note[401];
-	change_opt o = { 0 };
+	change_why w = { .note = note };
 	int rc;
-	if ((rc = load(d, r, txn, &en, e)) != 0 || (rc = own(r, &en, e)) != 0 ||
-	    (rc = mr_bool(&r->body, "approved", MR_REQ, &approved)) < 0 || (rc = opt_note(r, note, sizeof note)) < 0)
+	if ((rc = load(a, id, en, e)) != 0 || (rc = own(by, en, e)) != 0)
 		return rc;
-	if (strcmp(en.repair, "applied") != 0)
-		return conflict(e, &en, "no repair application awaits a decision");
-	strcpy(en.repair, approved ? "approved" : "rejected");
-	o.reason = en.repair;
-	o.note = note;
-	entry_history(&en, clock_now_ms(), "repair_decided", r->party->id, 0, en.repair);
-	if ((rc = entry_store(d, txn, &en)) != 0 || (rc = emit(d, txn, &en, "repair_decided", r->party->id, &o)) != 0)
+	if (en->repair != RP_APPLIED)
+		return conflict(e, en, "no repair application awaits a decision");
+	en->repair = w.repair = approved ? RP_APPROVED : RP_REJECTED;
+	entry_history(en, a->now, "repair_decided", by->id, 0, names_get(&repair_state_names, en->repair));
+	if ((rc = entry_store(a, en)) != 0 || (rc = emit(a, en, CH_REPAIR_DECIDED, by->id, &w)) != 0)
 		return rc;
 	/* DOMAIN.md Life 7-8: approval exits the entry early [001 §(五)4, §(五)6] */
-	if (approved && (rc = lists_exit(d, txn, &en, "repaired", r->party->id, 0, "credit repair approved")) != 0)
-		return rc;
-	reply_entry(out, &en);
-	mw_kbool(out, "approved", approved);
+	if (approved)
+		return lists_exit(a, en, EXIT_REPAIRED, by->id, 0, "credit repair approved");
 	return 0;
 }
 
-int actions_h_reward_abuse(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+int act_reward_abuse(adj *a, uint64_t id, const jrp_party *by, const char *note, entry *en, jrp_error *e)
 {
-	entry en;
-	char note[401];
 	int rc;
-	if ((rc = load(d, r, txn, &en, e)) != 0 || (rc = mr_cstr(&r->body, "note", MR_REQ, 400, note)) < 0)
+	if ((rc = load(a, id, en, e)) != 0)
 		return rc;
-	if (en.list != LIST_RED || !entry_active(&en))
-		return conflict(e, &en, "only a red-list entry in force can lose its rewards for abuse");
-	if ((rc = lists_exit(d, txn, &en, "reward_abuse", r->party->id, 0, note)) != 0)
-		return rc;
-	reply_entry(out, &en);
-	return 0;
+	if (en->list != LIST_RED || !entry_active(en))
+		return conflict(e, en, "only a red-list entry in force can lose its rewards for abuse");
+	return lists_exit(a, en, EXIT_REWARD_ABUSE, by->id, 0, note);
 }

@@ -1,13 +1,26 @@
 /*
- * entry.c - encoding and history of list entries (see entry.h)
+ * entry.c - list entries: encoding, history, the store and its indexes (see entry.h)
  */
 #include "entry.h"
+#include "clock.h"
+#include "store.h"
+#include "util/str.h"
+#include "util/vec.h"
 #include <stdio.h>
 #include <string.h>
 
+const char *const adj_db_names[ADB__N] = { "meta", "changes", "entries", "by_subject", "due", "by_standard", "links",
+					   "publication" };
+
+void adj_set_now(adj *a, int64_t now_ms)
+{
+	a->now = now_ms;
+	a->today = date_of_ms(now_ms);
+}
+
 bool entry_active(const entry *en)
 {
-	return strcmp(en->state, "proposed") == 0 || strcmp(en->state, "effective") == 0;
+	return en->state == ENTRY_PROPOSED || en->state == ENTRY_EFFECTIVE;
 }
 
 void entry_history(entry *en, int64_t at, const char *event, const char *by, uint64_t record_seq, const char *note)
@@ -21,65 +34,66 @@ void entry_history(entry *en, int64_t at, const char *event, const char *by, uin
 	h = &en->hist[en->nhist++];
 	memset(h, 0, sizeof *h);
 	h->at = at;
-	snprintf(h->event, sizeof h->event, "%s", event);
-	snprintf(h->by, sizeof h->by, "%s", by);
+	str_copy(h->event, sizeof h->event, event);
+	str_copy(h->by, sizeof h->by, by);
 	h->record_seq = record_seq;
-	snprintf(h->note, sizeof h->note, "%s", note ? note : "");
+	str_copy(h->note, sizeof h->note, note ? note : "");
+}
+
+static void kopt(mw *w, const char *k, const char *v)
+{
+	if (v[0])
+		mw_kstr(w, k, v);
 }
 
 void entry_encode(const entry *en, mw *w)
 {
 	mw_map(w);
 	mw_ku64(w, "id", en->id);
-	mw_kstr(w, "state", en->state);
-	mw_kstr(w, "list", list_name(en->list));
-	mw_kstr(w, "standard", en->standard);
-	mw_kstr(w, "domain", en->domain);
+	mw_kenum(w, "state", &entry_state_names, en->state);
+	mw_kenum(w, "list", &list_names, en->list);
+	kopt(w, "standard", en->standard);
+	kopt(w, "domain", en->domain);
 	mw_kstr(w, "party", en->party);
-	mw_str(w, "subject");
-	mw_map(w);
-	mw_kstr(w, "type", en->subject_type);
-	mw_kstr(w, "id_type", en->id_type);
-	mw_kstr(w, "code", en->code);
-	mw_kstr(w, "name", en->name);
-	mw_end(w);
+	subject_write(w, "subject", &en->subject);
 	mw_ku64(w, "record_seq", en->record_seq);
-	mw_kstr(w, "record_id", en->record_id);
+	kopt(w, "record_id", en->record_id);
 	mw_kdate(w, "decision_date", en->decision_date);
 	mw_kdate(w, "identified_on", en->identified_on);
-	mw_kdate(w, "objection_end", en->objection_end);
+	if (en->objection_end)
+		mw_kdate(w, "objection_end", en->objection_end);
 	if (en->valid_from)
 		mw_kdate(w, "valid_from", en->valid_from);
 	mw_kdate(w, "valid_until", en->valid_until);
 	mw_kstr(w, "catalog_version", en->catalog_version);
-	if (en->exit_reason[0])
-		mw_kstr(w, "exit_reason", en->exit_reason);
+	if (en->exit_reason)
+		mw_kenum(w, "exit_reason", &exit_reason_names, en->exit_reason);
 	if (en->notice_required)
 		mw_kbool(w, "notice_required", true);
 	if (en->notice_date)
 		mw_kdate(w, "notice_date", en->notice_date);
-	if (en->objection[0]) {
-		mw_kstr(w, "objection", en->objection);
+	if (en->objection_pending) {
+		mw_kstr(w, "objection", "pending");
 		mw_kstr(w, "objection_by", en->objection_by);
 	}
 	if (en->suspended)
 		mw_kbool(w, "suspended", true);
-	if (en->repair[0]) {
-		mw_kstr(w, "repair", en->repair);
+	if (en->repair) {
+		mw_kenum(w, "repair", &repair_state_names, en->repair);
 		mw_kdate(w, "repair_decide_by", en->repair_decide_by);
 	}
 	if (en->rectify_by) {
 		mw_kdate(w, "rectify_by", en->rectify_by);
 		mw_kbool(w, "rectified", en->rectified);
 	}
-	if (en->interview[0])
-		mw_kstr(w, "interview", en->interview);
+	if (en->interview)
+		mw_kenum(w, "interview", &interview_state_names, en->interview);
 	if (en->linked_to) {
 		mw_ku64(w, "linked_to", en->linked_to);
-		mw_kstr(w, "link_role", en->link_role);
+		mw_kenum(w, "link_role", &link_role_names, en->link_role);
 	}
-	if (en->derived[0]) {
-		mw_kstr(w, "derived", en->derived);
+	if (en->derived) {
+		mw_kenum(w, "derived", &derived_names, en->derived);
 		if (en->derived_from)
 			mw_ku64(w, "derived_from", en->derived_from);
 	}
@@ -103,74 +117,228 @@ void entry_encode(const entry *en, mw *w)
 	mw_end(w);
 }
 
-static jrp_date get_date(const msgpack_object *o, const char *key)
+static int ostr(mr *r, const char *key, size_t max, char *buf)
 {
-	char buf[16];
-	jrp_date d = 0;
-	obj_cstr(o, key, buf, sizeof buf);
-	if (buf[0])
-		date_parse(buf, strlen(buf), &d);
-	return d;
+	int rc = mr_cstr(r, key, MR_OPT, max, buf);
+	if (rc == 0)
+		buf[0] = 0;
+	return rc;
 }
 
-int entry_decode(const void *buf, size_t len, entry *en)
+static int odate(mr *r, const char *key, jrp_date *d)
+{
+	*d = 0;
+	return mr_date(r, key, MR_OPT, d);
+}
+
+static int obool(mr *r, const char *key, bool *b)
+{
+	*b = false;
+	return mr_bool(r, key, MR_OPT, b);
+}
+
+static int oenum(mr *r, const char *key, const jrp_names *t, int *v)
+{
+	*v = 0;
+	return mr_enum(r, key, MR_OPT, t, v);
+}
+
+static int hist_decode(mr *r, entry *en)
+{
+	const msgpack_object_array *h;
+	int rc;
+	if ((rc = mr_arr(r, "history", MR_REQ, ENTRY_HIST_MAX, &h)) < 0)
+		return rc;
+	en->nhist = 0;
+	for (uint32_t i = 0; i < h->size; i++) {
+		entry_hist *x = &en->hist[en->nhist];
+		char path[32];
+		mr hr;
+		snprintf(path, sizeof path, "history[%u]", i);
+		if ((rc = mr_init(&hr, &h->ptr[i], path, r->e)) < 0 || (rc = mr_i64(&hr, "at", MR_REQ, &x->at)) < 0 ||
+		    (rc = mr_cstr(&hr, "event", MR_REQ, sizeof x->event - 1, x->event)) < 0 ||
+		    (rc = mr_cstr(&hr, "by", MR_REQ, sizeof x->by - 1, x->by)) < 0)
+			return rc;
+		x->record_seq = 0;
+		if ((rc = mr_u64(&hr, "record_seq", MR_OPT, &x->record_seq)) < 0 ||
+		    (rc = ostr(&hr, "note", sizeof x->note - 1, x->note)) < 0 || (rc = mr_end(&hr)) < 0)
+			return rc;
+		en->nhist++;
+	}
+	return 0;
+}
+
+int entry_decode(const void *buf, size_t len, entry *en, jrp_error *e)
 {
 	msg_in in;
-	jrp_error e;
-	const msgpack_object *o, *s, *h;
-	char l[16];
-	memset(en, 0, sizeof *en);
-	if (msg_parse_ref(buf, len, SIZE_MAX, &in, &e) < 0) {
-		msg_in_free(&in);
-		return JRP_EINVAL;
+	mr r;
+	int v, rc;
+	char objection[16];
+
+	if ((rc = msg_parse_ref(buf, len, SIZE_MAX, &in, e)) < 0)
+		goto out;
+	if ((rc = mr_init(&r, in.root, "entry", e)) < 0 || (rc = mr_u64(&r, "id", MR_REQ, &en->id)) < 0 ||
+	    (rc = mr_enum(&r, "state", MR_REQ, &entry_state_names, &v)) < 0)
+		goto out;
+	en->state = (jrp_entry_state)v;
+	if ((rc = mr_enum(&r, "list", MR_REQ, &list_names, &v)) < 0)
+		goto out;
+	en->list = (jrp_list)v;
+	if ((rc = ostr(&r, "standard", JRP_STANDARD_MAX, en->standard)) < 0 ||
+	    (rc = ostr(&r, "domain", JRP_ID_MAX, en->domain)) < 0 ||
+	    (rc = mr_cstr(&r, "party", MR_REQ, JRP_ID_MAX, en->party)) < 0 ||
+	    (rc = subject_read(&r, "subject", &en->subject)) < 0 ||
+	    (rc = mr_u64(&r, "record_seq", MR_REQ, &en->record_seq)) < 0 ||
+	    (rc = ostr(&r, "record_id", JRP_RECORD_ID_MAX, en->record_id)) < 0 ||
+	    (rc = mr_date(&r, "decision_date", MR_REQ, &en->decision_date)) < 0 ||
+	    (rc = mr_date(&r, "identified_on", MR_REQ, &en->identified_on)) < 0 ||
+	    (rc = odate(&r, "objection_end", &en->objection_end)) < 0 ||
+	    (rc = odate(&r, "valid_from", &en->valid_from)) < 0 ||
+	    (rc = mr_date(&r, "valid_until", MR_REQ, &en->valid_until)) < 0 ||
+	    (rc = mr_cstr(&r, "catalog_version", MR_REQ, JRP_VERSION_MAX, en->catalog_version)) < 0 ||
+	    (rc = oenum(&r, "exit_reason", &exit_reason_names, &v)) < 0)
+		goto out;
+	en->exit_reason = (jrp_exit_reason)v;
+	if ((rc = obool(&r, "notice_required", &en->notice_required)) < 0 ||
+	    (rc = odate(&r, "notice_date", &en->notice_date)) < 0 ||
+	    (rc = ostr(&r, "objection", sizeof objection - 1, objection)) < 0 ||
+	    (rc = ostr(&r, "objection_by", JRP_ID_MAX, en->objection_by)) < 0)
+		goto out;
+	en->objection_pending = objection[0] != 0;
+	if (en->objection_pending && (strcmp(objection, "pending") != 0 || !en->objection_by[0])) {
+		rc = mr_fail_value(&r, "objection", "a pending objection says \"pending\" and who filed it");
+		goto out;
 	}
-	o = in.root;
-	en->id = obj_u64(o, "id");
-	obj_cstr(o, "state", en->state, sizeof en->state);
-	en->list = (jrp_list)list_parse(obj_cstr(o, "list", l, sizeof l));
-	obj_cstr(o, "standard", en->standard, sizeof en->standard);
-	obj_cstr(o, "domain", en->domain, sizeof en->domain);
-	obj_cstr(o, "party", en->party, sizeof en->party);
-	s = obj_get(o, "subject");
-	obj_cstr(s, "type", en->subject_type, sizeof en->subject_type);
-	obj_cstr(s, "id_type", en->id_type, sizeof en->id_type);
-	obj_cstr(s, "code", en->code, sizeof en->code);
-	obj_cstr(s, "name", en->name, sizeof en->name);
-	en->record_seq = obj_u64(o, "record_seq");
-	obj_cstr(o, "record_id", en->record_id, sizeof en->record_id);
-	en->decision_date = get_date(o, "decision_date");
-	en->identified_on = get_date(o, "identified_on");
-	en->objection_end = get_date(o, "objection_end");
-	en->valid_from = get_date(o, "valid_from");
-	en->valid_until = get_date(o, "valid_until");
-	obj_cstr(o, "catalog_version", en->catalog_version, sizeof en->catalog_version);
-	obj_cstr(o, "exit_reason", en->exit_reason, sizeof en->exit_reason);
-	en->notice_required = obj_bool(o, "notice_required");
-	en->notice_date = get_date(o, "notice_date");
-	obj_cstr(o, "objection", en->objection, sizeof en->objection);
-	obj_cstr(o, "objection_by", en->objection_by, sizeof en->objection_by);
-	en->suspended = obj_bool(o, "suspended");
-	obj_cstr(o, "repair", en->repair, sizeof en->repair);
-	en->repair_decide_by = get_date(o, "repair_decide_by");
-	en->rectify_by = get_date(o, "rectify_by");
-	en->rectified = obj_bool(o, "rectified");
-	obj_cstr(o, "interview", en->interview, sizeof en->interview);
-	en->linked_to = obj_u64(o, "linked_to");
-	obj_cstr(o, "link_role", en->link_role, sizeof en->link_role);
-	en->derived_from = obj_u64(o, "derived_from");
-	obj_cstr(o, "derived", en->derived, sizeof en->derived);
-	en->published = obj_bool(o, "published");
-	h = obj_get(o, "history");
-	if (h && h->type == MSGPACK_OBJECT_ARRAY)
-		for (uint32_t i = 0; i < h->via.array.size && en->nhist < ENTRY_HIST_MAX; i++) {
-			const msgpack_object *x = &h->via.array.ptr[i];
-			entry_hist *eh = &en->hist[en->nhist++];
-			eh->at = obj_i64(x, "at");
-			obj_cstr(x, "event", eh->event, sizeof eh->event);
-			obj_cstr(x, "by", eh->by, sizeof eh->by);
-			eh->record_seq = obj_u64(x, "record_seq");
-			obj_cstr(x, "note", eh->note, sizeof eh->note);
-		}
+	if ((rc = obool(&r, "suspended", &en->suspended)) < 0 || (rc = oenum(&r, "repair", &repair_state_names, &v)) < 0)
+		goto out;
+	en->repair = (jrp_repair_state)v;
+	if ((rc = odate(&r, "repair_decide_by", &en->repair_decide_by)) < 0 ||
+	    (rc = odate(&r, "rectify_by", &en->rectify_by)) < 0 || (rc = obool(&r, "rectified", &en->rectified)) < 0 ||
+	    (rc = oenum(&r, "interview", &interview_state_names, &v)) < 0)
+		goto out;
+	en->interview = (jrp_interview_state)v;
+	en->linked_to = en->derived_from = 0;
+	if ((rc = mr_u64(&r, "linked_to", MR_OPT, &en->linked_to)) < 0 ||
+	    (rc = oenum(&r, "link_role", &link_role_names, &v)) < 0)
+		goto out;
+	en->link_role = (jrp_link_role)v;
+	if ((rc = oenum(&r, "derived", &derived_names, &v)) < 0)
+		goto out;
+	en->derived = (jrp_derived)v;
+	if ((rc = mr_u64(&r, "derived_from", MR_OPT, &en->derived_from)) < 0 ||
+	    (rc = obool(&r, "published", &en->published)) < 0 || (rc = hist_decode(&r, en)) < 0)
+		goto out;
+	rc = mr_end(&r);
+out:
 	msg_in_free(&in);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- the store ---- */
+
+int entry_store(adj *a, const entry *en)
+{
+	unsigned char k[8];
+	mw w;
+	int rc;
+	be64_put(k, en->id);
+	mw_init(&w);
+	entry_encode(en, &w);
+	rc = kv_put(a->txn, a->db[ADB_ENTRIES], k, 8, mw_data(&w), mw_len(&w), 0);
+	mw_free(&w);
+	return rc;
+}
+
+int entry_load(adj *a, uint64_t id, entry *en)
+{
+	unsigned char k[8];
+	MDB_val v;
+	jrp_error e;
+	int rc;
+	be64_put(k, id);
+	if ((rc = kv_get(a->txn, a->db[ADB_ENTRIES], k, 8, &v)) != 0)
+		return rc;
+	/* a stored entry that does not read back is damage, not input: the transaction stops */
+	return entry_decode(v.mv_data, v.mv_size, en, &e) < 0 ? JRP_ESTORE : 0;
+}
+
+int entry_new_id(adj *a, uint64_t *id)
+{
+	return meta_add(a->txn, a->db[ADB_META], "next_entry", 1, id);
+}
+
+/* str_id_key - "text NUL id" keys of the subject and standard indexes */
+static size_t str_id_key(unsigned char *k, const char *s, uint64_t id)
+{
+	size_t n = strlen(s);
+	memcpy(k, s, n);
+	k[n] = 0;
+	be64_put(k + n + 1, id);
+	return n + 9;
+}
+
+int entry_index(adj *a, const entry *en)
+{
+	unsigned char k[80];
+	int rc;
+	if ((rc = kv_put(a->txn, a->db[ADB_BY_SUBJECT], k, str_id_key(k, en->subject.code, en->id), "", 0, 0)) != 0)
+		return rc;
+	if (en->standard[0] &&
+	    (rc = kv_put(a->txn, a->db[ADB_BY_STANDARD], k, str_id_key(k, en->standard, en->id), "", 0, 0)) != 0)
+		return rc;
+	if (en->linked_to) {
+		be64_put(k, en->linked_to);
+		be64_put(k + 8, en->id);
+		rc = kv_put(a->txn, a->db[ADB_LINKS], k, 16, "", 0, 0);
+	}
+	return rc;
+}
+
+int entry_due(adj *a, int64_t at, uint64_t id, int action)
+{
+	unsigned char k[17];
+	be64_put(k, (uint64_t)at);
+	be64_put(k + 8, id);
+	k[16] = (unsigned char)action;
+	a->retick = true;
+	return kv_put(a->txn, a->db[ADB_DUE], k, 17, "", 0, 0);
+}
+
+static int collect(void *arg, const unsigned char *rest, size_t n, const MDB_val *val)
+{
+	if (n == 8)
+		u64vec_push(arg, be64_get(rest));
 	return 0;
+}
+
+/* each_in - fn for every entry whose id follows prefix in index dbi; the ids are collected
+ * first, because fn may write to the index being walked */
+static int each_in(adj *a, int db, const void *prefix, size_t plen, entry_fn fn, void *arg)
+{
+	u64vec x = { 0 };
+	int rc = kv_prefix_each(a->txn, a->db[db], prefix, plen, SIZE_MAX, collect, &x);
+	for (size_t i = 0; rc == 0 && i < x.n; i++) {
+		entry en;
+		if ((rc = entry_load(a, x.v[i], &en)) == 0)
+			rc = fn(a, &en, arg);
+	}
+	u64vec_free(&x);
+	return rc < 0 ? rc : 0;
+}
+
+int entry_each_subject(adj *a, const char *code, entry_fn fn, void *arg)
+{
+	return each_in(a, ADB_BY_SUBJECT, code, strlen(code) + 1, fn, arg);
+}
+
+int entry_each_linked(adj *a, uint64_t id, entry_fn fn, void *arg)
+{
+	unsigned char k[8];
+	be64_put(k, id);
+	return each_in(a, ADB_LINKS, k, 8, fn, arg);
+}
+
+int entry_each_standard(adj *a, const char *standard, entry_fn fn, void *arg)
+{
+	return each_in(a, ADB_BY_STANDARD, standard, strlen(standard) + 1, fn, arg);
 }

@@ -1,10 +1,18 @@
 /*
- * entry.h - a list entry (名单条目) and its life, as adjudicate stores it
+ * entry.h - a list entry (名单条目) as adjudicate keeps it, and the context its
+ * life runs in
  *
- * An entry is one subject on one list under one standard. It is stored as a
- * msgpack map in the "entries" db (key: 8-byte id), indexed by subject
- * ("by_subject": code NUL id) and, while a deadline is pending, by due time
- * ("due": ms, id, action). See DOMAIN.md "Life of an entry".
+ * An entry is one subject on one list under one standard (or derived: a focus
+ * entry after a black-list exit, a warning entry). It is stored as a msgpack
+ * map in "entries" (key: 8-byte id), indexed by subject ("by_subject": code
+ * NUL id), by standard ("by_standard": id NUL entry), an organisation's entry
+ * by its linked persons' ("links": org id, person id), and while a deadline is
+ * pending by due time ("due": ms, id, action). entries.get shows the same map.
+ * See DOMAIN.md "Life of an entry".
+ *
+ * adj is everything the rules need (no daemon): the write transaction, the
+ * databases, the catalogue, the calendar through it, and now. The daemon
+ * builds one per call (main.c); tests/unit/test_adjudicate.c builds its own.
  */
 #ifndef JRP_ADJ_ENTRY_H
 #define JRP_ADJ_ENTRY_H
@@ -14,56 +22,70 @@
 #include "calendar.h"
 #include "catalog.h"
 #include "msg.h"
+#include "records.h"
+
+/* adjudicate's databases (db 0 is the skeleton's meta) */
+enum { ADB_META, ADB_CHANGES, ADB_ENTRIES, ADB_BY_SUBJECT, ADB_DUE, ADB_BY_STANDARD, ADB_LINKS, ADB_PUBLICATION,
+       ADB__N };
+extern const char *const adj_db_names[ADB__N];
+
+typedef struct adj {
+	MDB_txn *txn;
+	MDB_dbi db[ADB__N];
+	const jrp_catalog *cat;
+	int64_t now;                 /* ms */
+	jrp_date today;
+	bool retick;                 /* out: a deadline was indexed; the daemon re-arms its timer */
+} adj;
+
+/* adj_set_now - now (ms) and today from one instant */
+void adj_set_now(adj *a, int64_t now_ms);
 
 #define ENTRY_HIST_MAX 32
 
 typedef struct entry_hist {
 	int64_t at;            /* ms */
-	char event[24];        /* identified, effective, exited, record_attached, removed ... */
-	char by[33];           /* party that caused it ("adjudicate" for deadlines) */
+	char event[24];        /* identified, effective, exited, record_attached, notified, objection ... */
+	char by[JRP_ID_MAX + 1];   /* party that caused it ("adjudicate" for deadlines) */
 	uint64_t record_seq;   /* event-log seq of the record that caused it, 0 if none */
 	char note[160];
 } entry_hist;
 
 typedef struct entry {
 	uint64_t id;
-	char state[16];        /* proposed | effective | exited */
+	jrp_entry_state state;
 	jrp_list list;
-	char standard[65];
-	char domain[33];
-	char party[33];        /* identifying department */
-	char subject_type[8];
-	char id_type[16];
-	char code[33];
-	char name[201];
+	char standard[JRP_STANDARD_MAX + 1];   /* "" for a derived warning entry */
+	char domain[JRP_ID_MAX + 1];           /* "" for a derived warning entry */
+	char party[JRP_ID_MAX + 1];            /* identifying department ("adjudicate": derived) */
+	jrp_subject subject;
 	uint64_t record_seq;
-	char record_id[65];
+	char record_id[JRP_RECORD_ID_MAX + 1];
 	jrp_date decision_date;
 	jrp_date identified_on;
-	jrp_date objection_end;   /* last working day of the objection window */
+	jrp_date objection_end;   /* last working day of the objection window (0 until known) */
 	jrp_date valid_from;      /* day it became effective (0 until then) */
 	jrp_date valid_until;     /* last day of validity */
-	char catalog_version[33];
-	char exit_reason[32];     /* expired | repaired | revoked | escalated | removed_by_dishonesty |
-	                           * reward_abuse | standard_changed | fewer_domains | organisation_exited */
+	char catalog_version[JRP_VERSION_MAX + 1];
+	jrp_exit_reason exit_reason;
 	/* notice and objection (DOMAIN.md Life 1, 6) */
 	bool notice_required;
 	jrp_date notice_date;     /* 0 until the department reports the notice */
-	char objection[12];       /* "" | "pending" */
-	char objection_by[33];
+	bool objection_pending;
+	char objection_by[JRP_ID_MAX + 1];
 	bool suspended;           /* black entry's punishments suspended while the objection is verified */
 	/* repair (Life 7) */
-	char repair[12];          /* "" | "applied" | "approved" | "rejected" */
+	jrp_repair_state repair;
 	jrp_date repair_decide_by;
 	/* rectification and interviews (Life 5) */
 	jrp_date rectify_by;      /* 0 = no deadline */
 	bool rectified;
-	char interview[12];       /* "" | "due" | "held" | "refused" */
+	jrp_interview_state interview;
 	/* links and derivations */
 	uint64_t linked_to;       /* a person's entry linked to an organisation's entry (落实到人) */
-	char link_role[16];       /* legal_rep | responsible */
+	jrp_link_role link_role;
 	uint64_t derived_from;    /* focus entry after a black-list exit: the black entry */
-	char derived[16];         /* "" | "after_black" | "warning" */
+	jrp_derived derived;
 	bool published;           /* went to the publication log */
 	int nhist;
 	entry_hist hist[ENTRY_HIST_MAX];
@@ -72,8 +94,26 @@ typedef struct entry {
 enum { DUE_EFFECTIVE = 1, DUE_EXPIRE = 2, DUE_RECTIFY = 3 };
 
 void entry_encode(const entry *en, mw *w);
-int entry_decode(const void *buf, size_t len, entry *en);
+/* entry_decode - strict: a stored entry that does not read back is an error, never defaults */
+int entry_decode(const void *buf, size_t len, entry *en, jrp_error *e);
 void entry_history(entry *en, int64_t at, const char *event, const char *by, uint64_t record_seq, const char *note);
 bool entry_active(const entry *en);
+
+/* the store: load, store, index, walk */
+int entry_load(adj *a, uint64_t id, entry *en);
+int entry_store(adj *a, const entry *en);
+/* entry_new_id - the next entry id */
+int entry_new_id(adj *a, uint64_t *id);
+/* entry_index - the subject, standard and link indexes of a new entry */
+int entry_index(adj *a, const entry *en);
+/* entry_due - index a deadline of entry id at `at` (ms) */
+int entry_due(adj *a, int64_t at, uint64_t id, int action);
+/* entry_each_* - fn for every entry of a subject / every person entry linked to an organisation's
+ * entry / every entry of a standard; ids are collected first, so fn may write. fn returns < 0
+ * to stop with that error */
+typedef int (*entry_fn)(adj *a, entry *en, void *arg);
+int entry_each_subject(adj *a, const char *code, entry_fn fn, void *arg);
+int entry_each_linked(adj *a, uint64_t id, entry_fn fn, void *arg);
+int entry_each_standard(adj *a, const char *standard, entry_fn fn, void *arg);
 
 #endif

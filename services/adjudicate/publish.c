@@ -9,8 +9,9 @@
  * announced through the same log that published the entry. An entry whose
  * validity has ended is never published (publication period = validity).
  */
-#include "lists.h"
-#include "clock.h"
+#include "adj.h"
+#include "store.h"
+#include "util/str.h"
 #include <string.h>
 
 void mask_id(const jrp_catalog *cat, const char *id, char *out, size_t n)
@@ -48,54 +49,54 @@ void mask_name(const jrp_catalog *cat, const char *name, char *out, size_t n)
 	out[o] = 0;
 }
 
-static bool public(jrp_daemon *d, const entry *en)
+static bool public(adj *a, const entry *en)
 {
-	const jrp_standard *s = en->standard[0] ? catalog_standard(daemon_catalog(d), en->standard) : NULL;
+	const jrp_standard *s = en->standard[0] ? catalog_standard(a->cat, en->standard) : NULL;
 	if (en->list == LIST_WARNING)
 		return true;
-	if (en->derived[0] && en->list == LIST_FOCUS)
+	if (en->derived && en->list == LIST_FOCUS)
 		return false;   /* focus after black: only where a standard marks focus public */
 	return s && s->publish;
 }
 
-int publish(jrp_daemon *d, MDB_txn *txn, entry *en, const char *kind)
+int publish(adj *a, entry *en, jrp_publication_kind kind)
 {
-	const jrp_catalog *cat = daemon_catalog(d);
+	const jrp_catalog *cat = a->cat;
 	const jrp_standard *s = en->standard[0] ? catalog_standard(cat, en->standard) : NULL;
-	bool person = strcmp(en->subject_type, "person") == 0;
+	bool person = en->subject.type == SUBJECT_PERSON;
 	char name[256], code[40];
 	uint64_t seq;
 	mw w;
 	int rc;
 
-	if (strcmp(kind, "listed") == 0) {
-		if (!public(d, en) || en->valid_until < clock_today())
+	if (kind == PUB_LISTED) {
+		if (!public(a, en) || en->valid_until < a->today)
 			return 0;
 		en->published = true;
-		if ((rc = entry_store(d, txn, en)) != 0)
+		if ((rc = entry_store(a, en)) != 0)
 			return rc;
 	}
-	if ((rc = log_last(txn, daemon_dbi(d, DB_PUBLICATION), &seq)) != 0)
+	if ((rc = log_last(a->txn, a->db[ADB_PUBLICATION], &seq)) != 0)
 		return rc;
 	seq++;
 	if (person) {
-		mask_name(cat, en->name, name, sizeof name);
-		mask_id(cat, en->code, code, sizeof code);
+		mask_name(cat, en->subject.name, name, sizeof name);
+		mask_id(cat, en->subject.code, code, sizeof code);
 	} else {
-		snprintf(name, sizeof name, "%s", en->name);
-		snprintf(code, sizeof code, "%s", en->code);
+		str_copy(name, sizeof name, en->subject.name);
+		str_copy(code, sizeof code, en->subject.code);
 	}
 	mw_init(&w);
 	mw_map(&w);
 	mw_ku64(&w, "seq", seq);
-	mw_kstr(&w, "kind", kind);
-	mw_ki64(&w, "at", clock_now_ms());
+	mw_kenum(&w, "kind", &publication_kind_names, kind);
+	mw_ki64(&w, "at", a->now);
 	mw_ku64(&w, "entry", en->id);
-	mw_kstr(&w, "list", list_name(en->list));
+	mw_kenum(&w, "list", &list_names, en->list);
 	mw_kstr(&w, "list_name", list_name_zh(en->list));
 	mw_str(&w, "subject");
 	mw_map(&w);
-	mw_kstr(&w, "type", en->subject_type);
+	mw_kenum(&w, "type", &subject_type_names, en->subject.type);
 	mw_kstr(&w, "name", name);
 	mw_kstr(&w, "code", code);
 	mw_end(&w);
@@ -108,16 +109,10 @@ int publish(jrp_daemon *d, MDB_txn *txn, entry *en, const char *kind)
 	if (en->valid_from)
 		mw_kdate(&w, "valid_from", en->valid_from);
 	mw_kdate(&w, "valid_until", en->valid_until);
-	if (en->exit_reason[0])
-		mw_kstr(&w, "exit_reason", en->exit_reason);
+	if (en->exit_reason)
+		mw_kenum(&w, "exit_reason", &exit_reason_names, en->exit_reason);
 	mw_end(&w);
-	rc = log_append(txn, daemon_dbi(d, DB_PUBLICATION), seq, mw_data(&w), mw_len(&w));
+	rc = log_append(a->txn, a->db[ADB_PUBLICATION], seq, mw_data(&w), mw_len(&w));
 	mw_free(&w);
 	return rc;
-}
-
-/* publish_h_fetch - publication.fetch {after?, max?, wait_ms?}: open to every party */
-int publish_h_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
-{
-	return daemon_fetch_log(d, r, txn, daemon_dbi(d, DB_PUBLICATION), MR_OPT, out);
 }

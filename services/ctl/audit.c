@@ -109,44 +109,82 @@ static int call(audit *a, int svc, mw *w, msg_in *in)
 
 /* ---- what each source says ---- */
 
-/* add_record - an event of ingest's log: a department reported a record */
-static void add_record(audit *a, const msgpack_object *ev)
+/* unreadable - a log record that does not decode: shown, never skipped */
+static void unreadable(audit *a, const char *source, const msgpack_object *r, const jrp_error *e)
 {
-	const msgpack_object *rec = obj_get(ev, "record"), *subj = obj_get(rec, "subject");
-	audit_item *it = add(a, obj_i64(ev, "at"), S(ev, "party"), "ingest", "record");
-	char amount[40] = "";
+	audit_item *it = add(a, obj_i64(r, "at"), "?", source, "unreadable");
 	if (!it)
 		return;
-	if (obj_get(rec, "amount"))
-		snprintf(amount, sizeof amount, ", %lld yuan", (long long)obj_i64(rec, "amount"));
-	it->record_seq = it->seq = obj_u64(ev, "seq");
+	it->seq = obj_u64(r, "seq");
+	set_what(it, "record #%llu of %s's log does not read as this jrpctl's format: %s %s: %s",
+		 (unsigned long long)it->seq, source, e->code, e->field, e->message);
+}
+
+/* add_record - an event of ingest's log: a department reported a record */
+static void add_record(audit *a, const msgpack_object *o)
+{
+	jrp_rec *r = xmalloc(sizeof *r);
+	const jrp_event *ev = &r->u.event;
+	const jrp_record *rec = &ev->record;
+	audit_item *it;
+	jrp_error e;
+	char amount[40] = "", dd[11];
+	if (rec_decode(o, 1u << REC_EVENT, false, r, &e) < 0) {
+		unreadable(a, "ingest", o, &e);
+		goto out;
+	}
+	if (!(it = add(a, ev->at, ev->party, "ingest", "record")))
+		goto out;
+	if (rec->amount >= 0)
+		snprintf(amount, sizeof amount, ", %lld yuan", (long long)rec->amount);
+	it->record_seq = it->seq = ev->seq;
 	set_what(it, "record %s %s about %s %s reported: %s%s%s%s, decided %s%s",
-		 S(rec, "kind"), S(rec, "record_id"), S(subj, "code"), S(subj, "name"), S(rec, "domain"),
-		 obj_get(rec, "violation") ? ", " : "", S(rec, "violation"), amount, S(rec, "decision_date"),
-		 obj_bool(ev, "late") ? " (reported late)" : "");
+		 names_get(&credit_kind_names, rec->kind), rec->record_id, rec->subject.code, rec->subject.name,
+		 rec->domain, rec->violation[0] ? ", " : "", rec->violation, amount, (date_format(rec->decision_date, dd), dd),
+		 ev->late ? " (reported late)" : "");
+out:
+	free(r);
+}
+
+/* why - the reason a change gives, by its action */
+static const char *why(const jrp_change *c)
+{
+	switch (c->action) {
+	case CH_EXITED: case CH_REVOKED: case CH_REFUSED: return names_get(&exit_reason_names, c->exit_reason);
+	case CH_OBJECTION_DECIDED: return names_get(&outcome_names, c->outcome);
+	case CH_REPAIR_DECIDED: return names_get(&repair_state_names, c->repair);
+	default: return "";
+	}
 }
 
 /* add_change - a change of adjudicate's log */
-static void add_change(audit *a, const msgpack_object *ch)
+static void add_change(audit *a, const msgpack_object *o)
 {
-	const msgpack_object *subj = obj_get(ch, "subject");
+	jrp_change c;
+	jrp_error e;
 	audit_item *it;
-	if (obj_str_eq(obj_get(ch, "action"), "proposed") || obj_str_eq(obj_get(ch, "action"), "refused")) {
+	const char *reason;
+	if (change_decode(o, false, &c, &e) < 0) {
+		unreadable(a, "adjudicate", o, &e);
+		return;
+	}
+	if (c.action == CH_PROPOSED || c.action == CH_REFUSED) {
 		/* an entry's first change: remember its record for the tasks that follow */
 		if (a->ner == a->caper)
 			a->er = xrealloc(a->er, (a->caper = a->caper ? a->caper * 2 : 64) * sizeof *a->er);
-		a->er[a->ner].entry = obj_u64(ch, "entry");
-		a->er[a->ner++].record_seq = obj_u64(ch, "record_seq");
+		a->er[a->ner].entry = c.entry;
+		a->er[a->ner++].record_seq = c.record_seq;
 	}
-	if (!(it = add(a, obj_i64(ch, "at"), S(ch, "by"), "adjudicate", S(ch, "action"))))
+	if (!(it = add(a, c.at, c.by, "adjudicate", names_get(&change_action_names, c.action))))
 		return;
-	it->record_seq = obj_u64(ch, "record_seq");
-	it->entry = obj_u64(ch, "entry");
-	it->seq = obj_u64(ch, "seq");
-	set_what(it, "entry %llu %s%s%s of %s %s: %s%s%s%s%s%s", (unsigned long long)it->entry, S(ch, "list"),
-		 S(ch, "standard")[0] ? " " : "", S(ch, "standard"), S(subj, "code"), S(subj, "name"), S(ch, "action"),
-		 obj_get(ch, "reason") ? " (" : "", S(ch, "reason"), obj_get(ch, "reason") ? ")" : "",
-		 obj_get(ch, "note") ? " — " : "", S(ch, "note"));
+	it->record_seq = c.record_seq;
+	it->entry = c.entry;
+	it->seq = c.seq;
+	reason = why(&c);
+	set_what(it, "entry %llu %s%s%s of %s %s: %s%s%s%s%s%s", (unsigned long long)it->entry, list_name(c.list),
+		 c.standard[0] ? " " : "", c.standard, c.subject.code, c.subject.name,
+		 names_get(&change_action_names, c.action), reason[0] ? " (" : "", reason, reason[0] ? ")" : "",
+		 c.note[0] ? " — " : "", c.note);
 }
 
 /* add_entries - every history item of every entry (entries.get) */
@@ -180,52 +218,51 @@ static uint64_t record_of(const msgpack_object *entries, uint64_t entry)
 	return 0;
 }
 
-/* what_measure - "P-GP-01" for a measure, "(duty)" for a department's duty */
-static const char *what_measure(const msgpack_object *t, char *buf, size_t n)
-{
-	if (obj_str_eq(obj_get(t, "class"), "duty"))
-		return snprintf(buf, n, "(duty)"), buf;
-	return obj_cstr(t, "measure", buf, n);
-}
-
 /* add_task - a task dispatch pushed (to an agency, or a duty to a department) */
-static void add_task(audit *a, const msgpack_object *t, uint64_t record_seq)
+static void add_task(audit *a, const jrp_task *t, uint64_t record_seq)
 {
-	char event[32], agency[40], m[80];
+	char event[32];
 	audit_item *it;
-	obj_cstr(t, "agency", agency, sizeof agency);
-	snprintf(event, sizeof event, "task_%s", S(t, "action"));
-	if (!(it = add(a, obj_i64(t, "at"), "dispatch", "dispatch", event)))
+	snprintf(event, sizeof event, "task_%s", task_what(t));
+	if (!(it = add(a, t->at, "dispatch", "dispatch", event)))
 		return;
-	it->task = it->seq = obj_u64(t, "task");
-	it->entry = obj_u64(t, "entry");
+	it->task = it->seq = t->seq;
+	it->entry = t->entry;
 	it->record_seq = record_seq;
-	set_what(it, "task %llu %s %s%s%s to %s %s (entry %llu)%s%s", (unsigned long long)it->task,
-		 S(t, "action"), what_measure(t, m, sizeof m), obj_get(t, "measure_name") ? " " : "", S(t, "measure_name"),
-		 agency, party_name(a->c, agency), (unsigned long long)it->entry, obj_get(t, "reason") ? ", reason " : "",
-		 S(t, "reason"));
+	set_what(it, "task %llu %s %s%s%s to %s %s (entry %llu)%s%s", (unsigned long long)it->task, task_what(t),
+		 t->cls == CLASS_DUTY ? "(duty)" : t->measure, t->measure_name[0] ? " " : "", t->measure_name, t->agency,
+		 party_name(a->c, t->agency), (unsigned long long)it->entry, t->reason ? ", reason " : "",
+		 names_get(&exit_reason_names, t->reason));
 }
 
 /* add_tasks - each task about the subject (tasks.get) and the feedback on it */
 static void add_tasks(audit *a, const msgpack_object *r, const msgpack_object *entries)
 {
 	const msgpack_object *ts = obj_get(r, "tasks");
+	jrp_rec *rec = xmalloc(sizeof *rec);
 	for (uint32_t i = 0; ts && i < ts->via.array.size; i++) {
-		const msgpack_object *x = &ts->via.array.ptr[i], *t = obj_get(x, "task"), *f = obj_get(x, "feedback");
-		uint64_t rs = record_of(entries, obj_u64(t, "entry"));
-		char m[80];
+		const msgpack_object *x = &ts->via.array.ptr[i], *f = obj_get(x, "feedback");
+		const jrp_task *t = &rec->u.task;
+		jrp_error e;
+		uint64_t rs;
 		audit_item *it;
+		if (!obj_get(x, "task") || rec_decode(obj_get(x, "task"), 1u << REC_TASK, false, rec, &e) < 0) {
+			unreadable(a, "feedback", obj_get(x, "task") ? obj_get(x, "task") : x, &e);
+			continue;
+		}
+		rs = record_of(entries, t->entry);
 		add_task(a, t, rs);
 		if (f && (it = add(a, obj_i64(f, "at"), S(f, "party"), "feedback", "feedback"))) {
-			it->task = obj_u64(t, "task");
-			it->entry = obj_u64(t, "entry");
+			it->task = t->seq;
+			it->entry = t->entry;
 			it->record_seq = rs;
 			set_what(it, "feedback %s on task %llu (%s %s)%s%s, dated %s%s",
-				 S(f, "result"), (unsigned long long)it->task, S(t, "action"), what_measure(t, m, sizeof m),
-				 obj_get(f, "matter_id") ? ", matter " : "", S(f, "matter_id"), S(f, "date"),
-				 obj_bool(f, "case") ? ", a typical case" : "");
+				 S(f, "result"), (unsigned long long)it->task, task_what(t),
+				 t->cls == CLASS_DUTY ? "(duty)" : t->measure, obj_get(f, "matter_id") ? ", matter " : "",
+				 S(f, "matter_id"), S(f, "date"), obj_bool(f, "case") ? ", a typical case" : "");
 		}
 	}
+	free(rec);
 }
 
 static int by_entry(const void *x, const void *y)
@@ -236,21 +273,31 @@ static int by_entry(const void *x, const void *y)
 
 /* add_dispatched - a record of dispatch's log: a task, or a check an agency made (its copies
  * of adjudicate's changes are already shown from the change log) */
-static void add_dispatched(audit *a, const msgpack_object *r)
+static void add_dispatched(audit *a, const msgpack_object *o)
 {
-	if (obj_str_eq(obj_get(r, "kind"), "task")) {
-		entry_rec key = { obj_u64(r, "entry"), 0 }, *er;
+	jrp_rec *r = xmalloc(sizeof *r);
+	jrp_error e;
+	if (rec_decode(o, 1u << REC_CHANGE | 1u << REC_TASK | 1u << REC_CHECK, true, r, &e) < 0) {
+		unreadable(a, "dispatch", o, &e);
+	} else if (r->kind == REC_TASK) {
+		entry_rec key = { r->u.task.entry, 0 }, *er;
 		er = a->ner ? bsearch(&key, a->er, a->ner, sizeof *a->er, by_entry) : NULL;
-		add_task(a, r, er ? er->record_seq : 0);
-	} else if (obj_str_eq(obj_get(r, "kind"), "check")) {
-		audit_item *it = add(a, obj_i64(r, "at"), S(r, "party"), "dispatch", "check");
-		if (!it)
-			return;
-		it->seq = obj_u64(r, "seq");
-		set_what(it, "check #%llu of %s before %s: %s%s%s", (unsigned long long)it->seq,
-			 S(r, "subject"), S(r, "matter"), obj_bool(r, "listed") ? "listed " : "not listed",
-			 obj_bool(r, "listed") ? "on " : "", obj_bool(r, "listed") ? S(r, "lists") : "");
+		add_task(a, &r->u.task, er ? er->record_seq : 0);
+	} else if (r->kind == REC_CHECK) {
+		const jrp_check *c = &r->u.check;
+		audit_item *it = add(a, c->at, c->party, "dispatch", "check");
+		char lists[64] = "";
+		for (int l = 0; l < LIST__N; l++)
+			if (c->lists & (1u << l))
+				snprintf(lists + strlen(lists), sizeof lists - strlen(lists), "%s%s", lists[0] ? "," : "",
+					 list_name((jrp_list)l));
+		if (it) {
+			it->seq = c->seq;
+			set_what(it, "check #%llu of %s before %s: %s%s%s", (unsigned long long)it->seq, c->subject, c->matter,
+				 c->listed ? "listed " : "not listed", c->listed ? "on " : "", lists);
+		}
 	}
+	free(r);
 }
 
 /* ---- the two ways in ---- */

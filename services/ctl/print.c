@@ -4,6 +4,8 @@
  */
 #include "ctl.h"
 #include "clock.h"
+#include "util/xalloc.h"
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,7 +25,7 @@ static const char *matter_name(ctl *c, const char *id)
 
 static const char *list_zh(const char *l)
 {
-	int i = list_parse(l);
+	int i = names_find(&list_names, l, strlen(l));
 	return i >= 0 ? list_name_zh((jrp_list)i) : l;
 }
 
@@ -57,40 +59,51 @@ void print_check(ctl *c, const msgpack_object *r)
 }
 
 /* what a department is asked to do by each duty */
-static const char *duty_words(const char *action)
+static const char *duty_words(jrp_duty d)
 {
-	if (strcmp(action, "notice") == 0)
-		return "notify the subject before listing, then report the date (jrpctl notice)";
-	if (strcmp(action, "verify_objection") == 0)
-		return "verify the objection and decide (jrpctl decide-objection)";
-	if (strcmp(action, "decide_repair") == 0)
-		return "decide the repair application (jrpctl decide-repair)";
-	if (strcmp(action, "interview") == 0)
-		return "hold the interview and submit its record (kind interview)";
-	return action;
+	switch (d) {
+	case DUTY_NOTICE: return "notify the subject before listing, then report the date (jrpctl notice)";
+	case DUTY_VERIFY_OBJECTION: return "verify the objection and decide (jrpctl decide-objection)";
+	case DUTY_DECIDE_REPAIR: return "decide the repair application (jrpctl decide-repair)";
+	case DUTY_INTERVIEW: return "hold the interview and submit its record (kind interview)";
+	case DUTY__N: break;
+	}
+	return "";
 }
 
-void print_task(ctl *c, const msgpack_object *t)
+void print_task(ctl *c, const msgpack_object *o)
 {
-	const msgpack_object *s = obj_get(t, "subject");
-	char due[16], action[24];
+	jrp_rec *r = xmalloc(sizeof *r);
+	const jrp_task *t = &r->u.task;
+	char due[11] = "", until[11], action[24];
+	jrp_error e;
 	size_t i;
-	obj_cstr(t, "feedback_due", due, sizeof due);
-	obj_cstr(t, "action", action, sizeof action);
-	if (obj_str_eq(obj_get(t, "class"), "duty")) {
-		printf("task %llu: DUTY %s — %s %s (%s), %s entry %llu (%s)%s%s%s%s\n", (unsigned long long)obj_u64(t, "task"),
-		       action, S(s, "name"), S(s, "code"), S(s, "type"), list_zh(S(t, "list")),
-		       (unsigned long long)obj_u64(t, "entry"), S(t, "standard_name"), due[0] ? ", due " : "", due,
-		       ": ", duty_words(action));
+	if (rec_decode(o, 1u << REC_TASK, false, r, &e) < 0) {
+		printf("task %llu: does not read as this jrpctl's task format (%s %s: %s); --json shows it as it is\n",
+		       (unsigned long long)obj_u64(o, "seq"), e.code, e.field, e.message);
+		free(r);
 		return;
 	}
+	if (t->feedback_due)
+		date_format(t->feedback_due, due);
+	date_format(t->valid_until, until);
+	if (t->cls == CLASS_DUTY) {
+		printf("task %llu: DUTY %s — %s %s (%s), %s entry %llu (%s)%s%s: %s\n", (unsigned long long)t->seq,
+		       task_what(t), t->subject.name, t->subject.code, names_get(&subject_type_names, t->subject.type),
+		       list_name_zh(t->list), (unsigned long long)t->entry, t->standard_name, due[0] ? ", due " : "", due,
+		       duty_words(t->duty));
+		free(r);
+		return;
+	}
+	snprintf(action, sizeof action, "%s", task_what(t));
 	for (i = 0; action[i]; i++)
 		action[i] = (char)(action[i] >= 'a' && action[i] <= 'z' ? action[i] - 32 : action[i]);
 	printf("task %llu: %s %s %s [%s] — %s %s (%s), %s entry %llu (%s), valid until %s%s%s%s%s\n",
-	       (unsigned long long)obj_u64(t, "task"), action, S(t, "measure"), S(t, "measure_name"), S(t, "class"),
-	       S(s, "name"), S(s, "code"), S(s, "type"), list_zh(S(t, "list")), (unsigned long long)obj_u64(t, "entry"),
-	       S(t, "standard_name"), S(t, "valid_until"), due[0] ? ", feedback due " : "", due,
-	       obj_get(t, "reason") ? ", reason: " : "", S(t, "reason"));
+	       (unsigned long long)t->seq, action, t->measure, t->measure_name, names_get(&task_class_names, t->cls),
+	       t->subject.name, t->subject.code, names_get(&subject_type_names, t->subject.type), list_name_zh(t->list),
+	       (unsigned long long)t->entry, t->standard_name, until, due[0] ? ", feedback due " : "", due,
+	       t->reason ? ", reason: " : "", names_get(&exit_reason_names, t->reason));
+	free(r);
 }
 
 void print_stats(ctl *c, const msgpack_object *r)

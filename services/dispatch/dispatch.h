@@ -1,18 +1,54 @@
 /*
- * dispatch.h - list changes to per-agency task streams, and the check service
+ * dispatch.h - list changes to per-party task streams, and the check service
+ *
+ * The rules (DOMAIN.md "Measures", "Trigger, response, feedback"), each on a
+ * context (transaction, databases, catalogue, parties, now), never on the
+ * daemon, so that tests/unit/test_dispatch.c runs them without sockets:
+ *   tasks.c     a change of an entry -> tasks for each executing agency of each
+ *               measure that targets it (apply, stop, suspend, resume, recall),
+ *               and duties for the identifying department
+ *   check.c     the answer to a check before handling (逢办必查)
+ * service.c is the daemon: the agencies' streams (tasks.fetch, tasks.ack), the
+ * check on the front thread with its journal, the pulled changes.
+ *
+ * Databases: "out" is the outbound log (copies of changes, tasks, checks: what
+ * feedback pulls); "astream" indexes each party's tasks in it (party NUL seq);
+ * "acks" each party's acknowledged cursor; "active" the entries in force, the
+ * latest copy of their change (subject NUL entry -> change); "etasks" the
+ * measures applied for an entry (entry, agency NUL measure -> apply task seq).
  */
 #ifndef JRP_DISPATCH_H
 #define JRP_DISPATCH_H
-#include "daemon.h"
+#include <lmdb.h>
+#include "catalog.h"
+#include "parties.h"
+#include "records.h"
 
-enum { DB_OUT = 1, DB_ASTREAM, DB_ACKS, DB_ACTIVE, DB_ETASKS, DB__N };
+enum { DDB_META, DDB_OUT, DDB_ASTREAM, DDB_ACKS, DDB_ACTIVE, DDB_ETASKS, DDB__N };
+extern const char *const dsp_db_names[DDB__N];
 
-int tasks_apply_change(jrp_daemon *d, MDB_txn *txn, uint64_t seq, const msgpack_object *ch, jrp_error *e);
-int tasks_h_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e);
-int tasks_h_ack(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e);
-int check_h_check(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e);
+typedef struct dsp {
+	MDB_txn *txn;
+	MDB_dbi db[DDB__N];
+	const jrp_catalog *cat;
+	const jrp_parties *parties;
+	int64_t now;                 /* ms */
+	jrp_date today;
+} dsp;
 
-/* copy_with_seq - re-encode a log record map with our own seq and its upstream seq kept */
-void copy_with_seq(mw *w, const msgpack_object *rec, uint64_t seq, const char *upstream_key);
+void dsp_set_now(dsp *x, int64_t now_ms);
+
+/* tasks_apply_change - one change of adjudicate's log (upseq: its seq there): its copy goes to
+ * the outbound log, and the tasks it calls for */
+int tasks_apply_change(dsp *x, const jrp_change *ch, jrp_error *e);
+
+/* check_answer - the entries in force of subject and the measures of each that bite in matter
+ * (mandatory first; `yours` for agency), written into the open reply map out; rec gets what the
+ * check's record says (listed, lists, as_of). e: an unknown matter kind */
+int check_answer(dsp *x, const char *subject, const char *matter, const char *agency, mw *out, jrp_check *rec,
+		 jrp_error *e);
+
+/* astream_key - "party NUL seq": a party's stream index */
+size_t astream_key(unsigned char *k, const char *party, uint64_t seq);
 
 #endif

@@ -5,47 +5,38 @@
  * [001 §(五)3]: when an entry becomes effective, every measure of the
  * catalogue in force that targets its list, domain and subject type is pushed
  * to each of the measure's executing agencies (apply); when it exits, every
- * agency that was told to apply is told to stop. Each agency's stream is an
- * index (agency, seq) over the one outbound log, which feedback also pulls.
+ * agency that was told to apply is told to stop (recall: the benefits of a
+ * wrongly red-listed subject); while an objection is verified a black entry's
+ * punishments are suspended, then resumed [001 §(五)7]. The identifying
+ * department gets its duties the same way (notice, verify an objection, decide
+ * a repair, hold an interview). Each party's stream is an index (party, seq)
+ * over the one outbound log, which feedback also pulls.
  */
 #include "dispatch.h"
 #include "clock.h"
-#include "proto.h"
+#include "store.h"
 #include "util/log.h"
+#include "util/str.h"
 #include "util/xalloc.h"
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-void copy_with_seq(mw *w, const msgpack_object *rec, uint64_t seq, const char *upstream_key)
+const char *const dsp_db_names[DDB__N] = { "meta", "out", "astream", "acks", "active", "etasks" };
+
+void dsp_set_now(dsp *x, int64_t now_ms)
 {
-	mw_map(w);
-	mw_ku64(w, "seq", seq);
-	for (uint32_t i = 0; i < rec->via.map.size; i++) {
-		const msgpack_object_kv *kv = &rec->via.map.ptr[i];
-		if (obj_str_eq(&kv->key, "seq")) {
-			mw_str(w, upstream_key);
-			mw_obj(w, &kv->val);
-		} else {
-			mw_obj(w, &kv->key);
-			mw_obj(w, &kv->val);
-		}
-	}
-	mw_end(w);
+	x->now = now_ms;
+	x->today = date_of_ms(now_ms);
 }
 
-static size_t astream_key(unsigned char *k, const char *agency, uint64_t seq)
+size_t astream_key(unsigned char *k, const char *party, uint64_t seq)
 {
-	size_t n = strlen(agency);
-	memcpy(k, agency, n);
+	size_t n = strlen(party);
+	memcpy(k, party, n);
 	k[n] = 0;
 	be64_put(k + n + 1, seq);
 	return n + 9;
-}
-
-static size_t active_key(unsigned char *k, const char *code, uint64_t entry)
-{
-	return astream_key(k, code, entry);
 }
 
 static size_t etask_key(unsigned char *k, uint64_t entry, const char *agency, const char *measure)
@@ -58,333 +49,280 @@ static size_t etask_key(unsigned char *k, uint64_t entry, const char *agency, co
 	return 9 + a + m;
 }
 
-/* push - append one task for one party and index it in the party's stream; m is NULL for a
- * department's duty (notice, verify an objection, decide a repair, hold an interview) */
-static int push(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch, const jrp_measure *m, const char *agency,
-		const char *action, const char *reason, uint64_t *seq_out)
+/* append - rec at the next seq of the outbound log */
+static int append(dsp *x, const mw *rec, uint64_t seq)
 {
-	const jrp_catalog *cat = daemon_catalog(d);
-	const jrp_standard *s;
-	char standard[65], basis[512];
-	unsigned char k[48];
-	uint64_t seq;
-	mw w;
-	int rc;
+	return log_append(x->txn, x->db[DDB_OUT], seq, mw_data(rec), mw_len(rec));
+}
 
-	if ((rc = daemon_next_seq(d, txn, &seq)) != 0)
-		return rc;
-	s = catalog_standard(cat, obj_cstr(ch, "standard", standard, sizeof standard));
-	mw_init(&w);
-	mw_map(&w);
-	mw_ku64(&w, "seq", seq);
-	mw_kstr(&w, "kind", "task");
-	mw_ku64(&w, "task", seq);
-	mw_kstr(&w, "action", action);
-	if (reason && reason[0])
-		mw_kstr(&w, "reason", reason);
-	mw_kstr(&w, "agency", agency);
-	mw_ki64(&w, "at", clock_now_ms());
-	if (m) {
-		mw_kstr(&w, "measure", m->id);
-		mw_kstr(&w, "measure_name", m->name);
-		mw_kstr(&w, "class", m->mandatory ? "mandatory" : "recommended");
-		mw_kstr(&w, "measure_type", m->reward ? "reward" : "punishment");
-		snprintf(basis, sizeof basis, "%s %s", m->basis_law ? m->basis_law : "", m->basis_articles ? m->basis_articles : "");
-		mw_kstr(&w, "basis", basis);
-		mw_str(&w, "matters");
-		mw_arr(&w);
-		for (size_t i = 0; i < m->nmatters; i++)
-			mw_str(&w, m->matters[i]);
-		mw_end(&w);
-	} else {
-		mw_kstr(&w, "class", "duty");
-	}
-	mw_ku64(&w, "entry", obj_u64(ch, "entry"));
-	mw_kobj(&w, "list", obj_get(ch, "list"));
-	mw_kstr(&w, "standard", standard);
-	if (s)
-		mw_kstr(&w, "standard_name", s->name);
-	mw_kobj(&w, "domain", obj_get(ch, "domain"));
-	mw_kobj(&w, "party", obj_get(ch, "party"));
-	mw_kobj(&w, "subject", obj_get(ch, "subject"));
-	if (obj_get(ch, "linked_to")) {
-		mw_kobj(&w, "linked_to", obj_get(ch, "linked_to"));
-		mw_kobj(&w, "link_role", obj_get(ch, "link_role"));
-	}
-	if (obj_get(ch, "valid_from"))
-		mw_kobj(&w, "valid_from", obj_get(ch, "valid_from"));
-	mw_kobj(&w, "valid_until", obj_get(ch, "valid_until"));
-	if (obj_get(ch, "interview"))
-		mw_kobj(&w, "interview", obj_get(ch, "interview"));
-	if (obj_get(ch, "note"))
-		mw_kobj(&w, "note", obj_get(ch, "note"));
-	mw_kstr(&w, "catalog_version", cat->version);
-	if (!m && obj_get(ch, "decide_by"))
-		mw_kobj(&w, "feedback_due", obj_get(ch, "decide_by"));
-	else if (m && m->feedback_days > 0)
-		mw_kdate(&w, "feedback_due", calendar_add_workdays(cat->cal, clock_today(), m->feedback_days));
-	mw_end(&w);
-	rc = daemon_append(d, txn, &w, NULL);
-	mw_free(&w);
-	if (rc == 0)
-		rc = kv_put(txn, daemon_dbi(d, DB_ASTREAM), k, astream_key(k, agency, seq), "", 0, 0);
-	if (seq_out)
-		*seq_out = seq;
+static int next_seq(dsp *x, uint64_t *seq)
+{
+	int rc = log_last(x->txn, x->db[DDB_OUT], seq);
+	++*seq;
 	return rc;
 }
 
-static int apply_tasks(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch)
+/* task_of - a task about the change's entry for party, without its action and measure */
+static void task_of(dsp *x, const jrp_change *ch, const char *party, jrp_task *t)
 {
-	const jrp_catalog *cat = daemon_catalog(d);
-	char standard[65], list[16], stype[8];
-	const msgpack_object *subj = obj_get(ch, "subject");
-	const jrp_standard *s = catalog_standard(cat, obj_cstr(ch, "standard", standard, sizeof standard));
-	int l = list_parse(obj_cstr(ch, "list", list, sizeof list));
-	unsigned st = subject_type_parse(obj_cstr(subj, "type", stype, sizeof stype));
-	uint64_t entry = obj_u64(ch, "entry");
+	const jrp_standard *s = ch->standard[0] ? catalog_standard(x->cat, ch->standard) : NULL;
+	t->reason = EXIT_NONE;
+	str_copy(t->agency, sizeof t->agency, party);
+	t->at = x->now;
+	t->measure[0] = t->measure_name[0] = t->basis[0] = 0;
+	t->measure_type = MT_PUNISHMENT;
+	t->nmatters = 0;
+	t->entry = ch->entry;
+	t->list = ch->list;
+	memcpy(t->standard, ch->standard, sizeof t->standard);
+	str_copy(t->standard_name, sizeof t->standard_name, s ? s->name : "");
+	memcpy(t->domain, ch->domain, sizeof t->domain);
+	memcpy(t->party, ch->party, sizeof t->party);
+	t->subject = ch->subject;
+	t->linked_to = ch->linked_to;
+	t->link_role = ch->link_role;
+	t->valid_from = ch->valid_from;
+	t->valid_until = ch->valid_until;
+	t->interview = ch->interview;
+	memcpy(t->note, ch->note, sizeof t->note);
+	str_copy(t->catalog_version, sizeof t->catalog_version, x->cat->version);
+	t->feedback_due = 0;
+}
+
+/* measure_of - the measure's fields into t */
+static void measure_of(dsp *x, const jrp_measure *m, jrp_task *t)
+{
+	t->cls = m->mandatory ? CLASS_MANDATORY : CLASS_RECOMMENDED;
+	str_copy(t->measure, sizeof t->measure, m->id);
+	str_copy(t->measure_name, sizeof t->measure_name, m->name);
+	t->measure_type = m->reward ? MT_REWARD : MT_PUNISHMENT;
+	snprintf(t->basis, sizeof t->basis, "%s %s", m->basis_law ? m->basis_law : "", m->basis_articles ? m->basis_articles : "");
+	t->nmatters = 0;
+	for (size_t i = 0; i < m->nmatters && i < JRP_MATTERS_MAX; i++)
+		str_copy(t->matters[t->nmatters++], sizeof t->matters[0], m->matters[i]);
+	if (m->feedback_days > 0)
+		t->feedback_due = calendar_add_workdays(x->cat->cal, x->today, m->feedback_days);
+}
+
+/* push - append task t at the next seq and index it in its party's stream */
+static int push(dsp *x, jrp_task *t)
+{
+	unsigned char k[48];
+	mw w;
 	int rc;
+	if ((rc = next_seq(x, &t->seq)) != 0)
+		return rc;
+	mw_init(&w);
+	task_encode(&w, t);
+	rc = append(x, &w, t->seq);
+	mw_free(&w);
+	if (rc == 0)
+		rc = kv_put(x->txn, x->db[DDB_ASTREAM], k, astream_key(k, t->agency, t->seq), "", 0, 0);
+	return rc;
+}
 
-	bool linked = obj_get(ch, "linked_to") != NULL;
+/* apply_tasks - the entry took effect: every measure that targets it, to each of its agencies */
+static int apply_tasks(dsp *x, const jrp_change *ch)
+{
+	const jrp_standard *s = ch->standard[0] ? catalog_standard(x->cat, ch->standard) : NULL;
+	jrp_task *t = xmalloc(sizeof *t);
+	int rc = 0;
 
-	if ((!s && l != LIST_WARNING) || l < 0) {
-		log_error("event=no_standard entry=%llu standard=%s catalog=%s", (unsigned long long)entry, standard,
-			  cat->version);
-		return 0;
-	}
-	for (size_t i = 0; i < cat->nmeasures; i++) {
-		const jrp_measure *m = &cat->measures[i];
+	for (size_t i = 0; rc == 0 && i < x->cat->nmeasures; i++) {
+		const jrp_measure *m = &x->cat->measures[i];
 		/* a legal representative's linked entry gets the measures that reach persons (落实到人) */
-		if (!measure_applies(m, (jrp_list)l, s, st) || (linked && !m->persons))
+		if (!measure_applies(m, ch->list, s, 1u << ch->subject.type) || (ch->linked_to && !m->persons))
 			continue;
-		for (size_t a = 0; a < m->nagencies; a++) {
+		for (size_t a = 0; rc == 0 && a < m->nagencies; a++) {
 			unsigned char k[160], v[8];
-			uint64_t seq;
-			if ((rc = push(d, txn, ch, m, m->agencies[a], "apply", NULL, &seq)) != 0)
-				return rc;
-			be64_put(v, seq);
-			if ((rc = kv_put(txn, daemon_dbi(d, DB_ETASKS), k, etask_key(k, entry, m->agencies[a], m->id), v, 8, 0)) != 0)
-				return rc;
+			task_of(x, ch, m->agencies[a], t);
+			t->action = TA_APPLY;
+			measure_of(x, m, t);
+			if ((rc = push(x, t)) != 0)
+				break;
+			be64_put(v, t->seq);
+			rc = kv_put(x->txn, x->db[DDB_ETASKS], k, etask_key(k, ch->entry, m->agencies[a], m->id), v, 8, 0);
 		}
 	}
+	free(t);
+	return rc;
+}
+
+/* applied_measure - the measure of an apply task, as the agency was told it: for a measure that
+ * left the catalogue since (the agency must still be told to stop) */
+static int applied_measure(dsp *x, uint64_t seq, jrp_task *t)
+{
+	MDB_val v;
+	jrp_rec *r;
+	jrp_error e;
+	int rc = log_get(x->txn, x->db[DDB_OUT], seq, &v);
+	if (rc)
+		return rc;
+	r = xmalloc(sizeof *r);
+	if (rec_decode_bytes(v.mv_data, v.mv_size, 1u << REC_TASK, false, r, &e) < 0) {
+		free(r);
+		return JRP_ESTORE;
+	}
+	t->cls = r->u.task.cls;
+	memcpy(t->measure, r->u.task.measure, sizeof t->measure);
+	memcpy(t->measure_name, r->u.task.measure_name, sizeof t->measure_name);
+	t->measure_type = r->u.task.measure_type;
+	memcpy(t->basis, r->u.task.basis, sizeof t->basis);
+	t->nmatters = r->u.task.nmatters;
+	memcpy(t->matters, r->u.task.matters, sizeof t->matters);
+	free(r);
 	return 0;
 }
 
-/* follow_tasks - every agency told to apply a measure for this entry gets `action`
- * (stop, recall: the entry is over and the index goes; suspend, resume: it stays) */
-static int follow_tasks(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch, const char *action, const char *reason)
+typedef struct applied {
+	char agency[JRP_ID_MAX + 1], measure[JRP_MEASURE_MAX + 1];
+	uint64_t seq;        /* its apply task */
+} applied;
+
+/* follow_tasks - every agency told to apply a measure for this entry gets `action` (stop, recall:
+ * the entry is over and the index goes; suspend, resume: it stays) */
+static int follow_tasks(dsp *x, const jrp_change *ch, jrp_task_action action, jrp_exit_reason reason)
 {
-	const jrp_catalog *cat = daemon_catalog(d);
-	uint64_t entry = obj_u64(ch, "entry");
+	bool ends = action == TA_STOP || action == TA_RECALL;
+	applied *v = NULL;
+	size_t n = 0, cap = 0;
 	unsigned char k[8];
 	MDB_cursor *c;
 	MDB_val key, val;
+	jrp_task *t;
 	int rc;
 
-	bool ends = strcmp(action, "stop") == 0 || strcmp(action, "recall") == 0;
-	struct pair { char ag[40], mid[72]; } *pairs = NULL;
-	size_t n = 0, cap = 0;
-
 	/* collect first (the index changes as we go), with no bound: every agency is told */
-	be64_put(k, entry);
-	if ((rc = mdb_cursor_open(txn, daemon_dbi(d, DB_ETASKS), &c)) != 0)
+	be64_put(k, ch->entry);
+	if ((rc = mdb_cursor_open(x->txn, x->db[DDB_ETASKS], &c)) != 0)
 		return store_rc(rc);
 	key.mv_data = k;
 	key.mv_size = 8;
 	for (rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
 		const char *agency;
-		size_t alen;
+		size_t alen, mlen;
 		if (key.mv_size <= 9 || memcmp(key.mv_data, k, 8) != 0)
 			break;
 		if (n == cap)
-			pairs = xrealloc(pairs, (cap = cap ? cap * 2 : 16) * sizeof *pairs);
+			v = xrealloc(v, (cap = cap ? cap * 2 : 16) * sizeof *v);
 		agency = (const char *)key.mv_data + 8;
 		alen = strnlen(agency, key.mv_size - 8);
-		snprintf(pairs[n].ag, sizeof pairs[n].ag, "%.*s", (int)alen, agency);
-		snprintf(pairs[n].mid, sizeof pairs[n].mid, "%.*s", (int)(key.mv_size - 9 - alen), agency + alen + 1);
+		mlen = key.mv_size - 9 - alen;
+		snprintf(v[n].agency, sizeof v[n].agency, "%.*s", (int)alen, agency);
+		snprintf(v[n].measure, sizeof v[n].measure, "%.*s", (int)mlen, agency + alen + 1);
+		v[n].seq = val.mv_size == 8 ? be64_get(val.mv_data) : 0;
 		n++;
 	}
 	mdb_cursor_close(c);
 	if (rc != 0 && rc != MDB_NOTFOUND) {
-		free(pairs);
+		free(v);
 		return store_rc(rc);
 	}
 	rc = 0;
+	t = xmalloc(sizeof *t);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		const jrp_measure *m = catalog_measure(cat, pairs[i].mid);
-		jrp_measure gone;
+		const jrp_measure *m = catalog_measure(x->cat, v[i].measure);
 		unsigned char ek[160];
-		if (!m) {
-			/* the measure left the catalogue since: the agency is still told */
-			memset(&gone, 0, sizeof gone);
-			gone.id = gone.name = pairs[i].mid;
-			m = &gone;
-		}
+		task_of(x, ch, v[i].agency, t);
+		t->action = action;
+		t->reason = reason;
+		if (m)
+			measure_of(x, m, t);
+		else if ((rc = applied_measure(x, v[i].seq, t)) != 0)
+			break;
 		/* suspension concerns punishments only [001 §(五)7] */
-		if ((strcmp(action, "suspend") == 0 || strcmp(action, "resume") == 0) && m->reward)
+		if ((action == TA_SUSPEND || action == TA_RESUME) && t->measure_type == MT_REWARD)
 			continue;
-		if ((rc = push(d, txn, ch, m, pairs[i].ag, action, reason, NULL)) == 0 && ends)
-			rc = kv_del(txn, daemon_dbi(d, DB_ETASKS), ek, etask_key(ek, entry, pairs[i].ag, pairs[i].mid));
+		if ((rc = push(x, t)) == 0 && ends)
+			rc = kv_del(x->txn, x->db[DDB_ETASKS], ek, etask_key(ek, ch->entry, v[i].agency, v[i].measure));
 	}
-	free(pairs);
+	free(t);
+	free(v);
 	return rc;
 }
 
-
-/* duty - a task for the identifying department (no measure) */
-static int duty(jrp_daemon *d, MDB_txn *txn, const msgpack_object *ch, const char *action)
+/* duty - a task for the identifying department (no measure); deadline: the change's decide_by */
+static int duty(dsp *x, const jrp_change *ch, jrp_duty what)
 {
-	char party[40];
-	const jrp_party *p = parties_find(daemon_parties(d), obj_cstr(ch, "party", party, sizeof party));
+	const jrp_party *p = parties_find(x->parties, ch->party);
+	jrp_task *t;
+	int rc;
 	if (!p || !(p->roles & ROLE_DEPARTMENT))
 		return 0;   /* derived entries (warning) have no identifying department: the office decides */
-	return push(d, txn, ch, NULL, party, action, NULL, NULL);
+	t = xmalloc(sizeof *t);
+	task_of(x, ch, ch->party, t);
+	t->cls = CLASS_DUTY;
+	t->duty = what;
+	t->feedback_due = ch->decide_by;
+	rc = push(x, t);
+	free(t);
+	return rc;
 }
 
-int tasks_apply_change(jrp_daemon *d, MDB_txn *txn, uint64_t upseq, const msgpack_object *ch, jrp_error *e)
+/* active_key - "subject NUL entry": the check's index of entries in force */
+static size_t active_key(unsigned char *k, const jrp_change *ch)
 {
-	char action[24], reason[40], code[40], list[16];
-	const msgpack_object *subj = obj_get(ch, "subject");
-	uint64_t entry = obj_u64(ch, "entry"), seq;
+	return astream_key(k, ch->subject.code, ch->entry);
+}
+
+int tasks_apply_change(dsp *x, const jrp_change *upstream, jrp_error *e)
+{
+	jrp_change ch = *upstream;
 	unsigned char k[64];
-	size_t klen;
+	size_t klen = active_key(k, &ch);
 	mw w;
 	int rc;
 
-	if (!obj_str_eq(obj_get(ch, "kind"), "change"))
-		return jrp_fail(e, JRP_ERR_BAD_MESSAGE, "kind", "not a change record");
-	obj_cstr(ch, "action", action, sizeof action);
-	obj_cstr(ch, "reason", reason, sizeof reason);
-	obj_cstr(ch, "list", list, sizeof list);
-	obj_cstr(subj, "code", code, sizeof code);
-	klen = active_key(k, code, entry);
-	/* the change itself goes on, for feedback's statistics */
-	if ((rc = daemon_next_seq(d, txn, &seq)) != 0)
+	/* unknown standards are refused before anything is written: the record is kept for a retry
+	 * once the catalogue knows it (a reload out of order) */
+	if (ch.standard[0] && !catalog_standard(x->cat, ch.standard) && ch.action == CH_EFFECTIVE)
+		return jrp_fail(e, JRP_ERR_UNKNOWN_STANDARD, "standard", "standard %s is not in catalogue %s: no measure can be chosen",
+				ch.standard, x->cat->version);
+	/* the change itself goes on, for feedback's statistics: a copy with dispatch's seq */
+	ch.change_seq = upstream->seq;
+	if ((rc = next_seq(x, &ch.seq)) != 0)
 		return rc;
 	mw_init(&w);
-	copy_with_seq(&w, ch, seq, "change_seq");
-	if ((rc = daemon_append(d, txn, &w, NULL)) != 0)
+	change_encode(&w, &ch);
+	if ((rc = append(x, &w, ch.seq)) != 0)
 		goto out;
-	if (strcmp(action, "effective") == 0) {
-		if ((rc = kv_put(txn, daemon_dbi(d, DB_ACTIVE), k, klen, mw_data(&w), mw_len(&w), 0)) == 0)
-			rc = apply_tasks(d, txn, ch);
-	} else if (strcmp(action, "suspended") == 0 || strcmp(action, "resumed") == 0) {
+	switch (ch.action) {
+	case CH_EFFECTIVE:
+		if ((rc = kv_put(x->txn, x->db[DDB_ACTIVE], k, klen, mw_data(&w), mw_len(&w), 0)) == 0)
+			rc = apply_tasks(x, &ch);
+		break;
+	case CH_SUSPENDED:
+	case CH_RESUMED:
 		/* the check shows the state; agencies suspend or resume their punishments */
-		if ((rc = kv_put(txn, daemon_dbi(d, DB_ACTIVE), k, klen, mw_data(&w), mw_len(&w), 0)) == 0)
-			rc = follow_tasks(d, txn, ch, action[0] == 's' ? "suspend" : "resume", action);
-	} else if (strcmp(action, "exited") == 0) {
-		if ((rc = kv_del(txn, daemon_dbi(d, DB_ACTIVE), k, klen)) == 0)
-			rc = follow_tasks(d, txn, ch, "stop", reason[0] ? reason : action);
-	} else if (strcmp(action, "revoked") == 0) {
+		if ((rc = kv_put(x->txn, x->db[DDB_ACTIVE], k, klen, mw_data(&w), mw_len(&w), 0)) == 0)
+			rc = follow_tasks(x, &ch, ch.action == CH_SUSPENDED ? TA_SUSPEND : TA_RESUME, EXIT_NONE);
+		break;
+	case CH_EXITED:
+		if ((rc = kv_del(x->txn, x->db[DDB_ACTIVE], k, klen)) == 0)
+			rc = follow_tasks(x, &ch, TA_STOP, ch.exit_reason);
+		break;
+	case CH_REVOKED:
 		/* DOMAIN.md Life 6: a wrong entry: stop punishments, recall a wrongly given reward [001 §(五)7] */
-		if ((rc = kv_del(txn, daemon_dbi(d, DB_ACTIVE), k, klen)) == 0)
-			rc = follow_tasks(d, txn, ch, strcmp(list, "red") == 0 ? "recall" : "stop", "revoked");
-	} else if (strcmp(action, "notice_due") == 0) {
-		rc = duty(d, txn, ch, "notice");
-	} else if (strcmp(action, "objection_filed") == 0) {
-		rc = duty(d, txn, ch, "verify_objection");
-	} else if (strcmp(action, "repair_applied") == 0) {
-		rc = duty(d, txn, ch, "decide_repair");
-	} else if (strcmp(action, "interview_due") == 0) {
-		rc = duty(d, txn, ch, "interview");
+		if ((rc = kv_del(x->txn, x->db[DDB_ACTIVE], k, klen)) == 0)
+			rc = follow_tasks(x, &ch, ch.list == LIST_RED ? TA_RECALL : TA_STOP, EXIT_REVOKED);
+		break;
+	case CH_NOTICE_DUE:
+		rc = duty(x, &ch, DUTY_NOTICE);
+		break;
+	case CH_OBJECTION_FILED:
+		rc = duty(x, &ch, DUTY_VERIFY_OBJECTION);
+		break;
+	case CH_REPAIR_APPLIED:
+		rc = duty(x, &ch, DUTY_DECIDE_REPAIR);
+		break;
+	case CH_INTERVIEW_DUE:
+		rc = duty(x, &ch, DUTY_INTERVIEW);
+		break;
+	case CH_PROPOSED: case CH_NOTICED: case CH_OBJECTION_DECIDED: case CH_REPAIR_DECIDED:
+	case CH_INTERVIEW_RECORDED: case CH_REFUSED: case CH__N:
+		break;   /* nothing for agencies: feedback counts them, and closes duties */
 	}
 out:
 	mw_free(&w);
 	return rc;
-}
-
-/* ---- the agency's stream ---- */
-
-static int acked(jrp_daemon *d, MDB_txn *txn, const char *agency, uint64_t *v)
-{
-	MDB_val val;
-	int rc = kv_get(txn, daemon_dbi(d, DB_ACKS), agency, strlen(agency), &val);
-	*v = 0;
-	if (rc == JRP_ENOTFOUND)
-		return 0;
-	if (rc == 0 && val.mv_size == 8)
-		*v = be64_get(val.mv_data);
-	return rc;
-}
-
-int tasks_h_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
-{
-	const char *agency = r->party->id;
-	uint64_t after = 0, max = 100, wait = 0, ack, cursor;
-	unsigned char k[48];
-	size_t plen = strlen(agency) + 1, n = 0;
-	MDB_cursor *c;
-	MDB_val key, val;
-	int rc, has_after;
-
-	if ((has_after = mr_u64(&r->body, "after", MR_OPT, &after)) < 0 ||
-	    (rc = mr_u64(&r->body, "max", MR_OPT, &max)) < 0 || (rc = mr_u64(&r->body, "wait_ms", MR_OPT, &wait)) < 0)
-		return has_after < 0 ? has_after : rc;
-	if (max < 1 || max > JRP_MAX_FETCH)
-		return mr_fail_value(&r->body, "max", "must be 1..%d", JRP_MAX_FETCH);
-	if (wait > JRP_MAX_WAIT_MS)
-		return mr_fail_value(&r->body, "wait_ms", "must be at most %d", JRP_MAX_WAIT_MS);
-	if ((rc = acked(d, txn, agency, &ack)) != 0)
-		return rc;
-	if (!has_after)
-		after = ack;   /* from the agency's own stored cursor */
-	cursor = after;
-	if ((rc = mdb_cursor_open(txn, daemon_dbi(d, DB_ASTREAM), &c)) != 0)
-		return store_rc(rc);
-	key.mv_data = k;
-	key.mv_size = astream_key(k, agency, after == UINT64_MAX ? after : after + 1);
-	rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
-	bool any = rc == 0 && key.mv_size == plen + 8 && memcmp(key.mv_data, agency, plen) == 0;
-	if (!any && wait > 0 && !r->final) {
-		mdb_cursor_close(c);
-		if (!r->wait_until)
-			r->wait_until = clock_real_ms() + (int64_t)wait;
-		return DAEMON_PARK;
-	}
-	mw_kstr(out, "agency", agency);
-	mw_str(out, "tasks");
-	mw_arr(out);
-	for (; rc == 0 && n < max; rc = mdb_cursor_get(c, &key, &val, MDB_NEXT), n++) {
-		MDB_val t;
-		if (key.mv_size != plen + 8 || memcmp(key.mv_data, agency, plen) != 0)
-			break;
-		cursor = be64_get((unsigned char *)key.mv_data + plen);
-		if ((rc = log_get(txn, daemon_dbi(d, DB_OUT), cursor, &t)) != 0) {
-			mdb_cursor_close(c);
-			return rc;
-		}
-		mw_raw(out, t.mv_data, t.mv_size);
-	}
-	mdb_cursor_close(c);
-	mw_end(out);
-	mw_ku64(out, "cursor", cursor);
-	mw_ku64(out, "acked", ack);
-	return 0;
-}
-
-int tasks_h_ack(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
-{
-	const char *agency = r->party->id;
-	uint64_t upto, ack;
-	unsigned char k[48], v[8];
-	MDB_val val;
-	int rc;
-
-	if ((rc = mr_u64(&r->body, "upto", MR_REQ, &upto)) < 0 || (rc = mr_end(&r->body)) < 0 ||
-	    (rc = acked(d, txn, agency, &ack)) != 0)
-		return rc;
-	if (upto > ack) {
-		rc = kv_get(txn, daemon_dbi(d, DB_ASTREAM), k, astream_key(k, agency, upto), &val);
-		if (rc == JRP_ENOTFOUND)
-			return mr_fail_value(&r->body, "upto", "%llu is not a task of %s's stream",
-					     (unsigned long long)upto, agency);
-		if (rc)
-			return rc;
-		be64_put(v, upto);
-		if ((rc = kv_put(txn, daemon_dbi(d, DB_ACKS), agency, strlen(agency), v, 8, 0)) != 0)
-			return rc;
-		ack = upto;
-	}
-	mw_kstr(out, "agency", agency);
-	mw_ku64(out, "acked", ack);
-	return 0;
 }

@@ -30,25 +30,25 @@ static int h_submit(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 {
 	const jrp_catalog *cat = daemon_catalog(d);
 	jrp_date today = clock_today();
-	record rec;
+	jrp_event ev;
 	mr rm;
-	mw enc, ev;
+	mw enc, w;
 	char key[32 + 1 + 64];
 	size_t klen;
 	MDB_val v;
 	unsigned char val[16];
 	uint64_t seq, hash;
-	int workdays, rc;
+	int rc;
 
 	if ((rc = mr_map(&r->body, "record", MR_REQ, &rm)) < 0 ||
-	    (rc = record_parse(&rm, cat, r->party, today, &rec, e)) < 0 || (rc = mr_end(&r->body)) < 0)
+	    (rc = record_parse(&rm, cat, r->party, today, &ev.record)) < 0 || (rc = mr_end(&r->body)) < 0)
 		return rc;
 	mw_init(&enc);
-	record_encode(&rec, &enc);
+	record_write(&enc, &ev.record);
 	hash = fnv1a(mw_data(&enc), mw_len(&enc));
 	klen = str_copy(key, sizeof key, r->party->id) + 1;
-	memcpy(key + klen, rec.record_id, strlen(rec.record_id));
-	klen += strlen(rec.record_id);
+	memcpy(key + klen, ev.record.record_id, strlen(ev.record.record_id));
+	klen += strlen(ev.record.record_id);
 	rc = kv_get(txn, daemon_dbi(d, DB_DEDUPE), key, klen, &v);
 	if (rc == 0 && v.mv_size == 16) {
 		seq = be64_get(v.mv_data);
@@ -56,29 +56,23 @@ static int h_submit(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 		if (be64_get((unsigned char *)v.mv_data + 8) != hash)
 			return jrp_fail(e, JRP_ERR_CONFLICT, "record.record_id",
 					"record id \"%s\" was already used for a different record (seq %llu); a correction needs a new record id",
-					rec.record_id, (unsigned long long)seq);
+					ev.record.record_id, (unsigned long long)seq);
 		mw_ku64(out, "seq", seq);
 		mw_kbool(out, "duplicate", true);
 		return 0;
 	}
 	if (rc != JRP_ENOTFOUND && rc != 0)
 		goto fail;
-	workdays = calendar_workdays_between(cat->cal, rec.decision_date, today);
-	if ((rc = daemon_next_seq(d, txn, &seq)) != 0)
+	ev.reported_workdays = calendar_workdays_between(cat->cal, ev.record.decision_date, today);
+	ev.late = ev.reported_workdays > LATE_WORKDAYS;
+	ev.at = clock_now_ms();
+	str_copy(ev.party, sizeof ev.party, r->party->id);
+	if ((rc = daemon_next_seq(d, txn, &ev.seq)) != 0)
 		goto fail;
-	mw_init(&ev);
-	mw_map(&ev);
-	mw_ku64(&ev, "seq", seq);
-	mw_kstr(&ev, "kind", "record");
-	mw_ki64(&ev, "at", clock_now_ms());
-	mw_kstr(&ev, "party", r->party->id);
-	mw_ki64(&ev, "reported_workdays", workdays);
-	mw_kbool(&ev, "late", workdays > LATE_WORKDAYS);
-	mw_str(&ev, "record");
-	mw_raw(&ev, mw_data(&enc), mw_len(&enc));
-	mw_end(&ev);
-	rc = daemon_append(d, txn, &ev, &seq);
-	mw_free(&ev);
+	mw_init(&w);
+	event_encode(&w, &ev, &enc);
+	rc = daemon_append(d, txn, &w, &seq);
+	mw_free(&w);
 	if (rc != 0)
 		goto fail;
 	be64_put(val, seq);
@@ -88,8 +82,8 @@ static int h_submit(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 	{
 		/* the subject's credit record: its records by seq (records.get) */
 		unsigned char sk[48];
-		size_t n = strlen(rec.code);
-		memcpy(sk, rec.code, n);
+		size_t n = strlen(ev.record.subject.code);
+		memcpy(sk, ev.record.subject.code, n);
 		sk[n] = 0;
 		be64_put(sk + n + 1, seq);
 		if ((rc = kv_put(txn, daemon_dbi(d, DB_BY_SUBJECT), sk, n + 9, "", 0, 0)) != 0)
@@ -98,8 +92,8 @@ static int h_submit(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 	mw_free(&enc);
 	mw_ku64(out, "seq", seq);
 	mw_kbool(out, "duplicate", false);
-	if (workdays > LATE_WORKDAYS)
-		mw_ki64(out, "late_workdays", workdays);
+	if (ev.late)
+		mw_ki64(out, "late_workdays", ev.reported_workdays);
 	return 0;
 fail:
 	mw_free(&enc);

@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	msg_in in;
 	jrp_error e;
 	mr top, rm;
-	record rec;
+	static jrp_record rec;
 	if (!cat) {
 		if (parties_load(JRP_SOURCE_ROOT "/deploy/parties.yaml", &parties, &e) < 0 ||
 		    catalog_load(JRP_SOURCE_ROOT "/rules", parties, &cat, &e) < 0)
@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mr copy = top;
 		walk(&copy, 0);
 		if (mr_map(&top, "record", MR_OPT, &rm) > 0)
-			record_parse(&rm, cat, parties_find(parties, "tax_bureau"), 20780, &rec, &e);
+			record_parse(&rm, cat, parties_find(parties, "tax_bureau"), 20780, &rec);
 	}
 	msg_in_free(&in);
 	return 0;

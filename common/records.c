@@ -1,0 +1,734 @@
+/*
+ * records.c - the records between the daemons: names, encoders, strict decoders
+ * (see records.h)
+ *
+ * Writers: ingest (events), adjudicate (changes), dispatch (copies, tasks,
+ * checks). Readers: the puller of each consumer (rec_decode), dispatch's
+ * journal, jrpctl. An encoder writes every required field and an optional one
+ * only when it has a value; the decoder refuses anything else, so a record that
+ * decodes is exactly one that an encoder of this format could have written.
+ */
+#include "records.h"
+#include "util/str.h"
+#include <string.h>
+
+/* ---- the tables ---- */
+
+NAMES_TABLE(rec_kind_names, "log record kind", RECORD_KINDS);
+NAMES_TABLE(credit_kind_names, "record kind", CREDIT_KINDS);
+NAMES_TABLE(subject_type_names, "subject type", SUBJECT_TYPES);
+NAMES_TABLE(list_names, "list", LISTS);
+NAMES_TABLE(entry_state_names, "entry state", ENTRY_STATES);
+NAMES_TABLE(change_action_names, "change action", CHANGE_ACTIONS);
+NAMES_TABLE(exit_reason_names, "exit reason", EXIT_REASONS);
+NAMES_TABLE(outcome_names, "objection outcome", OUTCOMES);
+NAMES_TABLE(repair_state_names, "repair state", REPAIR_STATES);
+NAMES_TABLE(repair_method_names, "repair method", REPAIR_METHODS);
+NAMES_TABLE(interview_kind_names, "interview kind", INTERVIEW_KINDS);
+NAMES_TABLE(interview_state_names, "interview state", INTERVIEW_STATES);
+NAMES_TABLE(link_role_names, "link role", LINK_ROLES);
+NAMES_TABLE(derived_names, "derivation", DERIVATIONS);
+NAMES_TABLE(task_action_names, "task action", TASK_ACTIONS);
+NAMES_TABLE(duty_names, "duty", DUTIES);
+NAMES_TABLE(task_class_names, "task class", TASK_CLASSES);
+NAMES_TABLE(measure_type_names, "measure type", MEASURE_TYPES);
+NAMES_TABLE(task_state_names, "task state", TASK_STATES);
+NAMES_TABLE(publication_kind_names, "publication kind", PUBLICATION_KINDS);
+
+const jrp_names *const names_tables[] = {
+	&rec_kind_names, &credit_kind_names, &subject_type_names, &id_type_names, &list_names, &entry_state_names,
+	&change_action_names, &exit_reason_names, &outcome_names, &repair_state_names, &repair_method_names,
+	&interview_kind_names, &interview_state_names, &link_role_names, &derived_names, &task_action_names,
+	&duty_names, &task_class_names, &measure_type_names, &task_state_names, &publication_kind_names, NULL,
+};
+
+static const char *const list_zh[LIST__N] = { "红名单", "黑名单", "重点关注名单", "信用预警名单" };
+
+const char *list_name(jrp_list l)
+{
+	return (unsigned)l < LIST__N ? list_names.name[l] : "?";
+}
+
+const char *list_name_zh(jrp_list l)
+{
+	return (unsigned)l < LIST__N ? list_zh[l] : "?";
+}
+
+/* ---- small readers ---- */
+
+/* ocstr - an optional string: "" when absent */
+static int ocstr(mr *r, const char *key, size_t max, char *buf)
+{
+	int rc = mr_cstr(r, key, MR_OPT, max, buf);
+	if (rc == 0)
+		buf[0] = 0;
+	return rc;
+}
+
+/* oenum - an optional name: none (0) when absent */
+static int oenum(mr *r, const char *key, const jrp_names *t, int *v)
+{
+	*v = 0;
+	return mr_enum(r, key, MR_OPT, t, v);
+}
+
+static int odate(mr *r, const char *key, jrp_date *d)
+{
+	*d = 0;
+	return mr_date(r, key, MR_OPT, d);
+}
+
+static int ou64(mr *r, const char *key, uint64_t *v)
+{
+	*v = 0;
+	return mr_u64(r, key, MR_OPT, v);
+}
+
+static int obool(mr *r, const char *key, bool *v)
+{
+	*v = false;
+	return mr_bool(r, key, MR_OPT, v);
+}
+
+/* kind_is - the record's "kind" must be k */
+static int kind_is(mr *r, jrp_rec_kind k)
+{
+	int v, rc = mr_enum(r, "kind", MR_REQ, &rec_kind_names, &v);
+	if (rc < 0)
+		return rc;
+	if (v != (int)k)
+		return mr_fail_value(r, "kind", "is \"%s\"; expected \"%s\"", names_get(&rec_kind_names, v),
+				     names_get(&rec_kind_names, k));
+	return 0;
+}
+
+/* not_here - a field that this record's action does not have: unknown_field */
+static int not_here(mr *r, const char *key, const char *what)
+{
+	return mr_fail(r, JRP_ERR_UNKNOWN_FIELD, key, "is not a field of %s", what);
+}
+
+static void kopt(mw *w, const char *k, const char *v)
+{
+	if (v[0])
+		mw_kstr(w, k, v);
+}
+
+static void kdate_opt(mw *w, const char *k, jrp_date d)
+{
+	if (d)
+		mw_kdate(w, k, d);
+}
+
+/* ---- subjects and persons ---- */
+
+static int check_code(mr *r, const char *key, jrp_id_type t, const char *code)
+{
+	char field[128];
+	return codes_check(t, code, strlen(code), mr_field(r, key, field, sizeof field), r->e);
+}
+
+/* person_read - {name, id_type? (citizen), id_no}: a natural person's identity */
+static int person_read(mr *ps, jrp_person *p)
+{
+	mr s = *ps;
+	int t = ID_CITIZEN, rc;
+	if ((rc = mr_cstr(&s, "name", MR_REQ, JRP_NAME_MAX, p->name)) < 0 ||
+	    (rc = mr_enum(&s, "id_type", MR_OPT, &id_type_names, &t)) < 0)
+		return rc;
+	if (t != ID_CITIZEN && t != ID_HMT && t != ID_FOREIGN)
+		return mr_fail_value(&s, "id_type", "must be citizen, hmt or foreign");
+	p->id_type = (jrp_id_type)t;
+	if ((rc = mr_cstr(&s, "id_no", MR_REQ, JRP_CODE_MAX, p->id_no)) < 0 ||
+	    (rc = check_code(&s, "id_no", p->id_type, p->id_no)) < 0)
+		return rc;
+	return mr_end(&s);
+}
+
+static void person_write(mw *w, const jrp_person *p)
+{
+	mw_map(w);
+	mw_kstr(w, "name", p->name);
+	mw_kenum(w, "id_type", &id_type_names, p->id_type);
+	mw_kstr(w, "id_no", p->id_no);
+	mw_end(w);
+}
+
+/* subject_fields - type, id_type (defaulted), code (checked), name: the fields every subject has */
+static int subject_fields(mr *s, jrp_subject *o)
+{
+	int t, id = 0, rc;
+	if ((rc = mr_enum(s, "type", MR_REQ, &subject_type_names, &t)) < 0 ||
+	    (rc = mr_enum(s, "id_type", MR_OPT, &id_type_names, &id)) < 0)
+		return rc;
+	o->type = (jrp_subject_type)t;
+	if (!id)
+		id = o->type == SUBJECT_ORG ? ID_USCC : ID_CITIZEN;
+	if (o->type == SUBJECT_ORG ? id != ID_USCC : (id != ID_CITIZEN && id != ID_HMT && id != ID_FOREIGN))
+		return mr_fail_value(s, "id_type", "\"%s\" is not an identifier for a subject of type %s (org: uscc; person: citizen, hmt, foreign)",
+				     names_get(&id_type_names, id), names_get(&subject_type_names, t));
+	o->id_type = (jrp_id_type)id;
+	if ((rc = mr_cstr(s, "code", MR_REQ, JRP_CODE_MAX, o->code)) < 0 ||
+	    (rc = check_code(s, "code", o->id_type, o->code)) < 0 ||
+	    (rc = mr_cstr(s, "name", MR_REQ, JRP_NAME_MAX, o->name)) < 0)
+		return rc;
+	return 0;
+}
+
+int subject_read(mr *r, const char *key, jrp_subject *o)
+{
+	mr s;
+	int rc;
+	if ((rc = mr_map(r, key, MR_REQ, &s)) < 0 || (rc = subject_fields(&s, o)) < 0)
+		return rc;
+	return mr_end(&s);
+}
+
+static void subject_body(mw *w, const jrp_subject *s)
+{
+	mw_kenum(w, "type", &subject_type_names, s->type);
+	mw_kenum(w, "id_type", &id_type_names, s->id_type);
+	mw_kstr(w, "code", s->code);
+	mw_kstr(w, "name", s->name);
+}
+
+void subject_write(mw *w, const char *key, const jrp_subject *s)
+{
+	mw_str(w, key);
+	mw_map(w);
+	subject_body(w, s);
+	mw_end(w);
+}
+
+/* ---- a department's record ---- */
+
+/* record_subject - record.subject: the subject, its LEI, legal representative and responsible persons */
+static int record_subject(mr *r, jrp_record *o)
+{
+	const msgpack_object_array *a;
+	mr s;
+	int rc;
+	if ((rc = mr_map(r, "subject", MR_REQ, &s)) < 0 || (rc = subject_fields(&s, &o->subject)) < 0 ||
+	    (rc = ocstr(&s, "lei", 20, o->lei)) < 0)
+		return rc;
+	if (o->lei[0] && (rc = check_code(&s, "lei", ID_LEI, o->lei)) < 0)
+		return rc;
+	{
+		mr p;
+		if ((rc = mr_map(&s, "legal_rep", MR_OPT, &p)) < 0)
+			return rc;
+		o->has_legal_rep = rc > 0;
+		if (o->has_legal_rep && (rc = person_read(&p, &o->legal_rep)) < 0)
+			return rc;
+	}
+	if (o->has_legal_rep && o->subject.type != SUBJECT_ORG)
+		return mr_fail_value(&s, "legal_rep", "only an organisation has a legal representative");
+	o->nresponsible = 0;
+	if ((rc = mr_arr(&s, "responsible", MR_OPT, JRP_RESPONSIBLE_MAX, &a)) < 0)
+		return rc;
+	for (uint32_t i = 0; rc > 0 && i < a->size; i++) {
+		char path[128], f[120];
+		mr p;
+		snprintf(path, sizeof path, "%s[%u]", mr_field(&s, "responsible", f, sizeof f), i);
+		if ((rc = mr_init(&p, &a->ptr[i], path, s.e)) < 0 || (rc = person_read(&p, &o->responsible[i])) < 0)
+			return rc;
+		o->nresponsible++;
+	}
+	if (o->nresponsible && o->subject.type != SUBJECT_ORG)
+		return mr_fail_value(&s, "responsible", "only an organisation has responsible persons");
+	return mr_end(&s);
+}
+
+int record_read(mr *r, jrp_record *o)
+{
+	int k, outcome = 0, rc;
+
+	if ((rc = mr_cstr(r, "record_id", MR_REQ, JRP_RECORD_ID_MAX, o->record_id)) < 0 ||
+	    (rc = mr_enum(r, "kind", MR_REQ, &credit_kind_names, &k)) < 0 ||
+	    (rc = mr_cstr(r, "domain", MR_REQ, JRP_ID_MAX, o->domain)) < 0 ||
+	    (rc = record_subject(r, o)) < 0 ||
+	    (rc = mr_date(r, "decision_date", MR_REQ, &o->decision_date)) < 0)
+		return rc;
+	o->kind = (jrp_credit_kind)k;
+	if ((rc = ocstr(r, "decision_no", 100, o->decision_no)) < 0 ||
+	    (rc = ocstr(r, "violation", 64, o->violation)) < 0 ||
+	    (rc = ocstr(r, "facts", 4000, o->facts)) < 0 ||
+	    (rc = ocstr(r, "basis", 1000, o->basis)) < 0 ||
+	    (rc = ocstr(r, "rating", 8, o->rating)) < 0 ||
+	    (rc = ocstr(r, "standard", JRP_STANDARD_MAX, o->standard)) < 0 ||
+	    (rc = ocstr(r, "authority", 200, o->authority)) < 0 ||
+	    (rc = ocstr(r, "authority_code", 18, o->authority_code)) < 0 ||
+	    (rc = mr_enum(r, "outcome", MR_OPT, &interview_state_names, &outcome)) < 0)
+		return rc;
+	o->outcome = (jrp_interview_state)outcome;
+	if (rc > 0 && (o->kind != RK_INTERVIEW || (outcome != IVS_HELD && outcome != IVS_REFUSED)))
+		return mr_fail_value(r, "outcome", "only an interview record has an outcome: held or refused");
+	o->amount = -1;
+	if ((rc = mr_i64(r, "amount", MR_OPT, &o->amount)) < 0)
+		return rc;
+	if (rc > 0 && o->amount < 0)
+		return mr_fail_value(r, "amount", "must not be negative");
+	if (o->authority_code[0] && (rc = check_code(r, "authority_code", ID_USCC, o->authority_code)) < 0)
+		return rc;
+	if (o->kind == RK_DETERMINATION && !o->standard[0])
+		return mr_fail(r, JRP_ERR_MISSING_FIELD, "standard", "a determination names the standard it applies");
+	return 0;
+}
+
+void record_write(mw *w, const jrp_record *o)
+{
+	mw_map(w);
+	mw_kstr(w, "record_id", o->record_id);
+	mw_kenum(w, "kind", &credit_kind_names, o->kind);
+	mw_kstr(w, "domain", o->domain);
+	mw_str(w, "subject");
+	mw_map(w);
+	subject_body(w, &o->subject);
+	kopt(w, "lei", o->lei);
+	if (o->has_legal_rep) {
+		mw_str(w, "legal_rep");
+		person_write(w, &o->legal_rep);
+	}
+	if (o->nresponsible) {
+		mw_str(w, "responsible");
+		mw_arr(w);
+		for (int i = 0; i < o->nresponsible; i++)
+			person_write(w, &o->responsible[i]);
+		mw_end(w);
+	}
+	mw_end(w);
+	mw_kdate(w, "decision_date", o->decision_date);
+	kopt(w, "decision_no", o->decision_no);
+	kopt(w, "violation", o->violation);
+	kopt(w, "facts", o->facts);
+	kopt(w, "basis", o->basis);
+	if (o->amount >= 0)
+		mw_ki64(w, "amount", o->amount);
+	kopt(w, "rating", o->rating);
+	kopt(w, "standard", o->standard);
+	kopt(w, "authority", o->authority);
+	kopt(w, "authority_code", o->authority_code);
+	if (o->outcome)
+		mw_kenum(w, "outcome", &interview_state_names, o->outcome);
+	mw_end(w);
+}
+
+/* ---- event ---- */
+
+void event_encode(mw *w, const jrp_event *ev, const mw *rec)
+{
+	mw_map(w);
+	mw_ku64(w, "seq", ev->seq);
+	mw_kenum(w, "kind", &rec_kind_names, REC_EVENT);
+	mw_ki64(w, "at", ev->at);
+	mw_kstr(w, "party", ev->party);
+	mw_ki64(w, "reported_workdays", ev->reported_workdays);
+	mw_kbool(w, "late", ev->late);
+	mw_str(w, "record");
+	mw_raw(w, mw_data(rec), mw_len(rec));
+	mw_end(w);
+}
+
+int event_decode(const msgpack_object *o, jrp_event *ev, jrp_error *e)
+{
+	mr r, rr;
+	int64_t wd;
+	int rc;
+	if ((rc = mr_init(&r, o, "", e)) < 0 || (rc = mr_u64(&r, "seq", MR_REQ, &ev->seq)) < 0 ||
+	    (rc = kind_is(&r, REC_EVENT)) < 0 || (rc = mr_i64(&r, "at", MR_REQ, &ev->at)) < 0 ||
+	    (rc = mr_cstr(&r, "party", MR_REQ, JRP_ID_MAX, ev->party)) < 0 ||
+	    (rc = mr_i64(&r, "reported_workdays", MR_REQ, &wd)) < 0 || (rc = mr_bool(&r, "late", MR_REQ, &ev->late)) < 0)
+		return rc;
+	if (wd < -100000 || wd > 100000)
+		return mr_fail_value(&r, "reported_workdays", "is out of range");
+	ev->reported_workdays = (int32_t)wd;
+	if ((rc = mr_map(&r, "record", MR_REQ, &rr)) < 0 || (rc = record_read(&rr, &ev->record)) < 0 ||
+	    (rc = mr_end(&rr)) < 0)
+		return rc;
+	return mr_end(&r);
+}
+
+/* ---- change ---- */
+
+/* the wire's "reason" of a change, by action */
+static const jrp_names *change_reason_table(jrp_change_action a)
+{
+	switch (a) {
+	case CH_EXITED: case CH_REVOKED: case CH_REFUSED: return &exit_reason_names;
+	case CH_OBJECTION_DECIDED: return &outcome_names;
+	case CH_REPAIR_DECIDED: return &repair_state_names;
+	default: return NULL;
+	}
+}
+
+static int change_reason(const jrp_change *c)
+{
+	switch (c->action) {
+	case CH_EXITED: case CH_REVOKED: case CH_REFUSED: return (int)c->exit_reason;
+	case CH_OBJECTION_DECIDED: return (int)c->outcome;
+	case CH_REPAIR_DECIDED: return (int)c->repair;
+	default: return 0;
+	}
+}
+
+void change_encode(mw *w, const jrp_change *c)
+{
+	const jrp_names *rt = change_reason_table(c->action);
+	mw_map(w);
+	mw_ku64(w, "seq", c->seq);
+	if (c->change_seq)
+		mw_ku64(w, "change_seq", c->change_seq);
+	mw_kenum(w, "kind", &rec_kind_names, REC_CHANGE);
+	mw_kenum(w, "action", &change_action_names, c->action);
+	mw_ki64(w, "at", c->at);
+	mw_kstr(w, "by", c->by);
+	if (rt)
+		mw_kenum(w, "reason", rt, change_reason(c));
+	if (c->action == CH_INTERVIEW_DUE)
+		mw_kenum(w, "interview", &interview_kind_names, c->interview);
+	else if (c->action == CH_INTERVIEW_RECORDED)
+		mw_kenum(w, "interview", &interview_state_names, c->interview_outcome);
+	kdate_opt(w, "decide_by", c->decide_by);
+	if (c->restoration)
+		mw_kbool(w, "restoration", true);
+	kopt(w, "note", c->note);
+	mw_ku64(w, "entry", c->entry);
+	mw_kenum(w, "list", &list_names, c->list);
+	kopt(w, "standard", c->standard);
+	kopt(w, "domain", c->domain);
+	mw_kstr(w, "party", c->party);
+	subject_write(w, "subject", &c->subject);
+	if (c->linked_to) {
+		mw_ku64(w, "linked_to", c->linked_to);
+		mw_kenum(w, "link_role", &link_role_names, c->link_role);
+	}
+	if (c->derived)
+		mw_kenum(w, "derived", &derived_names, c->derived);
+	if (c->suspended)
+		mw_kbool(w, "suspended", true);
+	mw_ku64(w, "record_seq", c->record_seq);
+	kopt(w, "record_id", c->record_id);
+	mw_kdate(w, "decision_date", c->decision_date);
+	kdate_opt(w, "valid_from", c->valid_from);
+	mw_kdate(w, "valid_until", c->valid_until);
+	kdate_opt(w, "objection_end", c->objection_end);
+	mw_kstr(w, "catalog_version", c->catalog_version);
+	mw_end(w);
+}
+
+int change_decode(const msgpack_object *o, bool copy, jrp_change *c, jrp_error *e)
+{
+	const jrp_names *rt;
+	mr r;
+	int a, v, rc;
+
+	if ((rc = mr_init(&r, o, "", e)) < 0 || (rc = mr_u64(&r, "seq", MR_REQ, &c->seq)) < 0 ||
+	    (rc = mr_u64(&r, "change_seq", copy ? MR_REQ : MR_OPT, &c->change_seq)) < 0)
+		return rc;
+	if (!copy && rc > 0)
+		return not_here(&r, "change_seq", "a change in adjudicate's log");
+	if (!copy)
+		c->change_seq = 0;
+	if ((rc = kind_is(&r, REC_CHANGE)) < 0 || (rc = mr_enum(&r, "action", MR_REQ, &change_action_names, &a)) < 0 ||
+	    (rc = mr_i64(&r, "at", MR_REQ, &c->at)) < 0 || (rc = mr_cstr(&r, "by", MR_REQ, JRP_ID_MAX, c->by)) < 0)
+		return rc;
+	c->action = (jrp_change_action)a;
+	c->exit_reason = EXIT_NONE;
+	c->outcome = OUTCOME_NONE;
+	c->repair = RP_NONE;
+	c->interview = IV_NONE;
+	c->interview_outcome = IVS_NONE;
+	rt = change_reason_table(c->action);
+	v = 0;
+	if (rt && (rc = mr_enum(&r, "reason", MR_REQ, rt, &v)) < 0)
+		return rc;
+	if (!rt && (rc = mr_any(&r, "reason", MR_OPT, &(const msgpack_object *){ NULL })) != 0)
+		return rc < 0 ? rc : not_here(&r, "reason", "this change action");
+	if (rt == &exit_reason_names)
+		c->exit_reason = (jrp_exit_reason)v;
+	else if (rt == &outcome_names)
+		c->outcome = (jrp_outcome)v;
+	else if (rt == &repair_state_names) {
+		if (v != RP_APPROVED && v != RP_REJECTED)
+			return mr_fail_value(&r, "reason", "a repair decision is approved or rejected");
+		c->repair = (jrp_repair_state)v;
+	}
+	if (c->action == CH_INTERVIEW_DUE) {
+		if ((rc = mr_enum(&r, "interview", MR_REQ, &interview_kind_names, &v)) < 0)
+			return rc;
+		c->interview = (jrp_interview_kind)v;
+	} else if (c->action == CH_INTERVIEW_RECORDED) {
+		if ((rc = mr_enum(&r, "interview", MR_REQ, &interview_state_names, &v)) < 0)
+			return rc;
+		if (v != IVS_HELD && v != IVS_REFUSED)
+			return mr_fail_value(&r, "interview", "an interview record says held or refused");
+		c->interview_outcome = (jrp_interview_state)v;
+	} else if ((rc = mr_any(&r, "interview", MR_OPT, &(const msgpack_object *){ NULL })) != 0) {
+		return rc < 0 ? rc : not_here(&r, "interview", "this change action");
+	}
+	if ((rc = odate(&r, "decide_by", &c->decide_by)) < 0)
+		return rc;
+	if ((c->action == CH_OBJECTION_FILED || c->action == CH_REPAIR_APPLIED) && !c->decide_by)
+		return mr_fail(&r, JRP_ERR_MISSING_FIELD, "decide_by", "is required for %s", names_get(&change_action_names, a));
+	if ((rc = obool(&r, "restoration", &c->restoration)) < 0 || (rc = ocstr(&r, "note", JRP_NOTE_MAX, c->note)) < 0 ||
+	    (rc = mr_u64(&r, "entry", MR_REQ, &c->entry)) < 0 || (rc = mr_enum(&r, "list", MR_REQ, &list_names, &v)) < 0)
+		return rc;
+	c->list = (jrp_list)v;
+	if ((rc = ocstr(&r, "standard", JRP_STANDARD_MAX, c->standard)) < 0 ||
+	    (rc = ocstr(&r, "domain", JRP_ID_MAX, c->domain)) < 0 ||
+	    (rc = mr_cstr(&r, "party", MR_REQ, JRP_ID_MAX, c->party)) < 0 ||
+	    (rc = subject_read(&r, "subject", &c->subject)) < 0 || (rc = ou64(&r, "linked_to", &c->linked_to)) < 0 ||
+	    (rc = oenum(&r, "link_role", &link_role_names, &v)) < 0)
+		return rc;
+	c->link_role = (jrp_link_role)v;
+	if (!c->linked_to != !c->link_role)
+		return mr_fail(&r, JRP_ERR_MISSING_FIELD, c->linked_to ? "link_role" : "linked_to",
+			       "linked_to and link_role come together");
+	if ((rc = oenum(&r, "derived", &derived_names, &v)) < 0)
+		return rc;
+	c->derived = (jrp_derived)v;
+	if (!c->standard[0] && c->list != LIST_WARNING)
+		return mr_fail(&r, JRP_ERR_MISSING_FIELD, "standard", "only a derived warning entry has no standard");
+	if ((rc = obool(&r, "suspended", &c->suspended)) < 0 || (rc = mr_u64(&r, "record_seq", MR_REQ, &c->record_seq)) < 0 ||
+	    (rc = ocstr(&r, "record_id", JRP_RECORD_ID_MAX, c->record_id)) < 0 ||
+	    (rc = mr_date(&r, "decision_date", MR_REQ, &c->decision_date)) < 0 ||
+	    (rc = odate(&r, "valid_from", &c->valid_from)) < 0 ||
+	    (rc = mr_date(&r, "valid_until", MR_REQ, &c->valid_until)) < 0 ||
+	    (rc = odate(&r, "objection_end", &c->objection_end)) < 0 ||
+	    (rc = mr_cstr(&r, "catalog_version", MR_REQ, JRP_VERSION_MAX, c->catalog_version)) < 0)
+		return rc;
+	return mr_end(&r);
+}
+
+/* ---- task ---- */
+
+const char *task_what(const jrp_task *t)
+{
+	return t->cls == CLASS_DUTY ? names_get(&duty_names, t->duty) : names_get(&task_action_names, t->action);
+}
+
+void task_encode(mw *w, const jrp_task *t)
+{
+	mw_map(w);
+	mw_ku64(w, "seq", t->seq);
+	mw_kenum(w, "kind", &rec_kind_names, REC_TASK);
+	mw_ku64(w, "task", t->seq);
+	mw_kstr(w, "action", task_what(t));
+	if (t->reason)
+		mw_kenum(w, "reason", &exit_reason_names, t->reason);
+	mw_kstr(w, "agency", t->agency);
+	mw_ki64(w, "at", t->at);
+	mw_kenum(w, "class", &task_class_names, t->cls);
+	if (t->cls != CLASS_DUTY) {
+		mw_kstr(w, "measure", t->measure);
+		mw_kstr(w, "measure_name", t->measure_name);
+		mw_kenum(w, "measure_type", &measure_type_names, t->measure_type);
+		mw_kstr(w, "basis", t->basis);
+		mw_str(w, "matters");
+		mw_arr(w);
+		for (int i = 0; i < t->nmatters; i++)
+			mw_str(w, t->matters[i]);
+		mw_end(w);
+	}
+	mw_ku64(w, "entry", t->entry);
+	mw_kenum(w, "list", &list_names, t->list);
+	kopt(w, "standard", t->standard);
+	kopt(w, "standard_name", t->standard_name);
+	kopt(w, "domain", t->domain);
+	mw_kstr(w, "party", t->party);
+	subject_write(w, "subject", &t->subject);
+	if (t->linked_to) {
+		mw_ku64(w, "linked_to", t->linked_to);
+		mw_kenum(w, "link_role", &link_role_names, t->link_role);
+	}
+	kdate_opt(w, "valid_from", t->valid_from);
+	mw_kdate(w, "valid_until", t->valid_until);
+	if (t->interview)
+		mw_kenum(w, "interview", &interview_kind_names, t->interview);
+	kopt(w, "note", t->note);
+	mw_kstr(w, "catalog_version", t->catalog_version);
+	kdate_opt(w, "feedback_due", t->feedback_due);
+	mw_end(w);
+}
+
+int task_decode(const msgpack_object *o, jrp_task *t, jrp_error *e)
+{
+	mr r;
+	uint64_t task;
+	int v, rc;
+
+	if ((rc = mr_init(&r, o, "", e)) < 0 || (rc = mr_u64(&r, "seq", MR_REQ, &t->seq)) < 0 ||
+	    (rc = kind_is(&r, REC_TASK)) < 0 || (rc = mr_u64(&r, "task", MR_REQ, &task)) < 0)
+		return rc;
+	if (task != t->seq)
+		return mr_fail_value(&r, "task", "is %llu; a task's id is its seq (%llu)", (unsigned long long)task,
+				     (unsigned long long)t->seq);
+	if ((rc = mr_enum(&r, "class", MR_REQ, &task_class_names, &v)) < 0)
+		return rc;
+	t->cls = (jrp_task_class)v;
+	t->action = TA_APPLY;
+	t->duty = DUTY_NOTICE;
+	if ((rc = mr_enum(&r, "action", MR_REQ, t->cls == CLASS_DUTY ? &duty_names : &task_action_names, &v)) < 0)
+		return rc;
+	if (t->cls == CLASS_DUTY)
+		t->duty = (jrp_duty)v;
+	else
+		t->action = (jrp_task_action)v;
+	if ((rc = oenum(&r, "reason", &exit_reason_names, &v)) < 0 ||
+	    (rc = mr_cstr(&r, "agency", MR_REQ, JRP_ID_MAX, t->agency)) < 0 || (rc = mr_i64(&r, "at", MR_REQ, &t->at)) < 0)
+		return rc;
+	t->reason = (jrp_exit_reason)v;
+	t->measure[0] = t->measure_name[0] = t->basis[0] = 0;
+	t->measure_type = MT_PUNISHMENT;
+	t->nmatters = 0;
+	if (t->cls != CLASS_DUTY) {
+		const msgpack_object_array *ms;
+		if ((rc = mr_cstr(&r, "measure", MR_REQ, JRP_MEASURE_MAX, t->measure)) < 0 ||
+		    (rc = mr_cstr(&r, "measure_name", MR_REQ, JRP_TITLE_MAX, t->measure_name)) < 0 ||
+		    (rc = mr_enum(&r, "measure_type", MR_REQ, &measure_type_names, &v)) < 0)
+			return rc;
+		t->measure_type = (jrp_measure_type)v;
+		{
+			const char *s;
+			size_t n;
+			if ((rc = mr_str(&r, "basis", MR_REQ, JRP_BASIS_MAX, &s, &n)) < 0)
+				return rc;
+			memcpy(t->basis, s, n);
+			t->basis[n] = 0;
+		}
+		if ((rc = mr_arr(&r, "matters", MR_REQ, JRP_MATTERS_MAX, &ms)) < 0)
+			return rc;
+		for (uint32_t i = 0; i < ms->size; i++) {
+			const msgpack_object *m = &ms->ptr[i];
+			if (m->type != MSGPACK_OBJECT_STR || m->via.str.size == 0 || m->via.str.size > JRP_ID_MAX ||
+			    !utf8_valid(m->via.str.ptr, m->via.str.size))
+				return mr_fail_value(&r, "matters", "item %u must be a matter kind id of at most %d bytes", i,
+						     JRP_ID_MAX);
+			memcpy(t->matters[i], m->via.str.ptr, m->via.str.size);
+			t->matters[i][m->via.str.size] = 0;
+			t->nmatters++;
+		}
+	}
+	if ((rc = mr_u64(&r, "entry", MR_REQ, &t->entry)) < 0 || (rc = mr_enum(&r, "list", MR_REQ, &list_names, &v)) < 0)
+		return rc;
+	t->list = (jrp_list)v;
+	if ((rc = ocstr(&r, "standard", JRP_STANDARD_MAX, t->standard)) < 0 ||
+	    (rc = ocstr(&r, "standard_name", JRP_TITLE_MAX, t->standard_name)) < 0 ||
+	    (rc = ocstr(&r, "domain", JRP_ID_MAX, t->domain)) < 0 ||
+	    (rc = mr_cstr(&r, "party", MR_REQ, JRP_ID_MAX, t->party)) < 0 ||
+	    (rc = subject_read(&r, "subject", &t->subject)) < 0 || (rc = ou64(&r, "linked_to", &t->linked_to)) < 0 ||
+	    (rc = oenum(&r, "link_role", &link_role_names, &v)) < 0)
+		return rc;
+	t->link_role = (jrp_link_role)v;
+	if (!t->linked_to != !t->link_role)
+		return mr_fail(&r, JRP_ERR_MISSING_FIELD, t->linked_to ? "link_role" : "linked_to",
+			       "linked_to and link_role come together");
+	if ((rc = odate(&r, "valid_from", &t->valid_from)) < 0 || (rc = mr_date(&r, "valid_until", MR_REQ, &t->valid_until)) < 0 ||
+	    (rc = oenum(&r, "interview", &interview_kind_names, &v)) < 0)
+		return rc;
+	t->interview = (jrp_interview_kind)v;
+	if ((rc = ocstr(&r, "note", JRP_NOTE_MAX, t->note)) < 0 ||
+	    (rc = mr_cstr(&r, "catalog_version", MR_REQ, JRP_VERSION_MAX, t->catalog_version)) < 0 ||
+	    (rc = odate(&r, "feedback_due", &t->feedback_due)) < 0)
+		return rc;
+	return mr_end(&r);
+}
+
+/* ---- check ---- */
+
+void check_encode(mw *w, const jrp_check *c)
+{
+	mw_map(w);
+	if (c->seq)
+		mw_ku64(w, "seq", c->seq);
+	mw_kenum(w, "kind", &rec_kind_names, REC_CHECK);
+	mw_kstr(w, "check_id", c->check_id);
+	mw_ki64(w, "at", c->at);
+	mw_kstr(w, "party", c->party);
+	mw_kstr(w, "subject", c->subject);
+	mw_kstr(w, "matter", c->matter);
+	mw_kbool(w, "listed", c->listed);
+	mw_str(w, "lists");
+	mw_arr(w);
+	for (int l = 0; l < LIST__N; l++)
+		if (c->lists & (1u << l))
+			mw_str(w, list_name((jrp_list)l));
+	mw_end(w);
+	mw_ku64(w, "as_of", c->as_of);
+	mw_end(w);
+}
+
+int check_decode(const msgpack_object *o, jrp_check *c, jrp_error *e)
+{
+	const msgpack_object_array *ls;
+	mr r;
+	int rc;
+
+	if ((rc = mr_init(&r, o, "", e)) < 0 || (rc = ou64(&r, "seq", &c->seq)) < 0 || (rc = kind_is(&r, REC_CHECK)) < 0 ||
+	    (rc = mr_cstr(&r, "check_id", MR_REQ, JRP_CHECK_ID_MAX, c->check_id)) < 0 ||
+	    (rc = mr_i64(&r, "at", MR_REQ, &c->at)) < 0 || (rc = mr_cstr(&r, "party", MR_REQ, JRP_ID_MAX, c->party)) < 0 ||
+	    (rc = mr_cstr(&r, "subject", MR_REQ, JRP_CODE_MAX, c->subject)) < 0 ||
+	    (rc = mr_cstr(&r, "matter", MR_REQ, JRP_ID_MAX, c->matter)) < 0 ||
+	    (rc = mr_bool(&r, "listed", MR_REQ, &c->listed)) < 0 || (rc = mr_arr(&r, "lists", MR_REQ, LIST__N, &ls)) < 0)
+		return rc;
+	c->lists = 0;
+	for (uint32_t i = 0; i < ls->size; i++) {
+		const msgpack_object *l = &ls->ptr[i];
+		int v = l->type == MSGPACK_OBJECT_STR ? names_find(&list_names, l->via.str.ptr, l->via.str.size) : -1;
+		if (v < 0)
+			return mr_fail_value(&r, "lists", "item %u is not a list (red, black, focus, warning)", i);
+		c->lists |= 1u << v;
+	}
+	if (c->listed != (c->lists != 0))
+		return mr_fail_value(&r, "listed", "says %s, but lists has %u item(s)", c->listed ? "true" : "false", ls->size);
+	if ((rc = mr_u64(&r, "as_of", MR_REQ, &c->as_of)) < 0)
+		return rc;
+	return mr_end(&r);
+}
+
+/* ---- any record ---- */
+
+int rec_kind(const msgpack_object *o, jrp_rec_kind *k, jrp_error *e)
+{
+	const msgpack_object *v = o->type == MSGPACK_OBJECT_MAP ? obj_get(o, "kind") : NULL;
+	int i;
+	if (!v || v->type != MSGPACK_OBJECT_STR)
+		return jrp_fail(e, JRP_ERR_BAD_MESSAGE, "kind", "a log record is a map with a string \"kind\"");
+	if ((i = names_find(&rec_kind_names, v->via.str.ptr, v->via.str.size)) < 0) {
+		jrp_fail(e, JRP_ERR_BAD_VALUE, "kind", "record kind \"%.*s\" is not one this build knows",
+			 (int)(v->via.str.size > 40 ? 40 : v->via.str.size), v->via.str.ptr);
+		return JRP_EUNKNOWN;
+	}
+	*k = (jrp_rec_kind)i;
+	return 0;
+}
+
+int rec_decode(const msgpack_object *o, unsigned mask, bool copy, jrp_rec *r, jrp_error *e)
+{
+	int rc;
+	if ((rc = rec_kind(o, &r->kind, e)) < 0)
+		return rc;
+	if (!(mask & (1u << r->kind))) {
+		jrp_fail(e, JRP_ERR_BAD_VALUE, "kind", "a record of kind \"%s\" is not expected in this log",
+			 names_get(&rec_kind_names, r->kind));
+		return JRP_EUNKNOWN;
+	}
+	switch (r->kind) {
+	case REC_EVENT: return event_decode(o, &r->u.event, e);
+	case REC_CHANGE: return change_decode(o, copy, &r->u.change, e);
+	case REC_TASK: return task_decode(o, &r->u.task, e);
+	case REC_CHECK: return check_decode(o, &r->u.check, e);
+	case REC__N: break;
+	}
+	return JRP_EUNKNOWN;
+}
+
+int rec_decode_bytes(const void *buf, size_t len, unsigned mask, bool copy, jrp_rec *r, jrp_error *e)
+{
+	msg_in in;
+	int rc = msg_parse_ref(buf, len, SIZE_MAX, &in, e);
+	if (rc == 0)
+		rc = rec_decode(in.root, mask, copy, r, e);
+	msg_in_free(&in);
+	return rc;
+}

@@ -1,0 +1,73 @@
+/*
+ * adj.h - adjudication: records against standards, entries through their life
+ *
+ * The rules of DOMAIN.md "Lists" and "Life of an entry", each function on a
+ * context (entry.h: transaction, databases, catalogue, now), never on the
+ * daemon, so that tests/unit/test_adjudicate.c runs them without sockets:
+ *   lists.c     the life of an entry: identification, notice and objection
+ *               window, effect, exit, the cross-checks and derived entries,
+ *               deadlines, catalogue changes
+ *   actions.c   what departments, agencies and the office do to one entry
+ *   publish.c   the publication log
+ * Every change goes to the change log (emit) as a records.h jrp_change.
+ * requests.c turns requests into these calls; main.c is the daemon.
+ */
+#ifndef JRP_ADJ_H
+#define JRP_ADJ_H
+#include "entry.h"
+#include "parties.h"
+
+/* why a change happened, beyond the entry itself (records.h jrp_change) */
+typedef struct change_why {
+	jrp_exit_reason exit_reason;        /* exited, revoked, refused */
+	jrp_outcome outcome;                /* objection_decided */
+	jrp_repair_state repair;            /* repair_decided */
+	jrp_interview_kind interview;       /* interview_due */
+	jrp_interview_state interview_outcome; /* interview_recorded */
+	jrp_date decide_by;                 /* objection_filed, repair_applied */
+	bool restoration;                   /* revoked punishment: reputation restored */
+	const char *note;
+} change_why;
+
+/* emit - append the change `action` of en, caused by `by`, to the change log */
+int emit(adj *a, const entry *en, jrp_change_action action, const char *by, const change_why *w);
+
+/* ---- lists.c ---- */
+/* lists_apply_event - a department's record: identify under every standard it meets, or follow
+ * up an entry (rectification, interview) */
+int lists_apply_event(adj *a, const jrp_event *ev, jrp_error *e);
+/* lists_tick - the deadlines due at a->now, at most a bounded batch: 1 if more are due now, 0, or
+ * < 0; *next_due gets the next due time (INT64_MAX if none) */
+int lists_tick(adj *a, int64_t *next_due);
+int lists_effective(adj *a, entry *en);
+/* lists_exit - end an active entry for reason (EXIT_REVOKED: it was wrong) */
+int lists_exit(adj *a, entry *en, jrp_exit_reason reason, const char *by, uint64_t record_seq, const char *note);
+/* lists_schedule_effective - (re)arm the objection window from the notice or identification date */
+int lists_schedule_effective(adj *a, entry *en);
+/* lists_reevaluate - after a catalogue change (old: the one before): exit active entries whose
+ * standard no longer fits; each is passed to fn (the reply names the first ones) */
+int lists_reevaluate(adj *a, const jrp_catalog *old, void (*fn)(void *arg, const entry *en, const char *why), void *arg,
+		     size_t *changed);
+/* lists_subject - every entry of a subject, encoded into the open array `out` */
+int lists_subject(adj *a, const char *code, mw *out);
+
+/* ---- actions.c: each validates everything before it writes; e says field and reason ---- */
+int act_notice(adj *a, uint64_t id, const jrp_party *by, jrp_date notice_date, entry *en, jrp_error *e);
+int act_objection_file(adj *a, uint64_t id, const jrp_party *by, const char *reason, entry *en, jrp_date *decide_by,
+		       jrp_error *e);
+int act_objection_decide(adj *a, uint64_t id, const jrp_party *by, jrp_outcome outcome, const char *note, entry *en,
+			 jrp_error *e);
+/* act_repair_apply - methods: mask of 1 << jrp_repair_method */
+int act_repair_apply(adj *a, uint64_t id, const jrp_party *by, unsigned methods, const char *note, entry *en,
+		     jrp_error *e);
+int act_repair_decide(adj *a, uint64_t id, const jrp_party *by, bool approved, const char *note, entry *en,
+		      jrp_error *e);
+int act_reward_abuse(adj *a, uint64_t id, const jrp_party *by, const char *note, entry *en, jrp_error *e);
+
+/* ---- publish.c ---- */
+int publish(adj *a, entry *en, jrp_publication_kind kind);
+/* mask_id / mask_name - the catalogue's masking of a person's ID number and name */
+void mask_id(const jrp_catalog *cat, const char *id, char *out, size_t n);
+void mask_name(const jrp_catalog *cat, const char *name, char *out, size_t n);
+
+#endif

@@ -1,0 +1,257 @@
+/*
+ * service.c - jrp-adjudicate as a daemon: the context of each call, the
+ * requests, and the hooks the skeleton runs (pulled events, deadlines,
+ * catalogue reload)
+ *
+ * Each request is read strictly here and handed to the rules (adj.h) with a
+ * context built from the daemon; what the rules refuse comes back as an error
+ * naming the field. Actions on one entry run ROUTE_ATOMIC: a refusal after a
+ * write changes nothing.
+ */
+#include "adj.h"
+#include "clock.h"
+#include "daemon.h"
+#include "proto.h"
+
+#define REEVALUATE_LISTED 1000   /* entries a reload names in its reply; all of them exit */
+
+/* ctx - the rules' context for this daemon and transaction */
+static adj ctx(jrp_daemon *d, MDB_txn *txn)
+{
+	adj a = { .txn = txn, .cat = daemon_catalog(d) };
+	for (int i = 0; i < ADB__N; i++)
+		a.db[i] = daemon_dbi(d, i);
+	adj_set_now(&a, clock_now_ms());
+	return a;
+}
+
+/* done - after the rules ran: a new deadline re-arms the timer */
+static int done(jrp_daemon *d, const adj *a, int rc)
+{
+	if (a->retick)
+		daemon_retick(d);
+	return rc;
+}
+
+static int h_entries_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	adj a = ctx(d, txn);
+	char code[JRP_CODE_MAX + 1];
+	int rc;
+	if ((rc = mr_cstr(&r->body, "subject", MR_REQ, JRP_CODE_MAX, code)) < 0)
+		return rc;
+	mw_kstr(out, "subject", code);
+	mw_str(out, "entries");
+	return lists_subject(&a, code, out);
+}
+
+/* entry_id - the request's "entry" */
+static int entry_id(jrp_req *r, uint64_t *id)
+{
+	return mr_u64(&r->body, "entry", MR_REQ, id);
+}
+
+static int opt_note(jrp_req *r, char *note, size_t n)
+{
+	int rc = mr_cstr(&r->body, "note", MR_OPT, n - 1, note);
+	if (rc == 0)
+		note[0] = 0;
+	return rc;
+}
+
+static void reply_entry(mw *out, const entry *en)
+{
+	mw_ku64(out, "entry", en->id);
+	mw_kenum(out, "state", &entry_state_names, en->state);
+}
+
+static int h_notice(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	adj a = ctx(d, txn);
+	entry en;
+	uint64_t id;
+	jrp_date nd;
+	int rc;
+	if ((rc = entry_id(r, &id)) < 0 || (rc = mr_date(&r->body, "notice_date", MR_REQ, &nd)) < 0 ||
+	    (rc = act_notice(&a, id, r->party, nd, &en, e)) != 0)
+		return done(d, &a, rc);
+	reply_entry(out, &en);
+	mw_kdate(out, "objection_end", en.objection_end);
+	return done(d, &a, 0);
+}
+
+static int h_objection_file(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	adj a = ctx(d, txn);
+	entry en;
+	uint64_t id;
+	char reason[JRP_NOTE_MAX + 1];
+	jrp_date by;
+	int rc;
+	if ((rc = entry_id(r, &id)) < 0 || (rc = mr_cstr(&r->body, "reason", MR_REQ, JRP_NOTE_MAX, reason)) < 0 ||
+	    (rc = act_objection_file(&a, id, r->party, reason, &en, &by, e)) != 0)
+		return done(d, &a, rc);
+	reply_entry(out, &en);
+	mw_kbool(out, "suspended", en.suspended);
+	mw_kdate(out, "decide_by", by);
+	return done(d, &a, 0);
+}
+
+static int h_objection_decide(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	adj a = ctx(d, txn);
+	entry en;
+	uint64_t id;
+	char note[401];
+	int outcome, rc;
+	if ((rc = entry_id(r, &id)) < 0 || (rc = mr_enum(&r->body, "outcome", MR_REQ, &outcome_names, &outcome)) < 0 ||
+	    (rc = opt_note(r, note, sizeof note)) < 0 ||
+	    (rc = act_objection_decide(&a, id, r->party, (jrp_outcome)outcome, note, &en, e)) != 0)
+		return done(d, &a, rc);
+	reply_entry(out, &en);
+	mw_kenum(out, "outcome", &outcome_names, outcome);
+	return done(d, &a, 0);
+}
+
+static int h_repair_apply(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	adj a = ctx(d, txn);
+	const msgpack_object_array *ms;
+	entry en;
+	uint64_t id;
+	unsigned given = 0;
+	char note[401];
+	int rc;
+	if ((rc = entry_id(r, &id)) < 0 || (rc = mr_arr(&r->body, "methods", MR_REQ, 8, &ms)) < 0 ||
+	    (rc = opt_note(r, note, sizeof note)) < 0)
+		return rc;
+	for (uint32_t i = 0; i < ms->size; i++) {
+		char allowed[80];
+		int m;
+		if (ms->ptr[i].type != MSGPACK_OBJECT_STR)
+			return mr_fail(&r->body, JRP_ERR_WRONG_TYPE, "methods", "must be an array of method names");
+		if ((m = names_find(&repair_method_names, ms->ptr[i].via.str.ptr, ms->ptr[i].via.str.size)) < 0)
+			return mr_fail_value(&r->body, "methods", "\"%.*s\" is not a repair method (%s)",
+					     (int)(ms->ptr[i].via.str.size > 32 ? 32 : ms->ptr[i].via.str.size),
+					     ms->ptr[i].via.str.ptr, names_list(&repair_method_names, allowed, sizeof allowed));
+		given |= 1u << m;
+	}
+	if ((rc = act_repair_apply(&a, id, r->party, given, note, &en, e)) != 0)
+		return done(d, &a, rc);
+	reply_entry(out, &en);
+	mw_kdate(out, "decide_by", en.repair_decide_by);
+	return done(d, &a, 0);
+}
+
+static int h_repair_decide(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	adj a = ctx(d, txn);
+	entry en;
+	uint64_t id;
+	bool approved;
+	char note[401];
+	int rc;
+	if ((rc = entry_id(r, &id)) < 0 || (rc = mr_bool(&r->body, "approved", MR_REQ, &approved)) < 0 ||
+	    (rc = opt_note(r, note, sizeof note)) < 0 || (rc = act_repair_decide(&a, id, r->party, approved, note, &en, e)) != 0)
+		return done(d, &a, rc);
+	reply_entry(out, &en);
+	mw_kbool(out, "approved", approved);
+	return done(d, &a, 0);
+}
+
+static int h_reward_abuse(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	adj a = ctx(d, txn);
+	entry en;
+	uint64_t id;
+	char note[401];
+	int rc;
+	if ((rc = entry_id(r, &id)) < 0 || (rc = mr_cstr(&r->body, "note", MR_REQ, 400, note)) < 0 ||
+	    (rc = act_reward_abuse(&a, id, r->party, note, &en, e)) != 0)
+		return done(d, &a, rc);
+	reply_entry(out, &en);
+	return done(d, &a, 0);
+}
+
+/* publication.fetch {after?, max?, wait_ms?}: open to every party */
+static int h_publication_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	return daemon_fetch_log(d, r, txn, daemon_dbi(d, ADB_PUBLICATION), MR_OPT, out);
+}
+
+/* ---- hooks ---- */
+
+static int apply(jrp_daemon *d, MDB_txn *txn, const jrp_rec *rec, const msgpack_object *raw, jrp_error *e)
+{
+	adj a = ctx(d, txn);
+	return done(d, &a, lists_apply_event(&a, &rec->u.event, e));
+}
+
+static int tick(jrp_daemon *d, MDB_txn *txn, int64_t now, int64_t *next_due)
+{
+	adj a = ctx(d, txn);
+	adj_set_now(&a, now);
+	return lists_tick(&a, next_due);   /* the skeleton re-arms from next_due */
+}
+
+typedef struct reload_arg {
+	mw *out;
+	size_t n;
+} reload_arg;
+
+static void reload_one(void *arg, const entry *en, const char *why)
+{
+	reload_arg *ra = arg;
+	if (++ra->n > REEVALUATE_LISTED)   /* the reply names the first ones; all exit */
+		return;
+	mw_map(ra->out);
+	mw_ku64(ra->out, "entry", en->id);
+	mw_kstr(ra->out, "standard", en->standard);
+	mw_kstr(ra->out, "subject", en->subject.code);
+	mw_kstr(ra->out, "reason", why);
+	mw_end(ra->out);
+}
+
+/* reload - DOMAIN.md Life 8 [001 §(五)6]: entries whose standard changed so that they no longer
+ * fit exit; the reply says which */
+static int reload(jrp_daemon *d, MDB_txn *txn, const jrp_catalog *old, mw *out, jrp_error *e)
+{
+	adj a = ctx(d, txn);
+	reload_arg ra = { out, 0 };
+	size_t n = 0;
+	int rc;
+	mw_str(out, "changed");
+	mw_arr(out);
+	rc = lists_reevaluate(&a, old, reload_one, &ra, &n);
+	mw_end(out);
+	mw_ku64(out, "changed_total", n);
+	return done(d, &a, rc);
+}
+
+#define ANYONE (ROLE_DEPARTMENT | ROLE_OFFICE | ROLE_AGENCY)
+
+static const jrp_route routes[] = {
+	{ T_ENTRIES_GET, h_entries_get, ANYONE, 0 },
+	{ T_ENTRY_NOTICE, h_notice, ROLE_DEPARTMENT, ROUTE_ATOMIC },
+	{ T_OBJECTION_FILE, h_objection_file, ANYONE, ROUTE_ATOMIC },
+	{ T_OBJECTION_DECIDE, h_objection_decide, ROLE_DEPARTMENT | ROLE_OFFICE, ROUTE_ATOMIC },
+	{ T_REPAIR_APPLY, h_repair_apply, ROLE_DEPARTMENT | ROLE_OFFICE, ROUTE_ATOMIC },
+	{ T_REPAIR_DECIDE, h_repair_decide, ROLE_DEPARTMENT, ROUTE_ATOMIC },
+	{ T_REWARD_ABUSE, h_reward_abuse, ANYONE, ROUTE_ATOMIC },
+	{ T_PUBLICATION_FETCH, h_publication_fetch, 0, 0 },
+	{ NULL, NULL, 0, 0 },
+};
+
+const jrp_service adjudicate_service = {
+	.name = "adjudicate",
+	.svc = SVC_ADJUDICATE,
+	.dbs = adj_db_names,
+	.ndbs = ADB__N,
+	.outlog = ADB_CHANGES,
+	.routes = routes,
+	.upstream = SVC_INGEST,
+	.pull_kinds = 1u << REC_EVENT,
+	.apply = apply,
+	.tick = tick,
+	.reload = reload,
+};

@@ -1,0 +1,246 @@
+/*
+ * accounts.c - dispatch's log as the office's figures (see feedback.h)
+ *
+ * A task is pending until its agency reports (report.c), or for a
+ * department's duty until adjudicate records the department's act (noticed,
+ * objection_decided, repair_decided, interview_recorded close the duty). When
+ * an entry ends, what its agencies had not reported is superseded. Mandatory
+ * measures and duties with a deadline go into the overdue index by the end of
+ * their last working day (DOMAIN.md "Monitoring by the office").
+ */
+#include "feedback.h"
+#include "clock.h"
+#include "store.h"
+#include "util/vec.h"
+#include "util/xalloc.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const fb_db_names[FDB__N] = { "meta", "tasks", "feedback", "due", "stats", "estate", "etasks", "stasks" };
+
+void fbk_set_now(fbk *f, int64_t now_ms)
+{
+	f->now = now_ms;
+	f->today = date_of_ms(now_ms);
+}
+
+int fb_stat_add(fbk *f, int64_t delta, const char *fmt, const char *a, const char *b)
+{
+	char key[128];
+	snprintf(key, sizeof key, fmt, a, b);
+	return meta_add(f->txn, f->db[FDB_STATS], key, delta, NULL);
+}
+
+uint64_t fb_stat_get(fbk *f, const char *fmt, const char *a)
+{
+	char key[128];
+	uint64_t v = 0;
+	snprintf(key, sizeof key, fmt, a);
+	meta_get_u64(f->txn, f->db[FDB_STATS], key, &v);
+	return v;
+}
+
+void fb_due_key(unsigned char k[16], jrp_date due, uint64_t task)
+{
+	/* overdue from the start of the day after the last working day allowed */
+	be64_put(k, (uint64_t)ms_of_date(due + 1));
+	be64_put(k + 8, task);
+}
+
+/* load_task - a stored task: its state and the task */
+static int load_task(fbk *f, uint64_t seq, int *state, jrp_task *t)
+{
+	unsigned char k[8];
+	MDB_val v;
+	jrp_rec *r;
+	jrp_error e;
+	int rc;
+	be64_put(k, seq);
+	if ((rc = kv_get(f->txn, f->db[FDB_TASKS], k, 8, &v)) != 0)
+		return rc;
+	if (v.mv_size < 2)
+		return JRP_ESTORE;
+	*state = ((unsigned char *)v.mv_data)[0];
+	r = xmalloc(sizeof *r);
+	rc = rec_decode_bytes((char *)v.mv_data + 1, v.mv_size - 1, 1u << REC_TASK, false, r, &e) < 0 ? JRP_ESTORE : 0;
+	if (rc == 0)
+		*t = r->u.task;
+	free(r);
+	return rc;
+}
+
+/* set_state - a pending task leaves the awaiting counters and the overdue index */
+static int set_state(fbk *f, uint64_t task, jrp_task_state st)
+{
+	unsigned char k[16];
+	jrp_task *t = xmalloc(sizeof *t);
+	MDB_val v;
+	int was, rc;
+
+	if ((rc = load_task(f, task, &was, t)) != 0) {
+		free(t);
+		return rc == JRP_ENOTFOUND ? 0 : rc;
+	}
+	if (was != TS_PENDING) {
+		free(t);
+		return 0;
+	}
+	be64_put(k, task);
+	if ((rc = kv_get(f->txn, f->db[FDB_TASKS], k, 8, &v)) == 0) {
+		unsigned char *nv = xmalloc(v.mv_size);
+		memcpy(nv, v.mv_data, v.mv_size);
+		nv[0] = (unsigned char)st;
+		rc = kv_put(f->txn, f->db[FDB_TASKS], k, 8, nv, v.mv_size, 0);
+		free(nv);
+	}
+	if (rc || (rc = fb_stat_add(f, -1, "awaiting%s%s", "", "")) != 0 ||
+	    (rc = fb_stat_add(f, -1, "awaiting.%s%s", t->agency, "")) != 0 ||
+	    (rc = fb_stat_add(f, 1, "state.%s%s", names_get(&task_state_names, st), "")) != 0)
+		goto out;
+	if (t->feedback_due) {
+		fb_due_key(k, t->feedback_due, task);
+		rc = kv_del(f->txn, f->db[FDB_DUE], k, 16);
+	}
+out:
+	free(t);
+	return rc;
+}
+
+typedef struct close_arg {
+	unsigned what;           /* mask of tasks to close: 1 << action, 1 << (TA__N + duty) */
+	u64vec tasks;
+} close_arg;
+
+static int close_match(void *arg, const unsigned char *rest, size_t n, const MDB_val *val)
+{
+	close_arg *a = arg;
+	if (n == 8 && val->mv_size == 1 && val->mv_data && (a->what & (1u << ((const unsigned char *)val->mv_data)[0])))
+		u64vec_push(&a->tasks, be64_get(rest));
+	return 0;
+}
+
+/* close_tasks - the entry's pending tasks whose action or duty is in `what` go to state st */
+static int close_tasks(fbk *f, uint64_t entry, unsigned what, jrp_task_state st)
+{
+	unsigned char k[8];
+	close_arg a = { what, { 0 } };
+	int rc;
+	be64_put(k, entry);
+	rc = kv_prefix_each(f->txn, f->db[FDB_ETASKS], k, 8, SIZE_MAX, close_match, &a);
+	for (size_t i = 0; rc == 0 && i < a.tasks.n; i++)
+		rc = set_state(f, a.tasks.v[i], st);
+	u64vec_free(&a.tasks);
+	return rc;
+}
+
+#define A(x) (1u << (x))
+#define D(x) (1u << (TA__N + (x)))
+
+static int apply_change(fbk *f, const jrp_change *ch)
+{
+	const char *list = list_name(ch->list);
+	unsigned char k[8];
+	MDB_val v;
+	int rc;
+
+	be64_put(k, ch->entry);
+	if ((rc = fb_stat_add(f, 1, "changes.%s%s", names_get(&change_action_names, ch->action), "")) != 0)
+		return rc;
+	/* a department's act closes its duty; an ended entry supersedes what agencies had not reported */
+	switch (ch->action) {
+	case CH_NOTICED: rc = close_tasks(f, ch->entry, D(DUTY_NOTICE), TS_DONE); break;
+	case CH_OBJECTION_DECIDED: rc = close_tasks(f, ch->entry, D(DUTY_VERIFY_OBJECTION), TS_DONE); break;
+	case CH_REPAIR_DECIDED: rc = close_tasks(f, ch->entry, D(DUTY_DECIDE_REPAIR), TS_DONE); break;
+	case CH_INTERVIEW_RECORDED: rc = close_tasks(f, ch->entry, D(DUTY_INTERVIEW), TS_DONE); break;
+	case CH_EXITED:
+	case CH_REVOKED:
+		rc = close_tasks(f, ch->entry, A(TA_APPLY) | A(TA_SUSPEND) | A(TA_RESUME) | D(DUTY_NOTICE) |
+				 D(DUTY_VERIFY_OBJECTION) | D(DUTY_DECIDE_REPAIR) | D(DUTY_INTERVIEW), TS_SUPERSEDED);
+		break;
+	default:
+		break;
+	}
+	if (rc)
+		return rc;
+	if (ch->action == CH_EFFECTIVE) {
+		if ((rc = kv_put(f->txn, f->db[FDB_ESTATE], k, 8, list, strlen(list), 0)) != 0 ||
+		    (rc = fb_stat_add(f, 1, "active.%s%s", list, "")) != 0)
+			return rc;
+		return fb_stat_add(f, 1, "active.%s.%s", list, ch->domain);
+	}
+	if (ch->action == CH_EXITED) {
+		rc = kv_get(f->txn, f->db[FDB_ESTATE], k, 8, &v);
+		if (rc == JRP_ENOTFOUND)
+			return 0;   /* exited before it was effective */
+		if (rc || (rc = kv_del(f->txn, f->db[FDB_ESTATE], k, 8)) != 0 ||
+		    (rc = fb_stat_add(f, -1, "active.%s%s", list, "")) != 0)
+			return rc;
+		return fb_stat_add(f, -1, "active.%s.%s", list, ch->domain);
+	}
+	return 0;
+}
+
+static int apply_task(fbk *f, const jrp_task *t, const msgpack_object *raw)
+{
+	const char *what = task_what(t);
+	unsigned char k[48], tag, *v;
+	size_t n;
+	mw w;
+	int rc;
+
+	/* value: state byte + the task as dispatch sent it */
+	mw_init(&w);
+	mw_obj(&w, raw);
+	v = xmalloc(mw_len(&w) + 1);
+	v[0] = TS_PENDING;
+	memcpy(v + 1, mw_data(&w), mw_len(&w));
+	be64_put(k, t->seq);
+	rc = kv_put(f->txn, f->db[FDB_TASKS], k, 8, v, mw_len(&w) + 1, 0);
+	free(v);
+	mw_free(&w);
+	if (rc || (rc = fb_stat_add(f, 1, "tasks.%s%s", what, "")) != 0 ||
+	    (rc = fb_stat_add(f, 1, "tasks.%s.%s", what, t->agency)) != 0 ||
+	    (rc = fb_stat_add(f, 1, "awaiting%s%s", "", "")) != 0 ||
+	    (rc = fb_stat_add(f, 1, "awaiting.%s%s", t->agency, "")) != 0)
+		return rc;
+	/* the entry's tasks, by what they ask (to close or supersede them) */
+	be64_put(k, t->entry);
+	be64_put(k + 8, t->seq);
+	tag = (unsigned char)(t->cls == CLASS_DUTY ? TA__N + t->duty : t->action);
+	if ((rc = kv_put(f->txn, f->db[FDB_ETASKS], k, 16, &tag, 1, 0)) != 0)
+		return rc;
+	/* the subject's tasks, for its credit record (tasks.get) */
+	n = strlen(t->subject.code);
+	memcpy(k, t->subject.code, n);
+	k[n] = 0;
+	be64_put(k + n + 1, t->seq);
+	if ((rc = kv_put(f->txn, f->db[FDB_STASKS], k, n + 9, "", 0, 0)) != 0)
+		return rc;
+	/* overdue is tracked for mandatory measures and for departments' duties with a deadline */
+	if ((t->cls == CLASS_MANDATORY || t->cls == CLASS_DUTY) && t->feedback_due) {
+		fb_due_key(k, t->feedback_due, t->seq);
+		rc = kv_put(f->txn, f->db[FDB_DUE], k, 16, t->agency, strlen(t->agency), 0);
+	}
+	return rc;
+}
+
+static int apply_check(fbk *f, const jrp_check *c)
+{
+	int rc;
+	if ((rc = fb_stat_add(f, 1, "checks%s%s", "", "")) != 0 ||
+	    (c->listed && (rc = fb_stat_add(f, 1, "checks_listed%s%s", "", "")) != 0))
+		return rc;
+	return fb_stat_add(f, 1, "checks.%s%s", c->party, "");
+}
+
+int fb_apply(fbk *f, const jrp_rec *rec, const msgpack_object *raw, jrp_error *e)
+{
+	switch (rec->kind) {
+	case REC_CHANGE: return apply_change(f, &rec->u.change);
+	case REC_TASK: return apply_task(f, &rec->u.task, raw);
+	case REC_CHECK: return apply_check(f, &rec->u.check);
+	case REC_EVENT: case REC__N: break;
+	}
+	return jrp_fail(e, JRP_ERR_BAD_VALUE, "kind", "a %s record is not applied here", names_get(&rec_kind_names, rec->kind));
+}

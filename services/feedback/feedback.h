@@ -1,0 +1,68 @@
+/*
+ * feedback.h - agencies' feedback, overdue tracking and the office's figures
+ *
+ * DOMAIN.md "Trigger, response, feedback" and "Monitoring by the office"
+ * [001 §(五)1-2, 四(三)] [003 六], each on a context (transaction, databases,
+ * parties, now), never on the daemon, so that tests/unit/test_feedback.c runs
+ * them without sockets:
+ *   accounts.c   what dispatch's log says: changes, tasks and checks become
+ *                counters, task states and deadlines
+ *   report.c     an agency's feedback on its own task
+ *   figures.c    the office's statistics and a subject's tasks
+ * service.c is the daemon; main.c starts it.
+ *
+ * Databases: "tasks" task seq -> state byte (jrp_task_state) + the task as
+ * dispatch sent it; "feedback" task seq -> the agency's report; "due"
+ * (due ms, task seq) -> its party, for mandatory measures and duties with a
+ * deadline; "stats" counters by name; "estate" entry -> its list while in
+ * force; "etasks" (entry, task seq) -> the task's action or duty; "stasks"
+ * (subject NUL task seq): a subject's tasks.
+ */
+#ifndef JRP_FEEDBACK_H
+#define JRP_FEEDBACK_H
+#include <lmdb.h>
+#include "catalog.h"
+#include "parties.h"
+#include "records.h"
+
+enum { FDB_META, FDB_TASKS, FDB_FB, FDB_DUE, FDB_STATS, FDB_ESTATE, FDB_ETASKS, FDB_STASKS, FDB__N };
+extern const char *const fb_db_names[FDB__N];
+
+typedef struct fbk {
+	MDB_txn *txn;
+	MDB_dbi db[FDB__N];
+	const jrp_parties *parties;
+	int64_t now;                 /* ms */
+	jrp_date today;
+} fbk;
+
+void fbk_set_now(fbk *f, int64_t now_ms);
+
+/* accounts.c: one record of dispatch's log (raw: as dispatch encoded it) */
+int fb_apply(fbk *f, const jrp_rec *rec, const msgpack_object *raw, jrp_error *e);
+
+/* report.c: feedback.submit by agency on its task; *duplicate when the same result was reported */
+typedef struct fb_report {
+	uint64_t task;
+	jrp_task_state result;       /* TS_APPLIED, TS_NOT_APPLICABLE or TS_FAILED */
+	char matter_id[65];          /* "" if none */
+	jrp_date date;
+	char note[JRP_NOTE_MAX + 1];
+	bool is_case;
+} fb_report;
+int fb_report_submit(fbk *f, const jrp_party *agency, const fb_report *r, bool *duplicate, jrp_error *e);
+
+/* figures.c */
+void fb_stats(fbk *f, mw *out);
+/* fb_overdue - tasks past their deadline, in all (party NULL) or of one party */
+uint64_t fb_overdue(fbk *f, const char *party);
+/* fb_subject_tasks - a subject's tasks with their state and feedback, into the open reply map */
+int fb_subject_tasks(fbk *f, const char *code, mw *out);
+
+/* counters (accounts.c): stat_add adds delta to the counter named by fmt, a, b */
+int fb_stat_add(fbk *f, int64_t delta, const char *fmt, const char *a, const char *b);
+uint64_t fb_stat_get(fbk *f, const char *fmt, const char *a);
+/* fb_due_key - (due day's end, task): the overdue index */
+void fb_due_key(unsigned char k[16], jrp_date due, uint64_t task);
+
+#endif

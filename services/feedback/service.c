@@ -1,0 +1,97 @@
+/*
+ * service.c - jrp-feedback as a daemon: the context of each call, the
+ * requests (feedback.submit, stats.get, tasks.get) and the pulled log
+ */
+#include "feedback.h"
+#include "clock.h"
+#include "daemon.h"
+#include "proto.h"
+#include <string.h>
+
+static fbk ctx(jrp_daemon *d, MDB_txn *txn)
+{
+	fbk f = { .txn = txn, .parties = daemon_parties(d) };
+	for (int i = 0; i < FDB__N; i++)
+		f.db[i] = daemon_dbi(d, i);
+	fbk_set_now(&f, clock_now_ms());
+	return f;
+}
+
+static int apply(jrp_daemon *d, MDB_txn *txn, const jrp_rec *rec, const msgpack_object *raw, jrp_error *e)
+{
+	fbk f = ctx(d, txn);
+	return fb_apply(&f, rec, raw, e);
+}
+
+static int h_feedback(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	fbk f = ctx(d, txn);
+	fb_report rep = { .date = f.today };
+	const char *s;
+	size_t n;
+	bool dup;
+	int result, rc;
+
+	if ((rc = mr_u64(&r->body, "task", MR_REQ, &rep.task)) < 0 ||
+	    (rc = mr_str(&r->body, "result", MR_REQ, 23, &s, &n)) < 0)
+		return rc;
+	result = names_find(&task_state_names, s, n);
+	/* what an agency reports; pending, superseded and done are feedback's own states */
+	if (result != TS_APPLIED && result != TS_NOT_APPLICABLE && result != TS_FAILED)
+		return mr_fail_value(&r->body, "result", "must be applied, not_applicable or failed; got \"%.*s\"", (int)n, s);
+	rep.result = (jrp_task_state)result;
+	rep.matter_id[0] = rep.note[0] = 0;
+	if ((rc = mr_cstr(&r->body, "matter_id", MR_OPT, 64, rep.matter_id)) < 0 ||
+	    (rc = mr_date(&r->body, "date", MR_OPT, &rep.date)) < 0 ||
+	    (rc = mr_cstr(&r->body, "note", MR_OPT, JRP_NOTE_MAX, rep.note)) < 0 ||
+	    (rc = mr_bool(&r->body, "case", MR_OPT, &rep.is_case)) < 0 || (rc = mr_end(&r->body)) < 0)
+		return rc;
+	if ((rc = fb_report_submit(&f, r->party, &rep, &dup, e)) != 0)
+		return rc;
+	mw_ku64(out, "task", rep.task);
+	mw_kenum(out, "result", &task_state_names, rep.result);
+	mw_kbool(out, "duplicate", dup);
+	return 0;
+}
+
+static int h_stats(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	fbk f = ctx(d, txn);
+	if (!(r->party->roles & ROLE_OFFICE))
+		return req_fail_forbidden(r, e, "statistics are the office's");
+	fb_stats(&f, out);
+	return 0;
+}
+
+/* h_tasks_get - a subject's tasks with their state and feedback */
+static int h_tasks_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	fbk f = ctx(d, txn);
+	char code[JRP_CODE_MAX + 2];
+	int rc;
+	if ((rc = mr_cstr(&r->body, "subject", MR_REQ, JRP_CODE_MAX, code)) < 0)
+		return rc;
+	return fb_subject_tasks(&f, code, out);
+}
+
+static const jrp_route routes[] = {
+	{ T_TASKS_GET, h_tasks_get, ROLE_DEPARTMENT | ROLE_OFFICE | ROLE_AGENCY, 0 },
+	{ T_FEEDBACK_SUBMIT, h_feedback, ROLE_AGENCY, 0 },
+	{ T_STATS_GET, h_stats, ROLE_OFFICE, 0 },
+	{ NULL, NULL, 0, 0 },
+};
+
+const jrp_service feedback_service = {
+	.name = "feedback",
+	.svc = SVC_FEEDBACK,
+	.dbs = fb_db_names,
+	.ndbs = FDB__N,
+	.outlog = -1,
+	.routes = routes,
+	.upstream = SVC_DISPATCH,
+	/* statistics are not on any agency's path: fewer, larger commits leave the disk's
+	 * fsyncs to the daemons whose answers people wait for */
+	.pull_coalesce_ms = 50,
+	.pull_kinds = 1u << REC_CHANGE | 1u << REC_TASK | 1u << REC_CHECK,
+	.apply = apply,
+};
