@@ -15,6 +15,7 @@
  * privacy" [001 §(一)4, §(二)4].
  */
 #include "catalog.h"
+#include "clock.h"
 #include "util/xalloc.h"
 #include "util/ydoc.h"
 #include <dirent.h>
@@ -977,4 +978,19 @@ int catalog_load(const char *dir, const jrp_parties *parties, jrp_catalog **out,
 fail:
 	catalog_free(&c);
 	return rc;
+}
+
+void catalog_calendar_warnings(const jrp_catalog *c, int64_t now_ms, mw *out)
+{
+	int y, m, dd;
+	date_to_ymd(date_of_ms(now_ms), &y, &m, &dd);
+	for (int yr = y; yr <= y + 1; yr++) {
+		const char *st = calendar_year_status(c->cal, yr);
+		if (strcmp(st, "official") != 0) {
+			char w[200];
+			snprintf(w, sizeof w, "calendar %d is %s: %s; working-day deadlines in %d may be off until the office loads the State Council schedule",
+				 yr, st, strcmp(st, "missing") == 0 ? "weekends only" : "statutory holidays only, no make-up working days", yr);
+			mw_str(out, w);
+		}
+	}
 }

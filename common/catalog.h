@@ -105,6 +105,10 @@ const jrp_named *catalog_kind(const jrp_catalog *c, const char *id);
 /* measure_applies - does measure m target an entry on list l under standard s
  * for a subject of type subj (SUBJ_*)? (persons-only measures: see m->persons) */
 bool measure_applies(const jrp_measure *m, jrp_list l, const jrp_standard *s, unsigned subj);
+/* catalog_calendar_warnings - the calendar years that deadlines from now may reach and that are
+ * not official (DOMAIN.md "Working days"), as strings into the open array out */
+void catalog_calendar_warnings(const jrp_catalog *c, int64_t now_ms, mw *out);
+
 /* measure_has_matter - does m bite in matter kind `matter`? */
 bool measure_has_matter(const jrp_measure *m, const char *matter);
 

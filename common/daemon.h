@@ -9,10 +9,12 @@
  * endpoints CURVE with a ZAP handler that maps keys to parties (daemon.c).
  *
  * Requests are taken in batches: everything waiting on the socket (up to
- * JRP_MAX_BATCH) runs in one LMDB write transaction, each request in its own
- * nested transaction (a failing request changes nothing), then one commit
- * (one fsync) and only then the replies: a reply that says ok is durable.
- * If the map is full the whole batch is redone after growing the map.
+ * JRP_MAX_BATCH) runs in one LMDB write transaction, then one commit (one
+ * fsync) and only then the replies: a reply that says ok is durable. A handler
+ * refuses before it writes (or runs ROUTE_ATOMIC, in its own nested
+ * transaction), so a refused request changes nothing. If the map is full the
+ * whole batch is redone after growing the map. The files of the skeleton are
+ * listed in skel.h.
  *
  * Long-poll: a handler with nothing to return yet answers DAEMON_PARK; the
  * request is kept and run again whenever the outbound log grows, and a last
@@ -93,6 +95,8 @@ typedef struct jrp_service {
 	 * due time (INT64_MAX if none); return 1 if more is due now, 0, or < 0 */
 	int (*tick)(jrp_daemon *d, MDB_txn *txn, int64_t now, int64_t *next_due);
 	void (*status)(jrp_daemon *d, MDB_txn *txn, mw *out);   /* extra status fields */
+	/* what status warns about (strings into the open array out): e.g. catalog_calendar_warnings */
+	void (*warnings)(const jrp_catalog *cat, int64_t now_ms, mw *out);
 	void (*fini)(jrp_daemon *d);
 	/* after catalog.reload put a new catalogue in force: re-evaluate what depends on the
 	 * old one (old is still valid during the call); write reply fields into out */
@@ -101,16 +105,11 @@ typedef struct jrp_service {
 
 int daemon_main(int argc, char **argv, const jrp_service *svc);
 
-const jrp_config *daemon_config(jrp_daemon *d);
+/* the catalogue in force (on the front thread: the committed one), the parties registry, the
+ * service's database idx */
 const jrp_catalog *daemon_catalog(jrp_daemon *d);
 const jrp_parties *daemon_parties(jrp_daemon *d);
-store *daemon_store(jrp_daemon *d);
 MDB_dbi daemon_dbi(jrp_daemon *d, int idx);
-uv_loop_t *daemon_loop(jrp_daemon *d);
-const char *daemon_name(jrp_daemon *d);
-void *daemon_ctx(jrp_daemon *d);
-void daemon_set_ctx(jrp_daemon *d, void *ctx);
-void *daemon_zctx(jrp_daemon *d);
 
 /* daemon_append - append a record to the outbound log at the next seq (returned);
  * parked fetches are woken after the commit */
@@ -123,13 +122,6 @@ void daemon_journal_ref(jrp_daemon *d, char ref[JOURNAL_REF_MAX]);
 int daemon_journal(jrp_daemon *d, const mw *rec);
 /* daemon_next_seq - the seq the next daemon_append will use (records embed their own seq) */
 int daemon_next_seq(jrp_daemon *d, MDB_txn *txn, uint64_t *seq);
-
-/* daemon_write - run fn in a write transaction, growing the map and retrying on
- * map full; commits if fn returns >= 0; returns fn's result or the failure */
-int daemon_write(jrp_daemon *d, int (*fn)(jrp_daemon *d, MDB_txn *txn, void *arg), void *arg);
-
-/* daemon_apply - run the service's apply hook on one upstream record (the puller calls it) */
-int daemon_apply(jrp_daemon *d, MDB_txn *txn, const jrp_rec *rec, const msgpack_object *raw, jrp_error *e);
 
 /* daemon_fetch_log - a log.fetch-shaped request ({after, max?, wait_ms?}) on any log db of the
  * service: {records, last}, long-polling when wait_ms is given and nothing is new */

@@ -20,6 +20,7 @@
  */
 #ifndef JRP_JOURNAL_H
 #define JRP_JOURNAL_H
+#include "util/crc32c.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -58,7 +59,5 @@ uint64_t journal_size(const char *dir, uint64_t seg);
 void journal_remove(const char *dir, uint64_t seg);
 /* journal_segments - the lowest and highest segment numbers in dir; false if there are none */
 bool journal_segments(const char *dir, uint64_t *lo, uint64_t *hi);
-
-uint32_t crc32c(uint32_t crc, const void *p, size_t n);
 
 #endif

@@ -10,6 +10,7 @@
  */
 #include "records.h"
 #include "util/str.h"
+#include <stdio.h>
 #include <string.h>
 
 /* ---- the tables ---- */
@@ -731,4 +732,22 @@ int rec_decode_bytes(const void *buf, size_t len, unsigned mask, bool copy, jrp_
 		rc = rec_decode(in.root, mask, copy, r, e);
 	msg_in_free(&in);
 	return rc;
+}
+
+void rec_key(const msgpack_object *o, char *buf, size_t n)
+{
+	const msgpack_object *k = o->type == MSGPACK_OBJECT_MAP ? obj_get(o, "kind") : NULL;
+	char code[JRP_CODE_MAX + 1];
+	buf[0] = 0;
+	if (!k || k->type != MSGPACK_OBJECT_STR)
+		return;
+	if (obj_str_eq(k, "record")) {
+		obj_cstr(obj_get(obj_get(o, "record"), "subject"), "code", code, sizeof code);
+		if (code[0])
+			snprintf(buf, n, "subject:%s", code);
+	} else if (obj_str_eq(k, "change") || obj_str_eq(k, "task")) {
+		const msgpack_object *e = obj_get(o, "entry");
+		if (e && e->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
+			snprintf(buf, n, "entry:%llu", (unsigned long long)e->via.u64);
+	}
 }

@@ -337,6 +337,11 @@ int rec_decode(const msgpack_object *o, unsigned mask, bool copy, jrp_rec *r, jr
 /* rec_decode_bytes - the same from an encoded record */
 int rec_decode_bytes(const void *buf, size_t len, unsigned mask, bool copy, jrp_rec *r, jrp_error *e);
 
+/* rec_key - what orders a record with others: records about the same key apply in log order
+ * ("subject:CODE" for an event, "entry:N" for a change or a task, "" for a check). Read
+ * leniently: it serves records that do not decode too (puller.h holds them in order) */
+void rec_key(const msgpack_object *o, char *buf, size_t n);
+
 /* subject_read / subject_write - {type, id_type, code, name} (codes checked) */
 int subject_read(mr *r, const char *key, jrp_subject *s);
 void subject_write(mw *w, const char *key, const jrp_subject *s);

@@ -8,7 +8,9 @@
 #include "store.h"
 #include "util/log.h"
 #include "util/xalloc.h"
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -34,6 +36,59 @@ int store_rc(int rc)
 	return JRP_ESTORE;
 }
 
+/* check_files - a directory that held a store must still hold all of it: LMDB would take a missing
+ * or empty data.mdb for a new store (and serve nothing), and die of SIGBUS on one cut short */
+static int check_files(const char *dir, jrp_error *e)
+{
+	char path[4200];
+	struct stat st;
+	DIR *dh;
+	struct dirent *de;
+	bool others = false;
+
+	snprintf(path, sizeof path, "%s/data.mdb", dir);
+	if (stat(path, &st) == 0) {
+		if (st.st_size > 0)
+			return 0;
+		return jrp_fail(e, JRP_ERR_STORAGE, path, "is empty, but a store was kept here (a full disk or a "
+				"truncated copy?); restore it from a backup, or move the directory away to start an empty store");
+	}
+	if (errno != ENOENT)
+		return jrp_fail(e, JRP_ERR_STORAGE, path, "cannot be read: %s", strerror(errno));
+	if (!(dh = opendir(dir)))
+		return 0;   /* a new directory */
+	while ((de = readdir(dh)))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			others = true;
+	closedir(dh);
+	if (others)
+		return jrp_fail(e, JRP_ERR_STORAGE, path, "is missing, but %s holds other files of a store (lock.mdb, "
+				"journal segments): restore data.mdb from a backup, or move the directory away to start an "
+				"empty store", dir);
+	return 0;
+}
+
+/* check_size - data.mdb holds every page its header says the store uses */
+static int check_size(store *s, const char *dir, jrp_error *e)
+{
+	char path[4200];
+	struct stat st;
+	MDB_envinfo info;
+	MDB_stat ms;
+	uint64_t need;
+
+	snprintf(path, sizeof path, "%s/data.mdb", dir);
+	if (mdb_env_info(s->env, &info) != 0 || mdb_env_stat(s->env, &ms) != 0 || stat(path, &st) != 0)
+		return jrp_fail(e, JRP_ERR_STORAGE, path, "cannot be read");
+	need = ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize;
+	if ((uint64_t)st.st_size < need)
+		return jrp_fail(e, JRP_ERR_STORAGE, path, "is %llu bytes, but its header says the store uses %llu (pages up "
+				"to %llu of %u bytes): the file was cut short (an interrupted copy, a full disk?); restore it "
+				"from a backup", (unsigned long long)st.st_size, (unsigned long long)need,
+				(unsigned long long)info.me_last_pgno, ms.ms_psize);
+	return 0;
+}
+
 int store_open(const char *dir, size_t map_size, size_t map_max, const char *const *dbnames, int ndbs,
 	       store **out, jrp_error *e)
 {
@@ -43,6 +98,8 @@ int store_open(const char *dir, size_t map_size, size_t map_max, const char *con
 
 	if (ndbs > STORE_MAXDBS)
 		return jrp_fail(e, JRP_ERR_STORAGE, dir, "too many databases");
+	if ((rc = check_files(dir, e)) < 0)
+		return JRP_ESTORE;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return jrp_fail(e, JRP_ERR_STORAGE, dir, "cannot create: %s", strerror(errno));
 	s = xcalloc(1, sizeof *s);
@@ -56,6 +113,12 @@ int store_open(const char *dir, size_t map_size, size_t map_max, const char *con
 	mdb_env_set_mapsize(s->env, map_size);
 	if ((rc = mdb_env_open(s->env, dir, MDB_NOTLS, 0600)) != 0)
 		goto env_close;
+	if (check_size(s, dir, e) < 0) {
+		mdb_env_close(s->env);
+		free(s->dir);
+		free(s);
+		return JRP_ESTORE;
+	}
 	{
 		MDB_envinfo info;
 		mdb_env_info(s->env, &info);
@@ -135,7 +198,7 @@ int store_grow(store *s)
 	return 0;
 }
 
-int log_last(MDB_txn *txn, MDB_dbi dbi, uint64_t *seq)
+int store_log_last(MDB_txn *txn, MDB_dbi dbi, uint64_t *seq)
 {
 	MDB_cursor *c;
 	MDB_val k, v;
@@ -154,7 +217,7 @@ int log_last(MDB_txn *txn, MDB_dbi dbi, uint64_t *seq)
 	return 0;
 }
 
-int log_append(MDB_txn *txn, MDB_dbi dbi, uint64_t seq, const void *val, size_t len)
+int store_log_append(MDB_txn *txn, MDB_dbi dbi, uint64_t seq, const void *val, size_t len)
 {
 	unsigned char kb[8];
 	MDB_val k = { 8, kb }, v = { len, (void *)val };
@@ -162,7 +225,7 @@ int log_append(MDB_txn *txn, MDB_dbi dbi, uint64_t seq, const void *val, size_t 
 	return store_rc(mdb_put(txn, dbi, &k, &v, MDB_APPEND));
 }
 
-int log_get(MDB_txn *txn, MDB_dbi dbi, uint64_t seq, MDB_val *val)
+int store_log_get(MDB_txn *txn, MDB_dbi dbi, uint64_t seq, MDB_val *val)
 {
 	unsigned char kb[8];
 	MDB_val k = { 8, kb };
@@ -170,7 +233,7 @@ int log_get(MDB_txn *txn, MDB_dbi dbi, uint64_t seq, MDB_val *val)
 	return store_rc(mdb_get(txn, dbi, &k, val));
 }
 
-int log_scan(MDB_txn *txn, MDB_dbi dbi, uint64_t after, size_t max, size_t max_bytes,
+int store_log_scan(MDB_txn *txn, MDB_dbi dbi, uint64_t after, size_t max, size_t max_bytes,
 	     int (*fn)(void *arg, uint64_t seq, const MDB_val *val), void *arg)
 {
 	MDB_cursor *c;

@@ -52,15 +52,15 @@ static inline uint64_t be64_get(const unsigned char *p)
 	return v;
 }
 
-/* log_last - the highest seq in the log (0 if empty) */
-int log_last(MDB_txn *txn, MDB_dbi dbi, uint64_t *seq);
-/* log_append - append val at seq (must be > last; callers use log_last + 1) */
-int log_append(MDB_txn *txn, MDB_dbi dbi, uint64_t seq, const void *val, size_t len);
-/* log_get - the value at seq */
-int log_get(MDB_txn *txn, MDB_dbi dbi, uint64_t seq, MDB_val *val);
-/* log_scan - call fn for each record with seq > after, at most max records and
+/* store_log_last - the highest seq in the log (0 if empty) */
+int store_log_last(MDB_txn *txn, MDB_dbi dbi, uint64_t *seq);
+/* store_log_append - append val at seq (must be > last; callers use store_log_last + 1) */
+int store_log_append(MDB_txn *txn, MDB_dbi dbi, uint64_t seq, const void *val, size_t len);
+/* store_log_get - the value at seq */
+int store_log_get(MDB_txn *txn, MDB_dbi dbi, uint64_t seq, MDB_val *val);
+/* store_log_scan - call fn for each record with seq > after, at most max records and
  * about max_bytes bytes (at least one record); fn returns 0 to go on, 1 to stop */
-int log_scan(MDB_txn *txn, MDB_dbi dbi, uint64_t after, size_t max, size_t max_bytes,
+int store_log_scan(MDB_txn *txn, MDB_dbi dbi, uint64_t after, size_t max, size_t max_bytes,
 	     int (*fn)(void *arg, uint64_t seq, const MDB_val *val), void *arg);
 
 /* u64 values under string keys (cursors, counters, ids) in a "meta" db */

@@ -39,7 +39,7 @@ int emit(adj *a, const entry *en, jrp_change_action action, const char *by, cons
 
 	if (!w)
 		w = &none;
-	if ((rc = log_last(a->txn, a->db[ADB_CHANGES], &c.seq)) != 0)
+	if ((rc = store_log_last(a->txn, a->db[ADB_CHANGES], &c.seq)) != 0)
 		return rc;
 	c.seq++;
 	c.change_seq = 0;
@@ -73,7 +73,7 @@ int emit(adj *a, const entry *en, jrp_change_action action, const char *by, cons
 	memcpy(c.catalog_version, en->catalog_version, sizeof c.catalog_version);
 	mw_init(&out);
 	change_encode(&out, &c);
-	rc = log_append(a->txn, a->db[ADB_CHANGES], c.seq, mw_data(&out), mw_len(&out));
+	rc = store_log_append(a->txn, a->db[ADB_CHANGES], c.seq, mw_data(&out), mw_len(&out));
 	mw_free(&out);
 	log_debug("event=list_change action=%s entry=%llu list=%s standard=%s subject=%s by=%s%s%s",
 		  names_get(&change_action_names, action), (unsigned long long)en->id, list_name(en->list), en->standard,

@@ -76,7 +76,7 @@ int publish(adj *a, entry *en, jrp_publication_kind kind)
 		if ((rc = entry_store(a, en)) != 0)
 			return rc;
 	}
-	if ((rc = log_last(a->txn, a->db[ADB_PUBLICATION], &seq)) != 0)
+	if ((rc = store_log_last(a->txn, a->db[ADB_PUBLICATION], &seq)) != 0)
 		return rc;
 	seq++;
 	if (person) {
@@ -112,7 +112,7 @@ int publish(adj *a, entry *en, jrp_publication_kind kind)
 	if (en->exit_reason)
 		mw_kenum(&w, "exit_reason", &exit_reason_names, en->exit_reason);
 	mw_end(&w);
-	rc = log_append(a->txn, a->db[ADB_PUBLICATION], seq, mw_data(&w), mw_len(&w));
+	rc = store_log_append(a->txn, a->db[ADB_PUBLICATION], seq, mw_data(&w), mw_len(&w));
 	mw_free(&w);
 	return rc;
 }

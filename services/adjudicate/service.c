@@ -252,6 +252,7 @@ const jrp_service adjudicate_service = {
 	.upstream = SVC_INGEST,
 	.pull_kinds = 1u << REC_EVENT,
 	.apply = apply,
+	.warnings = catalog_calendar_warnings,
 	.tick = tick,
 	.reload = reload,
 };

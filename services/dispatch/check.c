@@ -120,5 +120,5 @@ int check_answer(dsp *x, const char *code, const char *matter, const char *agenc
 	mw_end(out);
 	rec->listed = rec->lists != 0;
 	mw_kbool(out, "listed", rec->listed);
-	return log_last(x->txn, x->db[DDB_OUT], &rec->as_of);
+	return store_log_last(x->txn, x->db[DDB_OUT], &rec->as_of);
 }

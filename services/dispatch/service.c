@@ -89,7 +89,7 @@ static int h_tasks_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_e
 		if (key.mv_size != plen + 8 || memcmp(key.mv_data, agency, plen) != 0)
 			break;
 		cursor = be64_get((unsigned char *)key.mv_data + plen);
-		if ((rc = log_get(txn, daemon_dbi(d, DDB_OUT), cursor, &t)) != 0) {
+		if ((rc = store_log_get(txn, daemon_dbi(d, DDB_OUT), cursor, &t)) != 0) {
 			mdb_cursor_close(c);
 			return rc;
 		}
@@ -178,4 +178,5 @@ const jrp_service dispatch_service = {
 	.upstream = SVC_ADJUDICATE,
 	.pull_kinds = 1u << REC_CHANGE,
 	.apply = apply,
+	.warnings = catalog_calendar_warnings,
 };

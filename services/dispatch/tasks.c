@@ -52,12 +52,12 @@ static size_t etask_key(unsigned char *k, uint64_t entry, const char *agency, co
 /* append - rec at the next seq of the outbound log */
 static int append(dsp *x, const mw *rec, uint64_t seq)
 {
-	return log_append(x->txn, x->db[DDB_OUT], seq, mw_data(rec), mw_len(rec));
+	return store_log_append(x->txn, x->db[DDB_OUT], seq, mw_data(rec), mw_len(rec));
 }
 
 static int next_seq(dsp *x, uint64_t *seq)
 {
-	int rc = log_last(x->txn, x->db[DDB_OUT], seq);
+	int rc = store_log_last(x->txn, x->db[DDB_OUT], seq);
 	++*seq;
 	return rc;
 }
@@ -155,7 +155,7 @@ static int applied_measure(dsp *x, uint64_t seq, jrp_task *t)
 	MDB_val v;
 	jrp_rec *r;
 	jrp_error e;
-	int rc = log_get(x->txn, x->db[DDB_OUT], seq, &v);
+	int rc = store_log_get(x->txn, x->db[DDB_OUT], seq, &v);
 	if (rc)
 		return rc;
 	r = xmalloc(sizeof *r);

@@ -94,4 +94,5 @@ const jrp_service feedback_service = {
 	.pull_coalesce_ms = 50,
 	.pull_kinds = 1u << REC_CHANGE | 1u << REC_TASK | 1u << REC_CHECK,
 	.apply = apply,
+	.warnings = catalog_calendar_warnings,
 };

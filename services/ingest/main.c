@@ -110,7 +110,7 @@ static int record_one(void *arg, const unsigned char *seq, size_t n, const MDB_v
 {
 	records_arg *a = arg;
 	MDB_val ev;
-	if (n == 8 && log_get(a->txn, daemon_dbi(a->d, DB_EVENTS), be64_get(seq), &ev) == 0)
+	if (n == 8 && store_log_get(a->txn, daemon_dbi(a->d, DB_EVENTS), be64_get(seq), &ev) == 0)
 		mw_raw(a->out, ev.mv_data, ev.mv_size);
 	return 0;
 }
@@ -145,6 +145,7 @@ static const jrp_service ingest = {
 	.outlog = DB_EVENTS,
 	.routes = routes,
 	.upstream = -1,
+	.warnings = catalog_calendar_warnings,
 };
 
 int main(int argc, char **argv)

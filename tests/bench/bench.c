@@ -990,7 +990,7 @@ static int raw_put(store *st, MDB_txn *txn, uint64_t seq, const void *rec, size_
 {
 	char key[64];
 	unsigned char val[16];
-	int kn, rc = log_append(txn, store_dbi(st, 1), seq, rec, len);
+	int kn, rc = store_log_append(txn, store_dbi(st, 1), seq, rec, len);
 	if (rc != 0 || !dedupe)
 		return rc;
 	kn = snprintf(key, sizeof key, "tax_bureau%cBR-%llu", 0, (unsigned long long)seq);

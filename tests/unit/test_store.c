@@ -35,27 +35,27 @@ static void test_log_and_cursor(void)
 	uint64_t last, cnt[2] = { 0, 0 }, v;
 	CHECK_INT(store_open(dir, 1 << 20, 1 << 24, dbs, 2, &s, &e), 0);
 	CHECK_INT(store_begin(s, true, &txn), 0);
-	CHECK_INT(log_last(txn, store_dbi(s, 1), &last), 0);
+	CHECK_INT(store_log_last(txn, store_dbi(s, 1), &last), 0);
 	CHECK_INT(last, 0);
 	for (uint64_t i = 1; i <= 100; i++)
-		CHECK_INT(log_append(txn, store_dbi(s, 1), i, "rec", 3), 0);
+		CHECK_INT(store_log_append(txn, store_dbi(s, 1), i, "rec", 3), 0);
 	/* an append below the last seq is refused (MDB_APPEND keeps the log ordered) */
-	CHECK(log_append(txn, store_dbi(s, 1), 50, "x", 1) != 0);
+	CHECK(store_log_append(txn, store_dbi(s, 1), 50, "x", 1) != 0);
 	CHECK_INT(meta_put_u64(txn, store_dbi(s, 0), "cursor", 40), 0);
 	CHECK_INT(store_commit(s, txn), 0);
 	store_close(&s);
 
 	CHECK_INT(store_open(dir, 1 << 20, 1 << 24, dbs, 2, &s, &e), 0);
 	CHECK_INT(store_begin(s, false, &txn), 0);
-	CHECK_INT(log_last(txn, store_dbi(s, 1), &last), 0);
+	CHECK_INT(store_log_last(txn, store_dbi(s, 1), &last), 0);
 	CHECK_INT(last, 100);
 	CHECK_INT(meta_get_u64(txn, store_dbi(s, 0), "cursor", &v), 0);
 	CHECK_INT(v, 40);
-	CHECK_INT(log_scan(txn, store_dbi(s, 1), v, 1000, 1 << 20, count_cb, cnt), 0);
+	CHECK_INT(store_log_scan(txn, store_dbi(s, 1), v, 1000, 1 << 20, count_cb, cnt), 0);
 	CHECK_INT(cnt[0], 60);
 	CHECK_INT(cnt[1], 100);
 	cnt[0] = 0;
-	CHECK_INT(log_scan(txn, store_dbi(s, 1), 90, 5, 1 << 20, count_cb, cnt), 0);
+	CHECK_INT(store_log_scan(txn, store_dbi(s, 1), 90, 5, 1 << 20, count_cb, cnt), 0);
 	CHECK_INT(cnt[0], 5);
 	CHECK_INT(cnt[1], 95);
 	mdb_txn_abort(txn);
@@ -82,7 +82,7 @@ static void test_map_full_grows(void)
 		CHECK_INT(store_begin(s, true, &txn), 0);
 		rc = 0;
 		for (int i = 0; i < 20 && rc == 0; i++)
-			rc = log_append(txn, store_dbi(s, 1), ++seq, big, sizeof big);
+			rc = store_log_append(txn, store_dbi(s, 1), ++seq, big, sizeof big);
 		if (rc == JRP_EFULL) {
 			mdb_txn_abort(txn);
 			if (store_grow(s) == 0) {
@@ -100,7 +100,7 @@ static void test_map_full_grows(void)
 	}
 	CHECK(grew > 0);
 	CHECK_INT(store_begin(s, false, &txn), 0);
-	CHECK_INT(log_last(txn, store_dbi(s, 1), &last), 0);
+	CHECK_INT(store_log_last(txn, store_dbi(s, 1), &last), 0);
 	CHECK_INT(last, 400);
 	mdb_txn_abort(txn);
 	store_close(&s);

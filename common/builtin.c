@@ -1,0 +1,214 @@
+/*
+ * builtin.c - the routes every daemon serves (skel.h): ping, status,
+ * clock.set (test mode), log.fetch (the outbound log, long-polled),
+ * catalog.reload (the office), rejected.list and rejected.retry (puller.h)
+ */
+#include "skel.h"
+#include "clock.h"
+#include "proto.h"
+#include "util/log.h"
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static int h_ping(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	mw_kstr(out, "daemon", d->svc->name);
+	return 0;
+}
+
+static int h_status(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	char now[32];
+	uint64_t last = 0;
+
+	ms_format(clock_now_ms(), now, sizeof now);
+	mw_kstr(out, "daemon", d->svc->name);
+	mw_ku64(out, "pid", (uint64_t)getpid());
+	mw_kstr(out, "catalog_version", d->cat->version);
+	mw_kbool(out, "test_clock", clock_is_test());
+	mw_kstr(out, "now", now);
+	mw_ku64(out, "map_size_mb", store_map_size(d->st) >> 20);
+	mw_ku64(out, "format", JRP_LOG_FORMAT);
+	if (d->svc->outlog >= 0 && store_log_last(txn, store_dbi(d->st, d->svc->outlog), &last) == 0) {
+		mw_ku64(out, "log_last", last);
+		mw_kstr(out, "log_id", d->log_id);
+	}
+	if (d->pull)
+		puller_status(d->pull, txn, out);
+	if (d->front)
+		mw_ku64(out, "journal_behind_bytes", front_journal_behind(d, txn));
+	mw_str(out, "warnings");
+	mw_arr(out);
+	if (d->svc->warnings)
+		d->svc->warnings(d->cat, clock_now_ms(), out);
+	mw_end(out);
+	if (d->svc->status)
+		d->svc->status(d, txn, out);
+	return 0;
+}
+
+static int h_clock_set(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	char s[40];
+	int64_t ms;
+	int rc;
+	if (!clock_is_test())
+		return jrp_fail(e, JRP_ERR_NOT_TEST_MODE, "type", "clock.set is only served when the daemon runs with test_clock: true");
+	if ((rc = mr_cstr(&r->body, "now", MR_REQ, 32, s)) < 0 || (rc = mr_end(&r->body)) < 0)
+		return rc;
+	if (ms_parse(s, &ms) < 0)
+		return mr_fail_value(&r->body, "now", "must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+08:00");
+	if ((rc = meta_put_u64(txn, store_dbi(d->st, DB_META), "test_clock_ms", (uint64_t)ms)) != 0)
+		return rc;
+	clock_set_ms(ms);
+	daemon_retick(d);
+	ms_format(ms, s, sizeof s);
+	mw_kstr(out, "now", s);
+	return 0;
+}
+
+typedef struct fetch_ctx {
+	mw *out;
+	size_t n;
+	uint32_t end_crc;    /* of the last record written */
+	bool crc;
+} fetch_ctx;
+
+static int fetch_one(void *arg, uint64_t seq, const MDB_val *v)
+{
+	fetch_ctx *f = arg;
+	mw_raw(f->out, v->mv_data, v->mv_size);
+	f->n++;
+	if (f->crc)
+		f->end_crc = crc32c(0, v->mv_data, v->mv_size);
+	return 0;
+}
+
+/* fetch - {after, max?, wait_ms?} on the log dbi: {records, last}, long-polling when wait_ms is given
+ * and nothing is new; ident (the outbound log): also its id and format, and the CRC-32C of the
+ * record at `after` and of the last record returned, so that a consumer knows it is reading the
+ * log its cursor belongs to (puller.h) */
+static int fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, MDB_dbi dbi, int after_opt, bool ident, mw *out)
+{
+	uint64_t after = 0, max = 256, wait = 0, last = 0;
+	fetch_ctx f = { .out = out, .crc = ident };
+	int rc;
+
+	if ((rc = mr_u64(&r->body, "after", after_opt, &after)) < 0 ||
+	    (rc = mr_u64(&r->body, "max", MR_OPT, &max)) < 0 ||
+	    (rc = mr_u64(&r->body, "wait_ms", MR_OPT, &wait)) < 0)
+		return rc;
+	if (max < 1 || max > JRP_MAX_FETCH)
+		return mr_fail_value(&r->body, "max", "must be 1..%d", JRP_MAX_FETCH);
+	if (wait > JRP_MAX_WAIT_MS)
+		return mr_fail_value(&r->body, "wait_ms", "must be at most %d", JRP_MAX_WAIT_MS);
+	if ((rc = store_log_last(txn, dbi, &last)) != 0)
+		return rc;
+	if (last <= after && wait > 0 && !r->final) {
+		if (!r->wait_until)
+			r->wait_until = clock_real_ms() + (int64_t)wait;
+		return DAEMON_PARK;
+	}
+	mw_str(out, "records");
+	mw_arr(out);
+	if ((rc = store_log_scan(txn, dbi, after, max, JRP_MAX_MESSAGE * 4, fetch_one, &f)) != 0)
+		return rc;
+	mw_end(out);
+	mw_ku64(out, "last", last);
+	if (ident) {
+		MDB_val v;
+		mw_kstr(out, "log_id", d->log_id);
+		mw_ku64(out, "format", JRP_LOG_FORMAT);
+		if (after && after <= last && store_log_get(txn, dbi, after, &v) == 0)
+			mw_ku64(out, "after_crc", crc32c(0, v.mv_data, v.mv_size));
+		if (f.n)
+			mw_ku64(out, "end_crc", f.end_crc);
+	}
+	return 0;
+}
+
+int daemon_fetch_log(jrp_daemon *d, jrp_req *r, MDB_txn *txn, MDB_dbi dbi, int after_opt, mw *out)
+{
+	return fetch(d, r, txn, dbi, after_opt, false, out);
+}
+
+static int h_log_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	return fetch(d, r, txn, store_dbi(d->st, d->svc->outlog), MR_REQ, true, out);
+}
+
+/* h_rejected_list - the records this daemon could not apply (puller.h): the operator's view */
+static int h_rejected_list(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	bool all = false;
+	uint64_t after = 0, max = 100;
+	int rc;
+	if ((rc = mr_bool(&r->body, "all", MR_OPT, &all)) < 0 || (rc = mr_u64(&r->body, "after", MR_OPT, &after)) < 0 ||
+	    (rc = mr_u64(&r->body, "max", MR_OPT, &max)) < 0 || (rc = mr_end(&r->body)) < 0)
+		return rc;
+	if (max < 1 || max > 1000)
+		return mr_fail_value(&r->body, "max", "must be 1..1000");
+	mw_kstr(out, "daemon", d->svc->name);
+	return puller_rejected_list(d->pull, txn, all, after, max, out);
+}
+
+/* h_rejected_retry - apply a rejected record again, after a fix: exactly once */
+static int h_rejected_retry(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	uint64_t seq;
+	int rc;
+	if ((rc = mr_u64(&r->body, "seq", MR_REQ, &seq)) < 0 || (rc = mr_end(&r->body)) < 0)
+		return rc;
+	mw_kstr(out, "daemon", d->svc->name);
+	return puller_retry(d->pull, txn, seq, r->party->id, clock_now_ms(), out, e);
+}
+
+/* h_catalog_reload - the office puts the catalogue of the rules directory in force without a
+ * restart (DESIGN.md "Rules as data"): validated completely first (a bad one changes nothing and
+ * the error names file:line:col), a new version required, then the service re-evaluates */
+static int h_catalog_reload(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	jrp_catalog *next = NULL, *old = d->cat;
+	int rc;
+	if (d->prev_cat)
+		return jrp_fail(e, JRP_ERR_BUSY, "", "a reload is already in this batch; try again");
+	if ((rc = catalog_load(d->cfg->rules_dir, d->parties, &next, e)) < 0)
+		return rc;
+	if (strcmp(next->version, old->version) == 0) {
+		jrp_fail(e, JRP_ERR_CONFLICT, "version", "catalogue version %s is already in force; give the changed catalogue a new version in catalog.yaml",
+			 old->version);
+		catalog_free(&next);
+		return JRP_ECONFLICT;
+	}
+	d->cat = next;
+	mw_kstr(out, "previous_version", old->version);
+	mw_kstr(out, "catalog_version", next->version);
+	if (d->svc->reload && (rc = d->svc->reload(d, txn, old, out, e)) < 0) {
+		d->cat = old;
+		catalog_free(&next);
+		return rc;
+	}
+	d->prev_cat = old;
+	return 0;
+}
+
+static const jrp_route builtin_routes[] = {
+	{ T_PING, h_ping, 0, 0 },
+	{ T_STATUS, h_status, 0, 0 },
+	{ T_CLOCK_SET, h_clock_set, 0, 0 },
+	{ T_CATALOG_RELOAD, h_catalog_reload, ROLE_OFFICE, ROUTE_ATOMIC },
+	{ T_LOG_FETCH, h_log_fetch, ROLE_DAEMON | ROLE_OFFICE, 0 },
+	{ T_REJECTED_LIST, h_rejected_list, ROLE_DAEMON | ROLE_OFFICE, 0 },
+	{ T_REJECTED_RETRY, h_rejected_retry, ROLE_OFFICE, ROUTE_ATOMIC },
+	{ NULL, NULL, 0, 0 },
+};
+
+const jrp_route *builtin_route(const jrp_daemon *d, const char *type)
+{
+	for (const jrp_route *r = builtin_routes; r->type; r++)
+		if (strcmp(r->type, type) == 0 && (r->fn != h_log_fetch || d->svc->outlog >= 0) &&
+		    ((r->fn != h_rejected_list && r->fn != h_rejected_retry) || d->svc->upstream >= 0))
+			return r;
+	return NULL;
+}
