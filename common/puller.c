@@ -31,12 +31,12 @@
 #define FETCH_MAX 1024
 #define FETCH_WAIT_MS 1000
 #define REPLY_TIMEOUT_MS (FETCH_WAIT_MS + 4000)
-#define STOPPED_RECHECK_MS 5000
+#define STOPPED_RECHECK_MS 5000   /* JRP_PULL_RECHECK_MS overrides it (tests) */
 #define LOG_ID_LEN 32
 #define REDO (-100)            /* apply_fn: a record was refused; redo the batch without it */
 #define META_LOG "upstream_log"
 #define META_CRC "upstream_crc"
-#define META_PENDING "rejected_pending"
+#define META_PENDING PULLER_PENDING_KEY
 
 typedef struct refused {
 	uint64_t seq;
@@ -59,6 +59,7 @@ struct puller {
 	refused *ref;           /* records the apply hook refused in the batch being applied */
 	size_t nref, capref;
 	int mon_n;
+	uint64_t recheck_ms;    /* stopped: how often to ask again */
 	bool closing;
 };
 
@@ -421,7 +422,7 @@ static void on_reply(zwatch *w, void *sock, void *arg)
 			  obj_cstr(err, "code", code, sizeof code), obj_cstr(err, "message", msg, sizeof msg));
 		delay = 1000;
 	} else if (!check_identity(p, in.root, obj_u64(in.root, "last"), &log_id)) {
-		delay = STOPPED_RECHECK_MS;
+		delay = p->recheck_ms;
 	} else if (recs && recs->type == MSGPACK_OBJECT_ARRAY && recs->via.array.size > 0) {
 		apply_arg a = { .p = p, .recs = &recs->via.array, .log_id = log_id, .end_crc = obj_u64(in.root, "end_crc") };
 		int rc = apply_batch(p, &a);
@@ -437,7 +438,7 @@ static void on_reply(zwatch *w, void *sock, void *arg)
 				stop_pulling(p, "record %llu of upstream log %s cannot be read by this build: %s %s: %s (upgrade "
 					     "this daemon; records before it are applied)", (unsigned long long)a.stop_seq, log_id,
 					     a.stop_e.code, a.stop_e.field, a.stop_e.message);
-				delay = STOPPED_RECHECK_MS;
+				delay = p->recheck_ms;
 			} else if (p->h.coalesce_ms > 0 && recs->via.array.size < FETCH_MAX) {
 				delay = (uint64_t)p->h.coalesce_ms;
 			}
@@ -498,6 +499,9 @@ puller *puller_new(const puller_host *host)
 	p->party = xstrdup(host->party);
 	p->endpoint = xstrdup(host->endpoint);
 	p->rec = xmalloc(sizeof *p->rec);
+	p->recheck_ms = getenv("JRP_PULL_RECHECK_MS") ? strtoull(getenv("JRP_PULL_RECHECK_MS"), NULL, 10) : 0;
+	if (!p->recheck_ms)
+		p->recheck_ms = STOPPED_RECHECK_MS;
 	p->h.write(p->h.arg, read_state, p);
 	uv_timer_init(p->h.loop, &p->timer);
 	p->timer.data = p;

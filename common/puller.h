@@ -69,5 +69,6 @@ int puller_rejected_list(puller *p, MDB_txn *txn, bool all, uint64_t after, uint
 int puller_retry(puller *p, MDB_txn *txn, uint64_t seq, const char *by, int64_t now, mw *out, jrp_error *e);
 
 #define PULLER_CURSOR_KEY "cursor"
+#define PULLER_PENDING_KEY "rejected_pending"   /* meta: records kept unapplied, pending */
 
 #endif

@@ -1,9 +1,11 @@
 /*
  * ctl.h - jrpctl: the command line for departments, agencies, the office and
  * the operator. One file per concern: main.c (options, commands that talk to
- * one daemon), local.c (up/down/status of the local deployment), print.c
- * (human-readable output), keys.c (CURVE key pairs for tcp:// deployments),
- * audit.c (who changed what, from which record).
+ * one daemon), conn.c (configuration, clients, one request), local.c
+ * (up/down/status of the local deployment), print.c (human-readable output),
+ * keys.c (CURVE key pairs for tcp:// deployments), entries.c (actions on
+ * entries, a subject's record), audit.c (who changed what, from which
+ * record), rejected.c (records a daemon could not apply).
  */
 #ifndef JRP_CTL_H
 #define JRP_CTL_H
@@ -34,11 +36,19 @@ int ctl_call(ctl *c, int svc, mw *req, jrp_client *cl, msg_in *reply);
 /* ctl_client - a client of svc: plain for ipc://, CURVE with --key for tcp:// (exits if there is no key) */
 jrp_client *ctl_client(ctl *c, int svc);
 void ctl_print_error(const jrp_error *e);
+/* ctl_need_party - --as PARTY, or a key (a tcp:// daemon knows the party from it); exits if neither */
+const char *ctl_need_party(ctl *c);
+/* ctl_read_file - a whole file ("-": stdin), NUL-terminated; exits if it cannot be read */
+char *ctl_read_file(const char *path, size_t *len);
+/* ctl_red - the text in red when stdout is a terminal */
+const char *ctl_red(const char *s, char *buf, size_t n);
 void ctl_print_json(const msgpack_object *o);
 
 int ctl_up(ctl *c, int argc, char **argv);
 int ctl_down(ctl *c, int argc, char **argv);
 int ctl_status(ctl *c, int argc, char **argv);
+/* ctl_status_u64 - one field of a daemon's status reply, or -1 if it does not answer */
+int64_t ctl_status_u64(ctl *c, int svc, const char *key);
 /* ctl_sync - wait until every consumer has caught up with its upstream log */
 int ctl_sync(ctl *c, int argc, char **argv);
 /* ctl_keys - jrpctl keys new NAME [--dir DIR] */
@@ -57,6 +67,8 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv);
 /* ctl_subject - a subject's whole credit record from three daemons */
 int ctl_subject(ctl *c, const char *code);
 const char *party_name(ctl *c, const char *id);
+/* ctl_rejected - rejected.c: jrpctl rejected list [--all] | retry SEQ [--daemon NAME] */
+int ctl_rejected(ctl *c, int argc, char **argv);
 /* ctl_audit - audit.c: jrpctl audit --subject CODE | --from TIME --to TIME: who changed what, when, from which record */
 int ctl_audit(ctl *c, int argc, char **argv);
 

@@ -191,6 +191,17 @@ int ctl_status(ctl *c, int argc, char **argv)
 				printf("\n");
 				for (uint32_t i = 0; ws && ws->type == MSGPACK_OBJECT_ARRAY && i < ws->via.array.size; i++)
 					printf("  warning: %.*s\n", (int)ws->via.array.ptr[i].via.str.size, ws->via.array.ptr[i].via.str.ptr);
+				if (obj_u64(in.root, "rejected")) {
+					char b[160], red[200];
+					snprintf(b, sizeof b, "  %llu record%s of the upstream log kept unapplied (jrpctl rejected list)",
+						 (unsigned long long)obj_u64(in.root, "rejected"), obj_u64(in.root, "rejected") == 1 ? "" : "s");
+					printf("%s\n", ctl_red(b, red, sizeof red));
+				}
+				if (obj_get(in.root, "stopped")) {
+					char b[600], red[640];
+					snprintf(b, sizeof b, "  STOPPED taking records: %s", obj_cstr(in.root, "stopped", (char[500]){ 0 }, 500));
+					printf("%s\n", ctl_red(b, red, sizeof red));
+				}
 			}
 		} else {
 			printf("jrp-%-10s DOWN (%s)\n", svc_names[s], e.message);
@@ -204,8 +215,7 @@ int ctl_status(ctl *c, int argc, char **argv)
 	return rc;
 }
 
-/* status_u64 - one field of a daemon's status reply, or -1 if it does not answer */
-static int64_t status_u64(ctl *c, int svc, const char *key)
+int64_t ctl_status_u64(ctl *c, int svc, const char *key)
 {
 	jrp_client *cl = ctl_client(c, svc);
 	mw w;
@@ -230,9 +240,9 @@ int ctl_sync(ctl *c, int argc, char **argv)
 	int64_t until = clock_real_ms() + c->timeout_ms;
 	for (;;) {
 		/* checks answered by dispatch's front reach its log a few ms later */
-		bool done = status_u64(c, SVC_DISPATCH, "journal_behind_bytes") == 0;
+		bool done = ctl_status_u64(c, SVC_DISPATCH, "journal_behind_bytes") == 0;
 		for (int s = SVC_ADJUDICATE; s < SVC__N; s++) {
-			int64_t cur = status_u64(c, s, "cursor"), last = status_u64(c, s - 1, "log_last");
+			int64_t cur = ctl_status_u64(c, s, "cursor"), last = ctl_status_u64(c, s - 1, "log_last");
 			if (cur < 0 || last < 0 || cur != last)
 				done = false;
 		}

@@ -54,6 +54,8 @@ static void usage(FILE *f)
 		"operator:\n"
 		"  up | down | status            start, stop, inspect the local daemons\n"
 		"  sync                          wait until every daemon has applied all its upstream logged\n"
+		"  rejected list [--all]         records a daemon kept because it could not apply them\n"
+		"  rejected retry SEQ [--daemon D]  (office) apply one again after a fix; what waited behind it follows\n"
 		"  rules check [DIR]             validate a rules directory (default: the configured one)\n"
 		"  rules reload                  (office) put the configured rules in force in every daemon\n"
 		"  config check                  validate the configuration, parties and catalogue\n"
@@ -63,133 +65,6 @@ static void usage(FILE *f)
 		"\n"
 		"CONFIG defaults to $JRP_CONFIG or deploy/local.yaml; PARTY to $JRP_PARTY, or to the party of the key.\n"
 		"FILE of --key (default $JRP_KEY) is a key pair made by `jrpctl keys new`; tcp:// endpoints need it.\n");
-}
-
-/* ---- plumbing ---- */
-
-void ctl_print_error(const jrp_error *e)
-{
-	fprintf(stderr, "jrpctl: refused [%s]%s%s: %s\n", e->code, e->field[0] ? " " : "", e->field, e->message);
-}
-
-void ctl_print_json(const msgpack_object *o)
-{
-	conv_msgpack_to_json(o, 2, stdout);
-	fputc('\n', stdout);
-}
-
-int ctl_load(ctl *c, bool need_catalog)
-{
-	jrp_error e;
-	jrp_error_clear(&e);
-	if (config_load(c->config_path, &c->cfg, &e) < 0) {
-		fprintf(stderr, "jrpctl: %s: %s\n", e.field, e.message);
-		exit(1);
-	}
-	if (parties_load(c->cfg->parties_path, &c->parties, &e) < 0) {
-		fprintf(stderr, "jrpctl: %s: %s\n", e.field, e.message);
-		exit(1);
-	}
-	if (catalog_load(c->cfg->rules_dir, c->parties, &c->cat, &e) < 0) {
-		if (need_catalog) {
-			fprintf(stderr, "jrpctl: %s: %s\n", e.field, e.message);
-			exit(1);
-		}
-		c->cat = NULL;
-	}
-	if (c->key_path) {
-		if (config_key_read(c->key_path, true, c->pub, c->sec, &e) < 0) {
-			fprintf(stderr, "jrpctl: --key %s: %s\n", e.field, e.message);
-			exit(1);
-		}
-		c->have_key = true;
-		/* the key says who we are (the daemon checks it); --as may only repeat it */
-		for (size_t i = 0; !c->party && i < c->parties->n; i++)
-			if (c->parties->v[i].pubkey && strcmp(c->parties->v[i].pubkey, c->pub) == 0)
-				c->party = c->parties->v[i].id;
-	}
-	return 0;
-}
-
-jrp_client *ctl_client(ctl *c, int svc)
-{
-	const char *ep = c->cfg->endpoint[svc];
-	char server_pub[CONFIG_KEY_Z85];
-	jrp_error e;
-	jrp_client *cl;
-
-	if (!config_is_tcp(ep))
-		return client_new(ep);
-	if (!c->have_key) {
-		fprintf(stderr, "jrpctl: jrp-%s listens on %s, which takes only CURVE clients with a registered key: "
-			"give your party's key file with --key FILE (or JRP_KEY); make one with: jrpctl keys new PARTY\n",
-			svc_names[svc], ep);
-		exit(2);
-	}
-	jrp_error_clear(&e);
-	if (config_peer_key(c->cfg, svc_names[svc], server_pub, &e) < 0) {
-		fprintf(stderr, "jrpctl: the public key of jrp-%s: %s: %s\n", svc_names[svc], e.field, e.message);
-		exit(1);
-	}
-	if (!(cl = client_new_curve(ep, server_pub, c->pub, c->sec))) {
-		fprintf(stderr, "jrpctl: bad CURVE key for jrp-%s\n", svc_names[svc]);
-		exit(1);
-	}
-	return cl;
-}
-
-int ctl_call(ctl *c, int svc, mw *req, jrp_client *cl, msg_in *reply)
-{
-	jrp_error e;
-	jrp_client *own = NULL;
-	int rc;
-	if (!cl)
-		cl = own = ctl_client(c, svc);
-	jrp_error_clear(&e);
-	rc = client_call(cl, req, c->timeout_ms, reply, &e);
-	if (rc != 0) {
-		if (c->json && rc == JRP_EINVAL)
-			ctl_print_json(reply->root);
-		else
-			ctl_print_error(&e);
-		if (rc == JRP_EINVAL)
-			msg_in_free(reply);
-	}
-	client_free(&own);
-	return rc;
-}
-
-/* need_party - --as PARTY, or a key (a tcp:// daemon knows the party from it) */
-static const char *need_party(ctl *c)
-{
-	if ((!c->party || !c->party[0]) && !c->have_key) {
-		fprintf(stderr, "jrpctl: say who you are: --as PARTY (or JRP_PARTY); parties are listed in %s\n",
-			c->cfg->parties_path);
-		exit(2);
-	}
-	return c->party;
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, r;
-	if (!f) {
-		fprintf(stderr, "jrpctl: %s: %s\n", path, strerror(errno));
-		exit(1);
-	}
-	do {
-		if (n + 65536 > cap)
-			buf = xrealloc(buf, cap = (cap ? cap * 2 : 65536) + 65536);
-		r = fread(buf + n, 1, cap - n - 1, f);
-		n += r;
-	} while (r > 0);
-	if (f != stdin)
-		fclose(f);
-	buf[n] = 0;
-	*len = n;
-	return buf;
 }
 
 /* ---- submit ---- */
@@ -324,11 +199,11 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 		else
 			v[opt] = optarg;
 	}
-	need_party(c);
+	ctl_need_party(c);
 	cl = ctl_client(c, SVC_INGEST);
 	if (file || lines) {
 		size_t len;
-		char *text = read_file(file ? file : lines, &len);
+		char *text = ctl_read_file(file ? file : lines, &len);
 		jrp_error e;
 		jrp_error_clear(&e);
 		if (file) {
@@ -426,7 +301,7 @@ static int cmd_check(ctl *c, int argc, char **argv)
 		return 2;
 	}
 	mw_init(&w);
-	client_begin(NULL, &w, T_CHECK, need_party(c));
+	client_begin(NULL, &w, T_CHECK, ctl_need_party(c));
 	mw_kstr(&w, "subject", argv[optind]);
 	mw_kstr(&w, "matter", matter);
 	rc = ctl_call(c, SVC_DISPATCH, &w, NULL, &in);
@@ -474,7 +349,7 @@ static int cmd_tasks(ctl *c, int argc, char **argv)
 		default: return 2;
 		}
 	}
-	need_party(c);
+	ctl_need_party(c);
 	cl = ctl_client(c, SVC_DISPATCH);
 	do {
 		mw w;
@@ -524,7 +399,7 @@ static int cmd_ack(ctl *c, int argc, char **argv)
 		fprintf(stderr, "usage: jrpctl ack SEQ\n");
 		return 2;
 	}
-	need_party(c);
+	ctl_need_party(c);
 	cl = ctl_client(c, SVC_DISPATCH);
 	rc = ack(c, cl, strtoull(argv[1], NULL, 10));
 	client_free(&cl);
@@ -562,7 +437,7 @@ static int cmd_feedback(ctl *c, int argc, char **argv)
 		return 2;
 	}
 	mw_init(&w);
-	client_begin(NULL, &w, T_FEEDBACK_SUBMIT, need_party(c));
+	client_begin(NULL, &w, T_FEEDBACK_SUBMIT, ctl_need_party(c));
 	mw_ku64(&w, "task", task);
 	mw_kstr(&w, "result", argv[optind + 1]);
 	if (matter)
@@ -589,13 +464,38 @@ static int cmd_feedback(ctl *c, int argc, char **argv)
 /* ---- office and operator ---- */
 
 static int simple(ctl *c, int svc, const char *type, const char *key, const char *val,
+		  void (*print)(ctl *, const msgpack_object *));
+
+/* cmd_stats - feedback's statistics, and what each daemon kept unapplied (their status) */
+static int cmd_stats(ctl *c)
+{
+	int rc = simple(c, SVC_FEEDBACK, T_STATS_GET, NULL, NULL, print_stats);
+	if (rc == 0 && !c->json) {
+		char line[256], red[300], n[3][24];
+		int64_t total = 0;
+		for (int s = SVC_ADJUDICATE; s < SVC__N; s++) {
+			int64_t v = ctl_status_u64(c, s, "rejected");
+			if (v < 0)
+				snprintf(n[s - SVC_ADJUDICATE], sizeof n[0], "?");
+			else
+				snprintf(n[s - SVC_ADJUDICATE], sizeof n[0], "%lld", (long long)v);
+			total += v > 0 ? v : 0;
+		}
+		snprintf(line, sizeof line, "  records kept unapplied (jrpctl rejected list): adjudicate %s, dispatch %s, feedback %s",
+			 n[0], n[1], n[2]);
+		printf("%s\n", total ? ctl_red(line, red, sizeof red) : line);
+	}
+	return rc;
+}
+
+static int simple(ctl *c, int svc, const char *type, const char *key, const char *val,
 		  void (*print)(ctl *, const msgpack_object *))
 {
 	mw w;
 	msg_in in;
 	int rc;
 	mw_init(&w);
-	client_begin(NULL, &w, type, need_party(c));
+	client_begin(NULL, &w, type, ctl_need_party(c));
 	if (key)
 		mw_kstr(&w, key, val);
 	rc = ctl_call(c, svc, &w, NULL, &in);
@@ -719,7 +619,7 @@ static int cmd_call(ctl *c, int argc, char **argv)
 		fprintf(stderr, "jrpctl: unknown service %s\n", argv[1]);
 		return 2;
 	}
-	text = read_file(argv[2], &len);
+	text = ctl_read_file(argv[2], &len);
 	msgpack_sbuffer_init(&sb);
 	if (conv_text_to_msgpack(text, len, &sb, &e) < 0) {
 		fprintf(stderr, "jrpctl: %s: %s: %s\n", argv[2], e.field, e.message);
@@ -789,7 +689,7 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "feedback") == 0)
 		rc = cmd_feedback(&c, argc, argv);
 	else if (strcmp(cmd, "stats") == 0)
-		rc = simple(&c, SVC_FEEDBACK, T_STATS_GET, NULL, NULL, print_stats);
+		rc = cmd_stats(&c);
 	else if (strcmp(cmd, "subject") == 0 && argc == 2)
 		rc = ctl_subject(&c, argv[1]);
 	else if (strcmp(cmd, "up") == 0)
@@ -818,6 +718,8 @@ int main(int argc, char **argv)
 		rc = cmd_clock(&c, argc, argv);
 	else if (strcmp(cmd, "call") == 0)
 		rc = cmd_call(&c, argc, argv);
+	else if (strcmp(cmd, "rejected") == 0)
+		rc = ctl_rejected(&c, argc, argv);
 	else if (strcmp(cmd, "audit") == 0)
 		rc = ctl_audit(&c, argc, argv);
 	else if ((rc = ctl_entry_cmd(&c, cmd, argc, argv)) < 0) {

@@ -6,6 +6,7 @@
  */
 #include "feedback.h"
 #include "clock.h"
+#include "puller.h"
 #include "store.h"
 #include <stdio.h>
 #include <string.h>
@@ -69,6 +70,12 @@ void fb_stats(fbk *f, mw *out)
 	mw_ku64(out, "total", fb_stat_get(f, "checks%s", ""));
 	mw_ku64(out, "listed", fb_stat_get(f, "checks_listed%s", ""));
 	mw_end(out);
+	{
+		/* records of dispatch's log feedback kept unapplied (puller.h): the figures above miss them */
+		uint64_t kept = 0;
+		meta_get_u64(f->txn, f->db[FDB_META], PULLER_PENDING_KEY, &kept);
+		mw_ku64(out, "rejected", kept);
+	}
 	mw_str(out, "agencies");
 	mw_arr(out);
 	for (size_t i = 0; i < ps->n; i++) {
