@@ -142,7 +142,7 @@ static int await(jrp_client *c, uint64_t want, int timeout_ms, msg_in *reply, jr
 			jrp_fail(e, obj_cstr(err, "code", code, sizeof code), obj_cstr(err, "field", field, sizeof field),
 				 "%s", obj_cstr(err, "message", msg, sizeof msg));
 		}
-		return JRP_EINVAL;
+		return JRP_EREPLY;
 	}
 }
 

@@ -5,7 +5,8 @@
  * the request map with v, type, a fresh id and the party; the caller adds its
  * fields and calls client_call(), which sends, waits for the reply carrying the
  * same id (stale replies of earlier timed-out requests are skipped), and
- * returns 0 for ok:true or JRP_EINVAL with the error reply in *e.
+ * returns 0 for ok:true or JRP_EREPLY with the error reply in *e (its wire code in
+ * e->code). The reply is always the caller's to free (msg_in_free), whatever the return.
  *
  * client_new() is for ipc:// (trusted by file permission); a tcp:// daemon
  * takes only CURVE clients whose public key is a party's in parties.yaml:
@@ -28,8 +29,8 @@ void client_free(jrp_client **c);
 /* client_begin - mw_map + v/type/id/party (party may be NULL); caller adds
  * fields. c may be NULL; the next client_call sends the request last begun. */
 void client_begin(jrp_client *c, mw *w, const char *type, const char *party);
-/* client_call - close the map opened by client_begin, send, await the reply.
- * reply must be msg_in_free'd by the caller whenever the return is 0 or JRP_EINVAL */
+/* client_call - close the map opened by client_begin, send, await the reply: 0 (ok), JRP_EREPLY
+ * (an error reply: *e), JRP_ETIMEOUT, JRP_EIO. reply is always the caller's to msg_in_free */
 int client_call(jrp_client *c, mw *w, int timeout_ms, msg_in *reply, jrp_error *e);
 /* client_send_raw - send arbitrary bytes as one frame (tests of bad input) and wait for any reply */
 int client_send_raw(jrp_client *c, const void *buf, size_t len, int timeout_ms, msg_in *reply, jrp_error *e);

@@ -367,3 +367,17 @@ const char *codes_id_type_name(jrp_id_type t)
 		return "unknown";
 	return names_get(&id_type_names, t);
 }
+
+void codes_uscc_make(const char *head, unsigned n, char out[19])
+{
+	snprintf(out, 19, "%.10s%07u", head, n % 10000000u);
+	out[17] = codes_uscc_checkchar(out);
+	out[18] = 0;
+}
+
+void codes_citizen_make(const char *head, unsigned n, char out[19])
+{
+	snprintf(out, 19, "%.14s%03u", head, n % 1000u);
+	out[17] = codes_citizen_checkchar(out);
+	out[18] = 0;
+}

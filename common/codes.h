@@ -3,7 +3,7 @@
  * citizen ID (GB 11643-1999, ISO 7064 MOD 11-2), LEI (ISO 17442, MOD 97-10),
  * Hong Kong/Macao/Taiwan residents' and foreigners' ID numbers (shape only).
  *
- * Every validator returns 0, or JRP_EINVAL with *e filled: code "bad_code",
+ * Every validator returns 0, or JRP_EBADCODE with *e filled: code "bad_code",
  * field = the field name the caller passed, message = what exactly is wrong
  * (length, character at position N not allowed, check character is X but
  * should be Y, unknown registration authority/type, bad birth date ...).
@@ -38,5 +38,9 @@ int codes_check(jrp_id_type t, const char *s, size_t len, const char *field, jrp
  * for the first 17 characters (for tools and tests); 0 if a character is invalid */
 char codes_uscc_checkchar(const char *s17);
 char codes_citizen_checkchar(const char *s17);
+/* codes_uscc_make / codes_citizen_make - a valid code from a head (10 / 14 characters) and a
+ * number (7 / 3 digits, taken modulo), with its check character: test data, bulk loads */
+void codes_uscc_make(const char *head, unsigned n, char out[19]);
+void codes_citizen_make(const char *head, unsigned n, char out[19]);
 
 #endif

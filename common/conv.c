@@ -161,7 +161,7 @@ static int parser_failed(parse *p, const yaml_parser_t *yp, const char *text, si
 	size_t line = 0, col = 0;
 
 	if (yp->error == YAML_MEMORY_ERROR)
-		return fail_at(p, 0, 0, "out of memory while parsing");
+		xoom("libyaml parser", len);
 	if (yp->error == YAML_READER_ERROR) {
 		size_t end = yp->problem_offset < len ? yp->problem_offset : len;
 		for (size_t i = 0; i < end; i++) {
@@ -463,7 +463,7 @@ static int convert_once(const char *text, size_t len, size_t line_base, msgpack_
 
 	msgpack_packer_init(&p.pk, &p.body, buf_write);
 	if (!yaml_parser_initialize(&yp))
-		return fail_at(&p, 0, 0, "out of memory while parsing");
+		xoom("libyaml parser", 0);
 	yaml_parser_set_input_string(&yp, (const unsigned char *)text, len);
 	while (!done) {
 		if (!yaml_parser_parse(&yp, &ev)) {

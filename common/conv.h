@@ -18,7 +18,7 @@
 #include <msgpack.h>
 #include "err.h"
 
-/* on error: JRP_EINVAL, e->field = "line L column C", e->message = what */
+/* on error: JRP_EBADMSG (JRP_ETOOLARGE), e->field = "line L column C", e->message = what */
 int conv_text_to_msgpack(const char *text, size_t len, msgpack_sbuffer *out, jrp_error *e);
 
 /* conv_text_each_line - for JSON-lines files: calls cb for every non-empty

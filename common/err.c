@@ -1,40 +1,52 @@
 /*
- * err.c - error codes and the jrp_error record (see err.h)
+ * err.c - error codes and the jrp_error record (see err.h): one table
  */
 #include "err.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+static const struct {
+	int rc;
+	const char *wire, *what;
+} errors[] = {
+#define ERR_ROW(name, rc, wire, what) { rc, wire, what },
+	ERRORS(ERR_ROW)
+#undef ERR_ROW
+};
+
 const char *jrp_strerror(int rc)
 {
-	switch (rc) {
-	case JRP_OK: return "ok";
-	case JRP_EINVAL: return "invalid input";
-	case JRP_ENOTFOUND: return "not found";
-	case JRP_EIO: return "input/output error";
-	case JRP_EFULL: return "storage full";
-	case JRP_ESTORE: return "storage error";
-	case JRP_EFORBIDDEN: return "forbidden";
-	case JRP_ECONFLICT: return "conflict";
-	case JRP_EBUSY: return "busy";
-	case JRP_ETIMEOUT: return "timed out";
-	case JRP_EUNKNOWN: return "unknown kind or format";
-	}
+	if (rc == JRP_OK)
+		return "ok";
+	for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
+		if (errors[i].rc == rc)
+			return errors[i].what;
 	return "unknown error";
+}
+
+int jrp_rc_of(const char *code)
+{
+	/* storage is both JRP_EFULL and JRP_ESTORE; a refusal named storage is the latter */
+	if (strcmp(code, JRP_ERR_STORAGE) == 0)
+		return JRP_ESTORE;
+	for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
+		if (errors[i].wire && strcmp(errors[i].wire, code) == 0)
+			return errors[i].rc;
+	return JRP_EINVAL;
 }
 
 int jrp_fail(jrp_error *e, const char *code, const char *field, const char *fmt, ...)
 {
 	va_list ap;
-	if (!e)
-		return JRP_EINVAL;
-	snprintf(e->code, sizeof e->code, "%s", code);
-	snprintf(e->field, sizeof e->field, "%s", field ? field : "");
-	va_start(ap, fmt);
-	vsnprintf(e->message, sizeof e->message, fmt, ap);
-	va_end(ap);
-	return JRP_EINVAL;
+	if (e) {
+		snprintf(e->code, sizeof e->code, "%s", code);
+		snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+		va_start(ap, fmt);
+		vsnprintf(e->message, sizeof e->message, fmt, ap);
+		va_end(ap);
+	}
+	return jrp_rc_of(code);
 }
 
 void jrp_error_clear(jrp_error *e)

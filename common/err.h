@@ -9,19 +9,39 @@
 #ifndef JRP_ERR_H
 #define JRP_ERR_H
 
-enum {
-	JRP_OK = 0,
-	JRP_EINVAL = -1,     /* bad input; jrp_error says which field and why */
-	JRP_ENOTFOUND = -2,
-	JRP_EIO = -3,        /* file or socket error (errno kept in message) */
-	JRP_EFULL = -4,      /* LMDB map full after growing to the limit */
-	JRP_ESTORE = -5,     /* other LMDB error */
-	JRP_EFORBIDDEN = -6,
-	JRP_ECONFLICT = -7,
-	JRP_EBUSY = -8,
-	JRP_ETIMEOUT = -9,
-	JRP_EUNKNOWN = -10,  /* a record kind or log format this build does not know */
-};
+/* Each wire error code (the "code" of an error reply, documented in the README) has its own
+ * JRP_E* value; a few have none on the wire (JRP_EIO, JRP_ETIMEOUT, JRP_EUNKNOWN, JRP_EREPLY).
+ * ERRORS(X): X(value, rc, wire code or NULL, what it means) - one table, err.c */
+#define ERRORS(X) \
+	X(JRP_EINVAL, -1, "bad_value", "invalid input") \
+	X(JRP_ENOTFOUND, -2, "not_found", "not found") \
+	X(JRP_EIO, -3, NULL, "input/output error") \
+	X(JRP_EFULL, -4, "storage", "storage full") \
+	X(JRP_ESTORE, -5, "storage", "storage error") \
+	X(JRP_EFORBIDDEN, -6, "forbidden", "forbidden") \
+	X(JRP_ECONFLICT, -7, "conflict", "conflict") \
+	X(JRP_EBUSY, -8, "busy", "busy") \
+	X(JRP_ETIMEOUT, -9, "timeout", "timed out") \
+	X(JRP_EUNKNOWN, -10, NULL, "a record kind or log format this build does not know") \
+	X(JRP_EBADMSG, -11, "bad_message", "not a well-formed message") \
+	X(JRP_ETOOLARGE, -12, "too_large", "message too large") \
+	X(JRP_EMISSING, -13, "missing_field", "a required field is missing") \
+	X(JRP_EWRONGTYPE, -14, "wrong_type", "a field has the wrong type") \
+	X(JRP_EUNKNOWNFIELD, -15, "unknown_field", "a field this message does not have") \
+	X(JRP_EBADCODE, -16, "bad_code", "a subject code fails its check") \
+	X(JRP_EUNKNOWNTYPE, -17, "unknown_type", "a message type not served here") \
+	X(JRP_EVERSION, -18, "bad_version", "a protocol version not served here") \
+	X(JRP_EUNKNOWNPARTY, -19, "unknown_party", "a party not in the registry") \
+	X(JRP_EUNKNOWNDOMAIN, -20, "unknown_domain", "a domain not in the catalogue") \
+	X(JRP_EUNKNOWNSTANDARD, -21, "unknown_standard", "a standard not in the catalogue") \
+	X(JRP_EUNKNOWNMATTER, -22, "unknown_matter", "a matter kind not in the catalogue") \
+	X(JRP_ENOTTEST, -23, "not_test_mode", "not in test mode") \
+	X(JRP_ECONFIG, -24, "config", "configuration or catalogue invalid") \
+	X(JRP_EREPLY, -25, NULL, "the daemon refused; the reply says why")
+
+#define ERR_ENUM(name, rc, wire, what) name = rc,
+enum { JRP_OK = 0, ERRORS(ERR_ENUM) };
+#undef ERR_ENUM
 
 /* wire error codes (the "code" of an error reply) */
 #define JRP_ERR_BAD_MESSAGE   "bad_message"    /* not msgpack, not a map, trailing data */
@@ -52,8 +72,10 @@ typedef struct jrp_error {
 } jrp_error;
 
 const char *jrp_strerror(int rc);
+/* jrp_rc_of - the JRP_E* value of a wire code (JRP_EINVAL for one it does not know) */
+int jrp_rc_of(const char *code);
 
-/* jrp_fail - fill *e (if not NULL) and return JRP_EINVAL */
+/* jrp_fail - fill *e (if not NULL) and return the JRP_E* value of code (jrp_rc_of) */
 int jrp_fail(jrp_error *e, const char *code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 

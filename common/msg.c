@@ -147,8 +147,11 @@ static int parse(const void *buf, size_t len, size_t maxlen, msg_in *in, jrp_err
 	/* our own zone, under 1 KiB to start (msgpack_unpack_next's 8 KiB is past malloc's
 	 * per-thread cache, a slow allocation per message); it grows as a message needs */
 	if (!(in->up.zone = msgpack_zone_new(992)))
-		return jrp_fail(e, JRP_ERR_STORAGE, "", "out of memory");
-	if (msgpack_unpack(buf, len, &off, in->up.zone, &in->up.data) != MSGPACK_UNPACK_SUCCESS || off != len)
+		xoom("msgpack zone", 992);
+	rc = msgpack_unpack(buf, len, &off, in->up.zone, &in->up.data);
+	if (rc == MSGPACK_UNPACK_NOMEM_ERROR)
+		xoom("msgpack unpack", len);
+	if (rc != MSGPACK_UNPACK_SUCCESS || off != len)
 		return jrp_fail(e, JRP_ERR_BAD_MESSAGE, "", "not valid msgpack");
 	if (in->up.data.type != MSGPACK_OBJECT_MAP)
 		return jrp_fail(e, JRP_ERR_BAD_MESSAGE, "", "the message must be a map");
@@ -246,14 +249,14 @@ int mr_fail(mr *r, const char *code, const char *key, const char *fmt, ...)
 	char f[128];
 	va_list ap;
 	if (!r->e)
-		return JRP_EINVAL;
+		return jrp_rc_of(code);
 	mr_field(r, key, f, sizeof f);
 	snprintf(r->e->code, sizeof r->e->code, "%s", code);
 	snprintf(r->e->field, sizeof r->e->field, "%s", f);
 	va_start(ap, fmt);
 	vsnprintf(r->e->message, sizeof r->e->message, fmt, ap);
 	va_end(ap);
-	return JRP_EINVAL;
+	return jrp_rc_of(code);
 }
 
 int mr_fail_value(mr *r, const char *key, const char *fmt, ...)
@@ -538,13 +541,29 @@ bool obj_bool(const msgpack_object *map, const char *key)
 #define MW_START 512   /* msgpack-c starts at 8 KiB: past malloc's per-thread cache, so each
                         * reply and record cost a slow allocation; most fit in 512 bytes */
 
+/* mw_write - msgpack-c's sbuffer write, growing with xrealloc: a writer never fails silently */
+static int mw_write(void *data, const char *buf, size_t len)
+{
+	msgpack_sbuffer *sb = data;
+	if (sb->alloc - sb->size < len) {
+		size_t n = sb->alloc ? sb->alloc * 2 : MW_START;
+		while (n < sb->size + len)
+			n *= 2;
+		sb->data = xrealloc(sb->data, n);
+		sb->alloc = n;
+	}
+	memcpy(sb->data + sb->size, buf, len);
+	sb->size += len;
+	return 0;
+}
+
 void mw_init(mw *w)
 {
 	memset(w, 0, sizeof *w);
 	msgpack_sbuffer_init(&w->sb);
 	w->sb.data = xmalloc(MW_START);
 	w->sb.alloc = MW_START;
-	msgpack_packer_init(&w->pk, &w->sb, msgpack_sbuffer_write);
+	msgpack_packer_init(&w->pk, &w->sb, mw_write);
 }
 
 void mw_free(mw *w)

@@ -37,7 +37,7 @@ int msg_parse(const void *buf, size_t len, size_t maxlen, msg_in *in, jrp_error 
  * inside the LMDB transaction that is still open) */
 int msg_parse_ref(const void *buf, size_t len, size_t maxlen, msg_in *in, jrp_error *e);
 void msg_in_free(msg_in *in);
-/* msg_check_structure - the pre-check alone: 0, or JRP_EINVAL with a reason */
+/* msg_check_structure - the pre-check alone: 0, or JRP_EBADMSG with a reason */
 int msg_check_structure(const void *buf, size_t len, jrp_error *e);
 
 enum { MR_REQ = 0, MR_OPT = 1 };
@@ -52,7 +52,8 @@ typedef struct mr {
 
 /* mr_init - o must be a map of <= 64 string keys, no duplicates */
 int mr_init(mr *r, const msgpack_object *o, const char *path, jrp_error *e);
-/* getters: return 1 if present, 0 if absent and MR_OPT, or JRP_EINVAL */
+/* getters: return 1 if present, 0 if absent and MR_OPT, or the refusal's JRP_E* value (err.h):
+ * JRP_EMISSING, JRP_EWRONGTYPE, JRP_EINVAL (bad_value) ... with r->e filled */
 int mr_str(mr *r, const char *key, int opt, size_t maxlen, const char **s, size_t *len);
 /* mr_cstr - copy into buf (size maxlen + 1), NUL-terminated; minimum length 1 unless opt and absent */
 int mr_cstr(mr *r, const char *key, int opt, size_t maxlen, char *buf);

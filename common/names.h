@@ -31,7 +31,7 @@ int names_find(const jrp_names *t, const char *s, size_t len);
 const char *names_list(const jrp_names *t, char *buf, size_t n);
 
 /* mr_enum - a string field naming a value of t: 1 (found), 0 (absent, MR_OPT: *out untouched),
- * or JRP_EINVAL (wrong_type; bad_value naming the allowed names) */
+ * or JRP_EWRONGTYPE, or JRP_EINVAL (bad_value, naming the allowed names) */
 int mr_enum(mr *r, const char *key, int opt, const jrp_names *t, int *out);
 /* mw_kenum - key and the name of v */
 void mw_kenum(mw *w, const char *key, const jrp_names *t, int v);

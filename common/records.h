@@ -329,7 +329,7 @@ typedef struct jrp_rec {
 } jrp_rec;
 
 /* rec_kind - the record's kind: 0, JRP_EUNKNOWN (a kind this build does not know: e->message
- * names it), or JRP_EINVAL (no kind, not a map) */
+ * names it), or JRP_EBADMSG (no kind, not a map) */
 int rec_kind(const msgpack_object *o, jrp_rec_kind *k, jrp_error *e);
 /* rec_decode - any record of one of the kinds in mask (1 << jrp_rec_kind), strictly; copy as
  * for change_decode. JRP_EUNKNOWN for a kind this build does not know or the mask excludes */

@@ -8,10 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+void xoom(const char *what, size_t n)
+{
+	log_error("event=out_of_memory what=%s bytes=%zu", what, n);
+	abort();
+}
+
 static void oom(size_t n)
 {
-	log_error("event=out_of_memory bytes=%zu", n);
-	abort();
+	xoom("heap", n);
 }
 
 void *xmalloc(size_t n)

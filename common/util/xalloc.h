@@ -13,5 +13,7 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* xoom - what could not be allocated (a library's allocation failed): logged, then abort */
+void xoom(const char *what, size_t n) __attribute__((noreturn));
 
 #endif

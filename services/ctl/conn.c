@@ -92,11 +92,11 @@ int ctl_call(ctl *c, int svc, mw *req, jrp_client *cl, msg_in *reply)
 	jrp_error_clear(&e);
 	rc = client_call(cl, req, c->timeout_ms, reply, &e);
 	if (rc != 0) {
-		if (c->json && rc == JRP_EINVAL)
+		if (c->json && rc == JRP_EREPLY)
 			ctl_print_json(reply->root);
 		else
 			ctl_print_error(&e);
-		if (rc == JRP_EINVAL)
+		if (rc == JRP_EREPLY)
 			msg_in_free(reply);
 	}
 	client_free(&own);

@@ -69,7 +69,7 @@ static int ping(ctl *c, int svc, int timeout_ms)
 	mw_init(&w);
 	client_begin(cl, &w, T_PING, NULL);
 	rc = client_call(cl, &w, timeout_ms, &in, &e);
-	if (rc == 0 || rc == JRP_EINVAL)
+	if (rc == 0 || rc == JRP_EREPLY)
 		msg_in_free(&in);
 	mw_free(&w);
 	client_free(&cl);
@@ -207,7 +207,7 @@ int ctl_status(ctl *c, int argc, char **argv)
 			printf("jrp-%-10s DOWN (%s)\n", svc_names[s], e.message);
 			rc = 1;
 		}
-		if (r == 0 || r == JRP_EINVAL)
+		if (r == 0 || r == JRP_EREPLY)
 			msg_in_free(&in);
 		mw_free(&w);
 		client_free(&cl);
@@ -228,7 +228,7 @@ int64_t ctl_status_u64(ctl *c, int svc, const char *key)
 	rc = client_call(cl, &w, 2000, &in, &e);
 	if (rc == 0)
 		v = (int64_t)obj_u64(in.root, key);
-	if (rc == 0 || rc == JRP_EINVAL)
+	if (rc == 0 || rc == JRP_EREPLY)
 		msg_in_free(&in);
 	mw_free(&w);
 	client_free(&cl);

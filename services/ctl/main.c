@@ -629,7 +629,7 @@ static int cmd_call(ctl *c, int argc, char **argv)
 	}
 	cl = ctl_client(c, svc);
 	rc = client_send_raw(cl, sb.data, sb.size, c->timeout_ms, &in, &e);
-	if (rc == 0 || rc == JRP_EINVAL) {
+	if (rc == 0 || rc == JRP_EREPLY) {
 		ctl_print_json(in.root);
 		msg_in_free(&in);
 	} else {

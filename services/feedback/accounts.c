@@ -169,7 +169,8 @@ static int apply_change(fbk *f, const jrp_change *ch)
 			return rc;
 		return fb_stat_add(f, 1, "active.%s.%s", list, ch->domain);
 	}
-	if (ch->action == CH_EXITED) {
+	if (ch->action == CH_EXITED || ch->action == CH_REVOKED) {
+		/* a wrong entry leaves the lists in force as an expired one does */
 		rc = kv_get(f->txn, f->db[FDB_ESTATE], k, 8, &v);
 		if (rc == JRP_ENOTFOUND)
 			return 0;   /* exited before it was effective */

@@ -95,8 +95,11 @@ int fb_report_submit(fbk *f, const jrp_party *agency, const fb_report *r, bool *
 	    (rc = fb_stat_add(f, 1, "feedback.%s.%s", result, agency->id)) != 0 ||
 	    (r->is_case && (rc = fb_stat_add(f, 1, "cases%s%s", "", "")) != 0))
 		goto out;
-	if (was == TS_SUPERSEDED)
-		goto out;   /* the entry ended before the report: it was no longer awaited */
+	if (was == TS_SUPERSEDED) {
+		/* the entry ended before the report: it was no longer awaited, and it is superseded no more */
+		rc = fb_stat_add(f, -1, "state.%s%s", names_get(&task_state_names, TS_SUPERSEDED), "");
+		goto out;
+	}
 	if ((rc = fb_stat_add(f, -1, "awaiting%s%s", "", "")) != 0 ||
 	    (rc = fb_stat_add(f, -1, "awaiting.%s%s", agency->id, "")) != 0)
 		goto out;

@@ -240,7 +240,7 @@ static int ping(jrp_client *c, int timeout_ms)
 	mw_init(&w);
 	client_begin(c, &w, T_PING, NULL);
 	rc = client_call(c, &w, timeout_ms, &in, &e);
-	if (rc == 0 || rc == JRP_EINVAL)
+	if (rc == 0 || rc == JRP_EREPLY)
 		msg_in_free(&in);
 	mw_free(&w);
 	return rc;
@@ -374,7 +374,7 @@ int bench_clock(bench_env *b, const char *now)
 		mw_kstr(&w, "now", now);
 		rc = bench_call(b, s, &w, 10000, &in, &e);
 		mw_free(&w);
-		if (rc == 0 || rc == JRP_EINVAL)
+		if (rc == 0 || rc == JRP_EREPLY)
 			msg_in_free(&in);
 		if (rc) {
 			bench_note("clock.set on jrp-%s: %s %s", svc_names[s], e.code, e.message);
@@ -396,7 +396,7 @@ uint64_t bench_status_u64(bench_env *b, int svc, const char *key)
 	rc = bench_call(b, svc, &w, 10000, &in, &e);
 	if (rc == 0)
 		v = obj_u64(in.root, key);
-	if (rc == 0 || rc == JRP_EINVAL)
+	if (rc == 0 || rc == JRP_EREPLY)
 		msg_in_free(&in);
 	mw_free(&w);
 	return v;
@@ -939,7 +939,7 @@ static void *stream_thread(void *arg)
 		mw_ku64(&w, "wait_ms", 1000);
 		rc = client_call(c, &w, 10000, &in, &e);
 		if (rc != 0) {
-			if (rc == JRP_EINVAL)
+			if (rc == JRP_EREPLY)
 				msg_in_free(&in);
 			snprintf(s->error, sizeof s->error, "tasks.fetch: %.31s %.200s", e.code, e.message);
 			break;

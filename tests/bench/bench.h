@@ -99,7 +99,7 @@ int bench_stop(bench_env *b, int svc, double *ms);
  * JRP_KEEP_BENCH_DIR is set or a daemon did not exit 0) */
 void bench_env_free(bench_env *b);
 
-/* bench_call - one synchronous request (client_begin'd into w) to svc; 0, JRP_EINVAL or other */
+/* bench_call - one synchronous request (client_begin'd into w) to svc; 0, JRP_EREPLY or other */
 int bench_call(bench_env *b, int svc, mw *w, int timeout_ms, msg_in *in, jrp_error *e);
 /* bench_clock - clock.set on every running daemon, downstream first */
 int bench_clock(bench_env *b, const char *now);

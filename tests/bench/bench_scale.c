@@ -789,7 +789,7 @@ static double first_check(bench_env *b, const population *p)
 	ms = (double)(bench_ns() - t0) / 1e6;
 	if (rc == 0 && !obj_bool(in.root, "listed"))
 		rc = -1;
-	if (rc == 0 || rc == JRP_EINVAL)
+	if (rc == 0 || rc == JRP_EREPLY)
 		msg_in_free(&in);
 	mw_free(&w);
 	client_free(&c);

@@ -81,7 +81,7 @@ static int ping(harness *h, int svc)
 	mw_init(&w);
 	client_begin(c, &w, T_PING, NULL);
 	rc = client_call(c, &w, 200, &in, &e);
-	if (rc == 0 || rc == JRP_EINVAL)
+	if (rc == 0 || rc == JRP_EREPLY)
 		msg_in_free(&in);
 	mw_free(&w);
 	client_free(&c);
@@ -331,7 +331,7 @@ int h_clock(harness *h, const char *now)
 		mw_kstr(&w, "now", now);
 		rc = h_call(h, s, &w, &in, &e);
 		mw_free(&w);
-		if (rc == 0 || rc == JRP_EINVAL)
+		if (rc == 0 || rc == JRP_EREPLY)
 			msg_in_free(&in);
 		if (rc)
 			return rc;
@@ -351,7 +351,7 @@ uint64_t h_status_u64(harness *h, int svc, const char *key)
 	rc = h_call(h, svc, &w, &in, &e);
 	if (rc == 0)
 		v = obj_u64(in.root, key);
-	if (rc == 0 || rc == JRP_EINVAL)
+	if (rc == 0 || rc == JRP_EREPLY)
 		msg_in_free(&in);
 	mw_free(&w);
 	return v;
@@ -379,7 +379,7 @@ static long walk(harness *h, int svc, const char *type, const char *party, const
 		mw_free(&w);
 		if (rc != 0) {
 			printf("# %s: %s %s: %s\n", type, e.code, e.field, e.message);
-			if (rc == JRP_EINVAL)
+			if (rc == JRP_EREPLY)
 				msg_in_free(&in);
 			return -1;
 		}
@@ -450,16 +450,12 @@ int h_json(harness *h, int svc, msg_in *in, jrp_error *e, const char *fmt, ...)
 
 void h_uscc(const char *head, int i, char out[19])
 {
-	snprintf(out, 19, "%.10s%07d", head, i % 10000000);
-	out[17] = codes_uscc_checkchar(out);
-	out[18] = 0;
+	codes_uscc_make(head, (unsigned)i, out);
 }
 
 void h_citizen(const char *head, int i, char out[19])
 {
-	snprintf(out, 19, "%.14s%03d", head, i % 1000);
-	out[17] = codes_citizen_checkchar(out);
-	out[18] = 0;
+	codes_citizen_make(head, (unsigned)i, out);
 }
 
 void h_tax_penalty(mw *w, const char *record_id, const char *code, const char *name, const char *violation,

@@ -50,8 +50,8 @@ int h_kill(harness *h, int svc, int sig);
 
 /* h_req - begin a request (client_begin) */
 void h_req(mw *w, const char *type, const char *party);
-/* h_call - send; returns 0 (ok), JRP_EINVAL (error reply: *e), other (no reply);
- * the reply is in *in and must be freed with msg_in_free when the return is 0 or JRP_EINVAL */
+/* h_call - send; returns 0 (ok), JRP_EREPLY (error reply: *e), other (no reply);
+ * the reply is in *in and must be freed with msg_in_free when the return is 0 or JRP_EREPLY */
 int h_call(harness *h, int svc, mw *w, msg_in *in, jrp_error *e);
 /* h_clock - set every daemon's test clock, downstream first */
 int h_clock(harness *h, const char *now);
@@ -66,7 +66,7 @@ long h_stream_each(harness *h, const char *agency, void (*fn)(void *arg, const m
 /* h_settle - wait until every consumer's cursor has reached its upstream's log end */
 int h_settle(harness *h);
 
-/* h_json - send a request written as JSON (printf format) to svc; 0 ok, JRP_EINVAL error
+/* h_json - send a request written as JSON (printf format) to svc; 0 ok, JRP_EREPLY error
  * reply (in *e), other: no reply; *in is always to be freed with msg_in_free */
 int h_json(harness *h, int svc, msg_in *in, jrp_error *e, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* h_uscc - a valid unified social credit code: head (10 characters) + i (7 digits) + check */

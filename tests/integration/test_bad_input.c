@@ -102,7 +102,7 @@ static bool serving(int svc)
 	mw_init(&w);
 	h_req(&w, T_PING, NULL);
 	rc = h_call(&H, svc, &w, &in, &e);
-	if (rc == 0 || rc == JRP_EINVAL)
+	if (rc == 0 || rc == JRP_EREPLY)
 		msg_in_free(&in);
 	mw_free(&w);
 	return rc == 0;
@@ -121,8 +121,8 @@ static void table_of_bad_requests(void)
 			CHECK(0);
 			continue;
 		}
-		CHECK(rc == 0 || rc == JRP_EINVAL);
-		if (rc != 0 && rc != JRP_EINVAL)
+		CHECK(rc == 0 || rc == JRP_EREPLY);
+		if (rc != 0 && rc != JRP_EREPLY)
 			continue;
 		CHECK(!obj_bool(in.root, "ok"));
 		err = obj_get(in.root, "error");
@@ -162,8 +162,8 @@ static void broken_bytes(void)
 		};
 		for (size_t i = 0; i < sizeof bytes / sizeof bytes[0]; i++) {
 			int rc = client_send_raw(H.cl[s], bytes[i].p, bytes[i].n, 5000, &in, &e);
-			CHECK_INT(rc, JRP_EINVAL);
-			if (rc == JRP_EINVAL) {
+			CHECK_INT(rc, JRP_EREPLY);
+			if (rc == JRP_EREPLY) {
 				CHECK_STR(obj_cstr(obj_get(in.root, "error"), "code", code, sizeof code), bytes[i].code);
 				msg_in_free(&in);
 			}
@@ -185,7 +185,7 @@ static void trailing_data_and_oversize(void)
 	h_req(&w, T_PING, NULL);
 	mw_end(&w);
 	mw_raw(&w, "\x01", 1);
-	CHECK_INT(client_send_raw(H.cl[SVC_DISPATCH], mw_data(&w), mw_len(&w), 5000, &in, &e), JRP_EINVAL);
+	CHECK_INT(client_send_raw(H.cl[SVC_DISPATCH], mw_data(&w), mw_len(&w), 5000, &in, &e), JRP_EREPLY);
 	CHECK_STR(obj_cstr(obj_get(in.root, "error"), "code", code, sizeof code), "bad_message");
 	CHECK(strstr(e.message, "trailing") != NULL);
 	msg_in_free(&in);
@@ -197,7 +197,7 @@ static void trailing_data_and_oversize(void)
 	h_req(&w, T_RECORD_SUBMIT, "tax_bureau");
 	mw_kstrn(&w, "facts", big, n);
 	mw_end(&w);
-	CHECK_INT(client_send_raw(H.cl[SVC_INGEST], mw_data(&w), mw_len(&w), 5000, &in, &e), JRP_EINVAL);
+	CHECK_INT(client_send_raw(H.cl[SVC_INGEST], mw_data(&w), mw_len(&w), 5000, &in, &e), JRP_EREPLY);
 	CHECK_STR(obj_cstr(obj_get(in.root, "error"), "code", code, sizeof code), "too_large");
 	msg_in_free(&in);
 	mw_free(&w);

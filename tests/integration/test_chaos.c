@@ -59,7 +59,7 @@ static int submit(int round, int i, uint64_t *seq)
 			msg_in_free(&in);
 			return 0;
 		}
-		if (rc == JRP_EINVAL) {
+		if (rc == JRP_EREPLY) {
 			printf("# record %d refused: %s %s\n", i, e.code, e.message);
 			msg_in_free(&in);
 			return -1;

@@ -82,9 +82,9 @@ static int submit(const char *rid, const char *code, const char *violation)
 	int rc;
 	h_tax_penalty(&w, rid, code, "测试企业", violation, 5000000, NULL);
 	rc = h_call(&H, SVC_INGEST, &w, &in, &e);
-	if (rc == JRP_EINVAL)
+	if (rc == JRP_EREPLY)
 		printf("# submit %s refused: %s %s\n", rid, e.code, e.message);
-	if (rc == 0 || rc == JRP_EINVAL)
+	if (rc == 0 || rc == JRP_EREPLY)
 		msg_in_free(&in);
 	mw_free(&w);
 	return rc;
@@ -251,19 +251,19 @@ static void rejected_kept_shown_retried(void)
 	CHECK(log_has(SVC_DISPATCH, "event=record_held"));
 	/* before the fix it is still refused, and nothing changes */
 	CHECK_INT(J(SVC_DISPATCH, &in, &e, "{\"v\":1,\"type\":\"rejected.retry\",\"id\":1,\"party\":\"office\",\"seq\":%llu}",
-		    (unsigned long long)head), JRP_EINVAL);
+		    (unsigned long long)head), JRP_EREPLY);
 	CHECK_STR(e.code, "unknown_standard");
 	msg_in_free(&in);
 	/* a held one waits for its head */
 	CHECK_INT(J(SVC_DISPATCH, &in, &e, "{\"v\":1,\"type\":\"rejected.retry\",\"id\":1,\"party\":\"office\",\"seq\":%llu}",
-		    (unsigned long long)head + 1), JRP_EINVAL);
+		    (unsigned long long)head + 1), JRP_EREPLY);
 	CHECK_STR(e.code, "conflict");
 	CHECK(strstr(e.message, "held behind") != NULL);
 	msg_in_free(&in);
 	CHECK_INT(h_status_u64(&H, SVC_DISPATCH, "rejected"), 3);
 	/* only the office retries */
 	CHECK_INT(J(SVC_DISPATCH, &in, &e, "{\"v\":1,\"type\":\"rejected.retry\",\"id\":1,\"party\":\"tax_bureau\",\"seq\":%llu}",
-		    (unsigned long long)head), JRP_EINVAL);
+		    (unsigned long long)head), JRP_EREPLY);
 	CHECK_STR(e.code, "forbidden");
 	msg_in_free(&in);
 	/* the fix: the catalogue in force everywhere; then the retry, through jrpctl */
@@ -282,7 +282,7 @@ static void rejected_kept_shown_retried(void)
 	CHECK_INT(count_tasks("tax_bureau", entry, "verify_objection"), 1);
 	/* a second retry changes nothing */
 	CHECK_INT(J(SVC_DISPATCH, &in, &e, "{\"v\":1,\"type\":\"rejected.retry\",\"id\":1,\"party\":\"office\",\"seq\":%llu}",
-		    (unsigned long long)head), JRP_EINVAL);
+		    (unsigned long long)head), JRP_EREPLY);
 	CHECK_STR(e.code, "conflict");
 	msg_in_free(&in);
 	CHECK_INT(count_tasks("procurement_centre", entry, "apply"), 1);
@@ -349,7 +349,7 @@ static void undecodable_record_kept(void)
 	CHECK_INT(h_status_u64(&H, SVC_ADJUDICATE, "rejected"), 2);
 	/* still unreadable: refused again, still kept */
 	CHECK_INT(J(SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"rejected.retry\",\"id\":1,\"party\":\"office\",\"seq\":%llu}",
-		    (unsigned long long)bad), JRP_EINVAL);
+		    (unsigned long long)bad), JRP_EREPLY);
 	CHECK_STR(e.code, "missing_field");
 	msg_in_free(&in);
 	CHECK_INT(h_status_u64(&H, SVC_ADJUDICATE, "rejected"), 2);

@@ -40,7 +40,7 @@ static void penalty(mw *w, const char *party, const char *record_id, const char 
 	mw_end(w);
 }
 
-/* call - one request on a client of its own; 0, JRP_EINVAL (then *in must be freed) or no reply */
+/* call - one request on a client of its own; 0, JRP_EREPLY (then *in must be freed) or no reply */
 static int call(jrp_client *c, mw *w, int timeout_ms, msg_in *in, jrp_error *e)
 {
 	int rc;
@@ -59,7 +59,7 @@ static int ping(jrp_client *c, int timeout_ms)
 	mw_init(&w);
 	client_begin(c, &w, T_PING, NULL);
 	rc = call(c, &w, timeout_ms, &in, &e);
-	if (rc == 0 || rc == JRP_EINVAL)
+	if (rc == 0 || rc == JRP_EREPLY)
 		msg_in_free(&in);
 	return rc;
 }
@@ -119,7 +119,7 @@ static void key_of_a_department_flows_to_an_agency(void)
 	/* the key reads only its own party's stream */
 	mw_init(&w);
 	client_begin(pc, &w, T_TASKS_FETCH, "bank_regulator");
-	CHECK_INT(call(pc, &w, 10000, &in, &e), JRP_EINVAL);
+	CHECK_INT(call(pc, &w, 10000, &in, &e), JRP_EREPLY);
 	CHECK_STR(e.code, "forbidden");
 	CHECK_STR(e.field, "party");
 	msg_in_free(&in);
@@ -164,14 +164,14 @@ static void key_cannot_claim_another_party(void)
 	jrp_error e;
 
 	penalty(&w, "procurement_centre", "TAX-C-0002", H_ORG2);
-	CHECK_INT(call(tax, &w, 10000, &in, &e), JRP_EINVAL);
+	CHECK_INT(call(tax, &w, 10000, &in, &e), JRP_EREPLY);
 	CHECK_STR(e.code, "forbidden");
 	CHECK_STR(e.field, "party");
 	CHECK(strstr(e.message, "\"tax_bureau\"") != NULL);
 	msg_in_free(&in);
 	/* a party of the registry that could have sent it over ipc: still not with this key */
 	penalty(&w, "court", "TAX-C-0003", H_ORG2);
-	CHECK_INT(call(tax, &w, 10000, &in, &e), JRP_EINVAL);
+	CHECK_INT(call(tax, &w, 10000, &in, &e), JRP_EREPLY);
 	CHECK_STR(e.code, "forbidden");
 	msg_in_free(&in);
 	CHECK_INT(h_status_u64(&H, SVC_INGEST, "log_last"), 1);
@@ -206,7 +206,7 @@ static void party_defaults_to_the_key(void)
 		CHECK_STR(obj_cstr(&es->via.array.ptr[0], "party", buf, sizeof buf), "tax_bureau");
 	msg_in_free(&in);
 	penalty(&w, NULL, "TAX-C-0005", H_ORG2);
-	CHECK_INT(call(office, &w, 10000, &in, &e), JRP_EINVAL);
+	CHECK_INT(call(office, &w, 10000, &in, &e), JRP_EREPLY);
 	CHECK_STR(e.code, "forbidden");
 	CHECK(strstr(e.message, "office") != NULL);
 	msg_in_free(&in);

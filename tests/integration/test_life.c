@@ -44,7 +44,7 @@ static int ok(int svc, const char *fmt, ...)
 	rc = J(svc, &in, &e, "%s", json);
 	if (rc != 0)
 		printf("# refused: [%s] %s: %s\n#   request: %s\n", e.code, e.field, e.message, json);
-	if (rc == 0 || rc == JRP_EINVAL)
+	if (rc == 0 || rc == JRP_EREPLY)
 		msg_in_free(&in);
 	return rc;
 }
@@ -61,9 +61,9 @@ static int refused(const char *code, int svc, const char *fmt, ...)
 	vsnprintf(json, sizeof json, fmt, ap);
 	va_end(ap);
 	rc = J(svc, &in, &e, "%s", json);
-	if (rc == 0 || rc == JRP_EINVAL)
+	if (rc == 0 || rc == JRP_EREPLY)
 		msg_in_free(&in);
-	if (rc != JRP_EINVAL || strcmp(e.code, code) != 0) {
+	if (rc != JRP_EREPLY || strcmp(e.code, code) != 0) {
 		printf("# expected refusal %s, got rc %d [%s] %s\n", code, rc, e.code, e.message);
 		return 0;
 	}

@@ -32,7 +32,7 @@ static int submit(int i, jrp_error *e, uint64_t *seq)
 	rc = h_call(&H, SVC_INGEST, &w, &in, e);
 	if (rc == 0)
 		*seq = obj_u64(in.root, "seq");
-	if (rc == 0 || rc == JRP_EINVAL)
+	if (rc == 0 || rc == JRP_EREPLY)
 		msg_in_free(&in);
 	mw_free(&w);
 	return rc;
@@ -50,14 +50,14 @@ static void fills_then_refuses(void)
 			break;
 		accepted++;
 	}
-	CHECK_INT(rc, JRP_EINVAL);
+	CHECK_INT(rc, JRP_EREPLY);
 	CHECK_STR(e.code, "storage");
 	CHECK(strstr(e.message, "full") != NULL);
 	CHECK(accepted > 100);   /* more than 1 MiB went in: the map grew before it refused */
 	last = h_status_u64(&H, SVC_INGEST, "log_last");
 	CHECK_INT(last, accepted);
 	/* still serving: a refused record again is refused again, nothing stored */
-	CHECK_INT(submit(i, &e, &seq), JRP_EINVAL);
+	CHECK_INT(submit(i, &e, &seq), JRP_EREPLY);
 	CHECK_INT(h_status_u64(&H, SVC_INGEST, "log_last"), last);
 	/* a duplicate of an accepted record answers its seq (a read) */
 	CHECK_INT(submit(0, &e, &seq), 0);

@@ -117,7 +117,7 @@ static bool cellr(msg_in *keep, const char *op, int p, int svc, const char *expe
 	rc = J(svc, &in, &e, "%s", json);
 	if (rc == 0 && !refusal) {
 		snprintf(verdict, sizeof verdict, "allowed");
-	} else if (rc == JRP_EINVAL && strcmp(e.code, expect) == 0) {
+	} else if (rc == JRP_EREPLY && strcmp(e.code, expect) == 0) {
 		if (strcmp(expect, "forbidden") == 0 || strcmp(expect, "unknown_party") == 0)
 			snprintf(verdict, sizeof verdict, "%s", expect);
 		else if (strcmp(expect, "conflict") == 0)
@@ -594,7 +594,7 @@ static void warning(void)
 			     (unsigned long long)W);
 	/* nor the daemon party that derived it */
 	CHECK_INT(J(SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"objection.decide\",\"id\":1,\"party\":\"adjudicate\","
-		    "\"entry\":%llu,\"outcome\":\"wrong\"}", (unsigned long long)W), JRP_EINVAL);
+		    "\"entry\":%llu,\"outcome\":\"wrong\"}", (unsigned long long)W), JRP_EREPLY);
 	CHECK_STR(e.code, "forbidden");
 	msg_in_free(&in);
 	CHECK_STR((entry_hist(WARN, W, "objection", st, sizeof st), st), "pending");

@@ -145,7 +145,7 @@ static void bad_catalogue_changes_nothing(void)
 	char v[40];
 	CHECK_INT(replace("standards.yaml", "id: market.serious_violation", "objection_days: 5", "objection_dayz: 5"), 0);
 	CHECK_INT(replace("catalog.yaml", "version:", "2026.11-2", "2026.12-1"), 0);
-	CHECK_INT(reload(SVC_ADJUDICATE, &in, &e), JRP_EINVAL);
+	CHECK_INT(reload(SVC_ADJUDICATE, &in, &e), JRP_EREPLY);
 	msg_in_free(&in);
 	CHECK_STR(e.code, "config");
 	CHECK(strstr(e.field, "standards.yaml:") != NULL);
@@ -157,7 +157,7 @@ static void bad_catalogue_changes_nothing(void)
 		mw w;
 		mw_init(&w);
 		h_req(&w, T_CATALOG_RELOAD, "tax_bureau");
-		CHECK_INT(h_call(&H, SVC_INGEST, &w, &in, &e), JRP_EINVAL);
+		CHECK_INT(h_call(&H, SVC_INGEST, &w, &in, &e), JRP_EREPLY);
 		CHECK_STR(e.code, "forbidden");
 		msg_in_free(&in);
 		mw_free(&w);
@@ -191,7 +191,7 @@ static void changed_standard_exits_entries(void)
 	CHECK_STR(version(SVC_INGEST, v, sizeof v), "2026.12-1");
 	CHECK_STR(version(SVC_DISPATCH, v, sizeof v), "2026.12-1");
 	/* the same version again is refused: a changed catalogue needs a new version */
-	CHECK_INT(reload(SVC_FEEDBACK, &in, &e), JRP_EINVAL);
+	CHECK_INT(reload(SVC_FEEDBACK, &in, &e), JRP_EREPLY);
 	CHECK_STR(e.code, "conflict");
 	msg_in_free(&in);
 	CHECK_INT(h_settle(&H), 0);

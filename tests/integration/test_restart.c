@@ -48,7 +48,7 @@ static int submit(int i, bool *dup)
 	if (rc == 0) {
 		*dup = obj_bool(in.root, "duplicate");
 		msg_in_free(&in);
-	} else if (rc == JRP_EINVAL) {
+	} else if (rc == JRP_EREPLY) {
 		printf("# submit %d refused: %s %s\n", i, e.code, e.message);
 		msg_in_free(&in);
 	}

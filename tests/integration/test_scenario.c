@@ -191,7 +191,7 @@ static void step3_tasks(void)
 	/* an agency cannot ack a seq of another agency's stream */
 	h_req(&w, T_TASKS_ACK, "procurement_centre");
 	mw_ku64(&w, "upto", apply_task_bank);
-	CHECK_INT(h_call(&H, SVC_DISPATCH, &w, &in, &e), JRP_EINVAL);
+	CHECK_INT(h_call(&H, SVC_DISPATCH, &w, &in, &e), JRP_EREPLY);
 	CHECK_STR(e.code, "bad_value");
 	msg_in_free(&in);
 	mw_free(&w);
@@ -268,7 +268,7 @@ static void step5_feedback_and_stats(void)
 	h_req(&w, T_FEEDBACK_SUBMIT, "procurement_centre");
 	mw_ku64(&w, "task", apply_task_bank);
 	mw_kstr(&w, "result", "applied");
-	CHECK_INT(h_call(&H, SVC_FEEDBACK, &w, &in, &e), JRP_EINVAL);
+	CHECK_INT(h_call(&H, SVC_FEEDBACK, &w, &in, &e), JRP_EREPLY);
 	CHECK_STR(e.code, "forbidden");
 	msg_in_free(&in);
 	mw_free(&w);
@@ -284,7 +284,7 @@ static void step5_feedback_and_stats(void)
 	/* only the office reads the statistics */
 	mw_init(&w);
 	h_req(&w, T_STATS_GET, "procurement_centre");
-	CHECK_INT(h_call(&H, SVC_FEEDBACK, &w, &in, &e), JRP_EINVAL);
+	CHECK_INT(h_call(&H, SVC_FEEDBACK, &w, &in, &e), JRP_EREPLY);
 	CHECK_STR(e.code, "forbidden");
 	msg_in_free(&in);
 	mw_free(&w);

@@ -25,7 +25,7 @@ static int fails_with(jrp_id_type t, const char *s, const char *msg)
 	jrp_error e;
 	jrp_error_clear(&e);
 	int rc = codes_check(t, s, strlen(s), "subject.code", &e);
-	if (rc != JRP_EINVAL || strcmp(e.code, JRP_ERR_BAD_CODE) != 0 ||
+	if (rc != JRP_EBADCODE || strcmp(e.code, JRP_ERR_BAD_CODE) != 0 ||
 	    strcmp(e.field, "subject.code") != 0 || strcmp(e.message, msg) != 0) {
 		printf("# %s: rc %d code '%s' field '%s' message '%s', expected '%s'\n",
 		       s, rc, e.code, e.field, e.message, msg);
@@ -266,7 +266,7 @@ static void test_type_names(void)
 	CHECK_INT(codes_check((jrp_id_type)99, "x", 1, "f", &e), JRP_EINVAL);
 	CHECK_STR(e.code, JRP_ERR_BAD_VALUE);
 	/* a NULL error record is allowed */
-	CHECK_INT(codes_uscc_check("x", 1, "f", NULL), JRP_EINVAL);
+	CHECK_INT(codes_uscc_check("x", 1, "f", NULL), JRP_EBADCODE);
 	/* length is taken from len, not from a terminating NUL */
 	CHECK_INT(codes_uscc_check("91350100M000100Y43trailing", 18, "f", NULL), 0);
 }

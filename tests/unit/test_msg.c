@@ -46,7 +46,7 @@ static void test_roundtrip(void)
 	CHECK_INT(mr_bool(&r, "flag", MR_REQ, &flag), 1);
 	CHECK(flag);
 	/* "type" was never read */
-	CHECK_INT(mr_end(&r), JRP_EINVAL);
+	CHECK_INT(mr_end(&r), JRP_EUNKNOWNFIELD);
 	CHECK_STR(e.code, "unknown_field");
 	CHECK_STR(e.field, "type");
 	msg_in_free(&in);
@@ -64,11 +64,11 @@ static void test_errors_name_the_field(void)
 	build(&w);
 	msg_parse(mw_data(&w), mw_len(&w), 1 << 20, &in, &e);
 	mr_init(&r, in.root, "", &e);
-	CHECK_INT(mr_u64(&r, "missing", MR_REQ, &v), JRP_EINVAL);
+	CHECK_INT(mr_u64(&r, "missing", MR_REQ, &v), JRP_EMISSING);
 	CHECK_STR(e.code, "missing_field");
 	CHECK_STR(e.field, "missing");
 	CHECK_INT(mr_u64(&r, "missing", MR_OPT, &v), 0);
-	CHECK_INT(mr_u64(&r, "type", MR_REQ, &v), JRP_EINVAL);
+	CHECK_INT(mr_u64(&r, "type", MR_REQ, &v), JRP_EWRONGTYPE);
 	CHECK_STR(e.code, "wrong_type");
 	CHECK_STR(e.message, "must be an unsigned integer, got a string");
 	mr_map(&r, "record", MR_REQ, &rec);
@@ -94,16 +94,16 @@ static void test_bad_bytes(void)
 		char *two = malloc(mw_len(&w) + 1);
 		memcpy(two, mw_data(&w), mw_len(&w));
 		two[mw_len(&w)] = 0x01;
-		CHECK_INT(msg_parse(two, mw_len(&w) + 1, 1 << 20, &in, &e), JRP_EINVAL);
+		CHECK_INT(msg_parse(two, mw_len(&w) + 1, 1 << 20, &in, &e), JRP_EBADMSG);
 		CHECK_STR(e.code, "bad_message");
 		CHECK(strstr(e.message, "trailing") != NULL);
 		msg_in_free(&in);
 		/* truncated */
-		CHECK_INT(msg_parse(two, mw_len(&w) - 3, 1 << 20, &in, &e), JRP_EINVAL);
+		CHECK_INT(msg_parse(two, mw_len(&w) - 3, 1 << 20, &in, &e), JRP_EBADMSG);
 		CHECK_STR(e.code, "bad_message");
 		msg_in_free(&in);
 		/* too large */
-		CHECK_INT(msg_parse(two, mw_len(&w), 10, &in, &e), JRP_EINVAL);
+		CHECK_INT(msg_parse(two, mw_len(&w), 10, &in, &e), JRP_ETOOLARGE);
 		CHECK_STR(e.code, "too_large");
 		msg_in_free(&in);
 		free(two);
@@ -111,14 +111,14 @@ static void test_bad_bytes(void)
 	/* an array claiming 2^32-1 items in 5 bytes must not allocate */
 	{
 		const unsigned char huge[] = { 0xdd, 0xff, 0xff, 0xff, 0xff };
-		CHECK_INT(msg_parse(huge, sizeof huge, 1 << 20, &in, &e), JRP_EINVAL);
+		CHECK_INT(msg_parse(huge, sizeof huge, 1 << 20, &in, &e), JRP_EBADMSG);
 		CHECK_STR(e.code, "bad_message");
 		msg_in_free(&in);
 	}
 	/* not a map */
 	{
 		const unsigned char arr[] = { 0x91, 0x01 };
-		CHECK_INT(msg_parse(arr, sizeof arr, 1 << 20, &in, &e), JRP_EINVAL);
+		CHECK_INT(msg_parse(arr, sizeof arr, 1 << 20, &in, &e), JRP_EBADMSG);
 		CHECK(strstr(e.message, "map") != NULL);
 		msg_in_free(&in);
 	}
@@ -135,7 +135,7 @@ static void test_bad_bytes(void)
 		CHECK(strstr(e.message, "UTF-8") != NULL);
 		msg_in_free(&in);
 		CHECK_INT(msg_parse(dup, sizeof dup, 1 << 20, &in, &e), 0);
-		CHECK_INT(mr_init(&r, in.root, "", &e), JRP_EINVAL);
+		CHECK_INT(mr_init(&r, in.root, "", &e), JRP_EBADMSG);
 		CHECK(strstr(e.message, "twice") != NULL);
 		msg_in_free(&in);
 	}

@@ -222,7 +222,7 @@ static void unknown_kind_is_not_guessed(void)
 	/* a known kind this consumer does not take: the same */
 	CHECK_INT(decode_json(CHECKREC, 1u << REC_EVENT, false, r, &e), JRP_EUNKNOWN);
 	/* no kind at all: a bad record, not an unknown one */
-	CHECK_INT(decode_json("{\"seq\":1}", ~0u, false, r, &e), JRP_EINVAL);
+	CHECK_INT(decode_json("{\"seq\":1}", ~0u, false, r, &e), JRP_EBADMSG);
 	free(r);
 }
 

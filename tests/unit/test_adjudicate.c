@@ -1,0 +1,608 @@
+/*
+ * test_adjudicate.c - adjudicate's rules without the daemon (services/adjudicate/adj.h)
+ *
+ * One test per rule of DOMAIN.md "Lists" and "Life of an entry" that
+ * adjudicate implements, on the real catalogue (rules/) and the 2026 holiday
+ * calendar, in a real LMDB store: records go in as typed events, deadlines run
+ * by setting now and ticking, and what the rules did is read back from the
+ * entries and from the change log they wrote. tests/integration/test_life.c
+ * proves the same rules across the real daemons.
+ */
+#include "../tap.h"
+#include "adj.h"
+#include "clock.h"
+#include "domain.h"
+#include "util/str.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static dom D;
+static adj A;
+static uint64_t next_event;
+static jrp_event EV;   /* large: one, reused */
+
+static void start(const char *now)
+{
+	CHECK_INT(dom_open(&D, adj_db_names, ADB__N), 0);
+	memset(&A, 0, sizeof A);
+	A.txn = D.txn;
+	A.cat = D.cat;
+	for (int i = 0; i < ADB__N; i++)
+		A.db[i] = dom_dbi(&D, i);
+	adj_set_now(&A, dom_ms(now));
+	next_event = 0;
+}
+
+static void finish(void)
+{
+	dom_close(&D);
+}
+
+/* at - the clock moves to t; every deadline due by then runs (as the daemon's timer would) */
+static void at(const char *t)
+{
+	int64_t next;
+	adj_set_now(&A, dom_ms(t));
+	while (lists_tick(&A, &next) == 1)
+		;
+}
+
+/* build - a department's record (already validated by ingest) into EV; apply - hand it to the rules */
+static void build(const char *party, jrp_credit_kind kind, const char *domain, jrp_subject_type type, const char *code,
+		  const char *violation, int64_t amount, const char *decided)
+{
+	jrp_record *r = &EV.record;
+	memset(&EV, 0, sizeof EV);
+	EV.seq = ++next_event;
+	EV.at = A.now;
+	str_copy(EV.party, sizeof EV.party, party);
+	snprintf(r->record_id, sizeof r->record_id, "R-%llu", (unsigned long long)EV.seq);
+	r->kind = kind;
+	str_copy(r->domain, sizeof r->domain, domain);
+	r->subject.type = type;
+	r->subject.id_type = type == SUBJECT_ORG ? ID_USCC : ID_CITIZEN;
+	str_copy(r->subject.code, sizeof r->subject.code, code);
+	str_copy(r->subject.name, sizeof r->subject.name, type == SUBJECT_ORG ? "测试企业" : "张三");
+	str_copy(r->violation, sizeof r->violation, violation ? violation : "");
+	r->amount = amount;
+	r->decision_date = dom_date(decided);
+}
+
+static void apply(void)
+{
+	jrp_error e;
+	CHECK_INT(lists_apply_event(&A, &EV, &e), 0);
+}
+
+static void record(const char *party, jrp_credit_kind kind, const char *domain, jrp_subject_type type, const char *code,
+		   const char *violation, int64_t amount, const char *decided)
+{
+	build(party, kind, domain, type, code, violation, amount, decided);
+	apply();
+}
+
+/* the subject's entries, oldest first */
+typedef struct ents {
+	entry v[16];
+	int n;
+} ents;
+
+static int collect(adj *a, entry *en, void *arg)
+{
+	ents *x = arg;
+	if (x->n < 16)
+		x->v[x->n++] = *en;
+	return 0;
+}
+
+static ents *of(const char *code)
+{
+	static ents x;
+	x.n = 0;
+	CHECK_INT(entry_each_subject(&A, code, collect, &x), 0);
+	return &x;
+}
+
+/* on - the subject's newest entry on list l (NULL if none) */
+static entry *on(const char *code, jrp_list l)
+{
+	ents *x = of(code);
+	for (int i = x->n - 1; i >= 0; i--)
+		if (x->v[i].list == l)
+			return &x->v[i];
+	return NULL;
+}
+
+static jrp_entry_state state(const char *code, jrp_list l)
+{
+	entry *en = on(code, l);
+	return en ? en->state : (jrp_entry_state)-1;
+}
+
+/* changed - did the change log, after seq `from`, say `action` of entry id (and with reason r)? */
+static int changed(uint64_t from, uint64_t id, jrp_change_action action, jrp_exit_reason reason)
+{
+	static jrp_rec r;
+	int n = 0;
+	for (uint64_t s = from + 1; s <= dom_log_last(&D, ADB_CHANGES); s++)
+		if (dom_log_decode(&D, ADB_CHANGES, s, 1u << REC_CHANGE, false, &r) == 0 && r.u.change.entry == id &&
+		    r.u.change.action == action && (!reason || r.u.change.exit_reason == reason))
+			n++;
+	return n;
+}
+
+static uint64_t mark(void)
+{
+	return dom_log_last(&D, ADB_CHANGES);
+}
+
+/* notice_all - the identifying department reports the notice of every entry of code awaiting one */
+static void notice_all(const char *code, const char *date)
+{
+	ents *x = of(code);
+	entry en;
+	jrp_error e;
+	for (int i = 0; i < x->n; i++)
+		if (x->v[i].state == ENTRY_PROPOSED && x->v[i].notice_required && !x->v[i].notice_date)
+			CHECK_INT(act_notice(&A, x->v[i].id, dom_party(&D, x->v[i].party), dom_date(date), &en, &e), 0);
+}
+
+static char *org(int i)
+{
+	static char c[4][19];
+	static int k;
+	char *o = c[k++ % 4];
+	codes_uscc_make("91350100MB", (unsigned)i, o);
+	return o;
+}
+
+static char *person(int i)
+{
+	static char c[19];
+	codes_citizen_make("11010519800101", (unsigned)i, c);
+	return c;
+}
+
+/* ---- Life 1: notice and objection window [001 §(二)2] ---- */
+
+/* An organisation under a standard without notice is proposed at once; its objection window runs
+ * objection_days working days from identification (the 2026 National Day holiday does not count), and
+ * it is effective from the day after the window's last working day. */
+static void window_in_working_days(void)
+{
+	char *a = org(1);
+	uint64_t m;
+	entry *en;
+	start("2026-09-29T09:00:00+08:00");   /* Tuesday before the National Day holiday (Oct 1-7) */
+	m = mark();
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "tax_fraud", 5000000, "2026-09-28");
+	en = on(a, LIST_BLACK);
+	CHECK(en && en->state == ENTRY_PROPOSED && !en->notice_required);
+	/* 5 working days from Tue 29 Sep: 30 Sep, then (holiday 1-7 Oct) Thu 8, Fri 9, Sat 10 (a make-up
+	 * working day), Mon 12 Oct */
+	CHECK_INT(en->objection_end, dom_date("2026-10-12"));
+	CHECK_INT(changed(m, en->id, CH_PROPOSED, 0), 1);
+	at("2026-10-12T23:00:00+08:00");
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_PROPOSED);
+	at("2026-10-13T00:00:01+08:00");
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_EFFECTIVE);
+	CHECK_INT(on(a, LIST_BLACK)->valid_from, dom_date("2026-10-13"));
+	/* validity runs from the decision date: 3 years, the last day the day before */
+	CHECK_INT(on(a, LIST_BLACK)->valid_until, dom_date("2029-09-27"));
+	finish();
+}
+
+/* A natural person is notified before listing whatever the standard says: the entry waits, the
+ * department gets a notice duty, and the window runs from the reported notice date. */
+static void persons_are_notified_first(void)
+{
+	char *p = person(1);
+	uint64_t m;
+	entry en;
+	jrp_error e;
+	start("2026-11-23T09:00:00+08:00");
+	m = mark();
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_PERSON, p, "tax_fraud", 2000000, "2026-11-20");
+	CHECK(on(p, LIST_BLACK) && on(p, LIST_BLACK)->notice_required);
+	CHECK_INT(changed(m, on(p, LIST_BLACK)->id, CH_NOTICE_DUE, 0), 1);
+	at("2026-12-31");
+	CHECK_INT(state(p, LIST_BLACK), ENTRY_PROPOSED);   /* no notice, no effect */
+	/* only the identifying department reports it, and not before identification */
+	CHECK_INT(act_notice(&A, on(p, LIST_BLACK)->id, dom_party(&D, "court"), dom_date("2026-12-30"), &en, &e), JRP_EFORBIDDEN);
+	CHECK_INT(act_notice(&A, on(p, LIST_BLACK)->id, dom_party(&D, "tax_bureau"), dom_date("2026-11-01"), &en, &e), JRP_EINVAL);
+	CHECK_STR(e.field, "notice_date");
+	CHECK_INT(act_notice(&A, on(p, LIST_BLACK)->id, dom_party(&D, "tax_bureau"), dom_date("2026-12-30"), &en, &e), 0);
+	CHECK_INT(en.objection_end, calendar_add_workdays(D.cat->cal, dom_date("2026-12-30"), 5));
+	CHECK_INT(act_notice(&A, en.id, dom_party(&D, "tax_bureau"), dom_date("2026-12-30"), &en, &e), JRP_ECONFLICT);
+	at("2027-01-31");
+	CHECK_INT(state(p, LIST_BLACK), ENTRY_EFFECTIVE);
+	finish();
+}
+
+/* ---- Life 2: cross-checks [001 §(二)2, §(五)6] ---- */
+
+/* A subject on the black list never enters the red list: the attempt is a refused entry. A red
+ * subject that is black-listed leaves red. */
+static void black_and_red_never_together(void)
+{
+	char *a = org(2), *b = org(3);
+	start("2026-11-23T09:00:00+08:00");
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "tax_fraud", 5000000, "2026-11-20");
+	at("2026-12-10");
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_EFFECTIVE);
+	/* an A-grade tax rating is tax.a_grade's (red) */
+	build("tax_bureau", RK_RATING, "tax", SUBJECT_ORG, a, NULL, -1, "2026-12-09");
+	str_copy(EV.record.rating, sizeof EV.record.rating, "A");
+	apply();
+	CHECK_INT(state(a, LIST_RED), ENTRY_REFUSED);
+	CHECK_INT(on(a, LIST_RED)->exit_reason, EXIT_ON_BLACK_LIST);
+	/* red first, then black: red goes */
+	build("tax_bureau", RK_RATING, "tax", SUBJECT_ORG, b, NULL, -1, "2026-12-09");
+	str_copy(EV.record.rating, sizeof EV.record.rating, "A");
+	apply();
+	at("2026-12-20");
+	CHECK_INT(state(b, LIST_RED), ENTRY_EFFECTIVE);
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, b, "tax_fraud", 5000000, "2026-12-18");
+	at("2026-12-31");
+	CHECK_INT(state(b, LIST_BLACK), ENTRY_EFFECTIVE);
+	CHECK_INT(state(b, LIST_RED), ENTRY_EXITED);
+	CHECK_INT(on(b, LIST_RED)->exit_reason, EXIT_REMOVED_BY_DISHONESTY);
+	finish();
+}
+
+/* ---- Life 4: escalation and the warning list [001 §(五)5] ---- */
+
+/* Focus lists in three key domains derive a warning entry (no standard, no department); when one
+ * of them ends it leaves by itself. */
+static void warning_after_three_key_domains(void)
+{
+	char *a = org(4);
+	jrp_error e;
+	entry en;
+	start("2026-11-23T09:00:00+08:00");
+	record("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, a, "serious_violation", -1, "2026-11-20");
+	record("food_drug_admin", RK_PENALTY, "food_drug", SUBJECT_ORG, a, "repeated_minor_violation", -1, "2026-11-20");
+	record("env_bureau", RK_PENALTY, "environment", SUBJECT_ORG, a, "illegal_discharge", -1, "2026-11-20");
+	/* two of the three standards notify first */
+	notice_all(a, "2026-11-23");
+	at("2026-12-10");
+	CHECK(on(a, LIST_WARNING) != NULL);
+	CHECK_INT(state(a, LIST_WARNING), ENTRY_EFFECTIVE);
+	CHECK_INT(on(a, LIST_WARNING)->derived, DERIVED_WARNING);
+	CHECK_STR(on(a, LIST_WARNING)->standard, "");
+	/* the market entry is revoked: two key domains remain, the warning entry exits */
+	{
+		entry *m = NULL;
+		for (int i = 0; i < of(a)->n; i++)
+			if (strcmp(of(a)->v[i].domain, "market") == 0)
+				m = &of(a)->v[i];
+		CHECK(m != NULL);
+		if (m) {
+			uint64_t id = m->id;
+			CHECK_INT(act_objection_file(&A, id, dom_party(&D, "office"), "错误", &en, &(jrp_date){ 0 }, &e), 0);
+			CHECK_INT(act_objection_decide(&A, id, dom_party(&D, "market_regulator"), OUTCOME_WRONG, "", &en, &e), 0);
+		}
+	}
+	CHECK_INT(state(a, LIST_WARNING), ENTRY_EXITED);
+	CHECK_INT(on(a, LIST_WARNING)->exit_reason, EXIT_FEWER_DOMAINS);
+	finish();
+}
+
+/* A focus-listed subject that commits serious dishonesty in the same domain within validity moves
+ * to black: its focus entry ends (escalated). food_drug has both: repeated minor violations
+ * (focus) and serious harm (black). */
+static void focus_escalates_to_black(void)
+{
+	char *a = org(5);
+	start("2026-11-23T09:00:00+08:00");
+	record("food_drug_admin", RK_PENALTY, "food_drug", SUBJECT_ORG, a, "repeated_minor_violation", -1, "2026-11-20");
+	notice_all(a, "2026-11-23");
+	at("2026-12-10");
+	CHECK_INT(state(a, LIST_FOCUS), ENTRY_EFFECTIVE);
+	record("food_drug_admin", RK_PENALTY, "food_drug", SUBJECT_ORG, a, "food_safety_serious_harm", -1, "2026-12-09");
+	notice_all(a, "2026-12-10");
+	at("2026-12-31");
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_EFFECTIVE);
+	CHECK_INT(state(a, LIST_FOCUS), ENTRY_EXITED);
+	CHECK_INT(on(a, LIST_FOCUS)->exit_reason, EXIT_ESCALATED);
+	finish();
+}
+
+/* ---- Life 6: objection [001 §(五)7] ---- */
+
+/* While a black entry in force is verified its punishments are suspended; upheld resumes them;
+ * wrong revokes the entry, restores the subject's reputation, corrects the publication, and no
+ * focus entry follows. */
+static void objection_suspends_then_decides(void)
+{
+	char *a = org(6);
+	jrp_error e;
+	jrp_date by;
+	entry en;
+	uint64_t id, m;
+	start("2026-11-23T09:00:00+08:00");
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "tax_fraud", 5000000, "2026-11-20");
+	at("2026-12-10");
+	id = on(a, LIST_BLACK)->id;
+	m = mark();
+	CHECK_INT(act_objection_file(&A, id, dom_party(&D, "procurement_centre"), "数据有误", &en, &by, &e), 0);
+	CHECK(en.suspended);
+	CHECK_INT(by, calendar_add_workdays(D.cat->cal, A.today, 10));
+	CHECK_INT(changed(m, id, CH_SUSPENDED, 0), 1);
+	CHECK_INT(changed(m, id, CH_OBJECTION_FILED, 0), 1);
+	CHECK_INT(act_objection_file(&A, id, dom_party(&D, "office"), "again", &en, &by, &e), JRP_ECONFLICT);
+	/* only the identifying department decides */
+	CHECK_INT(act_objection_decide(&A, id, dom_party(&D, "court"), OUTCOME_UPHELD, "", &en, &e), JRP_EFORBIDDEN);
+	CHECK_INT(act_objection_decide(&A, id, dom_party(&D, "tax_bureau"), OUTCOME_UPHELD, "", &en, &e), 0);
+	CHECK(!en.suspended);
+	CHECK_INT(changed(m, id, CH_RESUMED, 0), 1);
+	/* a second objection, found wrong */
+	m = mark();
+	CHECK_INT(act_objection_file(&A, id, dom_party(&D, "office"), "新证据", &en, &by, &e), 0);
+	CHECK_INT(act_objection_decide(&A, id, dom_party(&D, "tax_bureau"), OUTCOME_WRONG, "认定错误", &en, &e), 0);
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_EXITED);
+	CHECK_INT(on(a, LIST_BLACK)->exit_reason, EXIT_REVOKED);
+	CHECK_INT(changed(m, id, CH_REVOKED, EXIT_REVOKED), 1);
+	{
+		static jrp_rec r;
+		uint64_t last = dom_log_last(&D, ADB_CHANGES);
+		CHECK_INT(dom_log_decode(&D, ADB_CHANGES, last, 1u << REC_CHANGE, false, &r), 0);
+		CHECK(r.u.change.action == CH_REVOKED && r.u.change.restoration);
+	}
+	CHECK(on(a, LIST_FOCUS) == NULL);   /* no focus entry after a wrong one */
+	finish();
+}
+
+/* ---- Life 7: repair [001 §(五)4] ---- */
+
+/* Repair is asked after the standard's minimum period, with all its methods; approval exits the
+ * entry early (repaired) and the focus period after a black-list exit follows. */
+static void repair_after_minimum_with_methods(void)
+{
+	char *a = org(7);
+	jrp_error e;
+	entry en;
+	uint64_t id;
+	start("2026-11-23T09:00:00+08:00");
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "tax_fraud", 5000000, "2026-11-20");
+	at("2026-12-10");
+	id = on(a, LIST_BLACK)->id;
+	/* tax.major_violation: repair_min 1y, methods commitment + report */
+	CHECK_INT(act_repair_apply(&A, id, dom_party(&D, "office"), 1u << RM_COMMITMENT | 1u << RM_REPORT, "", &en, &e),
+		  JRP_ECONFLICT);
+	CHECK(strstr(e.message, "2027-11-20") != NULL);
+	at("2027-11-22");
+	CHECK_INT(act_repair_apply(&A, id, dom_party(&D, "office"), 1u << RM_COMMITMENT, "", &en, &e), JRP_EINVAL);
+	CHECK_STR(e.field, "methods");
+	CHECK_INT(act_repair_apply(&A, id, dom_party(&D, "office"), 1u << RM_COMMITMENT | 1u << RM_REPORT, "", &en, &e), 0);
+	CHECK_INT(en.repair, RP_APPLIED);
+	CHECK_INT(en.repair_decide_by, calendar_add_workdays(D.cat->cal, A.today, 3));
+	CHECK_INT(act_repair_decide(&A, id, dom_party(&D, "tax_bureau"), true, "", &en, &e), 0);
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_EXITED);
+	CHECK_INT(on(a, LIST_BLACK)->exit_reason, EXIT_REPAIRED);
+	CHECK_INT(state(a, LIST_FOCUS), ENTRY_EFFECTIVE);
+	CHECK_INT(on(a, LIST_FOCUS)->derived, DERIVED_AFTER_BLACK);
+	finish();
+}
+
+/* ---- Life 8: exit [001 §(五)5-6] ---- */
+
+/* At the end of validity the entry exits by itself; after a black-list exit the subject is on the
+ * focus list for the standard's exit_focus period, published only where a focus standard says so. */
+static void expiry_then_focus_after_black(void)
+{
+	char *a = org(8);
+	uint64_t m;
+	start("2026-11-23T09:00:00+08:00");
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "tax_fraud", 5000000, "2026-11-20");
+	at("2026-12-10");
+	m = mark();
+	at("2029-11-19T23:59:00+08:00");
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_EFFECTIVE);
+	at("2029-11-20T00:00:01+08:00");
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_EXITED);
+	CHECK_INT(on(a, LIST_BLACK)->exit_reason, EXIT_EXPIRED);
+	CHECK_INT(changed(m, on(a, LIST_BLACK)->id, CH_EXITED, EXIT_EXPIRED), 1);
+	CHECK_INT(state(a, LIST_FOCUS), ENTRY_EFFECTIVE);
+	CHECK_INT(on(a, LIST_FOCUS)->valid_until, dom_date("2030-11-19"));   /* exit_focus 1y */
+	CHECK(!on(a, LIST_FOCUS)->published);
+	at("2030-11-20T00:00:01+08:00");
+	CHECK_INT(state(a, LIST_FOCUS), ENTRY_EXITED);
+	finish();
+}
+
+/* A record whose validity ended before identification is refused (validity_over); a further record
+ * under the same standard joins the entry's history instead of making a second entry. */
+static void one_entry_per_standard(void)
+{
+	char *a = org(9), *b = org(10);
+	start("2026-11-23T09:00:00+08:00");
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "tax_fraud", 5000000, "2023-01-05");
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_REFUSED);
+	CHECK_INT(on(a, LIST_BLACK)->exit_reason, EXIT_VALIDITY_OVER);
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, b, "tax_fraud", 5000000, "2026-11-20");
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, b, "false_invoice", 3000000, "2026-11-21");
+	CHECK_INT(of(b)->n, 1);
+	CHECK_STR(of(b)->v[0].hist[of(b)->v[0].nhist - 1].event, "record_attached");
+	finish();
+}
+
+/* ---- Life 5: rectification and interviews [001 §(四)2] ---- */
+
+/* A focus entry with a rectification deadline that is not met gets one reminder interview duty;
+ * the interview record (a refusal too) enters the subject's credit record. */
+static void rectification_then_interview(void)
+{
+	char *a = org(11);
+	uint64_t id, m;
+	start("2026-11-23T09:00:00+08:00");
+	record("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, a, "serious_violation", -1, "2026-11-20");
+	at("2026-12-10");
+	id = on(a, LIST_FOCUS)->id;
+	CHECK_INT(on(a, LIST_FOCUS)->rectify_by, calendar_add_workdays(D.cat->cal, dom_date("2026-12-10"), 15));
+	m = mark();
+	at("2027-01-31");
+	CHECK_INT(on(a, LIST_FOCUS)->interview, IVS_DUE);
+	CHECK_INT(changed(m, id, CH_INTERVIEW_DUE, 0), 1);
+	{
+		static jrp_rec r;
+		for (uint64_t s = m + 1; s <= dom_log_last(&D, ADB_CHANGES); s++)
+			if (dom_log_decode(&D, ADB_CHANGES, s, 1u << REC_CHANGE, false, &r) == 0 && r.u.change.action == CH_INTERVIEW_DUE)
+				CHECK_INT(r.u.change.interview, IV_REMINDER);
+	}
+	m = mark();
+	build("market_regulator", RK_INTERVIEW, "market", SUBJECT_ORG, a, NULL, -1, "2027-01-30");
+	EV.record.outcome = IVS_REFUSED;
+	apply();
+	CHECK_INT(on(a, LIST_FOCUS)->interview, IVS_REFUSED);
+	CHECK_INT(changed(m, id, CH_INTERVIEW_RECORDED, 0), 1);
+	finish();
+}
+
+/* ---- Subjects: punishment reaches persons (落实到人) [001 §(四)6] ---- */
+
+/* A black-listed organisation's legal representative and responsible persons get linked entries;
+ * as natural persons they are notified first; they take effect with the organisation's entry and
+ * leave with it. */
+static void persons_linked_to_the_organisation(void)
+{
+	char *a = org(12);
+	char rep[19], resp[19];
+	jrp_error e;
+	entry en;
+	codes_citizen_make("11010519800101", 21, rep);
+	codes_citizen_make("11010519800101", 22, resp);
+	start("2026-11-23T09:00:00+08:00");
+	build("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "tax_fraud", 5000000, "2026-11-20");
+	EV.record.has_legal_rep = true;
+	str_copy(EV.record.legal_rep.name, sizeof EV.record.legal_rep.name, "李四");
+	EV.record.legal_rep.id_type = ID_CITIZEN;
+	str_copy(EV.record.legal_rep.id_no, sizeof EV.record.legal_rep.id_no, rep);
+	EV.record.nresponsible = 1;
+	str_copy(EV.record.responsible[0].name, sizeof EV.record.responsible[0].name, "王五");
+	EV.record.responsible[0].id_type = ID_CITIZEN;
+	str_copy(EV.record.responsible[0].id_no, sizeof EV.record.responsible[0].id_no, resp);
+	apply();
+	CHECK(on(rep, LIST_BLACK) && on(resp, LIST_BLACK));
+	CHECK_INT(on(rep, LIST_BLACK)->link_role, LINK_LEGAL_REP);
+	CHECK_INT(on(resp, LIST_BLACK)->link_role, LINK_RESPONSIBLE);
+	CHECK(on(rep, LIST_BLACK)->notice_required);
+	at("2026-12-10");
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_EFFECTIVE);
+	CHECK_INT(state(rep, LIST_BLACK), ENTRY_PROPOSED);   /* waits for its own notice */
+	CHECK_INT(act_notice(&A, on(rep, LIST_BLACK)->id, dom_party(&D, "tax_bureau"), dom_date("2026-12-10"), &en, &e), 0);
+	at("2026-12-31");
+	CHECK_INT(state(rep, LIST_BLACK), ENTRY_EFFECTIVE);
+	CHECK_INT(state(resp, LIST_BLACK), ENTRY_PROPOSED);
+	/* the organisation's entry was wrong: the persons' entries go with it */
+	CHECK_INT(act_objection_file(&A, on(a, LIST_BLACK)->id, dom_party(&D, "office"), "x", &en, &(jrp_date){ 0 }, &e), 0);
+	CHECK_INT(act_objection_decide(&A, on(a, LIST_BLACK)->id, dom_party(&D, "tax_bureau"), OUTCOME_WRONG, "", &en, &e), 0);
+	CHECK_INT(state(rep, LIST_BLACK), ENTRY_EXITED);
+	CHECK_INT(on(rep, LIST_BLACK)->exit_reason, EXIT_REVOKED);
+	CHECK_INT(state(resp, LIST_BLACK), ENTRY_EXITED);
+	finish();
+}
+
+/* ---- Publication and privacy [001 §(一)4, §(二)4] ---- */
+
+/* A public entry is published when it takes effect, a person's name and ID number masked; its exit
+ * is announced through the same log. */
+static void publication_masks_persons(void)
+{
+	char *p = person(31);
+	jrp_error e;
+	entry en;
+	msg_in in;
+	MDB_val v;
+	char name[64], code[40];
+	start("2026-11-23T09:00:00+08:00");
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_PERSON, p, "tax_fraud", 2000000, "2026-11-20");
+	CHECK_INT(act_notice(&A, on(p, LIST_BLACK)->id, dom_party(&D, "tax_bureau"), dom_date("2026-11-23"), &en, &e), 0);
+	at("2026-12-10");
+	CHECK(on(p, LIST_BLACK)->published);
+	CHECK_INT(dom_log_last(&D, ADB_PUBLICATION), 1);
+	CHECK_INT(store_log_get(D.txn, dom_dbi(&D, ADB_PUBLICATION), 1, &v), 0);
+	CHECK_INT(msg_parse(v.mv_data, v.mv_size, 1 << 20, &in, &e), 0);
+	obj_cstr(obj_get(in.root, "subject"), "name", name, sizeof name);
+	obj_cstr(obj_get(in.root, "subject"), "code", code, sizeof code);
+	CHECK_STR(name, "张*");
+	CHECK(strcmp(code, p) != 0 && strchr(code, '*') != NULL);
+	CHECK(strncmp(code, p, 6) == 0);
+	msg_in_free(&in);
+	at("2029-11-20T00:00:01+08:00");
+	CHECK_INT(dom_log_last(&D, ADB_PUBLICATION), 2);
+	finish();
+}
+
+/* ---- rules as data: a catalogue change [001 §(五)6] ---- */
+
+static int seen;
+static void count_changed(void *arg, const entry *en, const char *why)
+{
+	seen++;
+	CHECK_STR(why, arg);
+}
+
+/* When the standard an entry was identified under leaves the catalogue, the entry exits
+ * (standard_changed) and the reload names it. */
+static void catalogue_change_exits_what_no_longer_fits(void)
+{
+	char *a = org(14);
+	jrp_catalog *old;
+	size_t n = 0;
+	start("2026-11-23T09:00:00+08:00");
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "tax_fraud", 5000000, "2026-11-20");
+	at("2026-12-10");
+	/* the same catalogue, but tax.major_violation made red-listing: the entry no longer fits */
+	old = D.cat;
+	{
+		jrp_catalog *next;
+		jrp_error e;
+		CHECK_INT(catalog_load(JRP_SOURCE_ROOT "/rules", D.parties, &next, &e), 0);
+		for (size_t i = 0; i < next->nstandards; i++)
+			if (strcmp(next->standards[i].id, "tax.major_violation") == 0)
+				next->standards[i].list = LIST_FOCUS;
+		A.cat = next;
+		seen = 0;
+		CHECK_INT(lists_reevaluate(&A, old, count_changed, "standard_changed_list", &n), 0);
+		CHECK_INT(n, 1);
+		CHECK_INT(seen, 1);
+		CHECK_INT(state(a, LIST_BLACK), ENTRY_EXITED);
+		CHECK_INT(on(a, LIST_BLACK)->exit_reason, EXIT_STANDARD_CHANGED);
+		A.cat = old;
+		catalog_free(&next);
+	}
+	finish();
+}
+
+/* A stored entry that does not read back is damage: the rules stop (JRP_ESTORE), never default. */
+static void damaged_entry_is_not_defaulted(void)
+{
+	unsigned char k[8];
+	entry en;
+	start("2026-11-23T09:00:00+08:00");
+	be64_put(k, 99);
+	CHECK_INT(kv_put(A.txn, A.db[ADB_ENTRIES], k, 8, "\x81\xa2id\x63", 5, 0), 0);   /* {id: 99} and nothing else */
+	CHECK_INT(entry_load(&A, 99, &en), JRP_ESTORE);
+	finish();
+}
+
+int main(void)
+{
+	RUN(window_in_working_days);
+	RUN(persons_are_notified_first);
+	RUN(black_and_red_never_together);
+	RUN(warning_after_three_key_domains);
+	RUN(focus_escalates_to_black);
+	RUN(objection_suspends_then_decides);
+	RUN(repair_after_minimum_with_methods);
+	RUN(expiry_then_focus_after_black);
+	RUN(one_entry_per_standard);
+	RUN(rectification_then_interview);
+	RUN(persons_linked_to_the_organisation);
+	RUN(publication_masks_persons);
+	RUN(catalogue_change_exits_what_no_longer_fits);
+	RUN(damaged_entry_is_not_defaulted);
+	TAP_DONE();
+}
