@@ -11,7 +11,7 @@
  */
 #include "calendar.h"
 #include "util/xalloc.h"
-#include "util/ydoc.h"
+#include "ydoc.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -17,7 +17,7 @@
 #include "catalog.h"
 #include "clock.h"
 #include "util/xalloc.h"
-#include "util/ydoc.h"
+#include "ydoc.h"
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -206,21 +206,6 @@ static ynode *item_at(ydoc *d, ynode *map, const char *key, size_t i)
 	return ydoc_seq_at(d, ydoc_map_get(d, map, key), i);
 }
 
-/* seq_of_maps - the value of a required key that must be a sequence (of maps) */
-static int seq_of_maps(ydoc *d, ynode *map, const char *key, bool nonempty, ynode **out, jrp_error *e)
-{
-	ynode *v = ydoc_map_get(d, map, key);
-
-	if (!v)
-		return ydoc_fail(d, map, e, "missing required key '%s'", key);
-	if (!ydoc_is_seq(v))
-		return ydoc_fail(d, v, e, "key '%s' must be a sequence", key);
-	if (nonempty && ydoc_seq_len(v) == 0)
-		return ydoc_fail(d, v, e, "key '%s' must not be empty", key);
-	*out = v;
-	return 0;
-}
-
 /* idlist - an optional/required list of ids: pattern, no duplicates, non-empty if present */
 static int idlist(ydoc *d, ynode *m, const char *key, bool required, const char *set, size_t max,
 		  char ***out, size_t *n, jrp_error *e)
@@ -343,7 +328,7 @@ static int named_list(ydoc *d, ynode *root, const char *key, bool allow_key, jrp
 	size_t i, j, n;
 	int rc;
 
-	if ((rc = seq_of_maps(d, root, key, true, &seq, e)))
+	if ((rc = ydoc_seq_at_key(d, root, key, true, &seq, e)))
 		return rc;
 	n = ydoc_seq_len(seq);
 	v = xcalloc(n, sizeof *v);
@@ -687,17 +672,12 @@ static int load_standard(jrp_catalog *c, ydoc *d, ynode *m, jrp_standard *s, jrp
 
 static int load_standards(jrp_catalog *c, const char *path, jrp_error *e)
 {
-	static const char *const keys[] = { "standards", NULL };
 	ydoc *d = NULL;
-	ynode *root, *seq, *it;
+	ynode *seq, *it;
 	size_t i, j, n;
 	int rc;
 
-	if ((rc = ydoc_load(path, &d, e)))
-		return rc;
-	root = ydoc_root(d);
-	if ((rc = ydoc_map_check_keys(d, root, keys, e)) ||
-	    (rc = seq_of_maps(d, root, "standards", true, &seq, e)))
+	if ((rc = ydoc_load_list(path, "standards", &d, &seq, e)))
 		goto out;
 	n = ydoc_seq_len(seq);
 	c->standards = xcalloc(n, sizeof *c->standards);
@@ -871,17 +851,12 @@ out:
 
 static int load_measures(jrp_catalog *c, const jrp_parties *parties, const char *path, jrp_error *e)
 {
-	static const char *const keys[] = { "measures", NULL };
 	ydoc *d = NULL;
-	ynode *root, *seq, *it;
+	ynode *seq, *it;
 	size_t i, j, n;
 	int rc;
 
-	if ((rc = ydoc_load(path, &d, e)))
-		return rc;
-	root = ydoc_root(d);
-	if ((rc = ydoc_map_check_keys(d, root, keys, e)) ||
-	    (rc = seq_of_maps(d, root, "measures", true, &seq, e)))
+	if ((rc = ydoc_load_list(path, "measures", &d, &seq, e)))
 		goto out;
 	n = ydoc_seq_len(seq);
 	c->measures = xcalloc(n, sizeof *c->measures);

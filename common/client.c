@@ -99,24 +99,19 @@ void client_begin(jrp_client *c, mw *w, const char *type, const char *party)
 		mw_kstr(w, "party", party);
 }
 
-/* await - receive until a reply with id `want` (0 = any) or the timeout */
-static int await(jrp_client *c, uint64_t want, int timeout_ms, msg_in *reply, jrp_error *e)
+/* next_reply - the next reply that parses, or JRP_ETIMEOUT at `until` (reply then empty, freeable) */
+static int next_reply(jrp_client *c, int64_t until, msg_in *reply)
 {
-	int64_t until = clock_real_ms() + timeout_ms;
 	for (;;) {
 		zmq_pollitem_t pi = { c->sock, 0, ZMQ_POLLIN, 0 };
 		int64_t left = until - clock_real_ms();
 		zmq_msg_t m;
+		jrp_error e;
 		int rc;
 		if (left <= 0 || zmq_poll(&pi, 1, (long)left) <= 0) {
-			/* a fresh socket, so that a late reply cannot be taken for the next request's */
-			zmq_close(c->sock);
-			open_socket(c);
 			msgpack_unpacked_init(&reply->up);
 			reply->root = NULL;
 			reply->own = NULL;
-			jrp_fail(e, "timeout", "", "no reply from %s within %d ms (is the daemon running?)", c->endpoint,
-				 timeout_ms);
 			return JRP_ETIMEOUT;
 		}
 		zmq_msg_init(&m);
@@ -124,11 +119,26 @@ static int await(jrp_client *c, uint64_t want, int timeout_ms, msg_in *reply, jr
 			zmq_msg_close(&m);
 			continue;
 		}
-		rc = msg_parse(zmq_msg_data(&m), zmq_msg_size(&m), 64u << 20, reply, e);
+		rc = msg_parse(zmq_msg_data(&m), zmq_msg_size(&m), 64u << 20, reply, &e);
 		zmq_msg_close(&m);
-		if (rc < 0) {
-			msg_in_free(reply);
-			continue;
+		if (rc == 0)
+			return 0;
+		msg_in_free(reply);
+	}
+}
+
+/* await - receive until a reply with id `want` (0 = any) or the timeout */
+static int await(jrp_client *c, uint64_t want, int timeout_ms, msg_in *reply, jrp_error *e)
+{
+	int64_t until = clock_real_ms() + timeout_ms;
+	for (;;) {
+		if (next_reply(c, until, reply) != 0) {
+			/* a fresh socket, so that a late reply cannot be taken for the next request's */
+			zmq_close(c->sock);
+			open_socket(c);
+			jrp_fail(e, "timeout", "", "no reply from %s within %d ms (is the daemon running?)", c->endpoint,
+				 timeout_ms);
+			return JRP_ETIMEOUT;
 		}
 		if (want && obj_u64(reply->root, "id") != want) {
 			msg_in_free(reply);
@@ -175,28 +185,5 @@ uint64_t client_send(jrp_client *c, mw *w)
 
 int client_recv(jrp_client *c, int timeout_ms, msg_in *reply)
 {
-	int64_t until = clock_real_ms() + timeout_ms;
-	for (;;) {
-		zmq_pollitem_t pi = { c->sock, 0, ZMQ_POLLIN, 0 };
-		int64_t left = until - clock_real_ms();
-		zmq_msg_t m;
-		jrp_error e;
-		int rc;
-		if (left <= 0 || zmq_poll(&pi, 1, (long)left) <= 0) {
-			msgpack_unpacked_init(&reply->up);
-			reply->root = NULL;
-			reply->own = NULL;
-			return JRP_ETIMEOUT;
-		}
-		zmq_msg_init(&m);
-		if (zmq_msg_recv(&m, c->sock, 0) < 0) {
-			zmq_msg_close(&m);
-			continue;
-		}
-		rc = msg_parse(zmq_msg_data(&m), zmq_msg_size(&m), 64u << 20, reply, &e);
-		zmq_msg_close(&m);
-		if (rc == 0)
-			return 0;
-		msg_in_free(reply);
-	}
+	return next_reply(c, clock_real_ms() + timeout_ms, reply);
 }

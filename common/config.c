@@ -13,7 +13,7 @@
 #include "config.h"
 #include "util/log.h"
 #include "util/xalloc.h"
-#include "util/ydoc.h"
+#include "ydoc.h"
 #include "util/fsutil.h"
 #include <errno.h>
 #include <fcntl.h>

@@ -34,6 +34,12 @@ const char *const skel_db_names[SKEL_DB__N] = { "rejected", "rejected_keys" };
 const jrp_catalog *daemon_catalog(jrp_daemon *d) { return front_thread ? d->front_cat : d->cat; }
 const jrp_parties *daemon_parties(jrp_daemon *d) { return d->parties; }
 MDB_dbi daemon_dbi(jrp_daemon *d, int idx) { return store_dbi(d->st, idx); }
+void daemon_dbis(jrp_daemon *d, MDB_dbi *out, int n)
+{
+	for (int i = 0; i < n; i++)
+		out[i] = store_dbi(d->st, i);
+}
+
 MDB_dbi skel_dbi(jrp_daemon *d, int skel_db) { return store_dbi(d->st, d->svc->ndbs + skel_db); }
 
 int req_fail_forbidden(jrp_req *r, jrp_error *e, const char *fmt, ...)

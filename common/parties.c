@@ -13,7 +13,7 @@
  */
 #include "parties.h"
 #include "util/xalloc.h"
-#include "util/ydoc.h"
+#include "ydoc.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,27 +159,14 @@ out:
 
 int parties_load(const char *path, jrp_parties **out, jrp_error *e)
 {
-	static const char *const keys[] = { "parties", NULL };
 	jrp_parties *p = NULL;
 	ydoc *d = NULL;
-	ynode *root, *seq, *it;
+	ynode *seq, *it;
 	size_t i, j, n;
 	int rc;
 
-	if ((rc = ydoc_load(path, &d, e)))
-		return rc;
-	root = ydoc_root(d);
-	if ((rc = ydoc_map_check_keys(d, root, keys, e)))
+	if ((rc = ydoc_load_list(path, "parties", &d, &seq, e)))
 		goto out;
-	seq = ydoc_map_get(d, root, "parties");
-	if (!seq) {
-		rc = ydoc_fail(d, root, e, "missing required key 'parties'");
-		goto out;
-	}
-	if (!ydoc_is_seq(seq) || ydoc_seq_len(seq) == 0) {
-		rc = ydoc_fail(d, seq, e, "key 'parties' must be a non-empty sequence of parties");
-		goto out;
-	}
 	n = ydoc_seq_len(seq);
 	p = xcalloc(1, sizeof *p);
 	p->path = xstrdup(path);

@@ -201,6 +201,36 @@ void subject_write(mw *w, const char *key, const jrp_subject *s)
 	mw_end(w);
 }
 
+/* ---- what a change or a task is about: the entry's standard, domain, department, subject and link ---- */
+
+static int about_read(mr *r, char *standard, char *domain, char *party, jrp_subject *subject, uint64_t *linked_to,
+		      jrp_link_role *link_role)
+{
+	int v, rc;
+	if ((rc = ocstr(r, "standard", JRP_STANDARD_MAX, standard)) < 0 || (rc = ocstr(r, "domain", JRP_ID_MAX, domain)) < 0 ||
+	    (rc = mr_cstr(r, "party", MR_REQ, JRP_ID_MAX, party)) < 0 || (rc = subject_read(r, "subject", subject)) < 0 ||
+	    (rc = ou64(r, "linked_to", linked_to)) < 0 || (rc = oenum(r, "link_role", &link_role_names, &v)) < 0)
+		return rc;
+	*link_role = (jrp_link_role)v;
+	if (!*linked_to != !*link_role)
+		return mr_fail(r, JRP_ERR_MISSING_FIELD, *linked_to ? "link_role" : "linked_to",
+			       "linked_to and link_role come together");
+	return 0;
+}
+
+static void about_write(mw *w, const char *standard, const char *domain, const char *party, const jrp_subject *subject,
+			uint64_t linked_to, jrp_link_role link_role)
+{
+	kopt(w, "standard", standard);
+	kopt(w, "domain", domain);
+	mw_kstr(w, "party", party);
+	subject_write(w, "subject", subject);
+	if (linked_to) {
+		mw_ku64(w, "linked_to", linked_to);
+		mw_kenum(w, "link_role", &link_role_names, link_role);
+	}
+}
+
 /* ---- a department's record ---- */
 
 /* record_subject - record.subject: the subject, its LEI, legal representative and responsible persons */
@@ -395,14 +425,7 @@ void change_encode(mw *w, const jrp_change *c)
 	kopt(w, "note", c->note);
 	mw_ku64(w, "entry", c->entry);
 	mw_kenum(w, "list", &list_names, c->list);
-	kopt(w, "standard", c->standard);
-	kopt(w, "domain", c->domain);
-	mw_kstr(w, "party", c->party);
-	subject_write(w, "subject", &c->subject);
-	if (c->linked_to) {
-		mw_ku64(w, "linked_to", c->linked_to);
-		mw_kenum(w, "link_role", &link_role_names, c->link_role);
-	}
+	about_write(w, c->standard, c->domain, c->party, &c->subject, c->linked_to, c->link_role);
 	if (c->derived)
 		mw_kenum(w, "derived", &derived_names, c->derived);
 	if (c->suspended)
@@ -475,16 +498,8 @@ int change_decode(const msgpack_object *o, bool copy, jrp_change *c, jrp_error *
 	    (rc = mr_u64(&r, "entry", MR_REQ, &c->entry)) < 0 || (rc = mr_enum(&r, "list", MR_REQ, &list_names, &v)) < 0)
 		return rc;
 	c->list = (jrp_list)v;
-	if ((rc = ocstr(&r, "standard", JRP_STANDARD_MAX, c->standard)) < 0 ||
-	    (rc = ocstr(&r, "domain", JRP_ID_MAX, c->domain)) < 0 ||
-	    (rc = mr_cstr(&r, "party", MR_REQ, JRP_ID_MAX, c->party)) < 0 ||
-	    (rc = subject_read(&r, "subject", &c->subject)) < 0 || (rc = ou64(&r, "linked_to", &c->linked_to)) < 0 ||
-	    (rc = oenum(&r, "link_role", &link_role_names, &v)) < 0)
+	if ((rc = about_read(&r, c->standard, c->domain, c->party, &c->subject, &c->linked_to, &c->link_role)) < 0)
 		return rc;
-	c->link_role = (jrp_link_role)v;
-	if (!c->linked_to != !c->link_role)
-		return mr_fail(&r, JRP_ERR_MISSING_FIELD, c->linked_to ? "link_role" : "linked_to",
-			       "linked_to and link_role come together");
 	if ((rc = oenum(&r, "derived", &derived_names, &v)) < 0)
 		return rc;
 	c->derived = (jrp_derived)v;
@@ -533,15 +548,8 @@ void task_encode(mw *w, const jrp_task *t)
 	}
 	mw_ku64(w, "entry", t->entry);
 	mw_kenum(w, "list", &list_names, t->list);
-	kopt(w, "standard", t->standard);
 	kopt(w, "standard_name", t->standard_name);
-	kopt(w, "domain", t->domain);
-	mw_kstr(w, "party", t->party);
-	subject_write(w, "subject", &t->subject);
-	if (t->linked_to) {
-		mw_ku64(w, "linked_to", t->linked_to);
-		mw_kenum(w, "link_role", &link_role_names, t->link_role);
-	}
+	about_write(w, t->standard, t->domain, t->party, &t->subject, t->linked_to, t->link_role);
 	kdate_opt(w, "valid_from", t->valid_from);
 	mw_kdate(w, "valid_until", t->valid_until);
 	if (t->interview)
@@ -613,17 +621,9 @@ int task_decode(const msgpack_object *o, jrp_task *t, jrp_error *e)
 	if ((rc = mr_u64(&r, "entry", MR_REQ, &t->entry)) < 0 || (rc = mr_enum(&r, "list", MR_REQ, &list_names, &v)) < 0)
 		return rc;
 	t->list = (jrp_list)v;
-	if ((rc = ocstr(&r, "standard", JRP_STANDARD_MAX, t->standard)) < 0 ||
-	    (rc = ocstr(&r, "standard_name", JRP_TITLE_MAX, t->standard_name)) < 0 ||
-	    (rc = ocstr(&r, "domain", JRP_ID_MAX, t->domain)) < 0 ||
-	    (rc = mr_cstr(&r, "party", MR_REQ, JRP_ID_MAX, t->party)) < 0 ||
-	    (rc = subject_read(&r, "subject", &t->subject)) < 0 || (rc = ou64(&r, "linked_to", &t->linked_to)) < 0 ||
-	    (rc = oenum(&r, "link_role", &link_role_names, &v)) < 0)
+	if ((rc = about_read(&r, t->standard, t->domain, t->party, &t->subject, &t->linked_to, &t->link_role)) < 0 ||
+	    (rc = ocstr(&r, "standard_name", JRP_TITLE_MAX, t->standard_name)) < 0)
 		return rc;
-	t->link_role = (jrp_link_role)v;
-	if (!t->linked_to != !t->link_role)
-		return mr_fail(&r, JRP_ERR_MISSING_FIELD, t->linked_to ? "link_role" : "linked_to",
-			       "linked_to and link_role come together");
 	if ((rc = odate(&r, "valid_from", &t->valid_from)) < 0 || (rc = mr_date(&r, "valid_until", MR_REQ, &t->valid_until)) < 0 ||
 	    (rc = oenum(&r, "interview", &interview_kind_names, &v)) < 0)
 		return rc;

@@ -19,8 +19,7 @@
 static adj ctx(jrp_daemon *d, MDB_txn *txn)
 {
 	adj a = { .txn = txn, .cat = daemon_catalog(d) };
-	for (int i = 0; i < ADB__N; i++)
-		a.db[i] = daemon_dbi(d, i);
+	daemon_dbis(d, a.db, ADB__N);
 	adj_set_now(&a, clock_now_ms());
 	return a;
 }

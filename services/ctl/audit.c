@@ -99,14 +99,6 @@ static int by_time(const void *x, const void *y)
 	return p->ord < q->ord ? -1 : p->ord > q->ord;
 }
 
-/* call - one request already begun in w; 0 and *in filled, or 1 (the error is printed) */
-static int call(audit *a, int svc, mw *w, msg_in *in)
-{
-	int rc = ctl_call(a->c, svc, w, NULL, in);
-	mw_free(w);
-	return rc ? 1 : 0;
-}
-
 /* ---- what each source says ---- */
 
 /* unreadable - a log record that does not decode: shown, never skipped */
@@ -308,7 +300,7 @@ static int fetch_subject(audit *a, int svc, const char *type, const char *code, 
 	mw_init(&w);
 	client_begin(NULL, &w, type, a->party);
 	mw_kstr(&w, "subject", code);
-	return call(a, svc, &w, in);
+	return ctl_send(a->c, svc, &w, in);
 }
 
 static int by_subject(audit *a, const char *code)
@@ -350,7 +342,7 @@ static int by_log(audit *a, int svc, void (*each)(audit *, const msgpack_object 
 		client_begin(NULL, &w, T_LOG_FETCH, a->party);
 		mw_ku64(&w, "after", after);
 		mw_ku64(&w, "max", AUDIT_PAGE);
-		if (call(a, svc, &w, &in))
+		if (ctl_send(a->c, svc, &w, &in))
 			return 1;
 		rs = obj_get(in.root, "records");
 		last = obj_u64(in.root, "last");

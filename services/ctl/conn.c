@@ -96,11 +96,17 @@ int ctl_call(ctl *c, int svc, mw *req, jrp_client *cl, msg_in *reply)
 			ctl_print_json(reply->root);
 		else
 			ctl_print_error(&e);
-		if (rc == JRP_EREPLY)
-			msg_in_free(reply);
+		msg_in_free(reply);
 	}
 	client_free(&own);
 	return rc;
+}
+
+int ctl_send(ctl *c, int svc, mw *w, msg_in *in)
+{
+	int rc = ctl_call(c, svc, w, NULL, in);
+	mw_free(w);
+	return rc ? 1 : 0;
 }
 
 /* ctl_need_party - --as PARTY, or a key (a tcp:// daemon knows the party from it) */

@@ -33,6 +33,9 @@ typedef struct ctl {
 int ctl_load(ctl *c, bool need_catalog);
 /* ctl_call - one request to a daemon; prints the error and returns non-zero on failure */
 int ctl_call(ctl *c, int svc, mw *req, jrp_client *cl, msg_in *reply);
+/* ctl_send - ctl_call on a request begun in w, which it frees: 0 and *in filled, or 1 (the error
+ * printed, *in freed) */
+int ctl_send(ctl *c, int svc, mw *w, msg_in *in);
 /* ctl_client - a client of svc: plain for ipc://, CURVE with --key for tcp:// (exits if there is no key) */
 jrp_client *ctl_client(ctl *c, int svc);
 void ctl_print_error(const jrp_error *e);

@@ -45,11 +45,8 @@ static int list_one(ctl *c, int svc, bool all, uint64_t *pending, int *shown)
 	if (all)
 		mw_kbool(&w, "all", true);
 	mw_ku64(&w, "max", 1000);
-	if (ctl_call(c, svc, &w, NULL, &in)) {
-		mw_free(&w);
+	if (ctl_send(c, svc, &w, &in))
 		return 1;
-	}
-	mw_free(&w);
 	*pending = obj_u64(in.root, "pending");
 	if (c->json) {
 		ctl_print_json(in.root);
@@ -151,11 +148,8 @@ static int cmd_retry(ctl *c, uint64_t seq, const char *daemon)
 	mw_init(&w);
 	client_begin(NULL, &w, T_REJECTED_RETRY, asking(c));
 	mw_ku64(&w, "seq", seq);
-	if (ctl_call(c, svc, &w, NULL, &in)) {
-		mw_free(&w);
+	if (ctl_send(c, svc, &w, &in))
 		return 1;
-	}
-	mw_free(&w);
 	if (c->json) {
 		ctl_print_json(in.root);
 	} else {

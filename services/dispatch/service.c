@@ -20,8 +20,7 @@
 static dsp ctx(jrp_daemon *d, MDB_txn *txn)
 {
 	dsp x = { .txn = txn, .cat = daemon_catalog(d), .parties = daemon_parties(d) };
-	for (int i = 0; i < DDB__N; i++)
-		x.db[i] = daemon_dbi(d, i);
+	daemon_dbis(d, x.db, DDB__N);
 	dsp_set_now(&x, clock_now_ms());
 	return x;
 }

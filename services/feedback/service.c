@@ -11,8 +11,7 @@
 static fbk ctx(jrp_daemon *d, MDB_txn *txn)
 {
 	fbk f = { .txn = txn, .parties = daemon_parties(d) };
-	for (int i = 0; i < FDB__N; i++)
-		f.db[i] = daemon_dbi(d, i);
+	daemon_dbis(d, f.db, FDB__N);
 	fbk_set_now(&f, clock_now_ms());
 	return f;
 }

@@ -12,8 +12,8 @@ mkdir -p "$out"
 common=(common/*.c common/util/*.c)   # all of libjrp, instrumented
 libs=(-lyaml -lmsgpackc -lzmq -llmdb -luv -lm)
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE
-       -Icommon "-DJRP_SOURCE_ROOT=\"$root\"")
-declare -A extra=([conv]="" [request]="services/ingest/record.c" [yaml]="" [journal]="" [records]="")
+       -Icommon -Iservices/ctl "-DJRP_SOURCE_ROOT=\"$root\"")
+declare -A extra=([conv]="services/ctl/conv.c" [request]="services/ingest/record.c" [yaml]="" [journal]="" [records]="")
 n=0; failed=0
 cd "$root"
 for t in conv request yaml journal records; do

@@ -7,7 +7,7 @@
 #include "parties.h"
 #include "config.h"
 #include "util/log.h"
-#include "util/ydoc.h"
+#include "ydoc.h"
 #include "../tap.h"
 #include <ftw.h>
 #include <limits.h>

@@ -9,7 +9,7 @@
  * node at fault (1-based) with code "config".
  */
 #include "ydoc.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -410,4 +410,28 @@ int ydoc_strlist(ydoc *d, ynode *map, const char *key, bool required, char ***ou
 	*out = arr;
 	*n = len;
 	return 0;
+}
+
+int ydoc_seq_at_key(ydoc *d, ynode *map, const char *key, bool nonempty, ynode **out, jrp_error *e)
+{
+	ynode *v = ydoc_map_get(d, map, key);
+
+	if (!v)
+		return ydoc_fail(d, map, e, "missing required key '%s'", key);
+	if (!ydoc_is_seq(v) || (nonempty && ydoc_seq_len(v) == 0))
+		return ydoc_fail(d, v, e, "key '%s' must be a %ssequence", key, nonempty ? "non-empty " : "");
+	*out = v;
+	return 0;
+}
+
+int ydoc_load_list(const char *path, const char *key, ydoc **out, ynode **seq, jrp_error *e)
+{
+	const char *keys[] = { key, NULL };
+	int rc;
+	*out = NULL;
+	if ((rc = ydoc_load(path, out, e)))
+		return rc;
+	if ((rc = ydoc_map_check_keys(*out, ydoc_root(*out), keys, e)))
+		return rc;
+	return ydoc_seq_at_key(*out, ydoc_root(*out), key, true, seq, e);
 }

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <yaml.h>
-#include "../err.h"
+#include "err.h"
 
 typedef struct ydoc {
 	yaml_document_t doc;
@@ -24,6 +24,9 @@ typedef yaml_node_t ynode;
 
 /* ydoc_load - read and parse a file; NULL root (empty file) is an error */
 int ydoc_load(const char *path, ydoc **out, jrp_error *e);
+/* ydoc_load_list - a file whose root is {key: [item, ...]}, nothing else, at least one item:
+ * the document (ydoc_free it, whatever the result) and the sequence */
+int ydoc_load_list(const char *path, const char *key, ydoc **out, ynode **seq, jrp_error *e);
 void ydoc_free(ydoc **d);
 ynode *ydoc_root(ydoc *d);
 
@@ -37,6 +40,8 @@ bool ydoc_is_scalar(const ynode *n);
 
 /* ydoc_map_get - value node for key, or NULL */
 ynode *ydoc_map_get(ydoc *d, ynode *map, const char *key);
+/* ydoc_seq_at_key - the value of a required key that must be a sequence (non-empty if asked) */
+int ydoc_seq_at_key(ydoc *d, ynode *map, const char *key, bool nonempty, ynode **out, jrp_error *e);
 /* ydoc_map_check_keys - every key of map is in the NULL-terminated list, and is a scalar, no duplicates */
 int ydoc_map_check_keys(ydoc *d, ynode *map, const char *const *allowed, jrp_error *e);
 size_t ydoc_seq_len(const ynode *seq);
