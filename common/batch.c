@@ -19,6 +19,8 @@
 #include <string.h>
 #include <zmq.h>
 
+#define TICK_MAX_MS 60000
+
 /* ---- outbound log ---- */
 
 int daemon_next_seq(jrp_daemon *d, MDB_txn *txn, uint64_t *seq)
@@ -242,4 +244,47 @@ int batch_write(jrp_daemon *d, int (*fn)(void *arg, MDB_txn *txn), void *arg)
 	return res;
 }
 
+
+
+/* ---- deadlines ---- */
+
+typedef struct tick_arg {
+	jrp_daemon *d;
+	int64_t next;
+} tick_arg;
+
+static int tick_fn(void *arg, MDB_txn *txn)
+{
+	tick_arg *t = arg;
+	return t->d->svc->tick(t->d, txn, clock_now_ms(), &t->next);
+}
+
+static void on_tick(uv_timer_t *h)
+{
+	jrp_daemon *d = h->data;
+	tick_arg t = { d, INT64_MAX };
+	int rc;
+	if (!d->svc->tick || d->stopping)
+		return;
+	rc = batch_write(d, tick_fn, &t);
+	if (rc < 0) {
+		log_error("event=tick_failed error=\"%s\"", jrp_strerror(rc));
+		uv_timer_start(&d->tick_timer, on_tick, 1000, 0);
+	} else if (rc > 0) {
+		uv_timer_start(&d->tick_timer, on_tick, 0, 0);   /* more due: next bounded batch */
+	} else {
+		int64_t delay = t.next == INT64_MAX ? TICK_MAX_MS : t.next - clock_now_ms();
+		if (delay < 0)
+			delay = 0;
+		if (delay > TICK_MAX_MS)
+			delay = TICK_MAX_MS;
+		uv_timer_start(&d->tick_timer, on_tick, (uint64_t)delay, 0);
+	}
+}
+
+void daemon_retick(jrp_daemon *d)
+{
+	if (d->svc->tick && !d->stopping)
+		uv_timer_start(&d->tick_timer, on_tick, 0, 0);
+}
 

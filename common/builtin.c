@@ -204,11 +204,15 @@ static const jrp_route builtin_routes[] = {
 	{ NULL, NULL, 0, 0 },
 };
 
-const jrp_route *builtin_route(const jrp_daemon *d, const char *type)
+size_t builtin_routes_of(const jrp_daemon *d, jrp_route *out)
 {
-	for (const jrp_route *r = builtin_routes; r->type; r++)
-		if (strcmp(r->type, type) == 0 && (r->fn != h_log_fetch || d->svc->outlog >= 0) &&
-		    ((r->fn != h_rejected_list && r->fn != h_rejected_retry) || d->svc->upstream >= 0))
-			return r;
-	return NULL;
+	size_t n = 0;
+	for (const jrp_route *r = builtin_routes; r->type; r++) {
+		if (r->fn == h_log_fetch && d->svc->outlog < 0)
+			continue;   /* no outbound log */
+		if ((r->fn == h_rejected_list || r->fn == h_rejected_retry) && d->svc->upstream < 0)
+			continue;   /* pulls nothing, rejects nothing */
+		out[n++] = *r;
+	}
+	return n;
 }

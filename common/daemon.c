@@ -25,7 +25,6 @@
 #include <zmq.h>
 
 #define HARD_MAX_MESSAGE (16 * 1024 * 1024)  /* larger: libzmq drops the peer */
-#define TICK_MAX_MS 60000
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01"
 #define ZAP_DOMAIN "jrp"
 
@@ -51,48 +50,6 @@ int req_fail_forbidden(jrp_req *r, jrp_error *e, const char *fmt, ...)
 	vsnprintf(e->message, sizeof e->message, fmt, ap);
 	va_end(ap);
 	return JRP_EFORBIDDEN;
-}
-
-/* ---- deadlines ---- */
-
-typedef struct tick_arg {
-	jrp_daemon *d;
-	int64_t next;
-} tick_arg;
-
-static int tick_fn(void *arg, MDB_txn *txn)
-{
-	tick_arg *t = arg;
-	return t->d->svc->tick(t->d, txn, clock_now_ms(), &t->next);
-}
-
-static void on_tick(uv_timer_t *h)
-{
-	jrp_daemon *d = h->data;
-	tick_arg t = { d, INT64_MAX };
-	int rc;
-	if (!d->svc->tick || d->stopping)
-		return;
-	rc = batch_write(d, tick_fn, &t);
-	if (rc < 0) {
-		log_error("event=tick_failed error=\"%s\"", jrp_strerror(rc));
-		uv_timer_start(&d->tick_timer, on_tick, 1000, 0);
-	} else if (rc > 0) {
-		uv_timer_start(&d->tick_timer, on_tick, 0, 0);   /* more due: next bounded batch */
-	} else {
-		int64_t delay = t.next == INT64_MAX ? TICK_MAX_MS : t.next - clock_now_ms();
-		if (delay < 0)
-			delay = 0;
-		if (delay > TICK_MAX_MS)
-			delay = TICK_MAX_MS;
-		uv_timer_start(&d->tick_timer, on_tick, (uint64_t)delay, 0);
-	}
-}
-
-void daemon_retick(jrp_daemon *d)
-{
-	if (d->svc->tick && !d->stopping)
-		uv_timer_start(&d->tick_timer, on_tick, 0, 0);
 }
 
 /* ---- start and stop ---- */
@@ -305,9 +262,19 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 			goto out;
 		}
 	}
-	for (const jrp_route *r = svc->routes; r && r->type; r++)
-		if (r->flags & ROUTE_READ)
-			d->front = true;
+	{
+		/* the routes this daemon serves: the service's, then the built-in ones that apply */
+		size_t n = 0;
+		for (const jrp_route *r = svc->routes; r && r->type; r++)
+			n++;
+		d->routes = xcalloc(n + BUILTIN_ROUTES_MAX, sizeof *d->routes);
+		for (const jrp_route *r = svc->routes; r && r->type; r++) {
+			d->routes[d->nroutes++] = *r;
+			if (r->flags & ROUTE_READ)
+				d->front = true;
+		}
+		d->nroutes += builtin_routes_of(d, d->routes + d->nroutes);
+	}
 	if (d->front) {
 		pthread_rwlock_init(&d->front_lock, NULL);
 		d->front_cat = d->cat;
@@ -418,6 +385,7 @@ out:
 		free(p);
 	}
 	journal_close(&d->jw);
+	free(d->routes);
 	store_close(&d->st);
 	catalog_free(&d->cat);
 	parties_free(&d->parties);

@@ -281,11 +281,11 @@ job *request_recv(void *router)
 	return j;
 }
 
-/* request_route - the service's route for type, else a built-in one */
+/* request_route - the route for type: the service's, then the built-in ones (d->routes, made at start) */
 const jrp_route *request_route(const jrp_daemon *d, const char *type)
 {
-	for (const jrp_route *r = d->svc->routes; r && r->type; r++)
-		if (strcmp(r->type, type) == 0)
-			return r;
-	return builtin_route(d, type);
+	for (size_t i = 0; i < d->nroutes; i++)
+		if (strcmp(d->routes[i].type, type) == 0)
+			return &d->routes[i];
+	return NULL;
 }

@@ -57,7 +57,8 @@ struct jrp_daemon {
 	jrp_catalog *cat;
 	jrp_catalog *prev_cat;   /* replaced by catalog.reload in the batch being run; freed after its commit */
 	store *st;
-	int ndbs;                /* the service's databases, then the skeleton's (SKEL_DB_*) */
+	jrp_route *routes;       /* the service's routes, then the built-in ones that apply */
+	size_t nroutes;
 	uv_loop_t *loop;
 	void *zctx, *router, *zap;
 	zwatch *rw, *zw;
@@ -136,7 +137,8 @@ uint64_t front_journal_behind(jrp_daemon *d, MDB_txn *txn);
 int zap_keys(jrp_daemon *d, jrp_error *e);
 void zap_on_request(zwatch *w, void *sock, void *arg);
 
-/* builtin.c */
-const jrp_route *builtin_route(const jrp_daemon *d, const char *type);
+/* builtin.c: the built-in routes that apply to d's service into out (at most BUILTIN_ROUTES_MAX) */
+#define BUILTIN_ROUTES_MAX 8
+size_t builtin_routes_of(const jrp_daemon *d, jrp_route *out);
 
 #endif
