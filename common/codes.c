@@ -77,13 +77,18 @@ static int check_no_lower(const char *s, size_t len, const char *field, jrp_erro
 	return 0;
 }
 
+/* uscc_values - 1 + the value of each character of the set, 0 for every other byte (a table, not a
+ * search: every decoded record checks its subject's code) */
+static const unsigned char uscc_values[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16, ['G'] = 17, ['H'] = 18, ['J'] = 19,
+	['K'] = 20, ['L'] = 21, ['M'] = 22, ['N'] = 23, ['P'] = 24, ['Q'] = 25, ['R'] = 26, ['T'] = 27, ['U'] = 28,
+	['W'] = 29, ['X'] = 30, ['Y'] = 31,
+};
+
 static int uscc_value(char c)
 {
-	const char *p;
-	if (c == 0)
-		return -1;
-	p = strchr(uscc_charset, c);
-	return p ? (int)(p - uscc_charset) : -1;
+	return (int)uscc_values[(unsigned char)c] - 1;
 }
 
 char codes_uscc_checkchar(const char *s17)

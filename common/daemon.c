@@ -141,7 +141,7 @@ static int host_write(void *arg, int (*fn)(void *fnarg, MDB_txn *txn), void *fna
 	return batch_write(arg, fn, fnarg);
 }
 
-static int host_apply(void *arg, MDB_txn *txn, const jrp_rec *rec, const msgpack_object *raw, jrp_error *e)
+static int host_apply(void *arg, MDB_txn *txn, jrp_rec *rec, const msgpack_object *raw, jrp_error *e)
 {
 	jrp_daemon *d = arg;
 	return d->svc->apply(d, txn, rec, raw, e);

@@ -88,8 +88,8 @@ typedef struct jrp_service {
 	                                   * (1 << jrp_rec_kind); changes there are dispatch's copies when
 	                                   * the upstream is dispatch */
 	/* apply one upstream record, decoded strictly (records.h), inside txn; raw is the record as
-	 * the upstream sent it */
-	int (*apply)(jrp_daemon *d, MDB_txn *txn, const jrp_rec *rec, const msgpack_object *raw, jrp_error *e);
+	 * the upstream sent it; rec is the hook's to change (scratch, decoded anew for each record) */
+	int (*apply)(jrp_daemon *d, MDB_txn *txn, jrp_rec *rec, const msgpack_object *raw, jrp_error *e);
 	int (*init)(jrp_daemon *d, MDB_txn *txn, jrp_error *e);
 	/* due work at `now`: at most a bounded batch; set *next_due (ms) to the next
 	 * due time (INT64_MAX if none); return 1 if more is due now, 0, or < 0 */

@@ -184,33 +184,40 @@ bool utf8_valid(const char *s, size_t len)
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
 	while (p < end) {
 		unsigned c = *p;
-		size_t n;
-		uint32_t cp;
-		if (c == 0)
-			return false;
+		/* eight ASCII bytes at a time, none of them NUL (keys, codes, dates, most fields) */
+		if (c && c < 0x80 && end - p >= 8) {
+			uint64_t v;
+			memcpy(&v, p, 8);
+			if (!(v & 0x8080808080808080ull) && !((v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull)) {
+				p += 8;
+				continue;
+			}
+		}
 		if (c < 0x80) {
+			if (c == 0)
+				return false;
 			p++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			n = 1; cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 2; cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			n = 3; cp = c & 0x07;
+		} else if (c < 0xc2) {
+			return false;   /* a continuation byte, or an overlong 2-byte form */
+		} else if (c < 0xe0) {
+			if (end - p < 2 || (p[1] & 0xc0) != 0x80)
+				return false;
+			p += 2;
+		} else if (c < 0xf0) {
+			/* three bytes (every Chinese character): no overlong form, no surrogate */
+			if (end - p < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (c == 0xe0 && p[1] < 0xa0) ||
+			    (c == 0xed && p[1] >= 0xa0))
+				return false;
+			p += 3;
+		} else if (c < 0xf5) {
+			/* four bytes: no overlong form, nothing past U+10FFFF */
+			if (end - p < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80 ||
+			    (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
+				return false;
+			p += 4;
 		} else {
 			return false;
 		}
-		if ((size_t)(end - p) <= n)
-			return false;
-		for (size_t i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (p[i] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		p += n + 1;
 	}
 	return true;
 }
@@ -274,6 +281,14 @@ int mr_fail_value(mr *r, const char *key, const char *fmt, ...)
 	return JRP_EINVAL;
 }
 
+/* key_hash - a slot of 128 for a key (1..64 bytes): its length and three of its bytes, mixed */
+static unsigned key_hash(const char *key, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)key;
+	uint32_t sig = (uint32_t)n << 24 | (uint32_t)p[0] << 16 | (uint32_t)p[n / 2] << 8 | p[n - 1];
+	return (sig * 2654435761u) >> 25;
+}
+
 int mr_init(mr *r, const msgpack_object *o, const char *path, jrp_error *e)
 {
 	memset(r, 0, sizeof *r);
@@ -286,27 +301,32 @@ int mr_init(mr *r, const msgpack_object *o, const char *path, jrp_error *e)
 				o->via.map.size);
 	r->kv = o->via.map.ptr;
 	r->n = o->via.map.size;
+	/* every key into a small hash (open addressing): a key twice is found on the way, and a lookup
+	 * costs one or two probes whether the key is there or not */
 	for (uint32_t i = 0; i < r->n; i++) {
 		const msgpack_object *k = &r->kv[i].key;
+		unsigned h;
 		if (k->type != MSGPACK_OBJECT_STR || k->via.str.size == 0 || k->via.str.size > 64 ||
 		    !utf8_valid(k->via.str.ptr, k->via.str.size))
 			return jrp_fail(e, JRP_ERR_BAD_MESSAGE, r->path, "map keys must be non-empty strings");
-		for (uint32_t j = 0; j < i; j++)
-			if (r->kv[j].key.via.str.size == k->via.str.size &&
-			    memcmp(r->kv[j].key.via.str.ptr, k->via.str.ptr, k->via.str.size) == 0)
+		for (h = key_hash(k->via.str.ptr, k->via.str.size); r->slot[h]; h = (h + 1) & 127) {
+			const msgpack_object *prev = &r->kv[r->slot[h] - 1].key;
+			if (prev->via.str.size == k->via.str.size && memcmp(prev->via.str.ptr, k->via.str.ptr, k->via.str.size) == 0)
 				return jrp_fail(e, JRP_ERR_BAD_MESSAGE, r->path, "key \"%.*s\" appears twice",
 						(int)k->via.str.size, k->via.str.ptr);
+		}
+		r->slot[h] = (unsigned char)(i + 1);
 	}
 	return 0;
 }
 
 static const msgpack_object *mr_find(mr *r, const char *key)
 {
-	/* mr_init made every key a non-empty string: length and first byte first, then memcmp */
 	size_t n = strlen(key);
-	for (uint32_t i = 0; i < r->n; i++) {
+	for (unsigned h = key_hash(key, n); r->slot[h]; h = (h + 1) & 127) {
+		uint32_t i = r->slot[h] - 1u;
 		const msgpack_object *k = &r->kv[i].key;
-		if (k->via.str.size == n && k->via.str.ptr[0] == key[0] && memcmp(k->via.str.ptr, key, n) == 0) {
+		if (k->via.str.size == n && memcmp(k->via.str.ptr, key, n) == 0) {
 			r->used |= 1ull << i;
 			return &r->kv[i].val;
 		}

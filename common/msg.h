@@ -46,6 +46,7 @@ typedef struct mr {
 	const msgpack_object_kv *kv;
 	uint32_t n;
 	uint64_t used;        /* bit i: key i was read */
+	unsigned char slot[128]; /* a hash of the keys: 1 + the index of a key, 0 = empty (msg.c) */
 	char path[96];        /* "record.subject" ("" at top level) */
 	jrp_error *e;
 } mr;

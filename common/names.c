@@ -12,7 +12,7 @@ const char *names_get(const jrp_names *t, int v)
 int names_find(const jrp_names *t, const char *s, size_t len)
 {
 	for (int i = 0; i < t->n; i++)
-		if (t->name[i] && strlen(t->name[i]) == len && memcmp(t->name[i], s, len) == 0)
+		if (t->name[i] && len && t->name[i][0] == s[0] && strncmp(t->name[i], s, len) == 0 && !t->name[i][len])
 			return i;
 	return -1;
 }

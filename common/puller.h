@@ -54,7 +54,7 @@ typedef struct puller_host {
 	/* write - run fn in a write transaction (growing the map as needed), commit if fn >= 0 */
 	int (*write)(void *arg, int (*fn)(void *fnarg, MDB_txn *txn), void *fnarg);
 	/* apply - one decoded record inside txn; < 0 with e: refused (JRP_EFULL, JRP_ESTORE: storage) */
-	int (*apply)(void *arg, MDB_txn *txn, const jrp_rec *rec, const msgpack_object *raw, jrp_error *e);
+	int (*apply)(void *arg, MDB_txn *txn, jrp_rec *rec, const msgpack_object *raw, jrp_error *e);
 } puller_host;
 
 puller *puller_new(const puller_host *host);

@@ -180,7 +180,7 @@ static int h_publication_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out,
 
 /* ---- hooks ---- */
 
-static int apply(jrp_daemon *d, MDB_txn *txn, const jrp_rec *rec, const msgpack_object *raw, jrp_error *e)
+static int apply(jrp_daemon *d, MDB_txn *txn, jrp_rec *rec, const msgpack_object *raw, jrp_error *e)
 {
 	adj a = ctx(d, txn);
 	return done(d, &a, lists_apply_event(&a, &rec->u.event, e));

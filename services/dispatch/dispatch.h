@@ -38,9 +38,9 @@ typedef struct dsp {
 
 void dsp_set_now(dsp *x, int64_t now_ms);
 
-/* tasks_apply_change - one change of adjudicate's log (upseq: its seq there): its copy goes to
- * the outbound log, and the tasks it calls for */
-int tasks_apply_change(dsp *x, const jrp_change *ch, jrp_error *e);
+/* tasks_apply_change - one change of adjudicate's log: its copy goes to the outbound log (ch becomes
+ * that copy: change_seq = its seq upstream, seq = dispatch's), and the tasks it calls for */
+int tasks_apply_change(dsp *x, jrp_change *ch, jrp_error *e);
 
 /* check_answer - the entries in force of subject and the measures of each that bite in matter
  * (mandatory first; `yours` for agency), written into the open reply map out; rec gets what the

@@ -25,7 +25,7 @@ static dsp ctx(jrp_daemon *d, MDB_txn *txn)
 	return x;
 }
 
-static int apply(jrp_daemon *d, MDB_txn *txn, const jrp_rec *rec, const msgpack_object *raw, jrp_error *e)
+static int apply(jrp_daemon *d, MDB_txn *txn, jrp_rec *rec, const msgpack_object *raw, jrp_error *e)
 {
 	dsp x = ctx(d, txn);
 	return tasks_apply_change(&x, &rec->u.change, e);

@@ -74,17 +74,17 @@ static void task_of(dsp *x, const jrp_change *ch, const char *party, jrp_task *t
 	t->nmatters = 0;
 	t->entry = ch->entry;
 	t->list = ch->list;
-	memcpy(t->standard, ch->standard, sizeof t->standard);
+	str_copy(t->standard, sizeof t->standard, ch->standard);
 	str_copy(t->standard_name, sizeof t->standard_name, s ? s->name : "");
-	memcpy(t->domain, ch->domain, sizeof t->domain);
-	memcpy(t->party, ch->party, sizeof t->party);
+	str_copy(t->domain, sizeof t->domain, ch->domain);
+	str_copy(t->party, sizeof t->party, ch->party);
 	t->subject = ch->subject;
 	t->linked_to = ch->linked_to;
 	t->link_role = ch->link_role;
 	t->valid_from = ch->valid_from;
 	t->valid_until = ch->valid_until;
 	t->interview = ch->interview;
-	memcpy(t->note, ch->note, sizeof t->note);
+	str_copy(t->note, sizeof t->note, ch->note);
 	str_copy(t->catalog_version, sizeof t->catalog_version, x->cat->version);
 	t->feedback_due = 0;
 }
@@ -164,10 +164,10 @@ static int applied_measure(dsp *x, uint64_t seq, jrp_task *t)
 		return JRP_ESTORE;
 	}
 	t->cls = r->u.task.cls;
-	memcpy(t->measure, r->u.task.measure, sizeof t->measure);
-	memcpy(t->measure_name, r->u.task.measure_name, sizeof t->measure_name);
+	str_copy(t->measure, sizeof t->measure, r->u.task.measure);
+	str_copy(t->measure_name, sizeof t->measure_name, r->u.task.measure_name);
 	t->measure_type = r->u.task.measure_type;
-	memcpy(t->basis, r->u.task.basis, sizeof t->basis);
+	str_copy(t->basis, sizeof t->basis, r->u.task.basis);
 	t->nmatters = r->u.task.nmatters;
 	memcpy(t->matters, r->u.task.matters, sizeof t->matters);
 	free(r);
@@ -265,58 +265,57 @@ static size_t active_key(unsigned char *k, const jrp_change *ch)
 	return astream_key(k, ch->subject.code, ch->entry);
 }
 
-int tasks_apply_change(dsp *x, const jrp_change *upstream, jrp_error *e)
+int tasks_apply_change(dsp *x, jrp_change *ch, jrp_error *e)
 {
-	jrp_change ch = *upstream;
 	unsigned char k[64];
-	size_t klen = active_key(k, &ch);
+	size_t klen = active_key(k, ch);
 	mw w;
 	int rc;
 
 	/* unknown standards are refused before anything is written: the record is kept for a retry
 	 * once the catalogue knows it (a reload out of order) */
-	if (ch.standard[0] && !catalog_standard(x->cat, ch.standard) && ch.action == CH_EFFECTIVE)
+	if (ch->standard[0] && !catalog_standard(x->cat, ch->standard) && ch->action == CH_EFFECTIVE)
 		return jrp_fail(e, JRP_ERR_UNKNOWN_STANDARD, "standard", "standard %s is not in catalogue %s: no measure can be chosen",
-				ch.standard, x->cat->version);
+				ch->standard, x->cat->version);
 	/* the change itself goes on, for feedback's statistics: a copy with dispatch's seq */
-	ch.change_seq = upstream->seq;
-	if ((rc = next_seq(x, &ch.seq)) != 0)
+	ch->change_seq = ch->seq;
+	if ((rc = next_seq(x, &ch->seq)) != 0)
 		return rc;
 	mw_init(&w);
-	change_encode(&w, &ch);
-	if ((rc = append(x, &w, ch.seq)) != 0)
+	change_encode(&w, ch);
+	if ((rc = append(x, &w, ch->seq)) != 0)
 		goto out;
-	switch (ch.action) {
+	switch (ch->action) {
 	case CH_EFFECTIVE:
 		if ((rc = kv_put(x->txn, x->db[DDB_ACTIVE], k, klen, mw_data(&w), mw_len(&w), 0)) == 0)
-			rc = apply_tasks(x, &ch);
+			rc = apply_tasks(x, ch);
 		break;
 	case CH_SUSPENDED:
 	case CH_RESUMED:
 		/* the check shows the state; agencies suspend or resume their punishments */
 		if ((rc = kv_put(x->txn, x->db[DDB_ACTIVE], k, klen, mw_data(&w), mw_len(&w), 0)) == 0)
-			rc = follow_tasks(x, &ch, ch.action == CH_SUSPENDED ? TA_SUSPEND : TA_RESUME, EXIT_NONE);
+			rc = follow_tasks(x, ch, ch->action == CH_SUSPENDED ? TA_SUSPEND : TA_RESUME, EXIT_NONE);
 		break;
 	case CH_EXITED:
 		if ((rc = kv_del(x->txn, x->db[DDB_ACTIVE], k, klen)) == 0)
-			rc = follow_tasks(x, &ch, TA_STOP, ch.exit_reason);
+			rc = follow_tasks(x, ch, TA_STOP, ch->exit_reason);
 		break;
 	case CH_REVOKED:
 		/* DOMAIN.md Life 6: a wrong entry: stop punishments, recall a wrongly given reward [001 §(五)7] */
 		if ((rc = kv_del(x->txn, x->db[DDB_ACTIVE], k, klen)) == 0)
-			rc = follow_tasks(x, &ch, ch.list == LIST_RED ? TA_RECALL : TA_STOP, EXIT_REVOKED);
+			rc = follow_tasks(x, ch, ch->list == LIST_RED ? TA_RECALL : TA_STOP, EXIT_REVOKED);
 		break;
 	case CH_NOTICE_DUE:
-		rc = duty(x, &ch, DUTY_NOTICE);
+		rc = duty(x, ch, DUTY_NOTICE);
 		break;
 	case CH_OBJECTION_FILED:
-		rc = duty(x, &ch, DUTY_VERIFY_OBJECTION);
+		rc = duty(x, ch, DUTY_VERIFY_OBJECTION);
 		break;
 	case CH_REPAIR_APPLIED:
-		rc = duty(x, &ch, DUTY_DECIDE_REPAIR);
+		rc = duty(x, ch, DUTY_DECIDE_REPAIR);
 		break;
 	case CH_INTERVIEW_DUE:
-		rc = duty(x, &ch, DUTY_INTERVIEW);
+		rc = duty(x, ch, DUTY_INTERVIEW);
 		break;
 	case CH_PROPOSED: case CH_NOTICED: case CH_OBJECTION_DECIDED: case CH_REPAIR_DECIDED:
 	case CH_INTERVIEW_RECORDED: case CH_REFUSED: case CH__N:

@@ -16,7 +16,7 @@ static fbk ctx(jrp_daemon *d, MDB_txn *txn)
 	return f;
 }
 
-static int apply(jrp_daemon *d, MDB_txn *txn, const jrp_rec *rec, const msgpack_object *raw, jrp_error *e)
+static int apply(jrp_daemon *d, MDB_txn *txn, jrp_rec *rec, const msgpack_object *raw, jrp_error *e)
 {
 	fbk f = ctx(d, txn);
 	return fb_apply(&f, rec, raw, e);

@@ -158,9 +158,10 @@ static jrp_change *mk(fx *f, const ent *en, jrp_change_action a)
 /* take - dispatch takes the change; the error (if any) is in f->e */
 static int take(fx *f, const jrp_change *c)
 {
+	jrp_change copy = *c;   /* dispatch turns the change it takes into its copy */
 	int rc;
 	jrp_error_clear(&f->e);
-	rc = tasks_apply_change(&f->x, c, &f->e);
+	rc = tasks_apply_change(&f->x, &copy, &f->e);
 	if (rc < 0 && f->e.code[0] == 0)
 		printf("# tasks_apply_change: %s\n", jrp_strerror(rc));
 	return rc;

@@ -6,6 +6,8 @@
  */
 #include "../tap.h"
 #include "msg.h"
+#include <stdint.h>
+#include <string.h>
 
 static void build(mw *w)
 {
@@ -142,6 +144,81 @@ static void test_bad_bytes(void)
 	mw_free(&w);
 }
 
+/* utf8_ref - the validator as it was first written (decode each code point, then judge it): the
+ * fast one must agree with it on every sequence */
+static bool utf8_ref(const unsigned char *p, size_t len)
+{
+	const unsigned char *end = p + len;
+	while (p < end) {
+		unsigned c = *p;
+		size_t n;
+		uint32_t cp;
+		if (c == 0)
+			return false;
+		if (c < 0x80) {
+			p++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			n = 1; cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2; cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3; cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if ((size_t)(end - p) <= n)
+			return false;
+		for (size_t i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		p += n + 1;
+	}
+	return true;
+}
+
+/* every sequence of 1 to 3 bytes, and of 4 bytes from every lead byte with sampled continuations,
+ * alone and after 8 ASCII bytes (the fast path) */
+static void test_utf8_agrees(void)
+{
+	unsigned char b[16];
+	long bad = 0;
+	for (unsigned x = 0; x < 1u << 24; x++) {
+		b[0] = x >> 16 & 0xff;
+		b[1] = x >> 8 & 0xff;
+		b[2] = x & 0xff;
+		bad += utf8_valid((const char *)b, 3) != utf8_ref(b, 3);
+		if ((x & 0xff) == 0)   /* every first two bytes, alone */
+			bad += utf8_valid((const char *)b, 2) != utf8_ref(b, 2);
+		if ((x & 0xffff) == 0)   /* every first byte, alone */
+			bad += utf8_valid((const char *)b, 1) != utf8_ref(b, 1);
+	}
+	for (unsigned lead = 0xf0; lead <= 0xff; lead++)
+		for (unsigned c1 = 0x70; c1 <= 0xcf; c1++)
+			for (unsigned c2 = 0x7f; c2 <= 0xc1; c2 += 0x21) {
+				b[0] = (unsigned char)lead;
+				b[1] = (unsigned char)c1;
+				b[2] = (unsigned char)c2;
+				b[3] = 0x80;
+				bad += utf8_valid((const char *)b, 4) != utf8_ref(b, 4);
+			}
+	memcpy(b, "abcdefgh", 8);
+	for (unsigned x = 0; x < 1u << 16; x++) {
+		b[8] = x >> 8 & 0xff;
+		b[9] = x & 0xff;
+		bad += utf8_valid((const char *)b, 10) != utf8_ref(b, 10);
+		b[3] = 0;   /* a NUL inside the fast path's eight bytes */
+		bad += utf8_valid((const char *)b, 10) != utf8_ref(b, 10);
+		b[3] = 'd';
+	}
+	CHECK_INT(bad, 0);
+}
+
 static void test_utf8(void)
 {
 	CHECK(utf8_valid("税务局", strlen("税务局")));
@@ -156,5 +233,6 @@ int main(void)
 	RUN(test_errors_name_the_field);
 	RUN(test_bad_bytes);
 	RUN(test_utf8);
+	RUN(test_utf8_agrees);
 	TAP_DONE();
 }
