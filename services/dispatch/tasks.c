@@ -291,11 +291,18 @@ int tasks_apply_change(dsp *x, jrp_change *ch, jrp_error *e)
 			rc = apply_tasks(x, ch);
 		break;
 	case CH_SUSPENDED:
-	case CH_RESUMED:
-		/* the check shows the state; agencies suspend or resume their punishments */
-		if ((rc = kv_put(x->txn, x->db[DDB_ACTIVE], k, klen, mw_data(&w), mw_len(&w), 0)) == 0)
+	case CH_RESUMED: {
+		/* the check shows the state of an entry in force (never one that is not); agencies
+		 * suspend or resume their punishments */
+		MDB_val cur;
+		if ((rc = kv_get(x->txn, x->db[DDB_ACTIVE], k, klen, &cur)) == 0)
+			rc = kv_put(x->txn, x->db[DDB_ACTIVE], k, klen, mw_data(&w), mw_len(&w), 0);
+		else if (rc == JRP_ENOTFOUND)
+			rc = 0;
+		if (rc == 0)
 			rc = follow_tasks(x, ch, ch->action == CH_SUSPENDED ? TA_SUSPEND : TA_RESUME, EXIT_NONE);
 		break;
+	}
 	case CH_EXITED:
 		if ((rc = kv_del(x->txn, x->db[DDB_ACTIVE], k, klen)) == 0)
 			rc = follow_tasks(x, ch, TA_STOP, ch->exit_reason);
