@@ -85,15 +85,28 @@ int request_run(jrp_daemon *d, MDB_txn *txn, job *j)
 		return 0;
 	}
 	rc = mr_init(&top, j->in.root, "", &e);
-	if (rc == 0 && (rc = mr_cstr(&top, "type", MR_REQ, 32, type)) > 0)
-		mw_kstr(&j->reply, "type", type);
-	if (rc >= 0 && (rc = mr_any(&top, "id", MR_REQ, &id)) > 0) {
-		if (!((id->type == MSGPACK_OBJECT_STR && id->via.str.size <= 64) ||
-		      id->type == MSGPACK_OBJECT_POSITIVE_INTEGER)) {
-			rc = mr_fail(&top, JRP_ERR_WRONG_TYPE, "id", "must be an unsigned integer or a string of at most 64 bytes");
-			id = NULL;
+	if (rc == 0) {
+		/* type and id first, both echoed whenever they can be read, so that a client can match even a
+		 * refusal of its request; the first problem is the one reported */
+		jrp_error te;
+		int trc = mr_cstr(&top, "type", MR_REQ, 32, type), irc;
+		te = e;
+		if (trc > 0)
+			mw_kstr(&j->reply, "type", type);
+		if ((irc = mr_any(&top, "id", MR_REQ, &id)) > 0) {
+			if (!((id->type == MSGPACK_OBJECT_STR && id->via.str.size <= 64) ||
+			      id->type == MSGPACK_OBJECT_POSITIVE_INTEGER)) {
+				irc = mr_fail(&top, JRP_ERR_WRONG_TYPE, "id", "must be an unsigned integer or a string of at most 64 bytes");
+				id = NULL;
+			} else {
+				mw_kobj(&j->reply, "id", id);
+			}
+		}
+		if (trc < 0) {
+			e = te;
+			rc = trc;
 		} else {
-			mw_kobj(&j->reply, "id", id);
+			rc = irc;
 		}
 	}
 	if (rc >= 0 && (rc = mr_u64(&top, "v", MR_REQ, &v)) > 0 && v != JRP_PROTO_VERSION)

@@ -43,7 +43,7 @@ static void usage(FILE *f)
 		"  abuse ENTRY --note TEXT       a red-list subject abused its rewards\n"
 		"  publication [--after N] [--follow]   the public, masked publication log (anyone)\n"
 		"agencies:\n"
-		"  check CODE --matter KIND      lists and applicable measures before handling a matter\n"
+		"  check CODE --matter KIND [--id-type hmt|foreign]   lists and measures before handling a matter\n"
 		"  tasks [--after N] [--max N] [--ack] [--follow]   read (and acknowledge) your task stream\n"
 		"  ack SEQ                       acknowledge your stream up to SEQ\n"
 		"  feedback TASK applied|not_applicable|failed [--matter-id ID] [--date D] [--note TEXT] [--case]\n"
@@ -285,28 +285,31 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 
 static int cmd_check(ctl *c, int argc, char **argv)
 {
-	static const struct option opts[] = { { "matter", 1, 0, 'm' }, { 0, 0, 0, 0 } };
-	const char *matter = NULL;
-	int opt, rc;
+	static const struct option opts[] = { { "matter", 1, 0, 'm' }, { "id-type", 1, 0, 'i' }, { 0, 0, 0, 0 } };
+	const char *matter = NULL, *id_type = NULL;
+	int opt;
 	mw w;
 	msg_in in;
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt != 'm')
+		if (opt == 'm')
+			matter = optarg;
+		else if (opt == 'i')
+			id_type = optarg;
+		else
 			return 2;
-		matter = optarg;
 	}
 	if (optind != argc - 1 || !matter) {
-		fprintf(stderr, "usage: jrpctl check CODE --matter KIND\n");
+		fprintf(stderr, "usage: jrpctl check CODE --matter KIND [--id-type hmt|foreign]\n");
 		return 2;
 	}
 	mw_init(&w);
 	client_begin(NULL, &w, T_CHECK, ctl_need_party(c));
 	mw_kstr(&w, "subject", argv[optind]);
+	if (id_type)
+		mw_kstr(&w, "id_type", id_type);
 	mw_kstr(&w, "matter", matter);
-	rc = ctl_call(c, SVC_DISPATCH, &w, NULL, &in);
-	mw_free(&w);
-	if (rc)
+	if (ctl_send(c, SVC_DISPATCH, &w, &in))
 		return 1;
 	c->json ? ctl_print_json(in.root) : print_check(c, in.root);
 	msg_in_free(&in);

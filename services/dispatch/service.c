@@ -138,8 +138,13 @@ static int h_check(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *
 	mw w;
 	int rc;
 
+	int id_type = ID_NONE;
 	if ((rc = mr_cstr(&r->body, "subject", MR_REQ, JRP_CODE_MAX, rec.subject)) < 0 ||
+	    (rc = mr_enum(&r->body, "id_type", MR_OPT, &id_type_names, &id_type)) < 0 ||
 	    (rc = mr_cstr(&r->body, "matter", MR_REQ, JRP_ID_MAX, rec.matter)) < 0 || (rc = mr_end(&r->body)) < 0)
+		return rc;
+	/* a malformed code is refused, and nothing is recorded: the answer would be "not listed" */
+	if ((rc = check_code(rec.subject, (jrp_id_type)id_type, e)) < 0)
 		return rc;
 	if ((rc = check_answer(&x, rec.subject, rec.matter, r->party->id, out, &rec, e)) != 0)
 		return rc;
