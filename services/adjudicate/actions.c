@@ -123,6 +123,11 @@ int act_objection_decide(adj *a, uint64_t id, const jrp_party *by, jrp_outcome o
 		return rc;
 	switch (outcome) {
 	case OUTCOME_UPHELD:
+		/* an entry held in its window by the objection takes effect now if the window is over (never
+		 * earlier: otherwise its deadline, still indexed, makes it effective at the window's end) */
+		if (en->state == ENTRY_PROPOSED && (!en->notice_required || en->notice_date) && en->objection_end &&
+		    en->objection_end < a->today)
+			return lists_effective(a, en);
 		if (!en->suspended)
 			return 0;
 		en->suspended = false;

@@ -528,6 +528,10 @@ static int run_due(adj *a, uint64_t id, int action)
 	case DUE_EFFECTIVE:
 		if (en.state != ENTRY_PROPOSED || (en.notice_required && !en.notice_date))
 			return 0;
+		/* DOMAIN.md Life 1: an objection filed inside the window holds the entry until it is decided
+		 * [001 §(二)2, §(五)7]; upheld, it takes effect then (act_objection_decide) */
+		if (en.objection_pending)
+			return 0;
 		if (a->today > en.valid_until)
 			return lists_exit(a, &en, EXIT_EXPIRED, "adjudicate", 0, "validity ended before it took effect");
 		return lists_effective(a, &en);

@@ -483,3 +483,47 @@ void h_tax_penalty(mw *w, const char *record_id, const char *code, const char *n
 		mw_kstr(w, "facts", facts);
 	mw_end(w);
 }
+
+uint64_t h_entry(harness *h, const char *code, const char *list, char state[16], char exit_reason[40])
+{
+	msg_in in;
+	jrp_error e;
+	uint64_t id = 0;
+	if (state)
+		state[0] = exit_reason[0] = 0;
+	if (h_json(h, SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"entries.get\",\"id\":1,\"party\":\"office\","
+		   "\"subject\":\"%s\"}", code) == 0) {
+		const msgpack_object *es = obj_get(in.root, "entries");
+		for (uint32_t i = 0; es && i < es->via.array.size; i++) {
+			const msgpack_object *x = &es->via.array.ptr[i];
+			if (list && !obj_str_eq(obj_get(x, "list"), list))
+				continue;
+			id = obj_u64(x, "id");
+			if (state) {
+				obj_cstr(x, "state", state, 16);
+				obj_cstr(x, "exit_reason", exit_reason, 40);
+			}
+		}
+	}
+	msg_in_free(&in);
+	return id;
+}
+
+typedef struct count_arg {
+	uint64_t entry;
+	const char *action, *measure;
+	int n;
+} count_arg;
+
+static void count_one(void *arg, const msgpack_object *t)
+{
+	count_arg *a = arg;
+	a->n += obj_u64(t, "entry") == a->entry && obj_str_eq(obj_get(t, "action"), a->action) &&
+		(!a->measure || obj_str_eq(obj_get(t, "measure"), a->measure));
+}
+
+int h_count_tasks(harness *h, const char *party, uint64_t entry, const char *action, const char *measure)
+{
+	count_arg a = { entry, action, measure, 0 };
+	return h_stream_each(h, party, count_one, &a) < 0 ? -1 : a.n;
+}

@@ -80,6 +80,12 @@ void h_citizen(const char *head, int i, char out[19]);
 void h_tax_penalty(mw *w, const char *record_id, const char *code, const char *name, const char *violation,
 		   int64_t amount, const char *facts);
 
+/* h_entry - the newest entry of subject code on list (NULL: any list) as entries.get shows it: its id
+ * (0 if none) and, if state is not NULL, its state and exit reason ("" if none) */
+uint64_t h_entry(harness *h, const char *code, const char *list, char state[16], char exit_reason[40]);
+/* h_count_tasks - tasks with action (and measure, if not NULL) for entry in party's whole stream */
+int h_count_tasks(harness *h, const char *party, uint64_t entry, const char *action, const char *measure);
+
 /* a valid organisation code and a valid citizen id for tests */
 extern const char *const H_ORG1, *const H_ORG2, *const H_PERSON1;
 

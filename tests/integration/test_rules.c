@@ -102,6 +102,71 @@ static void error_echoes_the_id(void)
 	msg_in_free(&in);
 }
 
+/* submit - a tax penalty about org code decided on `decided` (5,000,000 yuan of tax fraud) */
+static int submit(const char *rid, const char *code, const char *decided)
+{
+	char json[1200];
+	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"tax_bureau\",\"record\":{"
+		 "\"record_id\":\"%s\",\"kind\":\"penalty\",\"domain\":\"tax\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
+		 "\"name\":\"测试企业\"},\"decision_date\":\"%s\",\"violation\":\"tax_fraud\",\"amount\":5000000}}",
+		 rid, code, decided);
+	return ok(SVC_INGEST, json);
+}
+
+static int act(const char *fmt, uint64_t entry)
+{
+	char json[600];
+	snprintf(json, sizeof json, fmt, (unsigned long long)entry);
+	return ok(SVC_ADJUDICATE, json);
+}
+
+/* Issue 10 item 1 - DOMAIN.md Life 1 and 6 [001 §(二)2, §(五)7]: "an objection filed inside the window
+ * holds the entry until it is decided". It used to take effect, unsuspended, at the window's end, and
+ * the subject was punished before anyone verified the objection. Now it waits; the department gets
+ * its duty to verify with its deadline (10 working days) as for an entry in force; upheld after the
+ * window, it takes effect then; wrong, it is revoked having never been in force. */
+static void objection_in_the_window_holds_the_entry(void)
+{
+	char a[19], b[19], st[16], why[40];
+	uint64_t ea, eb;
+	h_uscc("91350100MK", 11, a);
+	h_uscc("91350100MK", 12, b);
+	CHECK_INT(h_clock(&H, "2026-11-23T09:00:00+08:00"), 0);
+	CHECK_INT(submit("OW-1", a, "2026-11-20"), 0);
+	CHECK_INT(submit("OW-2", b, "2026-11-20"), 0);
+	CHECK_INT(h_settle(&H), 0);
+	ea = h_entry(&H, a, "black", st, why);
+	eb = h_entry(&H, b, "black", st, why);
+	CHECK_STR(st, "proposed");
+	CHECK_INT(act("{\"v\":1,\"type\":\"objection.file\",\"id\":1,\"party\":\"office\",\"entry\":%llu,"
+		      "\"reason\":\"不是本企业的违法行为\"}", ea), 0);
+	CHECK_INT(act("{\"v\":1,\"type\":\"objection.file\",\"id\":1,\"party\":\"office\",\"entry\":%llu,"
+		      "\"reason\":\"金额计算错误\"}", eb), 0);
+	/* the window (5 working days from Mon 23 Nov: to Mon 30 Nov) is over: neither takes effect */
+	CHECK_INT(h_clock(&H, "2026-12-02T09:00:00+08:00"), 0);
+	CHECK_INT(h_settle(&H), 0);
+	h_entry(&H, a, "black", st, why);
+	CHECK_STR(st, "proposed");
+	CHECK_INT(h_count_tasks(&H, "procurement_centre", ea, "apply", NULL), 0);
+	CHECK_INT(h_count_tasks(&H, "tax_bureau", ea, "verify_objection", NULL), 1);
+	CHECK_INT(h_count_tasks(&H, "tax_bureau", eb, "verify_objection", NULL), 1);
+	/* upheld: in force now, and the agencies are told */
+	CHECK_INT(act("{\"v\":1,\"type\":\"objection.decide\",\"id\":1,\"party\":\"tax_bureau\",\"entry\":%llu,"
+		      "\"outcome\":\"upheld\"}", ea), 0);
+	/* wrong: revoked; nothing was ever applied */
+	CHECK_INT(act("{\"v\":1,\"type\":\"objection.decide\",\"id\":1,\"party\":\"tax_bureau\",\"entry\":%llu,"
+		      "\"outcome\":\"wrong\"}", eb), 0);
+	CHECK_INT(h_settle(&H), 0);
+	h_entry(&H, a, "black", st, why);
+	CHECK_STR(st, "effective");
+	CHECK_INT(h_count_tasks(&H, "procurement_centre", ea, "apply", NULL), 1);
+	h_entry(&H, b, "black", st, why);
+	CHECK_STR(st, "exited");
+	CHECK_STR(why, "revoked");
+	CHECK_INT(h_count_tasks(&H, "procurement_centre", eb, "apply", NULL), 0);
+	CHECK_INT(h_count_tasks(&H, "procurement_centre", eb, "stop", NULL), 0);
+}
+
 int main(void)
 {
 	if (h_start(&H) != 0) {
@@ -110,6 +175,7 @@ int main(void)
 	}
 	RUN(check_refuses_a_malformed_code);
 	RUN(error_echoes_the_id);
+	RUN(objection_in_the_window_holds_the_entry);
 	CHECK_INT(h_stop(&H), 0);
 	TAP_DONE();
 }

@@ -354,6 +354,51 @@ static void objection_suspends_then_decides(void)
 	finish();
 }
 
+/* Issue 10 item 1 - DOMAIN.md Life 1 and 6 [001 §(二)2, §(五)7]: an objection filed inside the
+ * objection window holds the entry. It does not take effect at the window's end; upheld after the
+ * window it takes effect at once (never before the window's end); found wrong, it is revoked and
+ * never took effect. */
+static void objection_in_the_window_holds_the_entry(void)
+{
+	char *a = org(15), *b = org(16), *c = org(17);
+	jrp_error e;
+	jrp_date by;
+	entry en;
+	start("2026-11-23T09:00:00+08:00");
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "tax_fraud", 5000000, "2026-11-20");
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, b, "tax_fraud", 5000000, "2026-11-20");
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, c, "tax_fraud", 5000000, "2026-11-20");
+	CHECK_INT(act_objection_file(&A, on(a, LIST_BLACK)->id, dom_party(&D, "office"), "不是本企业", &en, &by, &e), 0);
+	CHECK(!en.suspended);   /* nothing in force to suspend */
+	CHECK_INT(act_objection_file(&A, on(b, LIST_BLACK)->id, dom_party(&D, "office"), "数额有误", &en, &by, &e), 0);
+	CHECK_INT(act_objection_file(&A, on(c, LIST_BLACK)->id, dom_party(&D, "office"), "待核", &en, &by, &e), 0);
+	/* the window (5 working days, to Mon 30 Nov) ends: none of them takes effect */
+	at("2026-12-02");
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_PROPOSED);
+	CHECK_INT(state(b, LIST_BLACK), ENTRY_PROPOSED);
+	/* upheld after the window: effective at once */
+	CHECK_INT(act_objection_decide(&A, on(a, LIST_BLACK)->id, dom_party(&D, "tax_bureau"), OUTCOME_UPHELD, "", &en, &e), 0);
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_EFFECTIVE);
+	CHECK_INT(on(a, LIST_BLACK)->valid_from, dom_date("2026-12-02"));
+	/* wrong: revoked, never in force */
+	CHECK_INT(act_objection_decide(&A, on(b, LIST_BLACK)->id, dom_party(&D, "tax_bureau"), OUTCOME_WRONG, "", &en, &e), 0);
+	CHECK_INT(state(b, LIST_BLACK), ENTRY_EXITED);
+	CHECK_INT(on(b, LIST_BLACK)->exit_reason, EXIT_REVOKED);
+	CHECK_INT(on(b, LIST_BLACK)->valid_from, 0);
+	CHECK(on(b, LIST_FOCUS) == NULL);
+	finish();
+	/* upheld inside the window: it waits for the window's end, as without an objection */
+	start("2026-11-23T09:00:00+08:00");
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, c, "tax_fraud", 5000000, "2026-11-20");
+	CHECK_INT(act_objection_file(&A, on(c, LIST_BLACK)->id, dom_party(&D, "office"), "待核", &en, &by, &e), 0);
+	at("2026-11-25");
+	CHECK_INT(act_objection_decide(&A, on(c, LIST_BLACK)->id, dom_party(&D, "tax_bureau"), OUTCOME_UPHELD, "", &en, &e), 0);
+	CHECK_INT(state(c, LIST_BLACK), ENTRY_PROPOSED);
+	at("2026-12-01T00:00:01+08:00");
+	CHECK_INT(state(c, LIST_BLACK), ENTRY_EFFECTIVE);
+	finish();
+}
+
 /* ---- Life 7: repair [001 §(五)4] ---- */
 
 /* Repair is asked after the standard's minimum period, with all its methods; approval exits the
@@ -596,6 +641,7 @@ int main(void)
 	RUN(warning_after_three_key_domains);
 	RUN(focus_escalates_to_black);
 	RUN(objection_suspends_then_decides);
+	RUN(objection_in_the_window_holds_the_entry);
 	RUN(repair_after_minimum_with_methods);
 	RUN(expiry_then_focus_after_black);
 	RUN(one_entry_per_standard);
