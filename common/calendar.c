@@ -216,6 +216,33 @@ void period_format(jrp_period p, char *out, size_t n)
 		snprintf(out, n, "0d");
 }
 
+int limit_parse(const char *s, jrp_limit *out)
+{
+	int n, v;
+	if (!s)
+		return JRP_EINVAL;
+	for (n = 0; s[n] >= '0' && s[n] <= '9'; n++)
+		;
+	if (n == 0 || n > 3 || (n > 1 && s[0] == '0'))
+		return JRP_EINVAL;
+	v = digits(s, (size_t)n);
+	if (v > 366)
+		return JRP_EINVAL;
+	if (strcmp(s + n, "d") == 0)
+		out->workdays = false;
+	else if (strcmp(s + n, "wd") == 0)
+		out->workdays = true;
+	else
+		return JRP_EINVAL;
+	out->n = v;
+	return 0;
+}
+
+void limit_format(jrp_limit l, char *out, size_t n)
+{
+	snprintf(out, n, "%d%s", l.n, l.workdays ? "wd" : "d");
+}
+
 bool period_is_zero(jrp_period p)
 {
 	return p.years == 0 && p.months == 0 && p.days == 0;
@@ -336,6 +363,21 @@ jrp_date calendar_add_workdays(const jrp_calendar *cal, jrp_date d, int n)
 		}
 		return y->first + lo;
 	}
+}
+
+jrp_date calendar_limit_end(const jrp_calendar *cal, jrp_date d, jrp_limit l)
+{
+	jrp_date end;
+	if (l.n <= 0)
+		return d;
+	if (l.workdays)
+		return calendar_add_workdays(cal, d, l.n);
+	/* 《民法典》第二百零一条: the start day does not count; 第二百零三条: a last day on a day off
+	 * moves to the day after the days off end */
+	end = d + l.n;
+	while (!calendar_is_workday(cal, end))
+		end++;
+	return end;
 }
 
 int calendar_workdays_between(const jrp_calendar *cal, jrp_date a, jrp_date b)

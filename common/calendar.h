@@ -36,6 +36,19 @@ int period_parse(const char *s, jrp_period *out);
 void period_format(jrp_period p, char *out, size_t n);
 bool period_is_zero(jrp_period p);
 
+/* a time limit counted in days (期间) from a date: n working days ("5wd"), or n calendar days ("5d")
+ * where, as the Civil Code counts a period in days, the start day does not count and a last day that
+ * is not a working day moves to the next working day (《民法典》第二百零一条、第二百零三条) */
+typedef struct jrp_limit {
+	int n;          /* 0..366 */
+	bool workdays;
+} jrp_limit;
+
+/* limit_parse - "5d" or "10wd" (no leading zero, 0..366) -> limit; returns 0 or JRP_EINVAL */
+int limit_parse(const char *s, jrp_limit *out);
+/* limit_format - "5d" / "10wd" into out */
+void limit_format(jrp_limit l, char *out, size_t n);
+
 typedef struct jrp_calendar jrp_calendar;
 
 jrp_calendar *calendar_new(void);
@@ -47,6 +60,8 @@ int calendar_load_file(jrp_calendar *cal, const char *path, jrp_error *e);
 bool calendar_is_workday(const jrp_calendar *cal, jrp_date d);
 /* calendar_add_workdays - the n-th working day strictly after d (n >= 1); n == 0 returns d */
 jrp_date calendar_add_workdays(const jrp_calendar *cal, jrp_date d, int n);
+/* calendar_limit_end - the last day of limit l counted from d (d itself when l.n == 0) */
+jrp_date calendar_limit_end(const jrp_calendar *cal, jrp_date d, jrp_limit l);
 /* calendar_workdays_between - number of working days in (a, b]; 0 if b <= a */
 int calendar_workdays_between(const jrp_calendar *cal, jrp_date a, jrp_date b);
 /* calendar_year_status - "official", "provisional" (file marked so) or "missing" */

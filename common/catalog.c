@@ -604,13 +604,70 @@ static int load_dishonesty(ydoc *d, ynode *m, jrp_standard *s, jrp_error *e)
 	return 0;
 }
 
+/*
+ * load_notice - notice, notice_period and objection_days of a standard whose list, subject types and
+ * severity are loaded (DOMAIN.md "Life of an entry", 1):
+ *   notice          true: every subject is told the reasons, basis and its rights before it is
+ *                   identified. Natural persons always are [001 §(二)2]; a serious-dishonesty
+ *                   standard (black, or severity serious) must say true: since 国办发〔2020〕49号
+ *                   (八) every subject about to be identified as seriously dishonest is told first
+ *   notice_period   how long a notified subject has to state its case, from the notice: "5d"
+ *                   (days, 《民法典》第二百零一条、第二百零三条) or "5wd" (working days); required
+ *                   when any subject of the standard is notified, refused otherwise
+ *   objection_days  working days of the objection window of a subject that is not notified, from
+ *                   identification (0..60); required when there is one, refused otherwise
+ */
+static int load_notice(ydoc *d, ynode *m, jrp_standard *s, jrp_error *e)
+{
+	bool serious = s->list == LIST_BLACK || (s->severity && strcmp(s->severity, "serious") == 0);
+	bool some_notified = s->notice || (s->subject_types & SUBJ_PERSON);
+	bool some_not = !s->notice && (s->subject_types & SUBJ_ORG);
+	int64_t od = 0;
+	char *np = NULL;
+	int rc;
+
+	if (serious && !s->notice)
+		return ydoc_fail(d, ydoc_map_get(d, m, "notice"), e,
+				 "key 'notice': standard '%s' identifies serious dishonesty (%s): every subject is "
+				 "told the reasons, basis and its rights before it is identified (国办发〔2020〕49号 "
+				 "(八)); set notice: true and its notice_period", s->id,
+				 s->list == LIST_BLACK ? "black list" : "severity serious");
+	if (!some_notified && ydoc_map_get(d, m, "notice_period"))
+		return ydoc_fail(d, ydoc_map_get(d, m, "notice_period"), e,
+				 "key 'notice_period': standard '%s' notifies no subject (notice: false, "
+				 "organisations only): leave notice_period out", s->id);
+	if (some_notified) {
+		if (!ydoc_map_get(d, m, "notice_period"))
+			return ydoc_fail(d, m, e, "missing required key 'notice_period' (standard '%s' notifies %s "
+					 "before identification: how long it has to state its case, e.g. 5d or 5wd)",
+					 s->id, s->notice ? "every subject" : "natural persons");
+		if ((rc = ydoc_str(d, m, "notice_period", true, &np, e)))
+			return rc;
+		rc = limit_parse(np, &s->notice_period);
+		free(np);
+		if (rc)
+			return ydoc_fail(d, ydoc_map_get(d, m, "notice_period"), e,
+					 "key 'notice_period': expected days (e.g. 5d) or working days (e.g. 5wd), "
+					 "0..366");
+	}
+	if (!some_not && ydoc_map_get(d, m, "objection_days"))
+		return ydoc_fail(d, ydoc_map_get(d, m, "objection_days"), e,
+				 "key 'objection_days': every subject of standard '%s' is notified, and its window "
+				 "is notice_period from the notice: leave objection_days out", s->id);
+	if (some_not) {
+		if ((rc = ydoc_int(d, m, "objection_days", true, 0, 60, &od, e)))
+			return rc;
+		s->objection_days = (int)od;
+	}
+	return 0;
+}
+
 static int load_standard(jrp_catalog *c, ydoc *d, ynode *m, jrp_standard *s, jrp_error *e)
 {
 	static const char *const keys[] = { "id", "name", "domain", "list", "subject_types", "basis",
-		"match", "validity", "objection_days", "notice", "repairable", "repair_min", "exit_focus",
-		"publish", "class", "severity", "repair_methods", "rectification_days", NULL };
+		"match", "validity", "objection_days", "notice", "notice_period", "repairable", "repair_min",
+		"exit_focus", "publish", "class", "severity", "repair_methods", "rectification_days", NULL };
 	bool has_repair_min, has_exit_focus, has_validity;
-	int64_t od = 0;
 	int li = 0, rc;
 
 	s->min_amount = -1;
@@ -647,14 +704,12 @@ static int load_standard(jrp_catalog *c, ydoc *d, ynode *m, jrp_standard *s, jrp
 		return rc;
 	if (period_is_zero(s->validity))
 		return ydoc_fail(d, ydoc_map_get(d, m, "validity"), e, "key 'validity' must not be zero");
-	if ((rc = ydoc_int(d, m, "objection_days", true, 0, 60, &od, e)) ||
-	    (rc = ydoc_bool(d, m, "notice", true, &s->notice, e)) ||
+	if ((rc = ydoc_bool(d, m, "notice", true, &s->notice, e)) ||
 	    (rc = ydoc_bool(d, m, "repairable", false, &s->repairable, e)) ||
 	    (rc = period(d, m, "repair_min", false, &s->repair_min, &has_repair_min, e)) ||
 	    (rc = period(d, m, "exit_focus", false, &s->exit_focus, &has_exit_focus, e)) ||
 	    (rc = ydoc_bool(d, m, "publish", true, &s->publish, e)))
 		return rc;
-	s->objection_days = (int)od;
 	if (has_exit_focus && s->list != LIST_BLACK)
 		return ydoc_fail(d, ydoc_map_get(d, m, "exit_focus"), e,
 				 "key 'exit_focus': only black standards move the subject to the focus list "
@@ -667,7 +722,9 @@ static int load_standard(jrp_catalog *c, ydoc *d, ynode *m, jrp_standard *s, jrp
 	if (!s->repairable && has_repair_min)
 		return ydoc_fail(d, ydoc_map_get(d, m, "repair_min"), e,
 				 "key 'repair_min': standard '%s' is not repairable (set repairable: true)", s->id);
-	return load_dishonesty(d, m, s, e);
+	if ((rc = load_dishonesty(d, m, s, e)))
+		return rc;
+	return load_notice(d, m, s, e);
 }
 
 static int load_standards(jrp_catalog *c, const char *path, jrp_error *e)

@@ -45,8 +45,10 @@ typedef struct jrp_standard {
 	char *rating;           /* record.rating equals this; NULL = no condition */
 	/* life */
 	jrp_period validity;    /* from the decision date; required, non-zero */
-	int objection_days;     /* working days; 0..60 */
-	bool notice;            /* notice before listing (always true for persons, enforced by adjudicate) */
+	bool notice;            /* every subject is notified before identification (persons always are:
+	                         * enforced by adjudicate); true on every black or serious standard */
+	jrp_limit notice_period;/* a notified subject's time to state its case, from the notice */
+	int objection_days;     /* a subject not notified: working days of its window from identification */
 	bool repairable;
 	jrp_period repair_min;  /* minimum period before a repair application */
 	jrp_period exit_focus;  /* after a black-list exit (not for error): focus period; zero = none */

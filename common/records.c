@@ -294,6 +294,21 @@ int record_read(mr *r, jrp_record *o)
 	o->outcome = (jrp_interview_state)outcome;
 	if (rc > 0 && (o->kind != RK_INTERVIEW || (outcome != IVS_HELD && outcome != IVS_REFUSED)))
 		return mr_fail_value(r, "outcome", "only an interview record has an outcome: held or refused");
+	{
+		/* notice: {date, linked?} - the department told the subject before identification
+		 * (DOMAIN.md Life 1 [001 §(二)2] 国办发〔2020〕49号 (八)) */
+		mr n;
+		o->notice_date = 0;
+		o->notice_linked = false;
+		if ((rc = mr_map(r, "notice", MR_OPT, &n)) < 0)
+			return rc;
+		if (rc > 0 && ((rc = mr_date(&n, "date", MR_REQ, &o->notice_date)) < 0 ||
+			       (rc = mr_bool(&n, "linked", MR_OPT, &o->notice_linked)) < 0 || (rc = mr_end(&n)) < 0))
+			return rc;
+		if (o->notice_linked && !o->has_legal_rep && !o->nresponsible)
+			return mr_fail_value(r, "notice.linked", "is true, but the record names no legal representative "
+					     "or responsible person");
+	}
 	o->amount = -1;
 	if ((rc = mr_i64(r, "amount", MR_OPT, &o->amount)) < 0)
 		return rc;
@@ -329,6 +344,14 @@ void record_write(mw *w, const jrp_record *o)
 	}
 	mw_end(w);
 	mw_kdate(w, "decision_date", o->decision_date);
+	if (o->notice_date) {
+		mw_str(w, "notice");
+		mw_map(w);
+		mw_kdate(w, "date", o->notice_date);
+		if (o->notice_linked)
+			mw_kbool(w, "linked", true);
+		mw_end(w);
+	}
 	kopt(w, "decision_no", o->decision_no);
 	kopt(w, "violation", o->violation);
 	kopt(w, "facts", o->facts);
@@ -492,7 +515,8 @@ int change_decode(const msgpack_object *o, bool copy, jrp_change *c, jrp_error *
 	}
 	if ((rc = odate(&r, "decide_by", &c->decide_by)) < 0)
 		return rc;
-	if ((c->action == CH_OBJECTION_FILED || c->action == CH_REPAIR_APPLIED) && !c->decide_by)
+	if ((c->action == CH_NOTICE_DUE || c->action == CH_OBJECTION_FILED || c->action == CH_REPAIR_APPLIED) &&
+	    !c->decide_by)
 		return mr_fail(&r, JRP_ERR_MISSING_FIELD, "decide_by", "is required for %s", names_get(&change_action_names, a));
 	if ((rc = obool(&r, "restoration", &c->restoration)) < 0 || (rc = ocstr(&r, "note", JRP_NOTE_MAX, c->note)) < 0 ||
 	    (rc = mr_u64(&r, "entry", MR_REQ, &c->entry)) < 0 || (rc = mr_enum(&r, "list", MR_REQ, &list_names, &v)) < 0)

@@ -192,6 +192,8 @@ typedef struct jrp_record {
 	int nresponsible;
 	jrp_person responsible[JRP_RESPONSIBLE_MAX];
 	jrp_date decision_date;
+	jrp_date notice_date;             /* notice.date: the subject was notified before identification; 0 = not */
+	bool notice_linked;               /* notice.linked: the same notice reached the linked persons */
 	int64_t amount;                   /* yuan; -1 = not given */
 	jrp_interview_state outcome;      /* interview records: IVS_HELD | IVS_REFUSED; else IVS_NONE */
 	char decision_no[101];            /* the strings below: "" if not given */
@@ -238,7 +240,7 @@ typedef struct jrp_change {
 	jrp_repair_state repair;          /* repair_decided: RP_APPROVED | RP_REJECTED (required) */
 	jrp_interview_kind interview;     /* interview_due (required) */
 	jrp_interview_state interview_outcome; /* interview_recorded: IVS_HELD | IVS_REFUSED (required) */
-	jrp_date decide_by;               /* objection_filed, repair_applied: the department's deadline */
+	jrp_date decide_by;               /* notice_due, objection_filed, repair_applied: the department's deadline */
 	bool restoration;                 /* revoked punishment: the subject's reputation is restored */
 	char note[JRP_NOTE_MAX + 1];      /* "" if none */
 	/* the entry */

@@ -38,12 +38,18 @@ echo "   A typo in the code is refused, with the field and the reason, and nothi
 run --as tax_bureau submit --record-id TAX-2026-0002 --kind penalty --domain tax \
     --subject-type org --code 91350100M000100Y44 --name 示范科技有限公司 --decision-date 2026-11-20 || true
 
-say "2. Adjudication applies the catalogue's black-list standard: a proposed entry, open to objection for 5 working days"
+say "2. Adjudication applies the catalogue's black-list standard: a proposed entry. Serious dishonesty: the company is told first"
 $J sync >/dev/null
 run --as tax_bureau subject $CODE
-echo "   Before the window ends, the procurement centre's check finds nothing in force:"
+echo "   The bureau's own stream holds its duty: notify the company (due in 7 working days)."
+run --as tax_bureau tasks --ack
+ENTRY=$($J --as tax_bureau --json subject $CODE | sed -n 's/^ *"entry": \([0-9]*\),*$/\1/p' | head -1)
+echo "   It serves the notice the same day and reports it; the company has 5 days to state its case."
+run --as tax_bureau notice "$ENTRY" 2026-11-23
+echo "   Before the period ends, the procurement centre's check finds nothing in force:"
 run --as procurement_centre check $CODE --matter public_procurement
-echo "   Time passes (test clock): the window's last working day is Mon 30 Nov; on 1 Dec the entry is effective."
+echo "   Time passes (test clock): 5 days from Mon 23 Nov end on Sat 28 Nov, a day off, so on Mon 30 Nov;"
+echo "   on 1 Dec the entry is effective."
 run clock set 2026-12-01T09:00:00+08:00
 $J sync >/dev/null
 

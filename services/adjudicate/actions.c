@@ -18,8 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define OBJECTION_DECIDE_WORKDAYS 10   /* [national] the platform answers within 10 working days */
-#define REPAIR_DECIDE_WORKDAYS 3       /* [national] the department decides within 3 working days */
 
 /* load - entry id, or not_found */
 static int load(adj *a, uint64_t id, entry *en, jrp_error *e)
@@ -59,9 +57,49 @@ static int conflict(jrp_error *e, const entry *en, const char *what)
 	return JRP_ECONFLICT;
 }
 
-int act_notice(adj *a, uint64_t id, const jrp_party *by, jrp_date nd, entry *en, jrp_error *e)
+/* noticed - record the notice of an entry awaiting one */
+static int noticed(adj *a, entry *en, const char *by, jrp_date nd, const char *how)
 {
-	char ds[11], note[80];
+	char ds[11], note[120];
+	int rc;
+	en->notice_date = nd;
+	en->notice_by = 0;
+	date_format(nd, ds);
+	snprintf(note, sizeof note, "subject notified on %s%s", ds, how);
+	entry_history(en, a->now, "notified", by, 0, note);
+	if ((rc = lists_schedule_effective(a, en)) != 0 || (rc = entry_store(a, en)) != 0)
+		return rc;
+	return emit(a, en, CH_NOTICED, by, NULL);
+}
+
+typedef struct notice_arg {
+	const char *by;
+	jrp_date nd;
+	mw *covered;
+} notice_arg;
+
+static int notice_linked_fn(adj *a, entry *en, void *arg)
+{
+	notice_arg *n = arg;
+	int rc;
+	if (en->state != ENTRY_PROPOSED || !en->notice_required || en->notice_date)
+		return 0;
+	if ((rc = noticed(a, en, n->by, n->nd, " (the organisation's notice covered the linked persons)")) != 0)
+		return rc;
+	if (n->covered) {
+		mw_map(n->covered);
+		mw_ku64(n->covered, "entry", en->id);
+		mw_kdate(n->covered, "objection_end", en->objection_end);
+		mw_end(n->covered);
+	}
+	return 0;
+}
+
+int act_notice(adj *a, uint64_t id, const jrp_party *by, jrp_date nd, bool linked, entry *en, mw *covered,
+	       jrp_error *e)
+{
+	notice_arg n = { by->id, nd, covered };
+	char ds[11];
 	int rc;
 	if ((rc = load(a, id, en, e)) != 0 || (rc = own(by, en, e)) != 0)
 		return rc;
@@ -71,13 +109,11 @@ int act_notice(adj *a, uint64_t id, const jrp_party *by, jrp_date nd, entry *en,
 	}
 	if (en->state != ENTRY_PROPOSED || !en->notice_required || en->notice_date)
 		return conflict(e, en, en->notice_date ? "the notice was already reported" : "no notice is awaited");
-	en->notice_date = nd;
-	date_format(nd, ds);
-	snprintf(note, sizeof note, "subject notified on %s", ds);
-	entry_history(en, a->now, "notified", by->id, 0, note);
-	if ((rc = lists_schedule_effective(a, en)) != 0 || (rc = entry_store(a, en)) != 0)
+	if ((rc = noticed(a, en, by->id, nd, "")) != 0)
 		return rc;
-	return emit(a, en, CH_NOTICED, by->id, NULL);
+	/* DOMAIN.md Life 1: one notice may cover an organisation and its linked persons when the
+	 * department says so */
+	return linked ? entry_each_linked(a, en->id, notice_linked_fn, &n) : 0;
 }
 
 int act_objection_file(adj *a, uint64_t id, const jrp_party *by, const char *reason, entry *en, jrp_date *decide_by,

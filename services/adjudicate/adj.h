@@ -24,10 +24,16 @@ typedef struct change_why {
 	jrp_repair_state repair;            /* repair_decided */
 	jrp_interview_kind interview;       /* interview_due */
 	jrp_interview_state interview_outcome; /* interview_recorded */
-	jrp_date decide_by;                 /* objection_filed, repair_applied */
+	jrp_date decide_by;                 /* notice_due, objection_filed, repair_applied */
 	bool restoration;                   /* revoked punishment: reputation restored */
 	const char *note;
 } change_why;
+
+/* the department's deadlines for its duties, in working days */
+#define NOTICE_WORKDAYS 7             /* jrp's choice: no text sets one; the 7 working days departments
+                                       * have to report a record (DOMAIN.md "Records") */
+#define OBJECTION_DECIDE_WORKDAYS 10  /* [national] the platform answers within 10 working days */
+#define REPAIR_DECIDE_WORKDAYS 3      /* [national] the department decides within 3 working days */
 
 /* emit - append the change `action` of en, caused by `by`, to the change log */
 int emit(adj *a, const entry *en, jrp_change_action action, const char *by, const change_why *w);
@@ -52,7 +58,11 @@ int lists_reevaluate(adj *a, const jrp_catalog *old, void (*fn)(void *arg, const
 int lists_subject(adj *a, const char *code, mw *out);
 
 /* ---- actions.c: each validates everything before it writes; e says field and reason ---- */
-int act_notice(adj *a, uint64_t id, const jrp_party *by, jrp_date notice_date, entry *en, jrp_error *e);
+/* act_notice - the department notified the subject of entry id on notice_date; with linked, the same
+ * notice reached the persons linked to it: each of their entries awaiting a notice is noticed too
+ * and, if covered is not NULL, written into that open array as {entry, objection_end} */
+int act_notice(adj *a, uint64_t id, const jrp_party *by, jrp_date notice_date, bool linked, entry *en, mw *covered,
+	       jrp_error *e);
 int act_objection_file(adj *a, uint64_t id, const jrp_party *by, const char *reason, entry *en, jrp_date *decide_by,
 		       jrp_error *e);
 int act_objection_decide(adj *a, uint64_t id, const jrp_party *by, jrp_outcome outcome, const char *note, entry *en,

@@ -72,6 +72,8 @@ void entry_encode(const entry *en, mw *w)
 		mw_kbool(w, "notice_required", true);
 	if (en->notice_date)
 		mw_kdate(w, "notice_date", en->notice_date);
+	if (en->notice_by)
+		mw_kdate(w, "notice_by", en->notice_by);
 	if (en->objection_pending) {
 		mw_kstr(w, "objection", "pending");
 		mw_kstr(w, "objection_by", en->objection_by);
@@ -201,6 +203,7 @@ int entry_decode(const void *buf, size_t len, entry *en, jrp_error *e)
 	en->exit_reason = (jrp_exit_reason)v;
 	if ((rc = obool(&r, "notice_required", &en->notice_required)) < 0 ||
 	    (rc = odate(&r, "notice_date", &en->notice_date)) < 0 ||
+	    (rc = odate(&r, "notice_by", &en->notice_by)) < 0 ||
 	    (rc = ostr(&r, "objection", sizeof objection - 1, objection)) < 0 ||
 	    (rc = ostr(&r, "objection_by", JRP_ID_MAX, en->objection_by)) < 0)
 		goto out;

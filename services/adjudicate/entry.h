@@ -71,6 +71,7 @@ typedef struct entry {
 	/* notice and objection (DOMAIN.md Life 1, 6) */
 	bool notice_required;
 	jrp_date notice_date;     /* 0 until the department reports the notice */
+	jrp_date notice_by;       /* the department's deadline for the notice (0: none awaited) */
 	bool objection_pending;
 	char objection_by[JRP_ID_MAX + 1];
 	bool suspended;           /* black entry's punishments suspended while the objection is verified */

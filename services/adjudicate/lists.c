@@ -91,11 +91,29 @@ static const jrp_standard *standard_of(adj *a, const entry *en)
 int lists_schedule_effective(adj *a, entry *en)
 {
 	const jrp_standard *s = standard_of(a, en);
-	int days = s ? s->objection_days : 0;
-	jrp_date from = en->notice_required ? en->notice_date : en->identified_on;
-	en->objection_end = calendar_add_workdays(a->cat->cal, from, days);
-	/* effective at the start of the day after the window's last working day */
-	return entry_due(a, days ? ms_of_date(en->objection_end + 1) : a->now, en->id, DUE_EFFECTIVE);
+	/* DOMAIN.md Life 1: a notified subject states its case within the standard's notice period from
+	 * the notice (days or working days); another's window is objection_days working days from
+	 * identification */
+	jrp_limit l = { 0, true };
+	if (s)
+		l = en->notice_required ? s->notice_period : (jrp_limit){ s->objection_days, true };
+	en->objection_end = calendar_limit_end(a->cat->cal, en->notice_required ? en->notice_date : en->identified_on, l);
+	/* effective at the start of the day after the window's last day */
+	return entry_due(a, l.n ? ms_of_date(en->objection_end + 1) : a->now, en->id, DUE_EFFECTIVE);
+}
+
+/* window_note - "objection window 5 working days" / "notice period 5d from the notice" */
+static void window_note(const jrp_standard *s, const entry *en, char *out, size_t n)
+{
+	char l[16];
+	if (!s) {
+		snprintf(out, n, "no window");
+	} else if (en->notice_required) {
+		limit_format(s->notice_period, l, sizeof l);
+		snprintf(out, n, "standard %s, notice period %s from the notice", s->id, l);
+	} else {
+		snprintf(out, n, "standard %s, objection window %d working days", s->id, s->objection_days);
+	}
 }
 
 /* start - a new entry's id, identification date and catalogue version */
@@ -108,26 +126,38 @@ static int start(adj *a, entry *en, jrp_entry_state state)
 	return rc;
 }
 
-/* propose - store a new entry and start its life; en is filled but for id and dates */
-static int propose(adj *a, entry *en, const char *by, uint64_t seq)
+/* propose - store a new entry and start its life; en is filled but for id and dates. noticed: the
+ * date the record says the subject was notified (0: not yet) */
+static int propose(adj *a, entry *en, const char *by, uint64_t seq, jrp_date noticed)
 {
 	const jrp_standard *s = standard_of(a, en);
-	char note[160];
+	char note[160], ds[11];
 	int rc;
 
 	if ((rc = start(a, en, ENTRY_PROPOSED)) != 0)
 		return rc;
-	/* DOMAIN.md Life 1: natural persons must be notified before listing [001 §(二)2] */
+	/* DOMAIN.md Life 1: natural persons must be notified before listing [001 §(二)2], and every
+	 * subject of a serious-dishonesty standard (the catalogue says notice: true for those,
+	 * 国办发〔2020〕49号 (八)) */
 	en->notice_required = (s && s->notice) || en->subject.type == SUBJECT_PERSON;
-	snprintf(note, sizeof note, "standard %s, objection window %d working days%s", en->standard,
-		 s ? s->objection_days : 0, en->notice_required ? " from the notice" : "");
+	window_note(s, en, note, sizeof note);
 	entry_history(en, a->now, "identified", by, seq, note);
-	if (!en->notice_required && (rc = lists_schedule_effective(a, en)) != 0)
+	if (en->notice_required && noticed) {
+		en->notice_date = noticed;
+		date_format(noticed, ds);
+		snprintf(note, sizeof note, "subject notified on %s (the record says so)", ds);
+		entry_history(en, a->now, "notified", by, seq, note);
+	}
+	if (en->notice_required && !en->notice_date)
+		/* the notice is the department's duty, with a deadline like its others */
+		en->notice_by = calendar_add_workdays(a->cat->cal, a->today, NOTICE_WORKDAYS);
+	else if ((rc = lists_schedule_effective(a, en)) != 0)
 		return rc;
 	if ((rc = entry_index(a, en)) != 0 || (rc = entry_store(a, en)) != 0 || (rc = emit(a, en, CH_PROPOSED, by, NULL)) != 0)
 		return rc;
-	if (en->notice_required) {
-		change_why w = { .note = "notify the subject before listing; report the notice date (entry.notice)" };
+	if (en->notice_by) {
+		change_why w = { .decide_by = en->notice_by,
+				 .note = "notify the subject before identification; report the notice date (entry.notice)" };
 		return emit(a, en, CH_NOTICE_DUE, "adjudicate", &w);
 	}
 	return 0;
@@ -329,6 +359,7 @@ static int focus_after_black(adj *a, const entry *black, const jrp_standard *s)
 	f.suspended = f.rectified = f.published = false;
 	f.rectify_by = f.valid_from = f.repair_decide_by = 0;
 	f.notice_required = false;
+	f.notice_date = f.notice_by = 0;
 	f.valid_until = date_add_period(a->today, s->exit_focus) - 1;
 	f.objection_end = 0;
 	if ((rc = start(a, &f, ENTRY_PROPOSED)) != 0)
@@ -403,7 +434,8 @@ static bool standard_matches(const jrp_standard *s, const jrp_record *rec)
 
 /* link_person - DOMAIN.md Subjects [001 §(四)6]: punishment reaches the legal
  * representative and responsible persons (落实到人) */
-static int link_person(adj *a, const entry *org, const jrp_person *p, jrp_link_role role, const char *by, uint64_t seq)
+static int link_person(adj *a, const entry *org, const jrp_person *p, jrp_link_role role, const char *by, uint64_t seq,
+		       jrp_date noticed)
 {
 	entry en = *org;
 	memset(en.hist, 0, sizeof en.hist);
@@ -414,7 +446,9 @@ static int link_person(adj *a, const entry *org, const jrp_person *p, jrp_link_r
 	memcpy(en.subject.name, p->name, sizeof en.subject.name);
 	en.linked_to = org->id;
 	en.link_role = role;
-	return propose(a, &en, by, seq);
+	en.notice_date = en.notice_by = 0;
+	en.objection_end = 0;
+	return propose(a, &en, by, seq, noticed);
 }
 
 static int identify(adj *a, const jrp_event *ev, const jrp_standard *s)
@@ -423,6 +457,7 @@ static int identify(adj *a, const jrp_event *ev, const jrp_standard *s)
 	entry en, same;
 	scan_arg sa;
 	char note[160];
+	jrp_date noticed;
 	int rc;
 
 	memset(&en, 0, sizeof en);
@@ -453,14 +488,17 @@ static int identify(adj *a, const jrp_event *ev, const jrp_standard *s)
 		return refuse(a, &en, ev->party, ev->seq, EXIT_ON_BLACK_LIST, "the subject is on the black list");
 	if (en.valid_until < a->today)
 		return refuse(a, &en, ev->party, ev->seq, EXIT_VALIDITY_OVER, "the validity ended before identification");
-	if ((rc = propose(a, &en, ev->party, ev->seq)) != 0)
+	if ((rc = propose(a, &en, ev->party, ev->seq, rec->notice_date)) != 0)
 		return rc;
 	if (s->list != LIST_BLACK || en.subject.type != SUBJECT_ORG)
 		return 0;
-	if (rec->has_legal_rep && (rc = link_person(a, &en, &rec->legal_rep, LINK_LEGAL_REP, ev->party, ev->seq)) != 0)
+	/* one notice may cover the organisation and its linked persons when the department says so */
+	noticed = rec->notice_linked ? rec->notice_date : 0;
+	if (rec->has_legal_rep &&
+	    (rc = link_person(a, &en, &rec->legal_rep, LINK_LEGAL_REP, ev->party, ev->seq, noticed)) != 0)
 		return rc;
 	for (int i = 0; i < rec->nresponsible; i++)
-		if ((rc = link_person(a, &en, &rec->responsible[i], LINK_RESPONSIBLE, ev->party, ev->seq)) != 0)
+		if ((rc = link_person(a, &en, &rec->responsible[i], LINK_RESPONSIBLE, ev->party, ev->seq, noticed)) != 0)
 			return rc;
 	return 0;
 }

@@ -70,12 +70,26 @@ static int h_notice(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 	entry en;
 	uint64_t id;
 	jrp_date nd;
+	bool linked = false;
+	mw covered;
 	int rc;
 	if ((rc = entry_id(r, &id)) < 0 || (rc = mr_date(&r->body, "notice_date", MR_REQ, &nd)) < 0 ||
-	    (rc = act_notice(&a, id, r->party, nd, &en, e)) != 0)
+	    (rc = mr_bool(&r->body, "linked", MR_OPT, &linked)) < 0)
 		return done(d, &a, rc);
+	mw_init(&covered);
+	mw_arr(&covered);
+	if ((rc = act_notice(&a, id, r->party, nd, linked, &en, &covered, e)) != 0) {
+		mw_free(&covered);
+		return done(d, &a, rc);
+	}
+	mw_end(&covered);
 	reply_entry(out, &en);
 	mw_kdate(out, "objection_end", en.objection_end);
+	if (linked) {
+		mw_str(out, "linked");
+		mw_raw(out, mw_data(&covered), mw_len(&covered));
+	}
+	mw_free(&covered);
 	return done(d, &a, 0);
 }
 

@@ -1,7 +1,8 @@
 /*
  * entries.c - jrpctl commands on one list entry and on the publication log
  *
- *   notice ENTRY DATE                         the department reports when it notified the subject
+ *   notice ENTRY DATE [--linked]              the department reports when it notified the subject (and,
+ *                                             with --linked, the persons linked to it)
  *   object ENTRY --reason TEXT                an objection (by the subject through a department or
  *                                             the office, or by an agency that finds the data untrue)
  *   decide-objection ENTRY upheld|wrong [--note TEXT]
@@ -22,13 +23,14 @@
 typedef struct opts {
 	const char *reason, *note, *methods;
 	uint64_t after;
-	bool follow;
+	bool follow, linked;
 } opts;
 
 static int parse(int argc, char **argv, opts *o)
 {
 	static const struct option lo[] = { { "reason", 1, 0, 'r' }, { "note", 1, 0, 'n' }, { "methods", 1, 0, 'm' },
-					    { "after", 1, 0, 'a' }, { "follow", 0, 0, 'f' }, { 0, 0, 0, 0 } };
+					    { "after", 1, 0, 'a' }, { "follow", 0, 0, 'f' }, { "linked", 0, 0, 'l' },
+					    { 0, 0, 0, 0 } };
 	int opt;
 	memset(o, 0, sizeof *o);
 	optind = 0;
@@ -39,6 +41,7 @@ static int parse(int argc, char **argv, opts *o)
 		case 'm': o->methods = optarg; break;
 		case 'a': o->after = strtoull(optarg, NULL, 10); break;
 		case 'f': o->follow = true; break;
+		case 'l': o->linked = true; break;
 		default: return -1;
 		}
 	}
@@ -68,6 +71,13 @@ static int act(ctl *c, mw *w, const char *done)
 		       obj_cstr(in.root, "state", state, sizeof state));
 		if (obj_get(in.root, "objection_end"))
 			printf("; the objection window ends %s", obj_cstr(in.root, "objection_end", date, sizeof date));
+		if (obj_get(in.root, "linked")) {
+			const msgpack_object *l = obj_get(in.root, "linked");
+			uint32_t n = l->type == MSGPACK_OBJECT_ARRAY ? l->via.array.size : 0;
+			printf("; the same notice covered %u linked person%s' entr%s", n, n == 1 ? "" : "s", n == 1 ? "y" : "ies");
+			for (uint32_t i = 0; i < n; i++)
+				printf("%s%llu", i ? ", " : " ", (unsigned long long)obj_u64(&l->via.array.ptr[i], "entry"));
+		}
 		if (obj_get(in.root, "decide_by"))
 			printf("; the department decides by %s", obj_cstr(in.root, "decide_by", date, sizeof date));
 		if (obj_bool(in.root, "suspended"))
@@ -132,11 +142,13 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 	}
 	if (strcmp(cmd, "notice") == 0) {
 		if (parse(argc, argv, &o) < 0 || optind != argc - 2 || !entry_arg(argv[optind], &id))
-			return usage("notice ENTRY YYYY-MM-DD");
+			return usage("notice ENTRY YYYY-MM-DD [--linked]");
 		mw_init(&w);
 		client_begin(NULL, &w, T_ENTRY_NOTICE, c->party);
 		mw_ku64(&w, "entry", id);
 		mw_kstr(&w, "notice_date", argv[optind + 1]);
+		if (o.linked)
+			mw_kbool(&w, "linked", true);
 		return act(c, &w, "notice recorded");
 	}
 	if (strcmp(cmd, "object") == 0) {

@@ -34,8 +34,10 @@ static void usage(FILE *f)
 		"  submit --record-id ID --kind KIND --domain D --subject-type org|person --code CODE --name NAME\n"
 		"         --decision-date YYYY-MM-DD [--violation V] [--amount YUAN] [--rating R] [--standard S]\n"
 		"         [--decision-no N] [--facts TEXT] [--basis TEXT] [--id-type T]\n"
+		"         [--notice-date YYYY-MM-DD [--notice-linked]]   the subject was notified already\n"
 		"  subject CODE                  a subject's credit record: records, entries with history, tasks\n"
-		"  notice ENTRY DATE             report when the subject was notified (persons, notice standards)\n"
+		"  notice ENTRY DATE [--linked]  report when the subject (--linked: and its linked persons) was\n"
+		"                                notified (persons; standards with notice: true)\n"
 		"  decide-objection ENTRY upheld|wrong [--note TEXT]\n"
 		"  repair ENTRY --methods commitment,training,report,service [--note TEXT]\n"
 		"  decide-repair ENTRY approve|reject [--note TEXT]\n"
@@ -182,7 +184,8 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 		{ "domain", 1, 0, 'd' }, { "subject-type", 1, 0, 't' }, { "id-type", 1, 0, 'i' }, { "code", 1, 0, 'C' },
 		{ "name", 1, 0, 'n' }, { "decision-date", 1, 0, 'D' }, { "decision-no", 1, 0, 'N' },
 		{ "violation", 1, 0, 'v' }, { "amount", 1, 0, 'a' }, { "rating", 1, 0, 'R' }, { "standard", 1, 0, 's' },
-		{ "facts", 1, 0, 'F' }, { "basis", 1, 0, 'B' }, { 0, 0, 0, 0 } };
+		{ "facts", 1, 0, 'F' }, { "basis", 1, 0, 'B' }, { "notice-date", 1, 0, 'O' }, { "notice-linked", 0, 0, 'L' },
+		{ 0, 0, 0, 0 } };
 	const char *file = NULL, *lines = NULL, *v[128] = { 0 };
 	int opt;
 	jrp_client *cl;
@@ -197,7 +200,11 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 		else if (opt == 'l')
 			lines = optarg;
 		else
-			v[opt] = optarg;
+			v[opt] = opt == 'L' ? "true" : optarg;
+	}
+	if (v['L'] && !v['O']) {
+		fprintf(stderr, "jrpctl: --notice-linked needs --notice-date\n");
+		return 2;
 	}
 	ctl_need_party(c);
 	cl = ctl_client(c, SVC_INGEST);
@@ -261,6 +268,15 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 				return 2;
 			}
 			mw_ki64(&w, "amount", amt);
+		}
+		if (v['O']) {
+			/* the subject (and, with --notice-linked, its linked persons) was notified before */
+			mw_str(&w, "notice");
+			mw_map(&w);
+			mw_kstr(&w, "date", v['O']);
+			if (v['L'])
+				mw_kbool(&w, "linked", true);
+			mw_end(&w);
 		}
 		mw_str(&w, "subject");
 		mw_map(&w);

@@ -142,6 +142,11 @@ void print_entries(ctl *c, const msgpack_object *r)
 		       (unsigned long long)obj_u64(e, "id"), list_zh(S(e, "list")), S(e, "list"), S(e, "standard"),
 		       S(e, "state"), obj_get(e, "exit_reason") ? " — " : "", S(e, "exit_reason"), S(e, "decision_date"),
 		       S(e, "valid_until"), S(e, "catalog_version"));
+		if (obj_get(e, "notice_by"))
+			printf("    awaiting the department's notice to the subject, due by %s\n", S(e, "notice_by"));
+		else if (obj_get(e, "objection_end") && obj_str_eq(obj_get(e, "state"), "proposed"))
+			printf("    %s ends %s\n", obj_get(e, "notice_date") ? "the period to state its case" : "the objection window",
+			       S(e, "objection_end"));
 		for (uint32_t j = 0; h && j < h->via.array.size; j++) {
 			const msgpack_object *x = &h->via.array.ptr[j];
 			char at[32];

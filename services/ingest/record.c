@@ -37,6 +37,10 @@ int record_parse(mr *r, const jrp_catalog *cat, const jrp_party *dept, jrp_date 
 		date_format(today, df);
 		return mr_fail_value(r, "decision_date", "is in the future (today is %s)", df);
 	}
+	if (o->notice_date > today) {
+		date_format(today, df);
+		return mr_fail_value(r, "notice.date", "is in the future (today is %s)", df);
+	}
 	if (o->standard[0]) {
 		const jrp_standard *s = catalog_standard(cat, o->standard);
 		if (!s)

@@ -172,7 +172,8 @@ void lat_free(bench_lat *l)
 
 /* ---- a deployment ---- */
 
-/* rules_objection0 - in RULES/standards.yaml, set tax.major_violation's objection_days to 0 */
+/* rules_objection0 - in RULES/standards.yaml, set tax.major_violation's notice period (5d) to 0d: a
+ * record that says the company was notified (bench_record) is effective at once */
 static int rules_objection0(const char *rules)
 {
 	char path[400], *buf, *p, *q;
@@ -186,12 +187,12 @@ static int rules_objection0(const char *rules)
 	fseek(f, 0, SEEK_SET);
 	buf = calloc(1, (size_t)n + 1);
 	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n || !(p = strstr(buf, "id: tax.major_violation")) ||
-	    !(q = strstr(p, "objection_days: ")) || (q[16] < '0' || q[16] > '9') || q[17] != '\n') {
+	    !(q = strstr(p, "notice_period: ")) || (q[15] < '0' || q[15] > '9') || q[16] != 'd' || q[17] != '\n') {
 		free(buf);
 		fclose(f);
 		return -1;
 	}
-	q[16] = '0';   /* one digit to one digit: the file keeps its length */
+	q[15] = '0';   /* one digit to one digit: the file keeps its length */
 	fseek(f, 0, SEEK_SET);
 	n = fwrite(buf, 1, (size_t)n, f) == (size_t)n ? 0 : -1;
 	free(buf);
@@ -644,6 +645,13 @@ void bench_record(mw *w, uint64_t n, bool black)
 	snprintf(buf, sizeof buf, "示税稽罚〔2026〕%llu号", (unsigned long long)n);
 	mw_kstr(w, "decision_no", buf);
 	mw_kstr(w, "decision_date", BENCH_DECISION_DATE);
+	if (black) {
+		/* the bureau notified the company before identification, as a serious standard requires */
+		mw_str(w, "notice");
+		mw_map(w);
+		mw_kstr(w, "date", BENCH_DECISION_DATE);
+		mw_end(w);
+	}
 	mw_kstr(w, "violation", "major_tax_evasion");
 	mw_ki64(w, "amount", black ? 5000000 : 1000);
 	mw_kstr(w, "facts", "虚假申报，少缴税款");

@@ -86,7 +86,7 @@ typedef struct bench_env {
 
 /* bench_env_init - mkdtemp /tmp/jrp-bench-XXXXXX and write the config. With
  * objection0 the rules are a copy of rules/ in which tax.major_violation has
- * objection_days 0, so a black-list record is effective at once (bench only). */
+ * notice_period 0d, so a black-list record that says the company was notified is effective at once (bench only). */
 int bench_env_init(bench_env *b, bool objection0);
 /* bench_start - start one daemon and wait until it answers ping; *ms (if not
  * NULL) is the time from fork to the first answer */

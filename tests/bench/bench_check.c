@@ -1,7 +1,7 @@
 /*
  * bench_check.c - figures 5, 6, 7 and 8 of issue 5: the check service
  *
- * All four daemons run with the bench-only rules (objection_days 0 for
+ * All four daemons run with the bench-only rules (notice_period 0d for
  * tax.major_violation); 1,000 companies are black-listed through the real
  * path and their 1,000 procurement tasks read, so dispatch holds 1,000
  * effective entries. Then procurement_centre sends "check" {subject, matter:

@@ -15,7 +15,7 @@
  *     that clock.set until the last task is on the stream: adjudicate's
  *     deadline sweep, dispatch's task fan-out and the stream read, in bulk.
  * 3b. With bench-only rules (a copy of rules/ where tax.major_violation has
- *     objection_days 0, so an entry is effective at once): --records records
+ *     notice_period 0d and records that say the company was notified, so an entry is effective at once): --records records
  *     submitted as fast as the window allows; records / time from the first
  *     submit until the last task arrives: every daemon in the path at once.
  * 3c. The raw baseline of the chain: four LMDB environments on the same disk
@@ -137,7 +137,7 @@ static int window_passes(const bench_opts *o)
 		goto out;
 	}
 	t_settled = bench_ns();
-	bench_row("3a", bench_fmt("records → proposed entries (real rules, objection window open): %s records submitted as fast as %d × %d in flight allow, until every daemon has taken in its upstream's log",
+	bench_row("3a", bench_fmt("records → proposed entries (real rules, notice period open): %s records submitted as fast as %d × %d in flight allow, until every daemon has taken in its upstream's log",
 				  bench_num((double)o->records), o->sockets, o->window),
 		  bench_fmt("%s records/s", bench_num((double)L.ok * 1e9 / (double)(t_settled - L.t_first_ns))),
 		  bench_fmt("ingest alone acked %s records/s in this run", bench_num((double)L.ok / L.elapsed)), "", "",
@@ -161,7 +161,7 @@ static int window_passes(const bench_opts *o)
 	bench_usage_take(&b, &u1);
 	{
 		double s = (double)(st.last_ns - t0) / 1e9;
-		bench_row("3", bench_fmt("records → agency task streams: %s entries become effective at once (clock set past the 5-working-day objection window) until all %s tasks are on procurement_centre's stream",
+		bench_row("3", bench_fmt("records → agency task streams: %s entries become effective at once (clock set past the 5-day notice period) until all %s tasks are on procurement_centre's stream",
 					 bench_num((double)o->records), bench_num((double)o->records)),
 			  bench_fmt("%s records/s", bench_num((double)o->records / s)), "", "", "≥ 20,000 records/s",
 			  "%.2f s; %s; %s", s, commits_str(&b, c0), bench_usage_str(&b, &u0, &u1));
@@ -211,7 +211,7 @@ static int fixed_rate(bench_env *b, const bench_opts *o, bench_stream *st, bench
 	st->arg = &a;
 	st->want = L.count;
 	st->timeout_s = seconds + 60;
-	bench_note("pipeline (objection_days 0): %.0f records/s offered for %.0f s, latency submit -> task on the stream",
+	bench_note("pipeline (notice period 0d): %.0f records/s offered for %.0f s, latency submit -> task on the stream",
 		   rate, seconds);
 	commits_take(b, c0);
 	bench_usage_take(b, &u0);
@@ -249,7 +249,7 @@ static int fixed_rate(bench_env *b, const bench_opts *o, bench_stream *st, bench
 	return 0;
 }
 
-/* figures 3b and 4: objection_days 0, every daemon in the path at once */
+/* figures 3b and 4: notice period 0d, every daemon in the path at once */
 static int end_to_end(const bench_opts *o)
 {
 	bench_env b;
@@ -273,7 +273,7 @@ static int end_to_end(const bench_opts *o)
 	st.arg = &a;
 
 	/* 3b: as fast as the window allows */
-	bench_note("pipeline (objection_days 0): %llu records end to end", (unsigned long long)o->records);
+	bench_note("pipeline (notice period 0d): %llu records end to end", (unsigned long long)o->records);
 	a.first = 0;
 	a.n = o->records;
 	a.at = calloc(a.n, sizeof *a.at);
@@ -290,7 +290,7 @@ static int end_to_end(const bench_opts *o)
 	bench_usage_take(&b, &u1);
 	{
 		double s = (double)(st.last_ns - L.t_first_ns) / 1e9;
-		bench_row("3b", bench_fmt("records → agency task streams end to end: %s records submitted as fast as %d × %d in flight allow, first submit to last task on the stream (bench rules: objection_days 0)",
+		bench_row("3b", bench_fmt("records → agency task streams end to end: %s records submitted as fast as %d × %d in flight allow, first submit to last task on the stream (bench rules: notice period 0d)",
 					  bench_num((double)o->records), o->sockets, o->window),
 			  bench_fmt("%s records/s", bench_num((double)o->records / s)),
 			  bench_fmt("ingest alone acked %s records/s in this run", bench_num((double)L.ok / L.elapsed)), "",

@@ -9,7 +9,8 @@
  * 256 in flight, from several sockets), with the real rules. Subject i
  * (bench_uscc) is a 5,000,000 yuan major tax evasion when i is a multiple of
  * subjects/entries: it meets tax.major_violation and is proposed for the
- * black list with its 5-working-day objection window; every other subject is
+ * black list with its 5-day notice period (the record says the company was
+ * notified on the decision date); every other subject is
  * a 1,000 yuan penalty that meets no list standard and costs only ingest (and
  * adjudicate's reading of it). When adjudicate has taken everything in, the
  * test clock is set ten days on (downstream first), the entries take effect,

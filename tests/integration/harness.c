@@ -459,7 +459,7 @@ void h_citizen(const char *head, int i, char out[19])
 }
 
 void h_tax_penalty(mw *w, const char *record_id, const char *code, const char *name, const char *violation,
-		   int64_t amount, const char *facts)
+		   int64_t amount, const char *facts, const char *noticed)
 {
 	mw_init(w);
 	h_req(w, T_RECORD_SUBMIT, "tax_bureau");
@@ -475,6 +475,13 @@ void h_tax_penalty(mw *w, const char *record_id, const char *code, const char *n
 	mw_kstr(w, "name", name);
 	mw_end(w);
 	mw_kstr(w, "decision_date", "2026-11-20");
+	if (noticed) {
+		/* the bureau notified the company before identification [国办发〔2020〕49号 (八)] */
+		mw_str(w, "notice");
+		mw_map(w);
+		mw_kstr(w, "date", noticed);
+		mw_end(w);
+	}
 	if (violation)
 		mw_kstr(w, "violation", violation);
 	if (amount >= 0)

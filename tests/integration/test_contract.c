@@ -80,7 +80,7 @@ static int submit(const char *rid, const char *code, const char *violation)
 	msg_in in;
 	jrp_error e;
 	int rc;
-	h_tax_penalty(&w, rid, code, "测试企业", violation, 5000000, NULL);
+	h_tax_penalty(&w, rid, code, "测试企业", violation, 5000000, NULL, "2026-11-20");
 	rc = h_call(&H, SVC_INGEST, &w, &in, &e);
 	if (rc == JRP_EREPLY)
 		printf("# submit %s refused: %s %s\n", rid, e.code, e.message);
@@ -208,7 +208,7 @@ static void rejected_kept_shown_retried(void)
 	f = fopen(path, "a");
 	fputs("\n  - id: tax.export_refund_fraud\n    name: 骗取出口退税\n    domain: tax\n    list: black\n"
 	      "    subject_types: [org]\n    basis: 国家税务总局令第54号 第六条\n    match:\n      kind: penalty\n"
-	      "      violations: [export_refund_fraud]\n    validity: 3y\n    objection_days: 0\n    notice: false\n"
+	      "      violations: [export_refund_fraud]\n    validity: 3y\n    notice: true\n    notice_period: 0d\n"
 	      "    repairable: false\n    exit_focus: 1y\n    publish: true\n    class: 2\n    severity: serious\n", f);
 	fclose(f);
 	snprintf(cmd, sizeof cmd, "sed -i 's/^version: .*/version: \"contract-1\"/' '%s/rules/catalog.yaml'", H.dir);

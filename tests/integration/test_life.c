@@ -154,8 +154,8 @@ static int penalty(const char *party, const char *rid, const char *domain, const
 		   const char *date, const char *violation, long amount)
 {
 	return ok(SVC_INGEST, REC_HEAD "\"kind\":\"penalty\",\"domain\":\"%s\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
-		  "\"name\":\"%s\"},\"decision_date\":\"%s\",\"violation\":\"%s\",\"amount\":%ld}}",
-		  party, rid, domain, code, name, date, violation, amount);
+		  "\"name\":\"%s\"},\"decision_date\":\"%s\",\"notice\":{\"date\":\"%s\"},\"violation\":\"%s\","
+		  "\"amount\":%ld}}", party, rid, domain, code, name, date, date, violation, amount);
 }
 
 static uint64_t stat_of(const char *group, const char *key)
@@ -243,12 +243,27 @@ static void rule8_persons(void)
 	resp = find(P3, "black", NULL);
 	CHECK(org_e.found && rep.found && resp.found);
 	CHECK_STR(rep.state, "proposed");
-	/* persons are notified before listing: a duty each for the tax bureau */
+	/* the company and the persons are notified before listing: a duty each for the tax bureau */
+	CHECK_INT(count_tasks("tax_bureau", org_e.id, "notice", NULL), 1);
 	CHECK_INT(count_tasks("tax_bureau", rep.id, "notice", NULL), 1);
-	CHECK_INT(ok(SVC_ADJUDICATE, "{\"v\":1,\"type\":\"entry.notice\",\"id\":1,\"party\":\"tax_bureau\",\"entry\":%llu,"
-		     "\"notice_date\":\"2026-10-19\"}", (unsigned long long)rep.id), 0);
-	CHECK_INT(ok(SVC_ADJUDICATE, "{\"v\":1,\"type\":\"entry.notice\",\"id\":1,\"party\":\"tax_bureau\",\"entry\":%llu,"
-		     "\"notice_date\":\"2026-10-19\"}", (unsigned long long)resp.id), 0);
+	{
+		/* one notice to the company that reached its legal representative and responsible person
+		 * (issue 10 item 2): linked: true notices their entries too, each named in the reply */
+		msg_in in;
+		jrp_error e;
+		const msgpack_object *l;
+		CHECK_INT(J(SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"entry.notice\",\"id\":1,\"party\":\"tax_bureau\","
+			    "\"entry\":%llu,\"notice_date\":\"2026-10-19\",\"linked\":true}", (unsigned long long)org_e.id), 0);
+		/* 5 days from Mon 19 Oct: Sat 24 Oct, a day off: Mon 26 Oct */
+		CHECK_STR(obj_cstr(in.root, "objection_end", (char[16]){ 0 }, 16), "2026-10-26");
+		l = obj_get(in.root, "linked");
+		CHECK(l && l->type == MSGPACK_OBJECT_ARRAY && l->via.array.size == 2);
+		if (l && l->type == MSGPACK_OBJECT_ARRAY && l->via.array.size == 2) {
+			CHECK_INT(obj_u64(&l->via.array.ptr[0], "entry"), rep.id);
+			CHECK_STR(obj_cstr(&l->via.array.ptr[1], "objection_end", (char[16]){ 0 }, 16), "2026-10-26");
+		}
+		msg_in_free(&in);
+	}
 	clock_to("2026-10-27T09:00:00+08:00");
 	CHECK_STR(find(A, "black", NULL).state, "effective");
 	CHECK_STR(find(P2, "black", NULL).state, "effective");
@@ -378,11 +393,8 @@ static void rule3_warning_and_escalation(void)
 	CHECK_INT(penalty("food_drug_admin", "FD-E-1", "food_drug", E, "戊公司", "2026-11-10", "repeated_minor_violation", 0), 0);
 	CHECK_INT(penalty("env_bureau", "EV-E-1", "environment", E, "戊公司", "2026-11-10", "illegal_discharge", 0), 0);
 	CHECK_INT(h_settle(&H), 0);
-	/* food and environment standards notify first */
-	CHECK_INT(ok(SVC_ADJUDICATE, "{\"v\":1,\"type\":\"entry.notice\",\"id\":1,\"party\":\"food_drug_admin\",\"entry\":%llu,"
-		     "\"notice_date\":\"2026-11-12\"}", (unsigned long long)find(E, "focus", "food_drug.repeated_violation").id), 0);
-	CHECK_INT(ok(SVC_ADJUDICATE, "{\"v\":1,\"type\":\"entry.notice\",\"id\":1,\"party\":\"env_bureau\",\"entry\":%llu,"
-		     "\"notice_date\":\"2026-11-12\"}", (unsigned long long)find(E, "focus", "environment.serious_violation").id), 0);
+	/* the three standards notify first; each record says the company was notified when decided (the
+	 * window: 5 working days from 10 Nov) */
 	clock_to("2026-11-20T09:00:00+08:00");
 	CHECK_STR(find(E, "focus", "market.serious_violation").state, "effective");
 	CHECK_STR(find(E, "focus", "food_drug.repeated_violation").state, "effective");

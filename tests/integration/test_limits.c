@@ -28,7 +28,7 @@ static int submit(int i, jrp_error *e, uint64_t *seq)
 	int rc;
 	h_uscc("91350100MF", i, code);
 	snprintf(rid, sizeof rid, "LIM-%05d", i % 100000);
-	h_tax_penalty(&w, rid, code, "容量测试企业", NULL, -1, facts);
+	h_tax_penalty(&w, rid, code, "容量测试企业", NULL, -1, facts, "2026-11-20");
 	rc = h_call(&H, SVC_INGEST, &w, &in, e);
 	if (rc == 0)
 		*seq = obj_u64(in.root, "seq");

@@ -313,7 +313,8 @@ static void setup(void)
 	org(20, PLAIN);
 	org(30, WARN);
 	CHECK_INT(ok(SVC_INGEST, SUBMIT "\"kind\":\"penalty\",\"domain\":\"tax\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
-		     "\"name\":\"示范科技有限公司\"},\"decision_date\":\"2026-11-20\",\"violation\":\"major_tax_evasion\","
+		     "\"name\":\"示范科技有限公司\"},\"decision_date\":\"2026-11-20\",\"notice\":{\"date\":\"2026-11-20\"},"
+		     "\"violation\":\"major_tax_evasion\","
 		     "\"amount\":3500000}}", "tax_bureau", "TAX-MX-1", H_ORG1), 0);
 	CHECK_INT(ok(SVC_INGEST, SUBMIT "\"kind\":\"judgment\",\"domain\":\"courts\",\"subject\":{\"type\":\"person\","
 		     "\"code\":\"%s\",\"name\":\"张三丰\"},\"decision_date\":\"2026-11-20\",\"violation\":\"refuse_to_perform\"}}",
@@ -327,7 +328,8 @@ static void setup(void)
 	}
 	/* focus lists in three key domains: a credit warning entry follows (DOMAIN.md Life 3) */
 	CHECK_INT(ok(SVC_INGEST, SUBMIT "\"kind\":\"penalty\",\"domain\":\"market\",\"subject\":{\"type\":\"org\","
-		     "\"code\":\"%s\",\"name\":\"预警公司\"},\"decision_date\":\"2026-11-20\",\"violation\":\"serious_violation\"}}",
+		     "\"code\":\"%s\",\"name\":\"预警公司\"},\"decision_date\":\"2026-11-20\",\"notice\":{\"date\":\"2026-11-20\"},"
+		     "\"violation\":\"serious_violation\"}}",
 		     "market_regulator", "MK-MX-1", WARN), 0);
 	CHECK_INT(ok(SVC_INGEST, SUBMIT "\"kind\":\"penalty\",\"domain\":\"food_drug\",\"subject\":{\"type\":\"org\","
 		     "\"code\":\"%s\",\"name\":\"预警公司\"},\"decision_date\":\"2026-11-20\","

@@ -126,6 +126,10 @@ static void setup_entry(void)
 	mw_kstr(&w, "name", "壬公司");
 	mw_end(&w);
 	mw_kstr(&w, "decision_date", "2026-11-20");
+	mw_str(&w, "notice");   /* a serious focus standard notifies first */
+	mw_map(&w);
+	mw_kstr(&w, "date", "2026-11-20");
+	mw_end(&w);
 	mw_kstr(&w, "violation", "serious_violation");
 	mw_end(&w);
 	CHECK_INT(h_call(&H, SVC_INGEST, &w, &in, &e), 0);

@@ -43,7 +43,7 @@ static int submit(int i, bool *dup)
 	int rc;
 	org_code(i, code);
 	snprintf(rid, sizeof rid, "TAX-R-%04d", i);
-	h_tax_penalty(&w, rid, code, "测试企业", "tax_fraud", 5000000, NULL);
+	h_tax_penalty(&w, rid, code, "测试企业", "tax_fraud", 5000000, NULL, "2026-11-20");
 	rc = h_call(&H, SVC_INGEST, &w, &in, &e);
 	if (rc == 0) {
 		*dup = obj_bool(in.root, "duplicate");

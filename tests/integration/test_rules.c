@@ -102,14 +102,15 @@ static void error_echoes_the_id(void)
 	msg_in_free(&in);
 }
 
-/* submit - a tax penalty about org code decided on `decided` (5,000,000 yuan of tax fraud) */
+/* submit - a tax penalty about org code decided on `decided` (5,000,000 yuan of tax fraud); the
+ * bureau notified the company that day */
 static int submit(const char *rid, const char *code, const char *decided)
 {
 	char json[1200];
 	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"tax_bureau\",\"record\":{"
 		 "\"record_id\":\"%s\",\"kind\":\"penalty\",\"domain\":\"tax\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
-		 "\"name\":\"测试企业\"},\"decision_date\":\"%s\",\"violation\":\"tax_fraud\",\"amount\":5000000}}",
-		 rid, code, decided);
+		 "\"name\":\"测试企业\"},\"decision_date\":\"%s\",\"notice\":{\"date\":\"%s\"},\"violation\":\"tax_fraud\","
+		 "\"amount\":5000000}}", rid, code, decided, decided);
 	return ok(SVC_INGEST, json);
 }
 
@@ -142,7 +143,7 @@ static void objection_in_the_window_holds_the_entry(void)
 		      "\"reason\":\"不是本企业的违法行为\"}", ea), 0);
 	CHECK_INT(act("{\"v\":1,\"type\":\"objection.file\",\"id\":1,\"party\":\"office\",\"entry\":%llu,"
 		      "\"reason\":\"金额计算错误\"}", eb), 0);
-	/* the window (5 working days from Mon 23 Nov: to Mon 30 Nov) is over: neither takes effect */
+	/* the notice period (5 days from Fri 20 Nov: to Wed 25 Nov) is over: neither takes effect */
 	CHECK_INT(h_clock(&H, "2026-12-02T09:00:00+08:00"), 0);
 	CHECK_INT(h_settle(&H), 0);
 	h_entry(&H, a, "black", st, why);
@@ -167,6 +168,135 @@ static void objection_in_the_window_holds_the_entry(void)
 	CHECK_INT(h_count_tasks(&H, "procurement_centre", eb, "stop", NULL), 0);
 }
 
+static uint64_t dept_stat(const char *dept, const char *key)
+{
+	msg_in in;
+	jrp_error e;
+	uint64_t v = 0;
+	if (J(SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"stats.get\",\"id\":1,\"party\":\"office\"}") == 0) {
+		const msgpack_object *ds = obj_get(in.root, "departments");
+		for (uint32_t i = 0; ds && i < ds->via.array.size; i++)
+			if (obj_str_eq(obj_get(&ds->via.array.ptr[i], "department"), dept))
+				v = obj_u64(&ds->via.array.ptr[i], key);
+	}
+	msg_in_free(&in);
+	return v;
+}
+
+/* entry_field - a date field of the entry `id` of subject code, "" if absent */
+static const char *entry_field(const char *code, uint64_t id, const char *field, char out[16])
+{
+	msg_in in;
+	jrp_error e;
+	out[0] = 0;
+	if (J(SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"entries.get\",\"id\":1,\"party\":\"office\","
+	      "\"subject\":\"%s\"}", code) == 0) {
+		const msgpack_object *es = obj_get(in.root, "entries");
+		for (uint32_t i = 0; es && i < es->via.array.size; i++)
+			if (obj_u64(&es->via.array.ptr[i], "id") == id)
+				obj_cstr(&es->via.array.ptr[i], field, out, 16);
+	}
+	msg_in_free(&in);
+	return out;
+}
+
+/* with_rep - a record.submit of a 6,000,000 yuan tax fraud by org code decided 2026-12-04, naming its
+ * legal representative rep; notice: "" or the record's notice map */
+static void with_rep(char *json, size_t n, const char *rid, const char *code, const char *rep, const char *notice)
+{
+	snprintf(json, n, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"tax_bureau\",\"record\":{"
+		 "\"record_id\":\"%s\",\"kind\":\"penalty\",\"domain\":\"tax\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
+		 "\"name\":\"告知测试企业\",\"legal_rep\":{\"name\":\"周七\",\"id_no\":\"%s\"}},\"decision_date\":\"2026-12-04\","
+		 "%s\"violation\":\"tax_fraud\",\"amount\":6000000}}", rid, code, rep, notice);
+}
+
+/* Issue 10 item 2 - DOMAIN.md Life 1 [001 §(二)2] [national: 国办发〔2020〕49号 (八)]: every subject of a
+ * serious-dishonesty standard, a company too, is told the reasons, the basis and its rights before it
+ * is identified, and states its case within the period the standard gives: tax.major_violation says
+ * 5d (国家税务总局令第54号: days, not working days; a last day off moves to the next working day,
+ * 《民法典》第二百零三条). The department's notice is a duty due in 7 working days; past it, the office
+ * sees it overdue (the entry never waits unseen). One notice may cover the company and its legal
+ * representative when the department says so: entry.notice with linked, or a record whose
+ * notice says linked. */
+static void serious_dishonesty_is_notified_first(void)
+{
+	char x[19], y[19], px[19], py[19], json[1400], d[16], st[16], why[40];
+	uint64_t ex, epx, ey, epy, overdue0;
+	msg_in in;
+	jrp_error e;
+	h_uscc("91350100MK", 21, x);
+	h_uscc("91350100MK", 22, y);
+	h_citizen("11010519800101", 21, px);
+	h_citizen("11010519800101", 22, py);
+	CHECK_INT(h_clock(&H, "2026-12-07T09:00:00+08:00"), 0);   /* Monday */
+	/* a record's notice is checked like the rest of it */
+	with_rep(json, sizeof json, "NT-0", x, px, "\"notice\":{\"date\":\"2026-12-08\"},");
+	CHECK(refused(SVC_INGEST, json, "bad_value", "record.notice.date"));
+	with_rep(json, sizeof json, "NT-0", x, px, "\"notice\":{\"date\":\"2026-12-04\",\"linked\":1},");
+	CHECK(refused(SVC_INGEST, json, "wrong_type", "record.notice.linked"));
+	with_rep(json, sizeof json, "NT-0", x, px, "\"notice\":{\"date\":\"2026-12-04\",\"by\":\"post\"},");
+	CHECK(refused(SVC_INGEST, json, "unknown_field", "record.notice.by"));
+
+	overdue0 = dept_stat("tax_bureau", "overdue");
+	with_rep(json, sizeof json, "NT-1", x, px, "");
+	CHECK_INT(ok(SVC_INGEST, json), 0);
+	CHECK_INT(h_settle(&H), 0);
+	ex = h_entry(&H, x, "black", st, why);
+	epx = h_entry(&H, px, "black", NULL, NULL);
+	CHECK_STR(st, "proposed");
+	/* 7 working days from Mon 7 Dec: 8, 9, 10, 11, 14, 15, 16 Dec */
+	CHECK_STR(entry_field(x, ex, "notice_by", d), "2026-12-16");
+	CHECK_STR(entry_field(px, epx, "notice_by", d), "2026-12-16");
+	CHECK_STR(entry_field(x, ex, "objection_end", d), "");
+	CHECK_INT(h_count_tasks(&H, "tax_bureau", ex, "notice", NULL), 1);
+	CHECK_INT(h_count_tasks(&H, "tax_bureau", epx, "notice", NULL), 1);
+	/* past the deadline: two overdue duties of the tax bureau in the office's statistics; the entries wait */
+	CHECK_INT(h_clock(&H, "2026-12-17T09:00:00+08:00"), 0);
+	CHECK_INT(h_settle(&H), 0);
+	CHECK_INT(dept_stat("tax_bureau", "overdue"), overdue0 + 2);
+	h_entry(&H, x, "black", st, why);
+	CHECK_STR(st, "proposed");
+	/* one notice, the company and its legal representative: Thu 17 Dec + 5 days = Tue 22 Dec */
+	CHECK_INT(J(SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"entry.notice\",\"id\":1,\"party\":\"tax_bureau\","
+		    "\"entry\":%llu,\"notice_date\":\"2026-12-17\",\"linked\":true}", (unsigned long long)ex), 0);
+	CHECK_STR(obj_cstr(in.root, "objection_end", d, sizeof d), "2026-12-22");
+	{
+		const msgpack_object *l = obj_get(in.root, "linked");
+		CHECK(l && l->type == MSGPACK_OBJECT_ARRAY && l->via.array.size == 1 &&
+		      obj_u64(&l->via.array.ptr[0], "entry") == epx);
+	}
+	msg_in_free(&in);
+	CHECK_INT(h_settle(&H), 0);
+	CHECK_INT(dept_stat("tax_bureau", "overdue"), overdue0);
+	CHECK_STR(entry_field(px, epx, "notice_date", d), "2026-12-17");
+	CHECK_STR(entry_field(px, epx, "notice_by", d), "");
+	CHECK_INT(h_clock(&H, "2026-12-22T20:00:00+08:00"), 0);
+	CHECK_INT(h_settle(&H), 0);
+	h_entry(&H, x, "black", st, why);
+	CHECK_STR(st, "proposed");
+	CHECK_INT(h_clock(&H, "2026-12-23T09:00:00+08:00"), 0);
+	CHECK_INT(h_settle(&H), 0);
+	h_entry(&H, x, "black", st, why);
+	CHECK_STR(st, "effective");
+	h_entry(&H, px, "black", st, why);
+	CHECK_STR(st, "effective");
+	CHECK_INT(h_count_tasks(&H, "procurement_centre", ex, "apply", NULL), 1);
+
+	/* a record that says the company and its legal representative were notified: no duty at all */
+	with_rep(json, sizeof json, "NT-2", y, py, "\"notice\":{\"date\":\"2026-12-04\",\"linked\":true},");
+	CHECK_INT(ok(SVC_INGEST, json), 0);
+	CHECK_INT(h_settle(&H), 0);
+	ey = h_entry(&H, y, "black", st, why);
+	epy = h_entry(&H, py, "black", NULL, NULL);
+	/* Fri 4 Dec + 5 days = Wed 9 Dec: over already, effective at once */
+	CHECK_STR(st, "effective");
+	h_entry(&H, py, "black", st, why);
+	CHECK_STR(st, "effective");
+	CHECK_STR(entry_field(y, ey, "objection_end", d), "2026-12-09");
+	CHECK_INT(h_count_tasks(&H, "tax_bureau", ey, "notice", NULL), 0);
+	CHECK_INT(h_count_tasks(&H, "tax_bureau", epy, "notice", NULL), 0);
+}
+
 int main(void)
 {
 	if (h_start(&H) != 0) {
@@ -176,6 +306,7 @@ int main(void)
 	RUN(check_refuses_a_malformed_code);
 	RUN(error_echoes_the_id);
 	RUN(objection_in_the_window_holds_the_entry);
+	RUN(serious_dishonesty_is_notified_first);
 	CHECK_INT(h_stop(&H), 0);
 	TAP_DONE();
 }

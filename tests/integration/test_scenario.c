@@ -17,7 +17,7 @@ static harness H;
 
 static void penalty(mw *w, const char *record_id, const char *code, int64_t amount)
 {
-	h_tax_penalty(w, record_id, code, "示范科技有限公司", "major_tax_evasion", amount, "虚假申报，少缴税款");
+	h_tax_penalty(w, record_id, code, "示范科技有限公司", "major_tax_evasion", amount, "虚假申报，少缴税款", NULL);
 }
 
 /* fetch - an agency's stream after `after`, waiting up to 3 s for something */
@@ -88,8 +88,9 @@ static void step1_submit_and_dedupe(void)
 	CHECK_INT(h_status_u64(&H, SVC_INGEST, "log_last"), 1);
 }
 
-/* step 2 - DOMAIN.md Life of an entry 1, 3 [001 §(二)2, §(二)4]: a proposed
- * entry, effective once the objection window (5 working days) has passed */
+/* step 2 - DOMAIN.md Life of an entry 1, 3 [001 §(二)2, §(二)4] [国办发〔2020〕49号 (八)]: a
+ * proposed entry; the bureau notifies the company (its duty, due in 7 working days) and reports
+ * it; effective once the company's 5 days to state its case have passed */
 static void step2_proposed_then_effective(void)
 {
 	mw w;
@@ -108,10 +109,22 @@ static void step2_proposed_then_effective(void)
 	CHECK_STR(obj_cstr(en, "state", buf, sizeof buf), "proposed");
 	CHECK_STR(obj_cstr(en, "list", buf, sizeof buf), "black");
 	CHECK_STR(obj_cstr(en, "standard", buf, sizeof buf), "tax.major_violation");
-	/* identified Mon 2026-11-23; 5 working days: 24, 25, 26, 27, 30 Nov */
-	CHECK_STR(obj_cstr(en, "objection_end", buf, sizeof buf), "2026-11-30");
+	/* identified Mon 2026-11-23: the notice is due in 7 working days, and no window runs before it */
+	CHECK_STR(obj_cstr(en, "notice_by", buf, sizeof buf), "2026-12-02");
+	CHECK(obj_get(en, "objection_end") == NULL);
 	/* validity 3 years from the decision date [national] */
 	CHECK_STR(obj_cstr(en, "valid_until", buf, sizeof buf), "2029-11-19");
+	{
+		uint64_t id = obj_u64(en, "id");
+		char json[200];
+		msg_in_free(&in);
+		CHECK_INT(h_count_tasks(&H, "tax_bureau", id, "notice", NULL), 1);
+		/* notified the same day: 5 days to state its case, to Sat 28 Nov, a day off: Mon 30 Nov */
+		snprintf(json, sizeof json, "{\"v\":1,\"type\":\"entry.notice\",\"id\":1,\"party\":\"tax_bureau\","
+			 "\"entry\":%llu,\"notice_date\":\"2026-11-23\"}", (unsigned long long)id);
+		CHECK_INT(h_json(&H, SVC_ADJUDICATE, &in, &e, "%s", json), 0);
+		CHECK_STR(obj_cstr(in.root, "objection_end", buf, sizeof buf), "2026-11-30");
+	}
 	msg_in_free(&in);
 	/* no task while proposed */
 	CHECK_INT(check("procurement_centre", H_ORG1, "public_procurement", &in), 0);

@@ -48,7 +48,10 @@ static void at(const char *t)
 		;
 }
 
-/* build - a department's record (already validated by ingest) into EV; apply - hand it to the rules */
+/* build - a department's record (already validated by ingest) into EV; apply - hand it to the rules.
+ * The record says the subject (and its linked persons) was notified on the decision date, as the
+ * department does before it reports a record under a standard that notifies (DOMAIN.md Life 1);
+ * a test of the notice duty clears EV.record.notice_date before apply. */
 static void build(const char *party, jrp_credit_kind kind, const char *domain, jrp_subject_type type, const char *code,
 		  const char *violation, int64_t amount, const char *decided)
 {
@@ -67,6 +70,7 @@ static void build(const char *party, jrp_credit_kind kind, const char *domain, j
 	str_copy(r->violation, sizeof r->violation, violation ? violation : "");
 	r->amount = amount;
 	r->decision_date = dom_date(decided);
+	r->notice_date = r->decision_date;
 }
 
 static void apply(void)
@@ -145,7 +149,7 @@ static void notice_all(const char *code, const char *date)
 	jrp_error e;
 	for (int i = 0; i < x->n; i++)
 		if (x->v[i].state == ENTRY_PROPOSED && x->v[i].notice_required && !x->v[i].notice_date)
-			CHECK_INT(act_notice(&A, x->v[i].id, dom_party(&D, x->v[i].party), dom_date(date), &en, &e), 0);
+			CHECK_INT(act_notice(&A, x->v[i].id, dom_party(&D, x->v[i].party), dom_date(date), false, &en, NULL, &e), 0);
 }
 
 static char *org(int i)
@@ -166,9 +170,9 @@ static char *person(int i)
 
 /* ---- Life 1: notice and objection window [001 §(二)2] ---- */
 
-/* An organisation under a standard without notice is proposed at once; its objection window runs
- * objection_days working days from identification (the 2026 National Day holiday does not count), and
- * it is effective from the day after the window's last working day. */
+/* An organisation under a standard that notifies no organisation (a red award) is proposed at once;
+ * its objection window runs objection_days working days from identification (the 2026 National Day
+ * holiday does not count), and it is effective from the day after the window's last working day. */
 static void window_in_working_days(void)
 {
 	char *a = org(1);
@@ -176,20 +180,21 @@ static void window_in_working_days(void)
 	entry *en;
 	start("2026-09-29T09:00:00+08:00");   /* Tuesday before the National Day holiday (Oct 1-7) */
 	m = mark();
-	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "tax_fraud", 5000000, "2026-09-28");
-	en = on(a, LIST_BLACK);
-	CHECK(en && en->state == ENTRY_PROPOSED && !en->notice_required);
+	record("market_regulator", RK_AWARD, "market", SUBJECT_ORG, a, NULL, -1, "2026-09-28");
+	en = on(a, LIST_RED);
+	CHECK(en && en->state == ENTRY_PROPOSED && !en->notice_required && !en->notice_by);
 	/* 5 working days from Tue 29 Sep: 30 Sep, then (holiday 1-7 Oct) Thu 8, Fri 9, Sat 10 (a make-up
 	 * working day), Mon 12 Oct */
 	CHECK_INT(en->objection_end, dom_date("2026-10-12"));
 	CHECK_INT(changed(m, en->id, CH_PROPOSED, 0), 1);
+	CHECK_INT(changed(m, en->id, CH_NOTICE_DUE, 0), 0);
 	at("2026-10-12T23:00:00+08:00");
-	CHECK_INT(state(a, LIST_BLACK), ENTRY_PROPOSED);
+	CHECK_INT(state(a, LIST_RED), ENTRY_PROPOSED);
 	at("2026-10-13T00:00:01+08:00");
-	CHECK_INT(state(a, LIST_BLACK), ENTRY_EFFECTIVE);
-	CHECK_INT(on(a, LIST_BLACK)->valid_from, dom_date("2026-10-13"));
-	/* validity runs from the decision date: 3 years, the last day the day before */
-	CHECK_INT(on(a, LIST_BLACK)->valid_until, dom_date("2029-09-27"));
+	CHECK_INT(state(a, LIST_RED), ENTRY_EFFECTIVE);
+	CHECK_INT(on(a, LIST_RED)->valid_from, dom_date("2026-10-13"));
+	/* validity runs from the decision date: 2 years, the last day the day before */
+	CHECK_INT(on(a, LIST_RED)->valid_until, dom_date("2028-09-27"));
 	finish();
 }
 
@@ -203,20 +208,134 @@ static void persons_are_notified_first(void)
 	jrp_error e;
 	start("2026-11-23T09:00:00+08:00");
 	m = mark();
-	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_PERSON, p, "tax_fraud", 2000000, "2026-11-20");
+	build("tax_bureau", RK_PENALTY, "tax", SUBJECT_PERSON, p, "tax_fraud", 2000000, "2026-11-20");
+	EV.record.notice_date = 0;
+	apply();
 	CHECK(on(p, LIST_BLACK) && on(p, LIST_BLACK)->notice_required);
 	CHECK_INT(changed(m, on(p, LIST_BLACK)->id, CH_NOTICE_DUE, 0), 1);
 	at("2026-12-31");
 	CHECK_INT(state(p, LIST_BLACK), ENTRY_PROPOSED);   /* no notice, no effect */
 	/* only the identifying department reports it, and not before identification */
-	CHECK_INT(act_notice(&A, on(p, LIST_BLACK)->id, dom_party(&D, "court"), dom_date("2026-12-30"), &en, &e), JRP_EFORBIDDEN);
-	CHECK_INT(act_notice(&A, on(p, LIST_BLACK)->id, dom_party(&D, "tax_bureau"), dom_date("2026-11-01"), &en, &e), JRP_EINVAL);
+	CHECK_INT(act_notice(&A, on(p, LIST_BLACK)->id, dom_party(&D, "court"), dom_date("2026-12-30"), false, &en, NULL, &e), JRP_EFORBIDDEN);
+	CHECK_INT(act_notice(&A, on(p, LIST_BLACK)->id, dom_party(&D, "tax_bureau"), dom_date("2026-11-01"), false, &en, NULL, &e), JRP_EINVAL);
 	CHECK_STR(e.field, "notice_date");
-	CHECK_INT(act_notice(&A, on(p, LIST_BLACK)->id, dom_party(&D, "tax_bureau"), dom_date("2026-12-30"), &en, &e), 0);
-	CHECK_INT(en.objection_end, calendar_add_workdays(D.cat->cal, dom_date("2026-12-30"), 5));
-	CHECK_INT(act_notice(&A, en.id, dom_party(&D, "tax_bureau"), dom_date("2026-12-30"), &en, &e), JRP_ECONFLICT);
+	CHECK_INT(act_notice(&A, on(p, LIST_BLACK)->id, dom_party(&D, "tax_bureau"), dom_date("2026-12-30"), false, &en, NULL, &e), 0);
+	/* tax.major_violation's notice period: 5 days: 30 Dec + 5 = Mon 4 Jan 2027 (a working day) */
+	CHECK_INT(en.objection_end, dom_date("2027-01-04"));
+	CHECK_INT(act_notice(&A, en.id, dom_party(&D, "tax_bureau"), dom_date("2026-12-30"), false, &en, NULL, &e), JRP_ECONFLICT);
 	at("2027-01-31");
 	CHECK_INT(state(p, LIST_BLACK), ENTRY_EFFECTIVE);
+	finish();
+}
+
+/* Issue 10 item 2 - DOMAIN.md Life 1 [001 §(二)2] [national: 国办发〔2020〕49号 (八)]: every subject of a
+ * serious-dishonesty standard, organisations too, is told the reasons, the basis and its rights before
+ * it is identified. The department's notice is a duty with a deadline (7 working days, NOTICE_WORKDAYS)
+ * that the change log carries (decide_by), so that it can become overdue; the subject then has the
+ * standard's notice period, here 5 days (not working days: 国家税务总局令第54号), the last day moved
+ * off a weekend (《民法典》第二百零三条). The same holds for a serious focus standard
+ * (market.serious_violation). */
+static void serious_dishonesty_is_notified_first(void)
+{
+	char *a = org(41), *b = org(42);
+	static jrp_rec r;
+	uint64_t m;
+	entry en;
+	jrp_error e;
+	start("2026-11-23T09:00:00+08:00");   /* Monday */
+	m = mark();
+	build("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "tax_fraud", 5000000, "2026-11-20");
+	EV.record.notice_date = 0;
+	apply();
+	CHECK(on(a, LIST_BLACK)->notice_required && !on(a, LIST_BLACK)->objection_end);
+	/* 7 working days from Mon 23 Nov: 24, 25, 26, 27, 30 Nov, 1, 2 Dec */
+	CHECK_INT(on(a, LIST_BLACK)->notice_by, dom_date("2026-12-02"));
+	CHECK_INT(changed(m, on(a, LIST_BLACK)->id, CH_NOTICE_DUE, 0), 1);
+	CHECK_INT(dom_log_decode(&D, ADB_CHANGES, m + 2, 1u << REC_CHANGE, false, &r), 0);
+	CHECK_INT(r.u.change.action, CH_NOTICE_DUE);
+	CHECK_INT(r.u.change.decide_by, dom_date("2026-12-02"));
+	/* without a notice it waits, whatever the time */
+	at("2027-03-01");
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_PROPOSED);
+	adj_set_now(&A, dom_ms("2026-11-23T10:00:00+08:00"));
+	CHECK_INT(act_notice(&A, on(a, LIST_BLACK)->id, dom_party(&D, "tax_bureau"), dom_date("2026-11-23"), false, &en, NULL, &e), 0);
+	CHECK_INT(en.notice_by, 0);
+	/* Mon 23 Nov + 5 days = Sat 28 Nov, a day off: the period ends Mon 30 Nov */
+	CHECK_INT(en.objection_end, dom_date("2026-11-30"));
+	at("2026-11-30T23:59:00+08:00");
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_PROPOSED);
+	at("2026-12-01T00:00:01+08:00");
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_EFFECTIVE);
+	/* a serious focus standard notifies organisations too */
+	build("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, b, "serious_violation", -1, "2026-11-30");
+	EV.record.notice_date = 0;
+	apply();
+	CHECK(on(b, LIST_FOCUS) && on(b, LIST_FOCUS)->notice_required && on(b, LIST_FOCUS)->notice_by);
+	finish();
+}
+
+/* Issue 10 item 2 - DOMAIN.md Life 1: one notice may cover an organisation and its linked persons
+ * when the department says so: entry.notice with linked (the persons' entries awaiting a notice get
+ * the same date, each its own window), or a record whose notice says linked. Without it each
+ * person waits for its own notice. */
+static void one_notice_covers_linked_persons(void)
+{
+	char *a = org(43), *b = org(44);
+	char rep[19], resp[19], rep2[19];
+	entry en;
+	jrp_error e;
+	mw cov;
+	codes_citizen_make("11010519800101", 43, rep);
+	codes_citizen_make("11010519800101", 44, resp);
+	codes_citizen_make("11010519800101", 45, rep2);
+	start("2026-11-23T09:00:00+08:00");
+	build("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "tax_fraud", 5000000, "2026-11-20");
+	EV.record.notice_date = 0;
+	EV.record.has_legal_rep = true;
+	str_copy(EV.record.legal_rep.name, sizeof EV.record.legal_rep.name, "李四");
+	EV.record.legal_rep.id_type = ID_CITIZEN;
+	str_copy(EV.record.legal_rep.id_no, sizeof EV.record.legal_rep.id_no, rep);
+	EV.record.nresponsible = 1;
+	str_copy(EV.record.responsible[0].name, sizeof EV.record.responsible[0].name, "王五");
+	EV.record.responsible[0].id_type = ID_CITIZEN;
+	str_copy(EV.record.responsible[0].id_no, sizeof EV.record.responsible[0].id_no, resp);
+	apply();
+	CHECK(on(rep, LIST_BLACK)->notice_by && on(resp, LIST_BLACK)->notice_by);
+	mw_init(&cov);
+	mw_map(&cov);
+	mw_str(&cov, "linked");
+	mw_arr(&cov);
+	CHECK_INT(act_notice(&A, on(a, LIST_BLACK)->id, dom_party(&D, "tax_bureau"), dom_date("2026-11-23"), true, &en, &cov, &e), 0);
+	mw_end(&cov);
+	mw_end(&cov);
+	CHECK_INT(on(rep, LIST_BLACK)->notice_date, dom_date("2026-11-23"));
+	CHECK_INT(on(resp, LIST_BLACK)->notice_date, dom_date("2026-11-23"));
+	CHECK_INT(on(rep, LIST_BLACK)->notice_by, 0);
+	CHECK_INT(on(rep, LIST_BLACK)->objection_end, dom_date("2026-11-30"));
+	{
+		msg_in in;
+		CHECK_INT(msg_parse(mw_data(&cov), mw_len(&cov), 1 << 20, &in, &e), 0);
+		CHECK_INT(obj_get(in.root, "linked")->via.array.size, 2);
+		msg_in_free(&in);
+	}
+	mw_free(&cov);
+	at("2026-12-01T00:00:01+08:00");
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_EFFECTIVE);
+	CHECK_INT(state(rep, LIST_BLACK), ENTRY_EFFECTIVE);
+	CHECK_INT(state(resp, LIST_BLACK), ENTRY_EFFECTIVE);
+	/* a record that says its notice reached the linked persons */
+	build("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, b, "tax_fraud", 5000000, "2026-11-30");
+	EV.record.notice_linked = true;
+	EV.record.has_legal_rep = true;
+	str_copy(EV.record.legal_rep.name, sizeof EV.record.legal_rep.name, "赵六");
+	EV.record.legal_rep.id_type = ID_CITIZEN;
+	str_copy(EV.record.legal_rep.id_no, sizeof EV.record.legal_rep.id_no, rep2);
+	apply();
+	CHECK_INT(on(rep2, LIST_BLACK)->notice_date, dom_date("2026-11-30"));
+	CHECK_INT(on(rep2, LIST_BLACK)->notice_by, 0);
+	at("2026-12-10");
+	CHECK_INT(state(b, LIST_BLACK), ENTRY_EFFECTIVE);
+	CHECK_INT(state(rep2, LIST_BLACK), ENTRY_EFFECTIVE);
 	finish();
 }
 
@@ -536,7 +655,7 @@ static void persons_linked_to_the_organisation(void)
 	at("2026-12-10");
 	CHECK_INT(state(a, LIST_BLACK), ENTRY_EFFECTIVE);
 	CHECK_INT(state(rep, LIST_BLACK), ENTRY_PROPOSED);   /* waits for its own notice */
-	CHECK_INT(act_notice(&A, on(rep, LIST_BLACK)->id, dom_party(&D, "tax_bureau"), dom_date("2026-12-10"), &en, &e), 0);
+	CHECK_INT(act_notice(&A, on(rep, LIST_BLACK)->id, dom_party(&D, "tax_bureau"), dom_date("2026-12-10"), false, &en, NULL, &e), 0);
 	at("2026-12-31");
 	CHECK_INT(state(rep, LIST_BLACK), ENTRY_EFFECTIVE);
 	CHECK_INT(state(resp, LIST_BLACK), ENTRY_PROPOSED);
@@ -562,8 +681,10 @@ static void publication_masks_persons(void)
 	MDB_val v;
 	char name[64], code[40];
 	start("2026-11-23T09:00:00+08:00");
-	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_PERSON, p, "tax_fraud", 2000000, "2026-11-20");
-	CHECK_INT(act_notice(&A, on(p, LIST_BLACK)->id, dom_party(&D, "tax_bureau"), dom_date("2026-11-23"), &en, &e), 0);
+	build("tax_bureau", RK_PENALTY, "tax", SUBJECT_PERSON, p, "tax_fraud", 2000000, "2026-11-20");
+	EV.record.notice_date = 0;
+	apply();
+	CHECK_INT(act_notice(&A, on(p, LIST_BLACK)->id, dom_party(&D, "tax_bureau"), dom_date("2026-11-23"), false, &en, NULL, &e), 0);
 	at("2026-12-10");
 	CHECK(on(p, LIST_BLACK)->published);
 	CHECK_INT(dom_log_last(&D, ADB_PUBLICATION), 1);
@@ -637,6 +758,8 @@ int main(void)
 {
 	RUN(window_in_working_days);
 	RUN(persons_are_notified_first);
+	RUN(serious_dishonesty_is_notified_first);
+	RUN(one_notice_covers_linked_persons);
 	RUN(black_and_red_never_together);
 	RUN(warning_after_three_key_domains);
 	RUN(focus_escalates_to_black);

@@ -242,6 +242,42 @@ static void test_workdays_2026(void)
 	CHECK(cal == NULL);
 }
 
+/* Time limits in days (期间) as the standards give them (DOMAIN.md Life 1: "the period the standard
+ * gives", 国家税务总局令第54号's 5 days to state one's case): 5d counts calendar days, the start
+ * day excluded (《民法典》第二百零一条), and a last day that is a day off moves to the next working
+ * day (第二百零三条); 5wd counts working days. Parsing is strict. */
+static void test_limits(void)
+{
+	jrp_calendar *cal = real_calendar();
+	jrp_limit l;
+	char buf[16];
+
+	CHECK_INT(limit_parse("5d", &l), 0);
+	CHECK(l.n == 5 && !l.workdays);
+	CHECK_INT(limit_parse("10wd", &l), 0);
+	CHECK(l.n == 10 && l.workdays);
+	CHECK_INT(limit_parse("0d", &l), 0);
+	CHECK_INT(limit_parse("366d", &l), 0);
+	limit_format(l, buf, sizeof buf);
+	CHECK_STR(buf, "366d");
+	static const char *const bad[] = { "", "d", "5", "5w", "5dw", "05d", "367d", "-1d", "5 d", "1y", "5D", NULL };
+	for (int i = 0; bad[i]; i++)
+		CHECK_INT(limit_parse(bad[i], &l), JRP_EINVAL);
+	CHECK_INT(limit_parse(NULL, &l), JRP_EINVAL);
+	/* Monday 2026-11-23 + 5 days = Saturday 28 (a day off) -> Monday 30 */
+	CHECK_STR(F(calendar_limit_end(cal, D("2026-11-23"), (jrp_limit){ 5, false })), "2026-11-30");
+	/* Tuesday 2026-11-24 + 3 days = Friday 27: a working day, kept */
+	CHECK_STR(F(calendar_limit_end(cal, D("2026-11-24"), (jrp_limit){ 3, false })), "2026-11-27");
+	/* 2026-09-28 + 5 days = Saturday 3 October, in the National Day holiday -> Thursday 8 October */
+	CHECK_STR(F(calendar_limit_end(cal, D("2026-09-28"), (jrp_limit){ 5, false })), "2026-10-08");
+	/* 2026-10-05 + 5 days = Saturday 10 October, a make-up working day: kept */
+	CHECK_STR(F(calendar_limit_end(cal, D("2026-10-05"), (jrp_limit){ 5, false })), "2026-10-10");
+	/* working days: the same as calendar_add_workdays */
+	CHECK_STR(F(calendar_limit_end(cal, D("2026-09-30"), (jrp_limit){ 5, true })), "2026-10-13");
+	CHECK_STR(F(calendar_limit_end(cal, D("2026-09-30"), (jrp_limit){ 0, false })), "2026-09-30");
+	calendar_free(&cal);
+}
+
 /* DOMAIN.md "Working days": a year without its schedule is provisional, never silent */
 static void test_provisional(void)
 {
@@ -390,6 +426,7 @@ int main(void)
 	RUN(test_period_parse);
 	RUN(test_period_add);
 	RUN(test_workdays_2026);
+	RUN(test_limits);
 	RUN(test_provisional);
 	RUN(test_add_matches_naive);
 	RUN(test_bad_files);

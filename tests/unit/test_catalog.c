@@ -178,8 +178,9 @@ static void test_real_rules(void)
 		CHECK_INT(s->min_amount, 1000000);
 		CHECK(s->rating == NULL);
 		CHECK(s->validity.years == 3 && s->validity.months == 0);
-		CHECK_INT(s->objection_days, 5);
-		CHECK(!s->notice && s->repairable && s->publish);
+		/* 令第54号: told before identification, 5 days (not working days) to state its case */
+		CHECK(s->notice && s->notice_period.n == 5 && !s->notice_period.workdays);
+		CHECK(s->repairable && s->publish);
 		CHECK_INT(s->repair_min.years, 1);
 		CHECK_INT(s->exit_focus.years, 1);
 	}
@@ -198,7 +199,7 @@ static void test_real_rules(void)
 	CHECK(s != NULL);
 	if (s) {
 		CHECK(s->notice && s->repairable);
-		CHECK_INT(s->objection_days, 10);
+		CHECK(s->notice_period.n == 10 && s->notice_period.workdays);
 		CHECK_INT(s->validity.years, 2);
 		CHECK_INT(s->repair_min.months, 6);
 		CHECK_INT(s->exit_focus.months, 6);
@@ -496,8 +497,8 @@ static const char min_standards[] =
 	"      kind: penalty\n"
 	"      min_amount: 1000000\n"                   /* 10 */
 	"    validity: 3y\n"
-	"    objection_days: 5\n"
-	"    notice: false\n"
+	"    notice: true\n"
+	"    notice_period: 5d\n"
 	"    repairable: true\n"
 	"    repair_min: 1y\n"                          /* 15 */
 	"    exit_focus: 1y\n"
@@ -520,6 +521,12 @@ static const char min_measures[] =
 	"    matters: [public_procurement]\n"
 	"    feedback_days: 10\n";
 
+/* the minimal standard turned into a general focus standard that notifies no organisation */
+#define ORG_FOCUS_FROM "    validity: 3y\n    notice: true\n    notice_period: 5d\n    repairable: true\n" \
+	"    repair_min: 1y\n    exit_focus: 1y\n    publish: true\n    class: 2\n    severity: serious\n"
+#define ORG_FOCUS_TO(extra) "    validity: 1y\n    notice: false\n" extra "    repairable: true\n" \
+	"    repair_min: 1y\n    publish: true\n    class: 2\n    severity: general\n"
+
 struct bad_case {
 	const char *file;               /* which file is edited */
 	const char *from, *to;          /* first edit */
@@ -532,8 +539,8 @@ static const struct bad_case bad_cases[] = {
 	/* unknown key, refused with the allowed list */
 	{ "standards.yaml", "    publish: true\n", "    publish: true\n    colour: red\n", NULL, NULL, 18, 5,
 	  "unknown key 'colour' (allowed: id, name, domain, list, subject_types, basis, match, validity, "
-	  "objection_days, notice, repairable, repair_min, exit_focus, publish, class, severity, repair_methods, "
-	  "rectification_days)" },
+	  "objection_days, notice, notice_period, repairable, repair_min, exit_focus, publish, class, severity, "
+	  "repair_methods, rectification_days)" },
 	{ "measures.yaml", "measures:", "measure:", NULL, NULL, 1, 1, "unknown key 'measure' (allowed: measures)" },
 	{ "standards.yaml", "      kind: penalty\n", "      kind: penalty\n      amount: 5\n", NULL, NULL, 10, 7,
 	  "unknown key 'amount' (allowed: kind, violations, min_amount, rating)" },
@@ -567,15 +574,43 @@ static const struct bad_case bad_cases[] = {
 	  NULL, NULL, 13, 9, "duplicate measure id 'P-GP-01'" },
 	{ "catalog.yaml", "{ id: courts, name: 法院 }", "{ id: tax, name: 法院 }", NULL, NULL, 4, 11,
 	  "duplicate id 'tax' in domains" },
-	{ "standards.yaml", "    notice: false\n", "    notice: false\n    notice: true\n", NULL, NULL, 14, 5,
+	{ "standards.yaml", "    notice: true\n", "    notice: true\n    notice: false\n", NULL, NULL, 13, 5,
 	  "duplicate key 'notice'" },
 	/* periods, integers, booleans */
 	{ "standards.yaml", "validity: 3y", "validity: 3x", NULL, NULL, 11, 15, "key 'validity': bad period '3x'" },
 	{ "standards.yaml", "repair_min: 1y", "repair_min: 1y6", NULL, NULL, 15, 17, "bad period '1y6'" },
 	{ "standards.yaml", "validity: 3y", "validity: 0d", NULL, NULL, 11, 15, "must not be zero" },
-	{ "standards.yaml", "objection_days: 5", "objection_days: \"5\"", NULL, NULL, 12, 21, "plain decimal integer" },
-	{ "standards.yaml", "objection_days: 5", "objection_days: 90", NULL, NULL, 12, 21, "out of range 0..60" },
-	{ "standards.yaml", "notice: false", "notice: no", NULL, NULL, 13, 13, "must be true or false" },
+	{ "standards.yaml", "notice: true", "notice: no", NULL, NULL, 12, 13, "must be true or false" },
+	/* notice before identification (DOMAIN.md Life 1 [001 §(二)2], 国办发〔2020〕49号 (八)): a serious
+	 * standard notifies every subject; the notice period in days or working days; the window of a
+	 * subject not notified in working days */
+	{ "standards.yaml", "notice: true", "notice: false", NULL, NULL, 12, 13,
+	  "key 'notice': standard 'tax.major_violation' identifies serious dishonesty (black list): every subject "
+	  "is told the reasons, basis and its rights before it is identified (国办发〔2020〕49号 (八))" },
+	{ "standards.yaml", "list: black", "list: focus", "    notice: true\n    notice_period: 5d\n    repairable: true\n"
+	  "    repair_min: 1y\n    exit_focus: 1y\n", "    notice: false\n    notice_period: 5d\n    repairable: true\n"
+	  "    repair_min: 1y\n", 12, 13, "identifies serious dishonesty (severity serious)" },
+	{ "standards.yaml", "    notice_period: 5d\n", "", NULL, NULL, 2, 5,
+	  "missing required key 'notice_period' (standard 'tax.major_violation' notifies every subject before "
+	  "identification" },
+	{ "standards.yaml", "notice_period: 5d", "notice_period: 5x", NULL, NULL, 13, 20,
+	  "key 'notice_period': expected days (e.g. 5d) or working days (e.g. 5wd), 0..366" },
+	{ "standards.yaml", "notice_period: 5d", "notice_period: 367d", NULL, NULL, 13, 20, "0..366" },
+	{ "standards.yaml", "notice_period: 5d", "notice_period: 05wd", NULL, NULL, 13, 20, "0..366" },
+	{ "standards.yaml", "notice_period: 5d\n", "notice_period: 5d\n    objection_days: 5\n", NULL, NULL, 14, 21,
+	  "every subject of standard 'tax.major_violation' is notified, and its window is notice_period from the "
+	  "notice: leave objection_days out" },
+	{ "standards.yaml", "    list: black\n    subject_types: [org, person]\n", "    list: focus\n    subject_types: [org]\n",
+	  ORG_FOCUS_FROM, ORG_FOCUS_TO(""), 2, 5, "missing required key 'objection_days'" },
+	{ "standards.yaml", "    list: black\n    subject_types: [org, person]\n", "    list: focus\n    subject_types: [org]\n",
+	  ORG_FOCUS_FROM, ORG_FOCUS_TO("    objection_days: 90\n"), 13, 21, "out of range 0..60" },
+	{ "standards.yaml", "    list: black\n    subject_types: [org, person]\n", "    list: focus\n    subject_types: [org]\n",
+	  ORG_FOCUS_FROM, ORG_FOCUS_TO("    objection_days: \"5\"\n"), 13, 21, "plain decimal integer" },
+	{ "standards.yaml", "    list: black\n    subject_types: [org, person]\n", "    list: focus\n    subject_types: [org]\n",
+	  ORG_FOCUS_FROM, ORG_FOCUS_TO("    objection_days: 5\n    notice_period: 5d\n"), 14, 20,
+	  "key 'notice_period': standard 'tax.major_violation' notifies no subject" },
+	{ "standards.yaml", "list: black", "list: focus", ORG_FOCUS_FROM, ORG_FOCUS_TO("    objection_days: 5\n"), 2, 5,
+	  "missing required key 'notice_period' (standard 'tax.major_violation' notifies natural persons" },
 	/* life rules of a standard */
 	{ "standards.yaml", "list: black", "list: red", "    repairable: true\n    repair_min: 1y\n", "", 14, 17,
 	  "a red standard cannot have exit_focus" },

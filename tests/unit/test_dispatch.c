@@ -148,6 +148,8 @@ static jrp_change *mk(fx *f, const ent *en, jrp_change_action a)
 	if (!en->derived)
 		snprintf(c->record_id, sizeof c->record_id, "REC-%llu", (unsigned long long)en->id);
 	c->decision_date = dom_date("2026-11-10");
+	if (a == CH_NOTICE_DUE)   /* the department's deadline for the notice */
+		c->decide_by = dom_date("2026-12-02");
 	if (a != CH_PROPOSED && a != CH_NOTICE_DUE && a != CH_NOTICED)
 		c->valid_from = dom_date("2026-11-23");
 	c->valid_until = dom_date("2029-11-09");
@@ -704,8 +706,8 @@ static void check_duty(fx *f, const jrp_change *c, jrp_duty what, jrp_date due)
 /* DOMAIN.md "Who uses it" (the department handles objections and repair for what it identified),
  * "Life of an entry" 1 (notice before listing) [001 §(二)2], 5 (reminder and warning interviews)
  * [001 §(四)2], 6 (the department verifies an objection) [001 §(五)7], 7 (repair) [001 §(五)4]: the
- * identifying department gets a duty in its own stream: notice, verify_objection (due by the
- * change's decide_by), decide_repair (likewise), interview (with its kind). A derived warning entry
+ * identifying department gets a duty in its own stream: notice (due by the change's decide_by:
+ * issue 10 item 2), verify_objection (likewise), decide_repair (likewise), interview (with its kind). A derived warning entry
  * has no identifying department: no duty */
 static void test_duties_go_to_the_identifying_department(void)
 {
@@ -722,7 +724,7 @@ static void test_duties_go_to_the_identifying_department(void)
 	focus = entry(&f, 2, "market.serious_violation", "market_regulator", org(2));
 	warn = warning_entry(3, org(2));
 
-	check_duty(&f, mk(&f, &black, CH_NOTICE_DUE), DUTY_NOTICE, 0);
+	check_duty(&f, mk(&f, &black, CH_NOTICE_DUE), DUTY_NOTICE, dom_date("2026-12-02"));
 	effective(&f, &black);
 	c = mk(&f, &black, CH_OBJECTION_FILED);
 	str_copy(c->by, sizeof c->by, "tax_bureau");   /* the subject objects through the department */
