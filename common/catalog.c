@@ -474,6 +474,10 @@ static int load_match(jrp_catalog *c, ydoc *d, ynode *sm, jrp_standard *s, jrp_e
 	}
 	s->kind = (jrp_credit_kind)names_find(&credit_kind_names, kind, strlen(kind));   /* checked at catalog.yaml */
 	free(kind);
+	if (s->kind == RK_FINALITY || s->kind == RK_RECTIFICATION || s->kind == RK_INTERVIEW)
+		return ydoc_fail(d, ydoc_map_get(d, m, "kind"), e,
+				 "key 'kind': a %s record follows up another record or entry; no standard identifies on it",
+				 names_get(&credit_kind_names, s->kind));
 	if ((rc = idlist(d, m, "violations", false, LOWER_ID, 64, &s->violations, &s->nviolations, e)) ||
 	    (rc = ydoc_int(d, m, "min_amount", false, 0, INT64_C(1000000000000000), &s->min_amount, e)) ||
 	    (rc = ydoc_str(d, m, "rating", false, &s->rating, e)))
@@ -665,8 +669,8 @@ static int load_notice(ydoc *d, ynode *m, jrp_standard *s, jrp_error *e)
 static int load_standard(jrp_catalog *c, ydoc *d, ynode *m, jrp_standard *s, jrp_error *e)
 {
 	static const char *const keys[] = { "id", "name", "domain", "list", "subject_types", "basis",
-		"match", "validity", "objection_days", "notice", "notice_period", "repairable", "repair_min",
-		"exit_focus", "publish", "class", "severity", "repair_methods", "rectification_days", NULL };
+		"match", "requires_final", "validity", "objection_days", "notice", "notice_period", "repairable",
+		"repair_min", "exit_focus", "publish", "class", "severity", "repair_methods", "rectification_days", NULL };
 	bool has_repair_min, has_exit_focus, has_validity;
 	int li = 0, rc;
 
@@ -704,7 +708,8 @@ static int load_standard(jrp_catalog *c, ydoc *d, ynode *m, jrp_standard *s, jrp
 		return rc;
 	if (period_is_zero(s->validity))
 		return ydoc_fail(d, ydoc_map_get(d, m, "validity"), e, "key 'validity' must not be zero");
-	if ((rc = ydoc_bool(d, m, "notice", true, &s->notice, e)) ||
+	if ((rc = ydoc_bool(d, m, "requires_final", false, &s->requires_final, e)) ||
+	    (rc = ydoc_bool(d, m, "notice", true, &s->notice, e)) ||
 	    (rc = ydoc_bool(d, m, "repairable", false, &s->repairable, e)) ||
 	    (rc = period(d, m, "repair_min", false, &s->repair_min, &has_repair_min, e)) ||
 	    (rc = period(d, m, "exit_focus", false, &s->exit_focus, &has_exit_focus, e)) ||

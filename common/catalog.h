@@ -43,6 +43,8 @@ typedef struct jrp_standard {
 	size_t nviolations;
 	int64_t min_amount;     /* record.amount >= this (yuan); -1 = no condition */
 	char *rating;           /* record.rating equals this; NULL = no condition */
+	bool requires_final;    /* identify only once the decision is final (record.final, or a finality record
+	                         * later): tax, 国家税务总局令第54号 第七条 */
 	/* life */
 	jrp_period validity;    /* from the decision date; required, non-zero */
 	bool notice;            /* every subject is notified before identification (persons always are:

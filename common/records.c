@@ -272,7 +272,7 @@ static int record_subject(mr *r, jrp_record *o)
 
 int record_read(mr *r, jrp_record *o)
 {
-	int k, outcome = 0, rc;
+	int k, outcome = 0, has_final, rc;
 
 	if ((rc = mr_cstr(r, "record_id", MR_REQ, JRP_RECORD_ID_MAX, o->record_id)) < 0 ||
 	    (rc = mr_enum(r, "kind", MR_REQ, &credit_kind_names, &k)) < 0 ||
@@ -318,6 +318,23 @@ int record_read(mr *r, jrp_record *o)
 		return rc;
 	if (o->kind == RK_DETERMINATION && !o->standard[0])
 		return mr_fail(r, JRP_ERR_MISSING_FIELD, "standard", "a determination names the standard it applies");
+	/* finality (DOMAIN.md Life 1; 国家税务总局令第54号 第七条): a decision may be listed only once it is
+	 * final; a record says so (final: true), or a later finality record reports it */
+	o->final = false;
+	if ((rc = mr_bool(r, "final", MR_OPT, &o->final)) < 0 ||
+	    (has_final = rc, rc = ocstr(r, "refers_to", JRP_RECORD_ID_MAX, o->refers_to)) < 0)
+		return rc;
+	if (o->kind == RK_FINALITY) {
+		if (!o->refers_to[0])
+			return mr_fail(r, JRP_ERR_MISSING_FIELD, "refers_to",
+				       "a finality record names the record (record_id) whose decision it reports on");
+		if (!has_final)
+			return mr_fail(r, JRP_ERR_MISSING_FIELD, "final",
+				       "a finality record says final: true (the decision became final on decision_date) or "
+				       "false (it was annulled on decision_date)");
+	} else if (o->refers_to[0]) {
+		return mr_fail_value(r, "refers_to", "only a finality record refers to another record");
+	}
 	return 0;
 }
 
@@ -364,6 +381,9 @@ void record_write(mw *w, const jrp_record *o)
 	kopt(w, "authority_code", o->authority_code);
 	if (o->outcome)
 		mw_kenum(w, "outcome", &interview_state_names, o->outcome);
+	if (o->final || o->kind == RK_FINALITY)
+		mw_kbool(w, "final", o->final);
+	kopt(w, "refers_to", o->refers_to);
 	mw_end(w);
 }
 

@@ -59,7 +59,7 @@ extern const jrp_names rec_kind_names;             /* "log record kind" */
  * catalogue names each one it uses, and standards match on them */
 #define CREDIT_KINDS(X) X(RK_PENALTY, "penalty") X(RK_LICENCE, "licence") X(RK_JUDGMENT, "judgment") \
 	X(RK_AWARD, "award") X(RK_RATING, "rating") X(RK_INSPECTION, "inspection") X(RK_INTERVIEW, "interview") \
-	X(RK_RECTIFICATION, "rectification") X(RK_DETERMINATION, "determination")
+	X(RK_RECTIFICATION, "rectification") X(RK_DETERMINATION, "determination") X(RK_FINALITY, "finality")
 typedef enum { CREDIT_KINDS(NAMES_ENUM) RK__N } jrp_credit_kind;
 extern const jrp_names credit_kind_names;          /* "record kind" */
 
@@ -194,6 +194,10 @@ typedef struct jrp_record {
 	jrp_date decision_date;
 	jrp_date notice_date;             /* notice.date: the subject was notified before identification; 0 = not */
 	bool notice_linked;               /* notice.linked: the same notice reached the linked persons */
+	bool final;                       /* the decision is final (no review or litigation can change it); a
+	                                   * finality record: true = the decision it refers to became final on
+	                                   * decision_date, false = it was annulled then */
+	char refers_to[JRP_RECORD_ID_MAX + 1];   /* a finality record: the department's record it is about */
 	int64_t amount;                   /* yuan; -1 = not given */
 	jrp_interview_state outcome;      /* interview records: IVS_HELD | IVS_REFUSED; else IVS_NONE */
 	char decision_no[101];            /* the strings below: "" if not given */

@@ -20,25 +20,33 @@ trap '[ "${JRP_DEMO_KEEP:-}" = 1 ] || $J down >/dev/null 2>&1' EXIT
 
 say "The operator starts the four daemons (ingest, adjudicate, dispatch, feedback)"
 run up
-run clock set 2026-11-23T09:00:00+08:00
+run clock set 2026-05-25T09:00:00+08:00
 run status
 
 CODE=91350100M000100Y43
 say "1. The tax bureau reports an administrative penalty: major tax evasion of 3,500,000 yuan"
 run --as tax_bureau submit --record-id TAX-2026-0001 --kind penalty --domain tax \
-    --subject-type org --code $CODE --name 示范科技有限公司 --decision-date 2026-11-20 \
+    --subject-type org --code $CODE --name 示范科技有限公司 --decision-date 2026-05-20 \
     --decision-no "示税稽罚〔2026〕88号" --violation major_tax_evasion --amount 3500000 \
     --facts "虚假申报，少缴税款" --basis "《中华人民共和国税收征收管理法》第六十三条"
 echo "   The clerk's network drops and she sends it again: the same record id changes nothing."
 run --as tax_bureau submit --record-id TAX-2026-0001 --kind penalty --domain tax \
-    --subject-type org --code $CODE --name 示范科技有限公司 --decision-date 2026-11-20 \
+    --subject-type org --code $CODE --name 示范科技有限公司 --decision-date 2026-05-20 \
     --decision-no "示税稽罚〔2026〕88号" --violation major_tax_evasion --amount 3500000 \
     --facts "虚假申报，少缴税款" --basis "《中华人民共和国税收征收管理法》第六十三条"
 echo "   A typo in the code is refused, with the field and the reason, and nothing is stored:"
 run --as tax_bureau submit --record-id TAX-2026-0002 --kind penalty --domain tax \
-    --subject-type org --code 91350100M000100Y44 --name 示范科技有限公司 --decision-date 2026-11-20 || true
+    --subject-type org --code 91350100M000100Y44 --name 示范科技有限公司 --decision-date 2026-05-20 || true
 
-say "2. Adjudication applies the catalogue's black-list standard: a proposed entry. Serious dishonesty: the company is told first"
+say "2. The black-list standard lists only a final decision (令第54号 第七条): the record waits"
+$J sync >/dev/null
+run --as tax_bureau subject $CODE
+echo "   Time passes (test clock): neither administrative review (60 days) nor a suit (6 months) is brought;"
+echo "   the decision is final on 21 Nov, and the bureau reports it."
+run clock set 2026-11-23T09:00:00+08:00
+run --as tax_bureau submit --record-id TAX-2026-0001-F --kind finality --domain tax --subject-type org \
+    --code $CODE --name 示范科技有限公司 --decision-date 2026-11-21 --refers-to TAX-2026-0001 --final yes
+say "   Now a proposed entry. Serious dishonesty: the company is told first"
 $J sync >/dev/null
 run --as tax_bureau subject $CODE
 echo "   The bureau's own stream holds its duty: notify the company (due in 7 working days)."
@@ -66,8 +74,8 @@ run --as procurement_centre feedback "$TASK" applied --matter-id GP-2026-0777 --
 $J sync >/dev/null
 run --as office stats
 
-say "6. Three years later the entry's validity ends: it exits by itself, both agencies are told to stop"
-run clock set 2029-11-20T08:00:00+08:00
+say "6. Three years after the decision the entry's validity ends: it exits by itself, both agencies are told to stop"
+run clock set 2029-05-20T08:00:00+08:00
 $J sync >/dev/null
 run --as procurement_centre tasks --ack
 run --as bank_regulator tasks --ack

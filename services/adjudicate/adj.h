@@ -56,6 +56,8 @@ int lists_reevaluate(adj *a, const jrp_catalog *old, void (*fn)(void *arg, const
 		     size_t *changed);
 /* lists_subject - every entry of a subject, encoded into the open array `out` */
 int lists_subject(adj *a, const char *code, mw *out);
+/* lists_awaiting - the records about a subject waiting for their decision to be final (an array) */
+int lists_awaiting(adj *a, const char *code, mw *out);
 
 /* ---- actions.c: each validates everything before it writes; e says field and reason ---- */
 /* act_notice - the department notified the subject of entry id on notice_date; with linked, the same

@@ -8,6 +8,9 @@
  * NUL id), by standard ("by_standard": id NUL entry), an organisation's entry
  * by its linked persons' ("links": org id, person id), and while a deadline is
  * pending by due time ("due": ms, id, action). entries.get shows the same map.
+ * A record that meets a standard requiring a final decision waits, before any
+ * entry exists, in "awaiting_final" (key: subject code NUL party NUL record id;
+ * value: the event as the event log holds it) until a finality record arrives.
  * See DOMAIN.md "Life of an entry".
  *
  * adj is everything the rules need (no daemon): the write transaction, the
@@ -26,7 +29,7 @@
 
 /* adjudicate's databases (db 0 is the skeleton's meta) */
 enum { ADB_META, ADB_CHANGES, ADB_ENTRIES, ADB_BY_SUBJECT, ADB_DUE, ADB_BY_STANDARD, ADB_LINKS, ADB_PUBLICATION,
-       ADB__N };
+       ADB_AWAITING, ADB__N };
 extern const char *const adj_db_names[ADB__N];
 
 typedef struct adj {

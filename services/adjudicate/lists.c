@@ -535,21 +535,139 @@ static int follow_fn(adj *a, entry *en, void *arg)
 	}
 }
 
+/* ---- decisions that must be final first ---- */
+
+/* await_key - subject code NUL party NUL record id */
+static size_t await_key(char *k, const char *code, const char *party, const char *record_id)
+{
+	size_t n = str_copy(k, JRP_CODE_MAX + 1, code) + 1;
+	n += str_copy(k + n, JRP_ID_MAX + 1, party) + 1;
+	return n + str_copy(k + n, JRP_RECORD_ID_MAX + 1, record_id);
+}
+
+/* await_final - DOMAIN.md Life 1 (国家税务总局令第54号 第七条): a record meeting a standard that
+ * requires a final decision is kept, unidentified, until a finality record reports on it */
+static int await_final(adj *a, const jrp_event *ev)
+{
+	char k[JRP_CODE_MAX + JRP_ID_MAX + JRP_RECORD_ID_MAX + 3];
+	size_t kn = await_key(k, ev->record.subject.code, ev->party, ev->record.record_id);
+	mw rec, w;
+	int rc;
+	mw_init(&rec);
+	mw_init(&w);
+	record_write(&rec, &ev->record);
+	event_encode(&w, ev, &rec);
+	rc = kv_put(a->txn, a->db[ADB_AWAITING], k, kn, mw_data(&w), mw_len(&w), 0);
+	mw_free(&rec);
+	mw_free(&w);
+	log_info("event=awaiting_final record_seq=%llu record_id=%s party=%s subject=%s",
+		 (unsigned long long)ev->seq, ev->record.record_id, ev->party, ev->record.subject.code);
+	return rc;
+}
+
+/* apply_standards - identify under every standard rec meets; final_only: only those requiring a final
+ * decision (the others took the record when it came) */
+static int apply_standards(adj *a, const jrp_event *ev, bool final_only)
+{
+	bool waits = false;
+	int rc;
+	for (size_t i = 0; i < a->cat->nstandards; i++) {
+		const jrp_standard *s = &a->cat->standards[i];
+		if (!standard_matches(s, &ev->record) || (final_only && !s->requires_final))
+			continue;
+		if (s->requires_final && !ev->record.final) {
+			waits = true;
+			continue;
+		}
+		if ((rc = identify(a, ev, s)) != 0)
+			return rc;
+	}
+	return waits ? await_final(a, ev) : 0;
+}
+
+/* finality - a finality record: the decision it refers to became final (identify it now, under the
+ * standards that waited for that, with the notice the finality record reports if any) or was
+ * annulled (forget it) */
+static int finality(adj *a, const jrp_event *ev, jrp_error *e)
+{
+	const jrp_record *f = &ev->record;
+	char k[JRP_CODE_MAX + JRP_ID_MAX + JRP_RECORD_ID_MAX + 3];
+	size_t kn = await_key(k, f->subject.code, ev->party, f->refers_to);
+	jrp_rec *r;
+	MDB_val v;
+	int rc = kv_get(a->txn, a->db[ADB_AWAITING], k, kn, &v);
+	if (rc == JRP_ENOTFOUND) {
+		log_info("event=finality_without_wait record_seq=%llu refers_to=%s party=%s: no record waits for it",
+			 (unsigned long long)ev->seq, f->refers_to, ev->party);
+		return 0;
+	}
+	if (rc)
+		return rc;
+	r = xmalloc(sizeof *r);
+	if ((rc = rec_decode_bytes(v.mv_data, v.mv_size, 1u << REC_EVENT, false, r, e)) != 0)
+		goto out;
+	if ((rc = kv_del(a->txn, a->db[ADB_AWAITING], k, kn)) != 0)
+		goto out;
+	if (!f->final) {
+		log_info("event=decision_annulled record_seq=%llu record_id=%s party=%s subject=%s",
+			 (unsigned long long)r->u.event.seq, f->refers_to, ev->party, f->subject.code);
+		goto out;
+	}
+	r->u.event.record.final = true;
+	if (f->notice_date) {
+		r->u.event.record.notice_date = f->notice_date;
+		r->u.event.record.notice_linked = f->notice_linked;
+	}
+	rc = apply_standards(a, &r->u.event, true);
+out:
+	free(r);
+	return rc;
+}
+
+/* lists_awaiting - the records about code that wait for their decision to be final, into the open
+ * array out: {record_id, party, record_seq, decision_date} */
+typedef struct awaiting_arg {
+	mw *out;
+	jrp_rec *r;
+} awaiting_arg;
+
+static int awaiting_one(void *arg, const unsigned char *k, size_t n, const MDB_val *v)
+{
+	awaiting_arg *x = arg;
+	jrp_error e;
+	if (rec_decode_bytes(v->mv_data, v->mv_size, 1u << REC_EVENT, false, x->r, &e) != 0)
+		return 0;
+	mw_map(x->out);
+	mw_kstr(x->out, "record_id", x->r->u.event.record.record_id);
+	mw_kstr(x->out, "party", x->r->u.event.party);
+	mw_ku64(x->out, "record_seq", x->r->u.event.seq);
+	mw_kdate(x->out, "decision_date", x->r->u.event.record.decision_date);
+	mw_end(x->out);
+	return 0;
+}
+
+int lists_awaiting(adj *a, const char *code, mw *out)
+{
+	awaiting_arg x = { out, xmalloc(sizeof(jrp_rec)) };
+	int rc;
+	mw_arr(out);
+	rc = kv_prefix_each(a->txn, a->db[ADB_AWAITING], code, strlen(code) + 1, 1000, awaiting_one, &x);
+	mw_end(out);
+	free(x.r);
+	return rc;
+}
+
 int lists_apply_event(adj *a, const jrp_event *ev, jrp_error *e)
 {
-	int rc;
 	switch (ev->record.kind) {
 	case RK_RECTIFICATION:
 	case RK_INTERVIEW:
 		return entry_each_subject(a, ev->record.subject.code, follow_fn, (void *)ev);
+	case RK_FINALITY:
+		return finality(a, ev, e);
 	default:
-		break;
+		return apply_standards(a, ev, false);
 	}
-	for (size_t i = 0; i < a->cat->nstandards; i++)
-		if (standard_matches(&a->cat->standards[i], &ev->record))
-			if ((rc = identify(a, ev, &a->cat->standards[i])) != 0)
-				return rc;
-	return 0;
 }
 
 /* ---- deadlines ---- */

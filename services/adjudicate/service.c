@@ -41,7 +41,10 @@ static int h_entries_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_e
 		return rc;
 	mw_kstr(out, "subject", code);
 	mw_str(out, "entries");
-	return lists_subject(&a, code, out);
+	if ((rc = lists_subject(&a, code, out)) != 0)
+		return rc;
+	mw_str(out, "awaiting_final");
+	return lists_awaiting(&a, code, out);
 }
 
 /* entry_id - the request's "entry" */

@@ -35,6 +35,7 @@ static void usage(FILE *f)
 		"         --decision-date YYYY-MM-DD [--violation V] [--amount YUAN] [--rating R] [--standard S]\n"
 		"         [--decision-no N] [--facts TEXT] [--basis TEXT] [--id-type T]\n"
 		"         [--notice-date YYYY-MM-DD [--notice-linked]]   the subject was notified already\n"
+		"         [--final yes|no] [--refers-to RECORD_ID]   the decision is final; a finality record\n"
 		"  subject CODE                  a subject's credit record: records, entries with history, tasks\n"
 		"  notice ENTRY DATE [--linked]  report when the subject (--linked: and its linked persons) was\n"
 		"                                notified (persons; standards with notice: true)\n"
@@ -185,7 +186,7 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 		{ "name", 1, 0, 'n' }, { "decision-date", 1, 0, 'D' }, { "decision-no", 1, 0, 'N' },
 		{ "violation", 1, 0, 'v' }, { "amount", 1, 0, 'a' }, { "rating", 1, 0, 'R' }, { "standard", 1, 0, 's' },
 		{ "facts", 1, 0, 'F' }, { "basis", 1, 0, 'B' }, { "notice-date", 1, 0, 'O' }, { "notice-linked", 0, 0, 'L' },
-		{ 0, 0, 0, 0 } };
+		{ "final", 1, 0, 'Z' }, { "refers-to", 1, 0, 'T' }, { 0, 0, 0, 0 } };
 	const char *file = NULL, *lines = NULL, *v[128] = { 0 };
 	int opt;
 	jrp_client *cl;
@@ -204,6 +205,10 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 	}
 	if (v['L'] && !v['O']) {
 		fprintf(stderr, "jrpctl: --notice-linked needs --notice-date\n");
+		return 2;
+	}
+	if (v['Z'] && strcmp(v['Z'], "yes") != 0 && strcmp(v['Z'], "no") != 0) {
+		fprintf(stderr, "jrpctl: --final is yes or no\n");
 		return 2;
 	}
 	ctl_need_party(c);
@@ -254,7 +259,7 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 		static const struct { int opt; const char *key; } fields[] = {
 			{ 'r', "record_id" }, { 'k', "kind" }, { 'd', "domain" }, { 'D', "decision_date" },
 			{ 'N', "decision_no" }, { 'v', "violation" }, { 'R', "rating" }, { 's', "standard" },
-			{ 'F', "facts" }, { 'B', "basis" } };
+			{ 'F', "facts" }, { 'B', "basis" }, { 'T', "refers_to" } };
 		mw_init(&w);
 		mw_map(&w);
 		for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
@@ -269,6 +274,8 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 			}
 			mw_ki64(&w, "amount", amt);
 		}
+		if (v['Z'])   /* the decision is final (or, in a finality record, was annulled) */
+			mw_kbool(&w, "final", strcmp(v['Z'], "yes") == 0);
 		if (v['O']) {
 			/* the subject (and, with --notice-linked, its linked persons) was notified before */
 			mw_str(&w, "notice");

@@ -155,6 +155,13 @@ void print_entries(ctl *c, const msgpack_object *r)
 			       obj_get(x, "note") ? ": " : "", S(x, "note"));
 		}
 	}
+	es = obj_get(r, "awaiting_final");
+	for (uint32_t i = 0; es && es->type == MSGPACK_OBJECT_ARRAY && i < es->via.array.size; i++) {
+		const msgpack_object *e = &es->via.array.ptr[i];
+		printf("  record %s (#%llu) by %s, decided %s: waits for the decision to be final before it is listed\n",
+		       S(e, "record_id"), (unsigned long long)obj_u64(e, "record_seq"), party_name(c, S(e, "party")),
+		       S(e, "decision_date"));
+	}
 }
 
 void print_records(ctl *c, const msgpack_object *r)
@@ -166,8 +173,15 @@ void print_records(ctl *c, const msgpack_object *r)
 		const msgpack_object *ev = &rs->via.array.ptr[i], *rec = obj_get(ev, "record");
 		char at[32];
 		ms_format(obj_i64(ev, "at"), at, sizeof at);
-		printf("  #%llu %s %s by %s: %s, decided %s%s%s%s\n", (unsigned long long)obj_u64(ev, "seq"), S(rec, "kind"),
-		       S(rec, "record_id"), party_name(c, S(ev, "party")), S(rec, "violation")[0] ? S(rec, "violation") : S(rec, "domain"),
+		if (obj_get(rec, "refers_to")) {
+			printf("  #%llu finality %s by %s: the decision of record %s %s on %s\n", (unsigned long long)obj_u64(ev, "seq"),
+			       S(rec, "record_id"), party_name(c, S(ev, "party")), S(rec, "refers_to"),
+			       obj_bool(rec, "final") ? "became final" : "was annulled", S(rec, "decision_date"));
+			continue;
+		}
+		printf("  #%llu %s %s%s by %s: %s, decided %s%s%s%s\n", (unsigned long long)obj_u64(ev, "seq"), S(rec, "kind"),
+		       S(rec, "record_id"), obj_bool(rec, "final") ? " (final)" : "", party_name(c, S(ev, "party")),
+		       S(rec, "violation")[0] ? S(rec, "violation") : S(rec, "domain"),
 		       S(rec, "decision_date"), obj_get(rec, "decision_no") ? " (" : "", S(rec, "decision_no"),
 		       obj_get(rec, "decision_no") ? ")" : "");
 		(void)at;

@@ -26,6 +26,44 @@ static uint64_t fnv1a(const char *p, size_t n)
 	return h;
 }
 
+/* check_refers_to - a finality record reports on a decision the same department reported before,
+ * about the same subject, not on a finality record, and not before that decision (DOMAIN.md Life 1;
+ * 国家税务总局令第54号 第七条) */
+static int check_refers_to(jrp_daemon *d, MDB_txn *txn, const char *party, const jrp_record *rec, jrp_error *e)
+{
+	static jrp_rec ref;   /* large; the daemon's one thread */
+	char key[JRP_ID_MAX + 1 + JRP_RECORD_ID_MAX], df[11];
+	size_t klen = str_copy(key, sizeof key, party) + 1, n = strlen(rec->refers_to);
+	MDB_val v, evv;
+	jrp_error de;
+	int rc;
+	memcpy(key + klen, rec->refers_to, n);
+	klen += n;
+	if ((rc = kv_get(txn, daemon_dbi(d, DB_DEDUPE), key, klen, &v)) == JRP_ENOTFOUND || (rc == 0 && v.mv_size != 16))
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "record.refers_to", "department \"%s\" reported no record \"%s\"",
+				party, rec->refers_to);
+	if (rc)
+		return rc;
+	if ((rc = store_log_get(txn, daemon_dbi(d, DB_EVENTS), be64_get(v.mv_data), &evv)) != 0)
+		return rc;
+	if (rec_decode_bytes(evv.mv_data, evv.mv_size, 1u << REC_EVENT, false, &ref, &de) != 0)
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "record.refers_to", "record \"%s\" cannot be read back: %s",
+				rec->refers_to, de.message);
+	if (ref.u.event.record.kind == RK_FINALITY)
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "record.refers_to", "record \"%s\" is itself a finality record",
+				rec->refers_to);
+	if (strcmp(ref.u.event.record.subject.code, rec->subject.code) != 0)
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "record.subject.code",
+				"record \"%s\" is about %s, not %s", rec->refers_to, ref.u.event.record.subject.code,
+				rec->subject.code);
+	if (rec->decision_date < ref.u.event.record.decision_date) {
+		date_format(ref.u.event.record.decision_date, df);
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "record.decision_date",
+				"a decision becomes final (or is annulled) no earlier than it was made (%s)", df);
+	}
+	return 0;
+}
+
 static int h_submit(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 {
 	const jrp_catalog *cat = daemon_catalog(d);
@@ -62,6 +100,8 @@ static int h_submit(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 		return 0;
 	}
 	if (rc != JRP_ENOTFOUND && rc != 0)
+		goto fail;
+	if (ev.record.kind == RK_FINALITY && (rc = check_refers_to(d, txn, r->party->id, &ev.record, e)) != 0)
 		goto fail;
 	ev.reported_workdays = calendar_workdays_between(cat->cal, ev.record.decision_date, today);
 	ev.late = ev.reported_workdays > LATE_WORKDAYS;

@@ -646,6 +646,7 @@ void bench_record(mw *w, uint64_t n, bool black)
 	mw_kstr(w, "decision_no", buf);
 	mw_kstr(w, "decision_date", BENCH_DECISION_DATE);
 	if (black) {
+		mw_kbool(w, "final", true);   /* tax.major_violation lists only final decisions */
 		/* the bureau notified the company before identification, as a serious standard requires */
 		mw_str(w, "notice");
 		mw_map(w);

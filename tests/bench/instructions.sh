@@ -30,7 +30,7 @@ for i in range(int(sys.argv[1])):
     c = 31 - sum(cs.index(ch) * wt for ch, wt in zip(s17, w)) % 31
     code = s17 + cs[0 if c == 31 else c]
     print('{"record_id":"CG-%d","kind":"penalty","domain":"tax","subject":{"type":"org","code":"%s",'
-          '"name":"企业%d"},"decision_date":"2026-11-20","notice":{"date":"2026-11-20"},"violation":"tax_fraud",'
+          '"name":"企业%d"},"decision_date":"2026-11-20","final":true,"notice":{"date":"2026-11-20"},"violation":"tax_fraud",'
           '"amount":5000000}' % (i, code, i))
 EOF
 }

@@ -59,13 +59,16 @@ n=$((n + 1)); if has "49 records committed (49 of them already accepted before)"
 # (--notice-date), and the entry then waits only for the company's 5 days to state its case
 t "a tax penalty that says the company was notified" $J --as tax_bureau submit --record-id TX-N-1 --kind penalty \
   --domain tax --subject-type org --code 91350100M000100Y43 --name 示范科技有限公司 --decision-date 2026-10-15 \
-  --violation tax_fraud --amount 5000000 --notice-date 2026-10-16
+  --violation tax_fraud --amount 5000000 --final yes --notice-date 2026-10-16
 t "sync" $J sync
 out=$($J --as tax_bureau subject 91350100M000100Y43 2>&1)
 n=$((n + 1)); if has "the period to state its case ends 2026-10-21" && has "subject notified on 2026-10-16"; then echo "ok $n - the record's notice starts the 5 days"; else echo "not ok $n - notice in the record"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
 out=$($J --as tax_bureau submit --record-id TX-N-2 --kind penalty --domain tax --subject-type org \
   --code 91350100M000100Y43 --name x --decision-date 2026-10-15 --notice-linked 2>&1); rc=$?
 n=$((n + 1)); if [ $rc -eq 2 ] && has "needs --notice-date"; then echo "ok $n - --notice-linked alone is a usage error"; else echo "not ok $n - --notice-linked (rc $rc)"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
+out=$($J --as tax_bureau submit --record-id TX-N-3 --kind penalty --domain tax --subject-type org \
+  --code 91350100M000100Y43 --name x --decision-date 2026-10-15 --final maybe 2>&1); rc=$?
+n=$((n + 1)); if [ $rc -eq 2 ] && has "yes or no"; then echo "ok $n - --final is yes or no"; else echo "not ok $n - --final (rc $rc)"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
 t "status" $J status
 t "down stops the four daemons" $J down
 echo "1..$n"

@@ -475,6 +475,7 @@ void h_tax_penalty(mw *w, const char *record_id, const char *code, const char *n
 	mw_kstr(w, "name", name);
 	mw_end(w);
 	mw_kstr(w, "decision_date", "2026-11-20");
+	mw_kbool(w, "final", true);   /* the periods for review and litigation have passed */
 	if (noticed) {
 		/* the bureau notified the company before identification [国办发〔2020〕49号 (八)] */
 		mw_str(w, "notice");

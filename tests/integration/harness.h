@@ -76,6 +76,7 @@ void h_citizen(const char *head, int i, char out[19]);
 
 /* h_tax_penalty - mw_init w and begin a record.submit from tax_bureau: a tax penalty decided
  * 2026-11-20 about organisation code/name; violation, facts may be NULL, amount < 0 = none.
+ * The decision is final (tax.major_violation lists only final decisions).
  * noticed: the date the record says the company was notified before identification (NULL: none,
  * the entry waits for entry.notice). The request map stays open for client_call / h_call to close. */
 void h_tax_penalty(mw *w, const char *record_id, const char *code, const char *name, const char *violation,

@@ -35,6 +35,7 @@ static void penalty(mw *w, const char *party, const char *record_id, const char 
 	mw_kstr(w, "name", "示范科技有限公司");
 	mw_end(w);
 	mw_kstr(w, "decision_date", "2026-11-20");
+	mw_kbool(w, "final", true);
 	mw_str(w, "notice");   /* the bureau notified the company that day */
 	mw_map(w);
 	mw_kstr(w, "date", "2026-11-20");

@@ -154,7 +154,7 @@ static int penalty(const char *party, const char *rid, const char *domain, const
 		   const char *date, const char *violation, long amount)
 {
 	return ok(SVC_INGEST, REC_HEAD "\"kind\":\"penalty\",\"domain\":\"%s\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
-		  "\"name\":\"%s\"},\"decision_date\":\"%s\",\"notice\":{\"date\":\"%s\"},\"violation\":\"%s\","
+		  "\"name\":\"%s\"},\"decision_date\":\"%s\",\"final\":true,\"notice\":{\"date\":\"%s\"},\"violation\":\"%s\","
 		  "\"amount\":%ld}}", party, rid, domain, code, name, date, date, violation, amount);
 }
 
@@ -235,7 +235,7 @@ static void rule8_persons(void)
 	clock_to("2026-10-19T09:00:00+08:00");
 	CHECK_INT(ok(SVC_INGEST, REC_HEAD "\"kind\":\"penalty\",\"domain\":\"tax\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
 		     "\"name\":\"甲公司\",\"legal_rep\":{\"name\":\"李四\",\"id_no\":\"%s\"},\"responsible\":[{\"name\":\"王五\","
-		     "\"id_no\":\"%s\"}]},\"decision_date\":\"2026-10-15\",\"violation\":\"tax_fraud\",\"amount\":8000000}}",
+		     "\"id_no\":\"%s\"}]},\"decision_date\":\"2026-10-15\",\"final\":true,\"violation\":\"tax_fraud\",\"amount\":8000000}}",
 		     "tax_bureau", "TX-A-1", A, P2, P3), 0);
 	CHECK_INT(h_settle(&H), 0);
 	org_e = find(A, "black", NULL);

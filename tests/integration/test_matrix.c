@@ -314,7 +314,7 @@ static void setup(void)
 	org(30, WARN);
 	CHECK_INT(ok(SVC_INGEST, SUBMIT "\"kind\":\"penalty\",\"domain\":\"tax\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
 		     "\"name\":\"示范科技有限公司\"},\"decision_date\":\"2026-11-20\",\"notice\":{\"date\":\"2026-11-20\"},"
-		     "\"violation\":\"major_tax_evasion\","
+		     "\"final\":true,\"violation\":\"major_tax_evasion\","
 		     "\"amount\":3500000}}", "tax_bureau", "TAX-MX-1", H_ORG1), 0);
 	CHECK_INT(ok(SVC_INGEST, SUBMIT "\"kind\":\"judgment\",\"domain\":\"courts\",\"subject\":{\"type\":\"person\","
 		     "\"code\":\"%s\",\"name\":\"张三丰\"},\"decision_date\":\"2026-11-20\",\"violation\":\"refuse_to_perform\"}}",

@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "harness.h"
 #include "proto.h"
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,7 +110,7 @@ static int submit(const char *rid, const char *code, const char *decided)
 	char json[1200];
 	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"tax_bureau\",\"record\":{"
 		 "\"record_id\":\"%s\",\"kind\":\"penalty\",\"domain\":\"tax\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
-		 "\"name\":\"测试企业\"},\"decision_date\":\"%s\",\"notice\":{\"date\":\"%s\"},\"violation\":\"tax_fraud\","
+		 "\"name\":\"测试企业\"},\"decision_date\":\"%s\",\"final\":true,\"notice\":{\"date\":\"%s\"},\"violation\":\"tax_fraud\","
 		 "\"amount\":5000000}}", rid, code, decided, decided);
 	return ok(SVC_INGEST, json);
 }
@@ -207,7 +208,7 @@ static void with_rep(char *json, size_t n, const char *rid, const char *code, co
 	snprintf(json, n, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"tax_bureau\",\"record\":{"
 		 "\"record_id\":\"%s\",\"kind\":\"penalty\",\"domain\":\"tax\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
 		 "\"name\":\"告知测试企业\",\"legal_rep\":{\"name\":\"周七\",\"id_no\":\"%s\"}},\"decision_date\":\"2026-12-04\","
-		 "%s\"violation\":\"tax_fraud\",\"amount\":6000000}}", rid, code, rep, notice);
+		 "%s\"final\":true,\"violation\":\"tax_fraud\",\"amount\":6000000}}", rid, code, rep, notice);
 }
 
 /* Issue 10 item 2 - DOMAIN.md Life 1 [001 §(二)2] [national: 国办发〔2020〕49号 (八)]: every subject of a
@@ -297,6 +298,96 @@ static void serious_dishonesty_is_notified_first(void)
 	CHECK_INT(h_count_tasks(&H, "tax_bureau", epy, "notice", NULL), 0);
 }
 
+/* finality_json - a finality record of the tax bureau about record ref of org code */
+static void finality_json(char *json, size_t n, const char *rid, const char *code, const char *ref, const char *date,
+			  const char *final, const char *extra)
+{
+	snprintf(json, n, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"tax_bureau\",\"record\":{"
+		 "\"record_id\":\"%s\",\"kind\":\"finality\",\"domain\":\"tax\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
+		 "\"name\":\"生效测试企业\"},\"decision_date\":\"%s\"%s%s%s%s%s}}", rid, code, date, ref ? ",\"refers_to\":\"" : "",
+		 ref ? ref : "", ref ? "\"" : "", final ? ",\"final\":" : "", final ? final : "");
+	if (extra) {
+		size_t l = strlen(json);
+		snprintf(json + l - 2, n - l + 2, ",%s}}", extra);
+	}
+}
+
+static size_t awaiting_n(const char *code)
+{
+	msg_in in;
+	jrp_error e;
+	size_t n = 99;
+	if (J(SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"entries.get\",\"id\":1,\"party\":\"office\",\"subject\":\"%s\"}",
+	      code) == 0)
+		n = obj_get(in.root, "awaiting_final")->via.array.size;
+	msg_in_free(&in);
+	return n;
+}
+
+/* Issue 10 item 3 - DOMAIN.md Life 1 [national: 国家税务总局令第54号 第七条]: tax.major_violation lists a
+ * subject only once the decision is final (the periods for administrative review and litigation
+ * passed, or review or suit upheld it). A record that is not final makes no entry and no task: it
+ * waits (entries.get: awaiting_final), across a restart of adjudicate; the bureau's finality record
+ * (refers_to the decision, final: true) identifies it, with the notice it reports; final: false
+ * (annulled on review) forgets it. Ingest checks a finality record against the record it names. */
+static void listing_waits_for_a_final_decision(void)
+{
+	char a[19], b[19], json[1400], st[16], why[40];
+	uint64_t ea;
+	h_uscc("91350100MK", 31, a);
+	h_uscc("91350100MK", 32, b);
+	CHECK_INT(h_clock(&H, "2026-12-28T09:00:00+08:00"), 0);
+	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"tax_bureau\",\"record\":{"
+		 "\"record_id\":\"FN-1\",\"kind\":\"penalty\",\"domain\":\"tax\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
+		 "\"name\":\"生效测试企业\"},\"decision_date\":\"2026-12-24\",\"violation\":\"tax_fraud\",\"amount\":7000000}}", a);
+	CHECK_INT(ok(SVC_INGEST, json), 0);
+	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"tax_bureau\",\"record\":{"
+		 "\"record_id\":\"FN-2\",\"kind\":\"penalty\",\"domain\":\"tax\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
+		 "\"name\":\"生效测试企业\"},\"decision_date\":\"2026-12-24\",\"violation\":\"tax_fraud\",\"amount\":7000000}}", b);
+	CHECK_INT(ok(SVC_INGEST, json), 0);
+	CHECK_INT(h_settle(&H), 0);
+	CHECK(h_entry(&H, a, NULL, NULL, NULL) == 0);
+	CHECK_INT(awaiting_n(a), 1);
+	/* what a finality record must say, and about what */
+	finality_json(json, sizeof json, "FN-1-F", a, "NO-SUCH", "2026-12-26", "true", NULL);
+	CHECK(refused(SVC_INGEST, json, "bad_value", "record.refers_to"));
+	finality_json(json, sizeof json, "FN-1-F", a, NULL, "2026-12-26", "true", NULL);
+	CHECK(refused(SVC_INGEST, json, "missing_field", "record.refers_to"));
+	finality_json(json, sizeof json, "FN-1-F", a, "FN-1", "2026-12-26", NULL, NULL);
+	CHECK(refused(SVC_INGEST, json, "missing_field", "record.final"));
+	finality_json(json, sizeof json, "FN-1-F", b, "FN-1", "2026-12-25", "true", NULL);
+	CHECK(refused(SVC_INGEST, json, "bad_value", "record.subject.code"));
+	finality_json(json, sizeof json, "FN-1-F", a, "FN-1", "2026-12-23", "true", NULL);
+	CHECK(refused(SVC_INGEST, json, "bad_value", "record.decision_date"));
+	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"tax_bureau\",\"record\":{"
+		 "\"record_id\":\"FN-3\",\"kind\":\"penalty\",\"domain\":\"tax\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
+		 "\"name\":\"生效测试企业\"},\"decision_date\":\"2026-12-24\",\"refers_to\":\"FN-1\"}}", a);
+	CHECK(refused(SVC_INGEST, json, "bad_value", "record.refers_to"));
+	/* kept across a restart of adjudicate */
+	h_kill(&H, SVC_ADJUDICATE, SIGKILL);
+	CHECK_INT(h_start_daemon(&H, SVC_ADJUDICATE), 0);
+	/* six months and a day on: no review, no suit; final, and the company notified the same day */
+	CHECK_INT(h_clock(&H, "2027-06-28T09:00:00+08:00"), 0);
+	finality_json(json, sizeof json, "FN-1-F", a, "FN-1", "2027-06-25", "true", "\"notice\":{\"date\":\"2027-06-28\"}");
+	CHECK_INT(ok(SVC_INGEST, json), 0);
+	/* b's decision was annulled on review */
+	finality_json(json, sizeof json, "FN-2-F", b, "FN-2", "2027-02-20", "false", NULL);
+	CHECK_INT(ok(SVC_INGEST, json), 0);
+	CHECK_INT(h_settle(&H), 0);
+	ea = h_entry(&H, a, "black", st, why);
+	CHECK(ea > 0);
+	CHECK_STR(st, "proposed");
+	CHECK_INT(awaiting_n(a), 0);
+	CHECK(h_entry(&H, b, NULL, NULL, NULL) == 0);
+	CHECK_INT(awaiting_n(b), 0);
+	/* Mon 28 Jun 2027 + 5 days = Sat 3 Jul, a day off: Mon 5 Jul; effective on the 6th */
+	CHECK_INT(h_clock(&H, "2027-07-06T09:00:00+08:00"), 0);
+	CHECK_INT(h_settle(&H), 0);
+	h_entry(&H, a, "black", st, why);
+	CHECK_STR(st, "effective");
+	CHECK_INT(h_count_tasks(&H, "procurement_centre", ea, "apply", NULL), 1);
+}
+
 int main(void)
 {
 	if (h_start(&H) != 0) {
@@ -307,6 +398,7 @@ int main(void)
 	RUN(error_echoes_the_id);
 	RUN(objection_in_the_window_holds_the_entry);
 	RUN(serious_dishonesty_is_notified_first);
+	RUN(listing_waits_for_a_final_decision);
 	CHECK_INT(h_stop(&H), 0);
 	TAP_DONE();
 }

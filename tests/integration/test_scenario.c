@@ -1,8 +1,9 @@
 /*
  * test_scenario.c - issue 2's scenario, end to end on the four real daemons
  *
- * A tax bureau black-lists a company for major tax evasion; the entry becomes
- * effective after its objection window; the procurement centre (mandatory
+ * A tax bureau reports a penalty for major tax evasion; it is listed only once
+ * the decision is final (a finality record six months later), after the
+ * company was told and had its 5 days to state its case; the procurement centre (mandatory
  * measure) and the bank regulator (recommended measure) get tasks; the centre
  * checks the company before a procurement, feeds back; the office reads the
  * statistics; at the end of validity the entry exits by itself and both
@@ -15,9 +16,27 @@
 
 static harness H;
 
+/* penalty - the bureau's penalty decided 2026-05-20, reported as soon as decided (not final yet) */
 static void penalty(mw *w, const char *record_id, const char *code, int64_t amount)
 {
-	h_tax_penalty(w, record_id, code, "示范科技有限公司", "major_tax_evasion", amount, "虚假申报，少缴税款", NULL);
+	mw_init(w);
+	h_req(w, T_RECORD_SUBMIT, "tax_bureau");
+	mw_str(w, "record");
+	mw_map(w);
+	mw_kstr(w, "record_id", record_id);
+	mw_kstr(w, "kind", "penalty");
+	mw_kstr(w, "domain", "tax");
+	mw_str(w, "subject");
+	mw_map(w);
+	mw_kstr(w, "type", "org");
+	mw_kstr(w, "code", code);
+	mw_kstr(w, "name", "示范科技有限公司");
+	mw_end(w);
+	mw_kstr(w, "decision_date", "2026-05-20");
+	mw_kstr(w, "violation", "major_tax_evasion");
+	mw_ki64(w, "amount", amount);
+	mw_kstr(w, "facts", "虚假申报，少缴税款");
+	mw_end(w);
 }
 
 /* fetch - an agency's stream after `after`, waiting up to 3 s for something */
@@ -71,6 +90,7 @@ static void step1_submit_and_dedupe(void)
 	msg_in in;
 	jrp_error e;
 	uint64_t seq;
+	CHECK_INT(h_clock(&H, "2026-05-25T09:00:00+08:00"), 0);   /* Monday, three working days after the decision */
 	penalty(&w, "TAX-2026-0001", H_ORG1, 3500000);
 	CHECK_INT(h_call(&H, SVC_INGEST, &w, &in, &e), 0);
 	seq = obj_u64(in.root, "seq");
@@ -88,9 +108,11 @@ static void step1_submit_and_dedupe(void)
 	CHECK_INT(h_status_u64(&H, SVC_INGEST, "log_last"), 1);
 }
 
-/* step 2 - DOMAIN.md Life of an entry 1, 3 [001 §(二)2, §(二)4] [国办发〔2020〕49号 (八)]: a
- * proposed entry; the bureau notifies the company (its duty, due in 7 working days) and reports
- * it; effective once the company's 5 days to state its case have passed */
+/* step 2 - DOMAIN.md Life of an entry 1, 3 [001 §(二)2, §(二)4] [国办发〔2020〕49号 (八)]
+ * [国家税务总局令第54号 第七条]: no entry while the decision can still be reviewed or challenged
+ * in court (the record waits); once the bureau reports it final, a proposed entry; the bureau
+ * notifies the company (its duty, due in 7 working days) and reports it; effective once the
+ * company's 5 days to state its case have passed */
 static void step2_proposed_then_effective(void)
 {
 	mw w;
@@ -98,6 +120,30 @@ static void step2_proposed_then_effective(void)
 	jrp_error e;
 	const msgpack_object *es, *en;
 	char buf[32];
+	CHECK_INT(h_settle(&H), 0);
+	CHECK_INT(h_json(&H, SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"entries.get\",\"id\":1,\"party\":\"office\","
+			 "\"subject\":\"%s\"}", H_ORG1), 0);
+	CHECK_INT(obj_get(in.root, "entries")->via.array.size, 0);
+	es = obj_get(in.root, "awaiting_final");
+	CHECK(es && es->via.array.size == 1);
+	if (es && es->via.array.size == 1)
+		CHECK_STR(obj_cstr(&es->via.array.ptr[0], "record_id", buf, sizeof buf), "TAX-2026-0001");
+	msg_in_free(&in);
+	/* a finality record must be about a record of the same department and subject */
+	CHECK_INT(h_json(&H, SVC_INGEST, &in, &e, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"tax_bureau\","
+			 "\"record\":{\"record_id\":\"TAX-2026-0001-F\",\"kind\":\"finality\",\"domain\":\"tax\",\"subject\":"
+			 "{\"type\":\"org\",\"code\":\"%s\",\"name\":\"示范科技有限公司\"},\"decision_date\":\"2026-05-21\","
+			 "\"refers_to\":\"TAX-2026-0001\",\"final\":true}}", H_ORG2), JRP_EREPLY);
+	CHECK_STR(e.field, "record.subject.code");
+	msg_in_free(&in);
+	/* the periods for administrative review (60 days) and litigation (6 months) pass without either:
+	 * the decision is final on 21 November, and the bureau says so on Monday 23 November */
+	CHECK_INT(h_clock(&H, "2026-11-23T09:00:00+08:00"), 0);
+	CHECK_INT(h_json(&H, SVC_INGEST, &in, &e, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"tax_bureau\","
+			 "\"record\":{\"record_id\":\"TAX-2026-0001-F\",\"kind\":\"finality\",\"domain\":\"tax\",\"subject\":"
+			 "{\"type\":\"org\",\"code\":\"%s\",\"name\":\"示范科技有限公司\"},\"decision_date\":\"2026-11-21\","
+			 "\"refers_to\":\"TAX-2026-0001\",\"final\":true}}", H_ORG1), 0);
+	msg_in_free(&in);
 	CHECK_INT(h_settle(&H), 0);
 	mw_init(&w);
 	h_req(&w, T_ENTRIES_GET, "tax_bureau");
@@ -113,7 +159,7 @@ static void step2_proposed_then_effective(void)
 	CHECK_STR(obj_cstr(en, "notice_by", buf, sizeof buf), "2026-12-02");
 	CHECK(obj_get(en, "objection_end") == NULL);
 	/* validity 3 years from the decision date [national] */
-	CHECK_STR(obj_cstr(en, "valid_until", buf, sizeof buf), "2029-11-19");
+	CHECK_STR(obj_cstr(en, "valid_until", buf, sizeof buf), "2029-05-19");
 	{
 		uint64_t id = obj_u64(en, "id");
 		char json[200];
@@ -224,7 +270,7 @@ static void step4_check(void)
 	CHECK_STR(obj_cstr(en, "list", buf, sizeof buf), "black");
 	CHECK_STR(obj_cstr(en, "standard", buf, sizeof buf), "tax.major_violation");
 	CHECK_STR(obj_cstr(en, "valid_from", buf, sizeof buf), "2026-12-01");
-	CHECK_STR(obj_cstr(en, "valid_until", buf, sizeof buf), "2029-11-19");
+	CHECK_STR(obj_cstr(en, "valid_until", buf, sizeof buf), "2029-05-19");
 	ms = obj_get(en, "measures");
 	CHECK(ms && ms->via.array.size >= 1);
 	CHECK_STR(obj_cstr(&ms->via.array.ptr[0], "id", buf, sizeof buf), "P-GP-01");
@@ -310,12 +356,12 @@ static void step6_expiry(void)
 	msg_in in;
 	char buf[32];
 	/* the last day of validity: still listed */
-	CHECK_INT(h_clock(&H, "2029-11-19T20:00:00+08:00"), 0);
+	CHECK_INT(h_clock(&H, "2029-05-19T20:00:00+08:00"), 0);
 	CHECK_INT(h_settle(&H), 0);
 	CHECK_INT(check("procurement_centre", H_ORG1, "public_procurement", &in), 0);
 	CHECK(obj_bool(in.root, "listed"));
 	msg_in_free(&in);
-	CHECK_INT(h_clock(&H, "2029-11-20T08:00:00+08:00"), 0);
+	CHECK_INT(h_clock(&H, "2029-05-20T08:00:00+08:00"), 0);
 	CHECK_INT(h_settle(&H), 0);
 	CHECK_INT(fetch("procurement_centre", apply_task_procurement, &in), 0);
 	CHECK_INT(ntasks(&in), 1);
@@ -347,7 +393,7 @@ static void step6_expiry(void)
 	CHECK_INT(stat(&in, "tasks", "stop"), 2);
 	msg_in_free(&in);
 	/* and after the focus period, on no list at all */
-	CHECK_INT(h_clock(&H, "2030-11-20T08:00:00+08:00"), 0);
+	CHECK_INT(h_clock(&H, "2030-05-20T08:00:00+08:00"), 0);
 	CHECK_INT(h_settle(&H), 0);
 	CHECK_INT(check("procurement_centre", H_ORG1, "public_procurement", &in), 0);
 	CHECK(!obj_bool(in.root, "listed"));

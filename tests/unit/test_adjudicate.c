@@ -50,8 +50,9 @@ static void at(const char *t)
 
 /* build - a department's record (already validated by ingest) into EV; apply - hand it to the rules.
  * The record says the subject (and its linked persons) was notified on the decision date, as the
- * department does before it reports a record under a standard that notifies (DOMAIN.md Life 1);
- * a test of the notice duty clears EV.record.notice_date before apply. */
+ * department does before it reports a record under a standard that notifies (DOMAIN.md Life 1),
+ * and that the decision is final; a test of the notice duty clears EV.record.notice_date before
+ * apply, one of finality EV.record.final. */
 static void build(const char *party, jrp_credit_kind kind, const char *domain, jrp_subject_type type, const char *code,
 		  const char *violation, int64_t amount, const char *decided)
 {
@@ -71,6 +72,7 @@ static void build(const char *party, jrp_credit_kind kind, const char *domain, j
 	r->amount = amount;
 	r->decision_date = dom_date(decided);
 	r->notice_date = r->decision_date;
+	r->final = true;   /* tax.major_violation waits for a final decision; a test of that clears it */
 }
 
 static void apply(void)
@@ -150,6 +152,34 @@ static void notice_all(const char *code, const char *date)
 	for (int i = 0; i < x->n; i++)
 		if (x->v[i].state == ENTRY_PROPOSED && x->v[i].notice_required && !x->v[i].notice_date)
 			CHECK_INT(act_notice(&A, x->v[i].id, dom_party(&D, x->v[i].party), dom_date(date), false, &en, NULL, &e), 0);
+}
+
+/* awaiting - the records about code waiting for a final decision (lists_awaiting) */
+typedef struct awaited {
+	int n;
+	char record_id[JRP_RECORD_ID_MAX + 1];
+} awaited;
+
+static void awaiting(const char *code, awaited *w)
+{
+	mw out;
+	msg_in in;
+	jrp_error e;
+	mw_init(&out);
+	mw_map(&out);
+	mw_str(&out, "a");
+	CHECK_INT(lists_awaiting(&A, code, &out), 0);
+	mw_end(&out);
+	memset(w, 0, sizeof *w);
+	CHECK_INT(msg_parse(mw_data(&out), mw_len(&out), 1 << 20, &in, &e), 0);
+	if (in.root) {
+		const msgpack_object *a = obj_get(in.root, "a");
+		w->n = (int)a->via.array.size;
+		if (w->n)
+			obj_cstr(&a->via.array.ptr[0], "record_id", w->record_id, sizeof w->record_id);
+	}
+	msg_in_free(&in);
+	mw_free(&out);
 }
 
 static char *org(int i)
@@ -336,6 +366,64 @@ static void one_notice_covers_linked_persons(void)
 	at("2026-12-10");
 	CHECK_INT(state(b, LIST_BLACK), ENTRY_EFFECTIVE);
 	CHECK_INT(state(rep2, LIST_BLACK), ENTRY_EFFECTIVE);
+	finish();
+}
+
+/* Issue 10 item 3 - DOMAIN.md Life 1 [national: 国家税务总局令第54号 第七条]: a standard may list only a
+ * final decision (requires_final: tax.major_violation). A record that is not final makes no entry: it
+ * waits; a finality record of the same department about it (final: true) identifies it then, with the
+ * notice that record reports; final: false (annulled) forgets it. A record already final is identified
+ * at once; standards that do not wait take the record when it comes. */
+static void listing_waits_for_a_final_decision(void)
+{
+	char *a = org(51), *b = org(52), *c = org(53);
+	awaited w;
+	start("2026-06-01T09:00:00+08:00");
+	build("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "tax_fraud", 5000000, "2026-05-20");
+	EV.record.final = false;
+	EV.record.notice_date = 0;
+	apply();
+	CHECK(on(a, LIST_BLACK) == NULL);
+	awaiting(a, &w);
+	CHECK_INT(w.n, 1);
+	CHECK_STR(w.record_id, "R-1");
+	build("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, b, "tax_fraud", 5000000, "2026-05-20");
+	EV.record.final = false;
+	apply();
+	/* the periods for review (60 days) and litigation (6 months) pass: the bureau reports finality,
+	 * and that it notified the company the same day */
+	at("2026-11-23T09:00:00+08:00");
+	CHECK(on(a, LIST_BLACK) == NULL);
+	build("tax_bureau", RK_FINALITY, "tax", SUBJECT_ORG, a, NULL, -1, "2026-11-21");
+	str_copy(EV.record.refers_to, sizeof EV.record.refers_to, "R-1");
+	EV.record.notice_date = dom_date("2026-11-23");
+	apply();
+	CHECK(on(a, LIST_BLACK) != NULL);
+	CHECK_INT(on(a, LIST_BLACK)->state, ENTRY_PROPOSED);
+	CHECK_INT(on(a, LIST_BLACK)->record_seq, 1);                       /* the decision's record */
+	CHECK_INT(on(a, LIST_BLACK)->decision_date, dom_date("2026-05-20"));
+	CHECK_INT(on(a, LIST_BLACK)->valid_until, dom_date("2029-05-19"));  /* from the decision date */
+	CHECK_INT(on(a, LIST_BLACK)->notice_date, dom_date("2026-11-23"));
+	awaiting(a, &w);
+	CHECK_INT(w.n, 0);
+	at("2026-12-01T09:00:00+08:00");
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_EFFECTIVE);
+	/* b's decision was annulled on review: nothing is listed, nothing waits */
+	build("tax_bureau", RK_FINALITY, "tax", SUBJECT_ORG, b, NULL, -1, "2026-07-15");
+	str_copy(EV.record.refers_to, sizeof EV.record.refers_to, "R-2");
+	EV.record.final = false;
+	apply();
+	CHECK(on(b, LIST_BLACK) == NULL);
+	awaiting(b, &w);
+	CHECK_INT(w.n, 0);
+	/* a finality record about a record that waits for nothing changes nothing */
+	build("tax_bureau", RK_FINALITY, "tax", SUBJECT_ORG, b, NULL, -1, "2026-07-15");
+	str_copy(EV.record.refers_to, sizeof EV.record.refers_to, "R-2");
+	apply();
+	CHECK(on(b, LIST_BLACK) == NULL);
+	/* a final record is identified at once */
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, c, "tax_fraud", 5000000, "2026-05-20");
+	CHECK(on(c, LIST_BLACK) != NULL);
 	finish();
 }
 
@@ -760,6 +848,7 @@ int main(void)
 	RUN(persons_are_notified_first);
 	RUN(serious_dishonesty_is_notified_first);
 	RUN(one_notice_covers_linked_persons);
+	RUN(listing_waits_for_a_final_decision);
 	RUN(black_and_red_never_together);
 	RUN(warning_after_three_key_domains);
 	RUN(focus_escalates_to_black);

@@ -533,14 +533,18 @@ struct bad_case {
 	const char *from2, *to2;        /* optional second edit */
 	int line, col;                  /* expected position; 0 = only the file is checked */
 	const char *msg;                /* substring of the message */
+	const char *cfrom, *cto;        /* optional edit of catalog.yaml besides */
 };
 
+/* most cases leave cfrom/cto out (NULL) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct bad_case bad_cases[] = {
 	/* unknown key, refused with the allowed list */
 	{ "standards.yaml", "    publish: true\n", "    publish: true\n    colour: red\n", NULL, NULL, 18, 5,
-	  "unknown key 'colour' (allowed: id, name, domain, list, subject_types, basis, match, validity, "
-	  "objection_days, notice, notice_period, repairable, repair_min, exit_focus, publish, class, severity, "
-	  "repair_methods, rectification_days)" },
+	  "unknown key 'colour' (allowed: id, name, domain, list, subject_types, basis, match, requires_final, "
+	  "validity, objection_days, notice, notice_period, repairable, repair_min, exit_focus, publish, class, "
+	  "severity, repair_methods, rectification_days)" },
 	{ "measures.yaml", "measures:", "measure:", NULL, NULL, 1, 1, "unknown key 'measure' (allowed: measures)" },
 	{ "standards.yaml", "      kind: penalty\n", "      kind: penalty\n      amount: 5\n", NULL, NULL, 10, 7,
 	  "unknown key 'amount' (allowed: kind, violations, min_amount, rating)" },
@@ -581,6 +585,13 @@ static const struct bad_case bad_cases[] = {
 	{ "standards.yaml", "repair_min: 1y", "repair_min: 1y6", NULL, NULL, 15, 17, "bad period '1y6'" },
 	{ "standards.yaml", "validity: 3y", "validity: 0d", NULL, NULL, 11, 15, "must not be zero" },
 	{ "standards.yaml", "notice: true", "notice: no", NULL, NULL, 12, 13, "must be true or false" },
+	/* finality (国家税务总局令第54号 第七条): requires_final is a boolean; no standard identifies on a
+	 * record that follows up another one */
+	{ "standards.yaml", "    validity: 3y\n", "    requires_final: 1\n    validity: 3y\n", NULL, NULL, 11, 21,
+	  "must be true or false" },
+	{ "standards.yaml", "kind: penalty", "kind: finality", NULL, NULL, 9, 13,
+	  "key 'kind': a finality record follows up another record or entry; no standard identifies on it",
+	  "  - { id: penalty, name: 行政处罚 }\n", "  - { id: penalty, name: 行政处罚 }\n  - { id: finality, name: 决定生效 }\n" },
 	/* notice before identification (DOMAIN.md Life 1 [001 §(二)2], 国办发〔2020〕49号 (八)): a serious
 	 * standard notifies every subject; the notice period in days or working days; the window of a
 	 * subject not notified in working days */
@@ -699,6 +710,7 @@ static const struct bad_case bad_cases[] = {
 	{ "catalog.yaml", "version: \"t-1\"", "version: \"t-1", NULL, NULL, 0, 0, "YAML syntax error" },
 	{ "standards.yaml", "    name: 重大税收违法失信主体\n", "    name: [\n", NULL, NULL, 0, 0, "YAML syntax error" },
 };
+#pragma GCC diagnostic pop
 
 /* broken catalogues: code "config", field file:line:col, a message naming the
  * key and why, and *out untouched (DESIGN.md "Rules as data") */
@@ -732,6 +744,9 @@ static void test_bad_catalogs(void)
 			t = replace(*f, b->from2, b->to2);
 			free(*f);
 			*f = t;
+			t = replace(cat, b->cfrom, b->cto);
+			free(cat);
+			cat = t;
 		}
 		write_file(dir, "catalog.yaml", cat);
 		write_file(dir, "standards.yaml", std);
