@@ -85,7 +85,7 @@ extern const jrp_names entry_state_names;          /* "entry state" */
 	X(CH_RESUMED, "resumed") X(CH_OBJECTION_DECIDED, "objection_decided") X(CH_REPAIR_APPLIED, "repair_applied") \
 	X(CH_REPAIR_DECIDED, "repair_decided") X(CH_INTERVIEW_DUE, "interview_due") \
 	X(CH_INTERVIEW_RECORDED, "interview_recorded") X(CH_EXITED, "exited") X(CH_REVOKED, "revoked") \
-	X(CH_REFUSED, "refused")
+	X(CH_REFUSED, "refused") X(CH_EXTENDED, "extended")
 typedef enum { CHANGE_ACTIONS(NAMES_ENUM) CH__N } jrp_change_action;
 extern const jrp_names change_action_names;        /* "change action" */
 
@@ -132,7 +132,7 @@ extern const jrp_names derived_names;              /* "derivation" */
 
 /* what an executing agency is told to do with a measure */
 #define TASK_ACTIONS(X) X(TA_APPLY, "apply") X(TA_STOP, "stop") X(TA_SUSPEND, "suspend") X(TA_RESUME, "resume") \
-	X(TA_RECALL, "recall")
+	X(TA_RECALL, "recall") X(TA_EXTEND, "extend")
 typedef enum { TASK_ACTIONS(NAMES_ENUM) TA__N } jrp_task_action;
 extern const jrp_names task_action_names;          /* "task action" */
 
@@ -157,7 +157,8 @@ extern const jrp_names measure_type_names;         /* "measure type" */
 typedef enum { TASK_STATES(NAMES_ENUM) TS__N } jrp_task_state;
 extern const jrp_names task_state_names;           /* "task state" */
 
-#define PUBLICATION_KINDS(X) X(PUB_LISTED, "listed") X(PUB_EXIT, "exit") X(PUB_CORRECTION, "correction")
+#define PUBLICATION_KINDS(X) X(PUB_LISTED, "listed") X(PUB_EXIT, "exit") X(PUB_CORRECTION, "correction") \
+	X(PUB_EXTENDED, "extended")
 typedef enum { PUBLICATION_KINDS(NAMES_ENUM) PUB__N } jrp_publication_kind;
 extern const jrp_names publication_kind_names;     /* "publication kind" */
 

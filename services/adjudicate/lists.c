@@ -451,6 +451,46 @@ static int link_person(adj *a, const entry *org, const jrp_person *p, jrp_link_r
 	return propose(a, &en, by, seq, noticed);
 }
 
+typedef struct extend_arg {
+	jrp_date decision, until;
+	const char *by;
+	uint64_t seq;
+	const char *note;
+} extend_arg;
+
+/* extend_one - en runs until x->until now: stored, re-armed, told (the change log; the publication
+ * log if it was published) */
+static int extend_one(adj *a, entry *en, void *arg)
+{
+	const extend_arg *x = arg;
+	change_why w = { .note = x->note };
+	int rc;
+	if (!entry_active(en) || en->valid_until >= x->until)
+		return 0;
+	en->decision_date = x->decision;
+	en->valid_until = x->until;
+	entry_history(en, a->now, "extended", x->by, x->seq, x->note);
+	if ((rc = entry_store(a, en)) != 0 || (rc = emit(a, en, CH_EXTENDED, x->by, &w)) != 0)
+		return rc;
+	if (en->state == ENTRY_EFFECTIVE && (rc = entry_due(a, ms_of_date(en->valid_until + 1), en->id, DUE_EXPIRE)) != 0)
+		return rc;
+	return en->published ? publish(a, en, PUB_EXTENDED) : 0;
+}
+
+/* extend - DOMAIN.md Life 4: a repeat offence under the same standard within validity extends the
+ * listing: validity runs from the latest qualifying decision; the linked persons' entries follow */
+static int extend(adj *a, entry *en, const jrp_record *rec, jrp_date until, const jrp_event *ev)
+{
+	char note[160], ds[11];
+	extend_arg x = { rec->decision_date, until, ev->party, ev->seq, note };
+	int rc;
+	date_format(until, ds);
+	snprintf(note, sizeof note, "repeat offence: record %s; valid until %s", rec->record_id, ds);
+	if ((rc = extend_one(a, en, &x)) != 0)
+		return rc;
+	return entry_each_linked(a, en->id, extend_one, &x);
+}
+
 static int identify(adj *a, const jrp_event *ev, const jrp_standard *s)
 {
 	const jrp_record *rec = &ev->record;
@@ -468,7 +508,11 @@ static int identify(adj *a, const jrp_event *ev, const jrp_standard *s)
 	if ((rc = entry_each_subject(a, en.subject.code, scan_fn, &sa)) != 0)
 		return rc;
 	if (sa.found_same) {
-		/* one entry per subject and standard: a further record joins its history */
+		/* one entry per subject and standard: a further record joins its history, and a repeat
+		 * offence within validity extends the listing from its decision (DOMAIN.md Life 4) */
+		jrp_date until = date_add_period(rec->decision_date, s->validity) - 1;
+		if (until > same.valid_until)
+			return extend(a, &same, rec, until, ev);
 		snprintf(note, sizeof note, "record %s", rec->record_id);
 		entry_history(&same, a->now, "record_attached", ev->party, ev->seq, note);
 		return entry_store(a, &same);

@@ -7,7 +7,8 @@
  * to each of the measure's executing agencies (apply); when it exits, every
  * agency that was told to apply is told to stop (recall: the benefits of a
  * wrongly red-listed subject); while an objection is verified a black entry's
- * punishments are suspended, then resumed [001 §(五)7]. The identifying
+ * punishments are suspended, then resumed [001 §(五)7]; when a repeat offence
+ * extends an entry in force, every agency is told its new end (extend). The identifying
  * department gets its duties the same way (notice, verify an objection, decide
  * a repair, hold an interview). Each party's stream is an index (party, seq)
  * over the one outbound log, which feedback also pulls.
@@ -180,7 +181,7 @@ typedef struct applied {
 } applied;
 
 /* follow_tasks - every agency told to apply a measure for this entry gets `action` (stop, recall:
- * the entry is over and the index goes; suspend, resume: it stays) */
+ * the entry is over and the index goes; suspend, resume, extend: it stays) */
 static int follow_tasks(dsp *x, const jrp_change *ch, jrp_task_action action, jrp_exit_reason reason)
 {
 	bool ends = action == TA_STOP || action == TA_RECALL;
@@ -301,6 +302,18 @@ int tasks_apply_change(dsp *x, jrp_change *ch, jrp_error *e)
 			rc = 0;
 		if (rc == 0)
 			rc = follow_tasks(x, ch, ch->action == CH_SUSPENDED ? TA_SUSPEND : TA_RESUME, EXIT_NONE);
+		break;
+	}
+	case CH_EXTENDED: {
+		/* DOMAIN.md Life 4: a repeat offence extends the listing; an entry in force: the check
+		 * shows the new end, and every agency applying a measure is told it */
+		MDB_val cur;
+		if ((rc = kv_get(x->txn, x->db[DDB_ACTIVE], k, klen, &cur)) == 0) {
+			if ((rc = kv_put(x->txn, x->db[DDB_ACTIVE], k, klen, mw_data(&w), mw_len(&w), 0)) == 0)
+				rc = follow_tasks(x, ch, TA_EXTEND, EXIT_NONE);
+		} else if (rc == JRP_ENOTFOUND) {
+			rc = 0;
+		}
 		break;
 	}
 	case CH_EXITED:

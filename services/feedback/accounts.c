@@ -107,8 +107,13 @@ out:
 	return rc;
 }
 
+/* the tag of an entry's task in FDB_ETASKS: its action, or DUTY_TAG + its duty (fixed, so that a new
+ * task action never changes what a stored tag means) */
+#define DUTY_TAG 16
+_Static_assert(TA__N <= DUTY_TAG && DUTY_TAG + DUTY__N <= 32, "task tags fit one mask");
+
 typedef struct close_arg {
-	unsigned what;           /* mask of tasks to close: 1 << action, 1 << (TA__N + duty) */
+	unsigned what;           /* mask of tasks to close: 1 << action, 1 << (DUTY_TAG + duty) */
 	u64vec tasks;
 } close_arg;
 
@@ -135,7 +140,7 @@ static int close_tasks(fbk *f, uint64_t entry, unsigned what, jrp_task_state st)
 }
 
 #define A(x) (1u << (x))
-#define D(x) (1u << (TA__N + (x)))
+#define D(x) (1u << (DUTY_TAG + (x)))
 
 static int apply_change(fbk *f, const jrp_change *ch)
 {
@@ -155,7 +160,7 @@ static int apply_change(fbk *f, const jrp_change *ch)
 	case CH_INTERVIEW_RECORDED: rc = close_tasks(f, ch->entry, D(DUTY_INTERVIEW), TS_DONE); break;
 	case CH_EXITED:
 	case CH_REVOKED:
-		rc = close_tasks(f, ch->entry, A(TA_APPLY) | A(TA_SUSPEND) | A(TA_RESUME) | D(DUTY_NOTICE) |
+		rc = close_tasks(f, ch->entry, A(TA_APPLY) | A(TA_SUSPEND) | A(TA_RESUME) | A(TA_EXTEND) | D(DUTY_NOTICE) |
 				 D(DUTY_VERIFY_OBJECTION) | D(DUTY_DECIDE_REPAIR) | D(DUTY_INTERVIEW), TS_SUPERSEDED);
 		break;
 	default:
@@ -208,7 +213,7 @@ static int apply_task(fbk *f, const jrp_task *t, const msgpack_object *raw)
 	/* the entry's tasks, by what they ask (to close or supersede them) */
 	be64_put(k, t->entry);
 	be64_put(k + 8, t->seq);
-	tag = (unsigned char)(t->cls == CLASS_DUTY ? TA__N + t->duty : t->action);
+	tag = (unsigned char)(t->cls == CLASS_DUTY ? DUTY_TAG + t->duty : t->action);
 	if ((rc = kv_put(f->txn, f->db[FDB_ETASKS], k, 16, &tag, 1, 0)) != 0)
 		return rc;
 	/* the subject's tasks, for its credit record (tasks.get) */

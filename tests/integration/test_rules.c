@@ -388,6 +388,74 @@ static void listing_waits_for_a_final_decision(void)
 	CHECK_INT(h_count_tasks(&H, "procurement_centre", ea, "apply", NULL), 1);
 }
 
+/* task_until - valid_until of party's newest task with action for entry ("" if none) */
+typedef struct until_arg {
+	uint64_t entry;
+	const char *action;
+	char until[16];
+} until_arg;
+
+static void until_one(void *arg, const msgpack_object *t)
+{
+	until_arg *u = arg;
+	if (obj_u64(t, "entry") == u->entry && obj_str_eq(obj_get(t, "action"), u->action))
+		obj_cstr(t, "valid_until", u->until, sizeof u->until);
+}
+
+/* Issue 10 item 4 - DOMAIN.md Life 4 [001 §(五)5]: "a repeat offence under the same standard within
+ * validity extends the listing from the latest decision". A second tax fraud decided while the entry
+ * is in force used to join the history only, and the listing still ended three years after the first
+ * decision. Now validity runs from the latest decision: each agency applying a measure gets an
+ * `extend` task with the new end, the check shows it, and the public gets an `extended` publication. */
+static void repeat_offence_extends_the_listing(void)
+{
+	char c[19], json[1200], st[16], why[40], d[16];
+	uint64_t ec;
+	until_arg u;
+	msg_in in;
+	jrp_error e;
+	h_uscc("91350100MK", 41, c);
+	CHECK_INT(h_clock(&H, "2027-07-02T09:00:00+08:00"), 0);
+	CHECK_INT(submit("RP-1", c, "2027-07-01"), 0);
+	CHECK_INT(h_clock(&H, "2027-07-08T09:00:00+08:00"), 0);   /* Thu 1 Jul + 5 days = Tue 6 Jul */
+	CHECK_INT(h_settle(&H), 0);
+	ec = h_entry(&H, c, "black", st, why);
+	CHECK_STR(st, "effective");
+	CHECK_STR(entry_field(c, ec, "valid_until", d), "2030-06-30");
+	/* a new decision against the same company under the same standard */
+	CHECK_INT(submit("RP-2", c, "2027-07-08"), 0);
+	CHECK_INT(h_settle(&H), 0);
+	CHECK_INT(h_entry(&H, c, "black", st, why), ec);   /* the same entry */
+	CHECK_STR(entry_field(c, ec, "valid_until", d), "2030-07-07");
+	CHECK_STR(entry_field(c, ec, "decision_date", d), "2027-07-08");
+	CHECK_INT(h_count_tasks(&H, "procurement_centre", ec, "extend", "P-GP-01"), 1);
+	CHECK_INT(h_count_tasks(&H, "bank_regulator", ec, "extend", "P-FIN-01"), 1);
+	u.entry = ec;
+	u.action = "extend";
+	u.until[0] = 0;
+	CHECK(h_stream_each(&H, "procurement_centre", until_one, &u) >= 0);
+	CHECK_STR(u.until, "2030-07-07");
+	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"check\",\"id\":1,\"party\":\"procurement_centre\",\"subject\":\"%s\","
+		 "\"matter\":\"public_procurement\"}", c);
+	CHECK_INT(J(SVC_DISPATCH, &in, &e, "%s", json), 0);
+	CHECK(obj_bool(in.root, "listed"));
+	if (obj_bool(in.root, "listed"))
+		CHECK_STR(obj_cstr(&obj_get(in.root, "entries")->via.array.ptr[0], "valid_until", d, sizeof d), "2030-07-07");
+	msg_in_free(&in);
+	/* the public sees the new end */
+	CHECK_INT(J(SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"publication.fetch\",\"id\":1,\"max\":1024}"), 0);
+	{
+		const msgpack_object *rs = obj_get(in.root, "records");
+		bool seen = false;
+		for (uint32_t i = 0; rs && i < rs->via.array.size; i++)
+			seen |= obj_u64(&rs->via.array.ptr[i], "entry") == ec &&
+				obj_str_eq(obj_get(&rs->via.array.ptr[i], "kind"), "extended") &&
+				obj_str_eq(obj_get(&rs->via.array.ptr[i], "valid_until"), "2030-07-07");
+		CHECK(seen);
+	}
+	msg_in_free(&in);
+}
+
 int main(void)
 {
 	if (h_start(&H) != 0) {
@@ -399,6 +467,7 @@ int main(void)
 	RUN(objection_in_the_window_holds_the_entry);
 	RUN(serious_dishonesty_is_notified_first);
 	RUN(listing_waits_for_a_final_decision);
+	RUN(repeat_offence_extends_the_listing);
 	CHECK_INT(h_stop(&H), 0);
 	TAP_DONE();
 }

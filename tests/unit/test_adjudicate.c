@@ -427,6 +427,55 @@ static void listing_waits_for_a_final_decision(void)
 	finish();
 }
 
+/* Issue 10 item 4 - DOMAIN.md Life 4: a repeat offence under the same standard within validity extends
+ * the listing: validity runs from the latest qualifying decision (it used to end on the first
+ * decision's date), the change log says so (extended, with the new end) and the linked person's entry
+ * follows; the old expiry passes without effect. A record of an earlier decision only joins the
+ * history. */
+static void repeat_offence_extends_the_listing(void)
+{
+	char *a = org(61), rep[19];
+	uint64_t m;
+	entry *en;
+	codes_citizen_make("11010519800101", 61, rep);
+	start("2026-05-25T09:00:00+08:00");
+	build("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "tax_fraud", 5000000, "2026-05-20");
+	EV.record.has_legal_rep = true;
+	EV.record.notice_linked = true;
+	str_copy(EV.record.legal_rep.name, sizeof EV.record.legal_rep.name, "钱八");
+	EV.record.legal_rep.id_type = ID_CITIZEN;
+	str_copy(EV.record.legal_rep.id_no, sizeof EV.record.legal_rep.id_no, rep);
+	apply();
+	at("2026-06-10");
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_EFFECTIVE);
+	CHECK_INT(state(rep, LIST_BLACK), ENTRY_EFFECTIVE);
+	CHECK_INT(on(a, LIST_BLACK)->valid_until, dom_date("2029-05-19"));
+	/* the same company, the same standard, a new decision within validity */
+	at("2027-03-01T09:00:00+08:00");
+	m = mark();
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "false_invoice", 2000000, "2027-02-26");
+	en = on(a, LIST_BLACK);
+	CHECK_INT(of(a)->n, 1);   /* one entry per subject and standard */
+	CHECK_INT(en->valid_until, dom_date("2030-02-25"));
+	CHECK_INT(en->decision_date, dom_date("2027-02-26"));
+	CHECK_INT(changed(m, en->id, CH_EXTENDED, 0), 1);
+	CHECK_INT(on(rep, LIST_BLACK)->valid_until, dom_date("2030-02-25"));
+	CHECK_INT(changed(m, on(rep, LIST_BLACK)->id, CH_EXTENDED, 0), 1);
+	/* an earlier decision reported late extends nothing */
+	m = mark();
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "tax_fraud", 3000000, "2026-12-01");
+	CHECK_INT(on(a, LIST_BLACK)->valid_until, dom_date("2030-02-25"));
+	CHECK_INT(changed(m, on(a, LIST_BLACK)->id, CH_EXTENDED, 0), 0);
+	/* the first decision's end passes; the new one ends it */
+	at("2029-05-21");
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_EFFECTIVE);
+	CHECK_INT(state(rep, LIST_BLACK), ENTRY_EFFECTIVE);
+	at("2030-02-26T00:00:01+08:00");
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_EXITED);
+	CHECK_INT(on(a, LIST_BLACK)->exit_reason, EXIT_EXPIRED);
+	finish();
+}
+
 /* ---- Life 2: cross-checks [001 §(二)2, §(五)6] ---- */
 
 /* A subject on the black list never enters the red list: the attempt is a refused entry. A red
@@ -665,7 +714,8 @@ static void expiry_then_focus_after_black(void)
 }
 
 /* A record whose validity ended before identification is refused (validity_over); a further record
- * under the same standard joins the entry's history instead of making a second entry. */
+ * under the same standard joins the entry's history instead of making a second entry (a later
+ * decision extends it: repeat_offence_extends_the_listing). */
 static void one_entry_per_standard(void)
 {
 	char *a = org(9), *b = org(10);
@@ -674,9 +724,12 @@ static void one_entry_per_standard(void)
 	CHECK_INT(state(a, LIST_BLACK), ENTRY_REFUSED);
 	CHECK_INT(on(a, LIST_BLACK)->exit_reason, EXIT_VALIDITY_OVER);
 	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, b, "tax_fraud", 5000000, "2026-11-20");
-	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, b, "false_invoice", 3000000, "2026-11-21");
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, b, "false_invoice", 3000000, "2026-11-20");
 	CHECK_INT(of(b)->n, 1);
 	CHECK_STR(of(b)->v[0].hist[of(b)->v[0].nhist - 1].event, "record_attached");
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, b, "false_invoice", 3000000, "2026-11-21");
+	CHECK_INT(of(b)->n, 1);
+	CHECK_STR(of(b)->v[0].hist[of(b)->v[0].nhist - 1].event, "extended");
 	finish();
 }
 
@@ -849,6 +902,7 @@ int main(void)
 	RUN(serious_dishonesty_is_notified_first);
 	RUN(one_notice_covers_linked_persons);
 	RUN(listing_waits_for_a_final_decision);
+	RUN(repeat_offence_extends_the_listing);
 	RUN(black_and_red_never_together);
 	RUN(warning_after_three_key_domains);
 	RUN(focus_escalates_to_black);
