@@ -254,6 +254,16 @@ static int record_subject(mr *r, jrp_record *o)
 	}
 	if (o->has_legal_rep && o->subject.type != SUBJECT_ORG)
 		return mr_fail_value(&s, "legal_rep", "only an organisation has a legal representative");
+	{
+		mr p;
+		if ((rc = mr_map(&s, "actual_controller", MR_OPT, &p)) < 0)
+			return rc;
+		o->has_controller = rc > 0;
+		if (o->has_controller && (rc = person_read(&p, &o->controller)) < 0)
+			return rc;
+	}
+	if (o->has_controller && o->subject.type != SUBJECT_ORG)
+		return mr_fail_value(&s, "actual_controller", "only an organisation has an actual controller");
 	o->nresponsible = 0;
 	if ((rc = mr_arr(&s, "responsible", MR_OPT, JRP_RESPONSIBLE_MAX, &a)) < 0)
 		return rc;
@@ -305,7 +315,7 @@ int record_read(mr *r, jrp_record *o)
 		if (rc > 0 && ((rc = mr_date(&n, "date", MR_REQ, &o->notice_date)) < 0 ||
 			       (rc = mr_bool(&n, "linked", MR_OPT, &o->notice_linked)) < 0 || (rc = mr_end(&n)) < 0))
 			return rc;
-		if (o->notice_linked && !o->has_legal_rep && !o->nresponsible)
+		if (o->notice_linked && !o->has_legal_rep && !o->nresponsible && !o->has_controller)
 			return mr_fail_value(r, "notice.linked", "is true, but the record names no legal representative "
 					     "or responsible person");
 	}
@@ -358,6 +368,10 @@ void record_write(mw *w, const jrp_record *o)
 		for (int i = 0; i < o->nresponsible; i++)
 			person_write(w, &o->responsible[i]);
 		mw_end(w);
+	}
+	if (o->has_controller) {
+		mw_str(w, "actual_controller");
+		person_write(w, &o->controller);
 	}
 	mw_end(w);
 	mw_kdate(w, "decision_date", o->decision_date);

@@ -94,7 +94,7 @@ extern const jrp_names change_action_names;        /* "change action" */
 	X(EXIT_REVOKED, "revoked") X(EXIT_ESCALATED, "escalated") X(EXIT_REMOVED_BY_DISHONESTY, "removed_by_dishonesty") \
 	X(EXIT_REWARD_ABUSE, "reward_abuse") X(EXIT_STANDARD_CHANGED, "standard_changed") \
 	X(EXIT_FEWER_DOMAINS, "fewer_domains") X(EXIT_ORGANISATION_EXITED, "organisation_exited") \
-	X(EXIT_ON_BLACK_LIST, "on_black_list") X(EXIT_VALIDITY_OVER, "validity_over")
+	X(EXIT_ON_BLACK_LIST, "on_black_list") X(EXIT_VALIDITY_OVER, "validity_over") X(EXIT_ON_FOCUS_LIST, "on_focus_list")
 typedef enum { EXIT_REASONS(NAMES_ENUM) EXIT__N } jrp_exit_reason;
 extern const jrp_names exit_reason_names;          /* "exit reason" */
 
@@ -122,7 +122,8 @@ extern const jrp_names interview_kind_names;       /* "interview kind" */
 typedef enum { INTERVIEW_STATES(NAMES_ENUM) IVS__N } jrp_interview_state;
 extern const jrp_names interview_state_names;      /* "interview state" */
 
-#define LINK_ROLES(X) X(LINK_NONE, NULL) X(LINK_LEGAL_REP, "legal_rep") X(LINK_RESPONSIBLE, "responsible")
+#define LINK_ROLES(X) X(LINK_NONE, NULL) X(LINK_LEGAL_REP, "legal_rep") X(LINK_RESPONSIBLE, "responsible") \
+	X(LINK_ACTUAL_CONTROLLER, "actual_controller")
 typedef enum { LINK_ROLES(NAMES_ENUM) LINK__N } jrp_link_role;
 extern const jrp_names link_role_names;            /* "link role" */
 
@@ -192,6 +193,8 @@ typedef struct jrp_record {
 	jrp_person legal_rep;
 	int nresponsible;
 	jrp_person responsible[JRP_RESPONSIBLE_MAX];
+	bool has_controller;
+	jrp_person controller;            /* subject.actual_controller: 实际控制人, a natural person */
 	jrp_date decision_date;
 	jrp_date notice_date;             /* notice.date: the subject was notified before identification; 0 = not */
 	bool notice_linked;               /* notice.linked: the same notice reached the linked persons */

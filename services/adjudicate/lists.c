@@ -183,6 +183,7 @@ typedef struct scan_arg {
 	entry *same;           /* active entry under the same standard */
 	bool found_same;
 	bool on_black;         /* an active black-list entry */
+	bool on_focus;         /* an active focus-list entry */
 	bool has_warning;      /* an active warning entry */
 	entry *warning;
 	unsigned ndomains;     /* distinct key domains of effective focus entries */
@@ -198,6 +199,8 @@ static int scan_fn(adj *a, entry *en, void *arg)
 		return 0;
 	if (en->list == LIST_BLACK)
 		s->on_black = true;
+	if (en->list == LIST_FOCUS)
+		s->on_focus = true;
 	if (en->list == LIST_WARNING) {
 		s->has_warning = true;
 		if (s->warning)
@@ -268,14 +271,17 @@ static int remove_red_fn(adj *a, entry *en, void *arg)
 }
 
 /* escalate - DOMAIN.md Life 4: a focus-list subject that commits serious dishonesty within
- * validity moves to black [001 §(五)5]: its focus entries of the black entry's domain end */
+ * validity moves to black [001 §(五)5] (转入黑名单): the subject leaves the focus list, so every
+ * focus entry of it in force ends, whatever its domain; the warning entry, derived from focus
+ * entries, follows (check_warning) */
 static int escalate_fn(adj *a, entry *en, void *arg)
 {
 	const entry *black = arg;
 	char note[160];
-	if (en->list != LIST_FOCUS || !entry_active(en) || strcmp(en->domain, black->domain) != 0)
+	if (en->list != LIST_FOCUS || !entry_active(en))
 		return 0;
-	snprintf(note, sizeof note, "moved to the black list (entry %llu)", (unsigned long long)black->id);
+	snprintf(note, sizeof note, "moved to the black list (entry %llu, %s)", (unsigned long long)black->id,
+		 black->domain);
 	return lists_exit(a, en, EXIT_ESCALATED, "adjudicate", black->record_seq, note);
 }
 
@@ -491,6 +497,15 @@ static int extend(adj *a, entry *en, const jrp_record *rec, jrp_date until, cons
 	return entry_each_linked(a, en->id, extend_one, &x);
 }
 
+/* reaches_persons - does a measure of the catalogue reach the persons of an organisation listed under s? */
+static bool reaches_persons(adj *a, const jrp_standard *s)
+{
+	for (size_t i = 0; i < a->cat->nmeasures; i++)
+		if (a->cat->measures[i].persons && measure_applies(&a->cat->measures[i], s->list, s, SUBJ_PERSON))
+			return true;
+	return false;
+}
+
 static int identify(adj *a, const jrp_event *ev, const jrp_standard *s)
 {
 	const jrp_record *rec = &ev->record;
@@ -530,11 +545,16 @@ static int identify(adj *a, const jrp_event *ev, const jrp_standard *s)
 	if (s->list == LIST_RED && sa.on_black)
 		/* DOMAIN.md Life 2: a subject on the black list never enters the red list [001 §(二)2] */
 		return refuse(a, &en, ev->party, ev->seq, EXIT_ON_BLACK_LIST, "the subject is on the black list");
+	if (s->list == LIST_RED && sa.on_focus)
+		/* red needs a clean record: a focus-listed subject would leave red at once [001 §(五)6] */
+		return refuse(a, &en, ev->party, ev->seq, EXIT_ON_FOCUS_LIST, "the subject is on the focus list");
 	if (en.valid_until < a->today)
 		return refuse(a, &en, ev->party, ev->seq, EXIT_VALIDITY_OVER, "the validity ended before identification");
 	if ((rc = propose(a, &en, ev->party, ev->seq, rec->notice_date)) != 0)
 		return rc;
-	if (s->list != LIST_BLACK || en.subject.type != SUBJECT_ORG)
+	/* DOMAIN.md Subjects [001 §(四)6]: a black-listed organisation's punishment reaches its persons
+	 * (落实到人); a focus-listed one's where a measure of the catalogue says so */
+	if (en.subject.type != SUBJECT_ORG || !(s->list == LIST_BLACK || (s->list == LIST_FOCUS && reaches_persons(a, s))))
 		return 0;
 	/* one notice may cover the organisation and its linked persons when the department says so */
 	noticed = rec->notice_linked ? rec->notice_date : 0;
@@ -544,6 +564,9 @@ static int identify(adj *a, const jrp_event *ev, const jrp_standard *s)
 	for (int i = 0; i < rec->nresponsible; i++)
 		if ((rc = link_person(a, &en, &rec->responsible[i], LINK_RESPONSIBLE, ev->party, ev->seq, noticed)) != 0)
 			return rc;
+	if (rec->has_controller &&
+	    (rc = link_person(a, &en, &rec->controller, LINK_ACTUAL_CONTROLLER, ev->party, ev->seq, noticed)) != 0)
+		return rc;
 	return 0;
 }
 

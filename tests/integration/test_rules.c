@@ -185,7 +185,7 @@ static uint64_t dept_stat(const char *dept, const char *key)
 }
 
 /* entry_field - a date field of the entry `id` of subject code, "" if absent */
-static const char *entry_field(const char *code, uint64_t id, const char *field, char out[16])
+static const char *entry_field(const char *code, uint64_t id, const char *field, char out[40])
 {
 	msg_in in;
 	jrp_error e;
@@ -195,7 +195,7 @@ static const char *entry_field(const char *code, uint64_t id, const char *field,
 		const msgpack_object *es = obj_get(in.root, "entries");
 		for (uint32_t i = 0; es && i < es->via.array.size; i++)
 			if (obj_u64(&es->via.array.ptr[i], "id") == id)
-				obj_cstr(&es->via.array.ptr[i], field, out, 16);
+				obj_cstr(&es->via.array.ptr[i], field, out, 40);
 	}
 	msg_in_free(&in);
 	return out;
@@ -221,7 +221,7 @@ static void with_rep(char *json, size_t n, const char *rid, const char *code, co
  * notice says linked. */
 static void serious_dishonesty_is_notified_first(void)
 {
-	char x[19], y[19], px[19], py[19], json[1400], d[16], st[16], why[40];
+	char x[19], y[19], px[19], py[19], json[1400], d[40], st[16], why[40];
 	uint64_t ex, epx, ey, epy, overdue0;
 	msg_in in;
 	jrp_error e;
@@ -409,7 +409,7 @@ static void until_one(void *arg, const msgpack_object *t)
  * `extend` task with the new end, the check shows it, and the public gets an `extended` publication. */
 static void repeat_offence_extends_the_listing(void)
 {
-	char c[19], json[1200], st[16], why[40], d[16];
+	char c[19], json[1200], st[16], why[40], d[40];
 	uint64_t ec;
 	until_arg u;
 	msg_in in;
@@ -456,6 +456,161 @@ static void repeat_offence_extends_the_listing(void)
 	msg_in_free(&in);
 }
 
+/* rec - a record.submit of party about org code (name 五号公司), decided and notified on `decided`,
+ * final; kind, domain and the rest (",\"violation\":..." etc.) as given */
+static int rec(const char *party, const char *rid, const char *kind, const char *domain, const char *code,
+	       const char *decided, const char *rest)
+{
+	char json[1600];
+	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"%s\",\"record\":{"
+		 "\"record_id\":\"%s\",\"kind\":\"%s\",\"domain\":\"%s\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
+		 "\"name\":\"五号公司\"},\"decision_date\":\"%s\",\"final\":true,\"notice\":{\"date\":\"%s\"}%s}}",
+		 party, rid, kind, domain, code, decided, decided, rest);
+	return ok(SVC_INGEST, json);
+}
+
+/* Issue 10 item 5 - DOMAIN.md Life 2 and 4 [001 §(五)5-6]: "重点关注名单主体有效期内发生严重失信行为的，应
+ * 按照黑名单认定标准，及时转入黑名单". A company on focus lists in three key domains (market, food,
+ * environment: a credit warning) is black-listed for tax fraud, a fourth domain: it leaves the focus
+ * list - every focus entry exits (escalated) and the agencies stop the focus measures - and the
+ * warning entry exits (fewer_domains). Red needs a clean record: a focus-listed company's A-grade
+ * tax rating is refused (on_focus_list). */
+static void escalation_whatever_the_domain(void)
+{
+	char e5[19], f5[19], st[16], why[40];
+	uint64_t w, mk;
+	msg_in in;
+	jrp_error e;
+	h_uscc("91350100MK", 51, e5);
+	h_uscc("91350100MK", 52, f5);
+	CHECK_INT(h_clock(&H, "2027-07-12T09:00:00+08:00"), 0);
+	CHECK_INT(rec("market_regulator", "ES-1", "penalty", "market", e5, "2027-07-09", ",\"violation\":\"serious_violation\""), 0);
+	CHECK_INT(rec("food_drug_admin", "ES-2", "penalty", "food_drug", e5, "2027-07-09",
+		      ",\"violation\":\"repeated_minor_violation\""), 0);
+	CHECK_INT(rec("env_bureau", "ES-3", "penalty", "environment", e5, "2027-07-09", ",\"violation\":\"illegal_discharge\""), 0);
+	CHECK_INT(rec("market_regulator", "ES-4", "penalty", "market", f5, "2027-07-09", ",\"violation\":\"serious_violation\""), 0);
+	CHECK_INT(h_clock(&H, "2027-07-20T09:00:00+08:00"), 0);
+	CHECK_INT(h_settle(&H), 0);
+	w = h_entry(&H, e5, "warning", st, why);
+	CHECK_STR(st, "effective");
+	mk = h_entry(&H, e5, "focus", NULL, NULL);
+	/* red needs a clean record */
+	CHECK_INT(rec("tax_bureau", "ES-5", "rating", "tax", f5, "2027-07-19", ",\"rating\":\"A\""), 0);
+	CHECK_INT(h_settle(&H), 0);
+	h_entry(&H, f5, "red", st, why);
+	CHECK_STR(st, "refused");
+	CHECK_STR(why, "on_focus_list");
+	/* serious dishonesty in a fourth domain */
+	CHECK_INT(rec("tax_bureau", "ES-6", "penalty", "tax", e5, "2027-07-19", ",\"violation\":\"tax_fraud\",\"amount\":9000000"), 0);
+	CHECK_INT(h_clock(&H, "2027-07-28T09:00:00+08:00"), 0);
+	CHECK_INT(h_settle(&H), 0);
+	h_entry(&H, e5, "black", st, why);
+	CHECK_STR(st, "effective");
+	CHECK_INT(J(SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"entries.get\",\"id\":1,\"party\":\"office\",\"subject\":\"%s\"}",
+		    e5), 0);
+	{
+		const msgpack_object *es = obj_get(in.root, "entries");
+		int focus = 0, escalated = 0;
+		for (uint32_t i = 0; es && i < es->via.array.size; i++) {
+			const msgpack_object *x = &es->via.array.ptr[i];
+			if (!obj_str_eq(obj_get(x, "list"), "focus"))
+				continue;
+			focus++;
+			escalated += obj_str_eq(obj_get(x, "exit_reason"), "escalated");
+		}
+		CHECK_INT(focus, 3);
+		CHECK_INT(escalated, 3);
+	}
+	msg_in_free(&in);
+	h_entry(&H, e5, "warning", st, why);
+	CHECK_STR(why, "fewer_domains");
+	CHECK_INT(h_count_tasks(&H, "market_regulator", w, "stop", "P-SUP-01"), 1);
+	CHECK(h_count_tasks(&H, "market_regulator", mk, "stop", "P-SUP-01") == 1);
+}
+
+/* Issue 10 item 5 - DOMAIN.md Subjects [001 §(四)6] (落实到人): the high-consumption rules (最高人民法院关于
+ * 限制被执行人高消费及有关消费的若干规定 第三条) bind a debtor unit, its legal representative, its principal
+ * responsible persons and its actual controller. A judgment against a company names its actual
+ * controller (link role actual_controller): black-listed with the company (one notice for both), the
+ * controller gets the persons' measure P-CONS-01, executed by civil aviation. */
+static void actual_controller_is_reached(void)
+{
+	char g[19], ctl[19], st[16], why[40];
+	uint64_t eg, ec;
+	h_uscc("91350100MK", 61, g);
+	h_citizen("11010519800101", 61, ctl);
+	CHECK_INT(h_clock(&H, "2027-08-02T09:00:00+08:00"), 0);
+	{
+		char json[1600];
+		snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"court\",\"record\":{"
+			 "\"record_id\":\"AC-1\",\"kind\":\"judgment\",\"domain\":\"courts\",\"subject\":{\"type\":\"org\","
+			 "\"code\":\"%s\",\"name\":\"六号公司\",\"actual_controller\":{\"name\":\"郑十二\",\"id_no\":\"%s\"}},"
+			 "\"decision_date\":\"2027-07-30\",\"notice\":{\"date\":\"2027-08-02\",\"linked\":true},"
+			 "\"violation\":\"refuse_to_perform\"}}", g, ctl);
+		CHECK_INT(ok(SVC_INGEST, json), 0);
+	}
+	CHECK_INT(h_clock(&H, "2027-08-20T09:00:00+08:00"), 0);   /* 10 working days from 2 Aug: 16 Aug */
+	CHECK_INT(h_settle(&H), 0);
+	eg = h_entry(&H, g, "black", st, why);
+	CHECK_STR(st, "effective");
+	ec = h_entry(&H, ctl, "black", st, why);
+	CHECK_STR(st, "effective");
+	{
+		char role[40];
+		CHECK_STR(entry_field(ctl, ec, "link_role", role), "actual_controller");
+	}
+	CHECK_INT(h_count_tasks(&H, "civil_aviation", ec, "apply", "P-CONS-01"), 1);
+	CHECK_INT(h_count_tasks(&H, "civil_aviation", eg, "apply", "P-CONS-01"), 0);
+}
+
+/* Issue 10 item 5 - [001 §(四)6]: "法人和非法人组织被列入黑名单和重点关注名单的，要对其法定代表人…问责": a
+ * focus-listed organisation's punishment reaches its persons where a measure of the catalogue says so
+ * (persons: true on a measure for that focus list). With such a measure in the catalogue (its own
+ * rules here: the real catalogue has none yet), the legal representative of a company on the market
+ * focus list gets a linked entry and that measure's task; without it, none (escalation test above). */
+static void focus_reaches_persons_where_a_measure_says_so(void)
+{
+	harness H2;
+	char path[400], k[19], rep[19], json[1600], st[16], why[40];
+	uint64_t er;
+	FILE *f;
+	msg_in in;
+	jrp_error e;
+	CHECK_INT(h_start_own_rules(&H2), 0);
+	snprintf(path, sizeof path, "%s/rules/measures.yaml", H2.dir);
+	f = fopen(path, "a");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fputs("\n  - id: P-PER-T1\n    name: 法定代表人纳入重点监管\n    type: punishment\n    class: mandatory\n"
+	      "    category: administrative\n    lists: [focus]\n    domains: [market]\n    subject_types: [person]\n"
+	      "    persons: true\n    agencies: [market_regulator]\n"
+	      "    basis: { law: 济任政发〔2019〕8号, articles: 三（四）6 }\n    matters: [licence]\n    feedback_days: 10\n", f);
+	fclose(f);
+	snprintf(json, sizeof json, "sed -i 's/^version: .*/version: \"rules-focus-persons\"/' '%s/rules/catalog.yaml'", H2.dir);
+	CHECK_INT(system(json), 0);
+	CHECK_INT(h_json(&H2, SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"catalog.reload\",\"id\":1,\"party\":\"office\"}"), 0);
+	msg_in_free(&in);
+	CHECK_INT(h_json(&H2, SVC_DISPATCH, &in, &e, "{\"v\":1,\"type\":\"catalog.reload\",\"id\":1,\"party\":\"office\"}"), 0);
+	msg_in_free(&in);
+	h_uscc("91350100MK", 71, k);
+	h_citizen("11010519800101", 71, rep);
+	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"market_regulator\",\"record\":{"
+		 "\"record_id\":\"FP-1\",\"kind\":\"penalty\",\"domain\":\"market\",\"subject\":{\"type\":\"org\","
+		 "\"code\":\"%s\",\"name\":\"七号公司\",\"legal_rep\":{\"name\":\"冯十三\",\"id_no\":\"%s\"}},"
+		 "\"decision_date\":\"2026-11-20\",\"notice\":{\"date\":\"2026-11-20\",\"linked\":true},"
+		 "\"violation\":\"serious_violation\"}}", k, rep);
+	CHECK_INT(h_json(&H2, SVC_INGEST, &in, &e, "%s", json), 0);
+	msg_in_free(&in);
+	CHECK_INT(h_clock(&H2, "2026-12-01T09:00:00+08:00"), 0);
+	CHECK_INT(h_settle(&H2), 0);
+	er = h_entry(&H2, rep, "focus", st, why);
+	CHECK(er > 0);
+	CHECK_STR(st, "effective");
+	CHECK_INT(h_count_tasks(&H2, "market_regulator", er, "apply", "P-PER-T1"), 1);
+	CHECK_INT(h_stop(&H2), 0);
+}
+
 int main(void)
 {
 	if (h_start(&H) != 0) {
@@ -468,6 +623,9 @@ int main(void)
 	RUN(serious_dishonesty_is_notified_first);
 	RUN(listing_waits_for_a_final_decision);
 	RUN(repeat_offence_extends_the_listing);
+	RUN(escalation_whatever_the_domain);
+	RUN(actual_controller_is_reached);
 	CHECK_INT(h_stop(&H), 0);
+	RUN(focus_reaches_persons_where_a_measure_says_so);
 	TAP_DONE();
 }

@@ -545,8 +545,8 @@ static void warning_after_three_key_domains(void)
 	finish();
 }
 
-/* A focus-listed subject that commits serious dishonesty in the same domain within validity moves
- * to black: its focus entry ends (escalated). food_drug has both: repeated minor violations
+/* A focus-listed subject that commits serious dishonesty within validity moves to black: its focus
+ * entry ends (escalated; whatever the domain: escalation_whatever_the_domain). food_drug has both: repeated minor violations
  * (focus) and serious harm (black). */
 static void focus_escalates_to_black(void)
 {
@@ -562,6 +562,93 @@ static void focus_escalates_to_black(void)
 	CHECK_INT(state(a, LIST_BLACK), ENTRY_EFFECTIVE);
 	CHECK_INT(state(a, LIST_FOCUS), ENTRY_EXITED);
 	CHECK_INT(on(a, LIST_FOCUS)->exit_reason, EXIT_ESCALATED);
+	finish();
+}
+
+/* Issue 10 item 5 - DOMAIN.md Life 4 [001 §(五)5]: "重点关注名单主体有效期内发生严重失信行为的…转入黑名单":
+ * a focus-listed subject black-listed in ANY domain leaves the focus list: every focus entry in force
+ * exits (escalated), not only the black entry's domain; its warning entry, derived from three key
+ * focus domains, follows (fewer_domains). Red needs a clean record: a focus-listed subject is
+ * refused red (on_focus_list). */
+static void escalation_whatever_the_domain(void)
+{
+	char *a = org(71), *b = org(72);
+	start("2026-11-23T09:00:00+08:00");
+	record("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, a, "serious_violation", -1, "2026-11-20");
+	record("food_drug_admin", RK_PENALTY, "food_drug", SUBJECT_ORG, a, "repeated_minor_violation", -1, "2026-11-20");
+	record("env_bureau", RK_PENALTY, "environment", SUBJECT_ORG, a, "illegal_discharge", -1, "2026-11-20");
+	at("2026-12-10");
+	CHECK_INT(state(a, LIST_WARNING), ENTRY_EFFECTIVE);
+	/* tax fraud: a black standard of another domain than any of the three */
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "tax_fraud", 5000000, "2026-12-09");
+	at("2026-12-31");
+	CHECK_INT(state(a, LIST_BLACK), ENTRY_EFFECTIVE);
+	for (int i = 0; i < of(a)->n; i++)
+		if (of(a)->v[i].list == LIST_FOCUS) {
+			CHECK_INT(of(a)->v[i].state, ENTRY_EXITED);
+			CHECK_INT(of(a)->v[i].exit_reason, EXIT_ESCALATED);
+		}
+	CHECK_INT(state(a, LIST_WARNING), ENTRY_EXITED);
+	CHECK_INT(on(a, LIST_WARNING)->exit_reason, EXIT_FEWER_DOMAINS);
+	/* a focus-listed subject applies for the red list: refused */
+	record("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, b, "serious_violation", -1, "2026-12-20");
+	at("2027-01-05");
+	CHECK_INT(state(b, LIST_FOCUS), ENTRY_EFFECTIVE);
+	build("tax_bureau", RK_RATING, "tax", SUBJECT_ORG, b, NULL, -1, "2027-01-04");
+	str_copy(EV.record.rating, sizeof EV.record.rating, "A");
+	apply();
+	CHECK_INT(state(b, LIST_RED), ENTRY_REFUSED);
+	CHECK_INT(on(b, LIST_RED)->exit_reason, EXIT_ON_FOCUS_LIST);
+	finish();
+}
+
+/* Issue 10 item 5 - DOMAIN.md Subjects [001 §(四)6] (落实到人): a record may name the organisation's
+ * actual controller (实际控制人), as the high-consumption rules reach it; black-listing the
+ * organisation links an entry for it. A focus-listed organisation's persons are linked only where a
+ * measure of the catalogue reaches persons on that focus list (here: P-SUP-01 made to reach them,
+ * in memory, for this test). */
+static void persons_reached_where_measures_say(void)
+{
+	char *a = org(73), *b = org(74), *c = org(75), ctl[19], rep[19], rep2[19];
+	jrp_measure *sup;
+	codes_citizen_make("11010519800101", 73, ctl);
+	codes_citizen_make("11010519800101", 74, rep);
+	codes_citizen_make("11010519800101", 75, rep2);
+	start("2026-11-23T09:00:00+08:00");
+	build("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "tax_fraud", 5000000, "2026-11-20");
+	EV.record.has_controller = true;
+	str_copy(EV.record.controller.name, sizeof EV.record.controller.name, "孙九");
+	EV.record.controller.id_type = ID_CITIZEN;
+	str_copy(EV.record.controller.id_no, sizeof EV.record.controller.id_no, ctl);
+	EV.record.notice_linked = true;
+	apply();
+	CHECK(on(ctl, LIST_BLACK) != NULL);
+	CHECK_INT(on(ctl, LIST_BLACK)->link_role, LINK_ACTUAL_CONTROLLER);
+	CHECK_INT(on(ctl, LIST_BLACK)->linked_to, on(a, LIST_BLACK)->id);
+	/* focus: no measure reaches persons in the real catalogue: no linked entry */
+	build("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, b, "serious_violation", -1, "2026-11-20");
+	EV.record.has_legal_rep = true;
+	str_copy(EV.record.legal_rep.name, sizeof EV.record.legal_rep.name, "周十");
+	EV.record.legal_rep.id_type = ID_CITIZEN;
+	str_copy(EV.record.legal_rep.id_no, sizeof EV.record.legal_rep.id_no, rep);
+	apply();
+	CHECK(on(b, LIST_FOCUS) != NULL);
+	CHECK(on(rep, LIST_FOCUS) == NULL);
+	/* a measure that reaches persons on focus lists: the legal representative is linked */
+	sup = (jrp_measure *)catalog_measure(D.cat, "P-SUP-01");
+	CHECK(sup != NULL);
+	if (sup) {
+		sup->persons = true;
+		sup->subject_types |= SUBJ_PERSON;
+		build("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, c, "serious_violation", -1, "2026-11-20");
+		EV.record.has_legal_rep = true;
+		str_copy(EV.record.legal_rep.name, sizeof EV.record.legal_rep.name, "吴十一");
+		EV.record.legal_rep.id_type = ID_CITIZEN;
+		str_copy(EV.record.legal_rep.id_no, sizeof EV.record.legal_rep.id_no, rep2);
+		apply();
+		CHECK(on(rep2, LIST_FOCUS) != NULL);
+		CHECK_INT(on(rep2, LIST_FOCUS)->link_role, LINK_LEGAL_REP);
+	}
 	finish();
 }
 
@@ -903,6 +990,8 @@ int main(void)
 	RUN(one_notice_covers_linked_persons);
 	RUN(listing_waits_for_a_final_decision);
 	RUN(repeat_offence_extends_the_listing);
+	RUN(escalation_whatever_the_domain);
+	RUN(persons_reached_where_measures_say);
 	RUN(black_and_red_never_together);
 	RUN(warning_after_three_key_domains);
 	RUN(focus_escalates_to_black);
