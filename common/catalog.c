@@ -185,6 +185,23 @@ bool measure_applies(const jrp_measure *m, jrp_list l, const jrp_standard *s, un
 	return s && strv_has(m->domains, m->ndomains, s->domain);
 }
 
+const char *catalog_entry_fits(const jrp_catalog *c, const char *standard, jrp_list l, bool derived,
+			       jrp_subject_type t, jrp_date decision, jrp_date today)
+{
+	const jrp_standard *s;
+	if (!standard[0])
+		return NULL;
+	if (!(s = catalog_standard(c, standard)))
+		return "standard_removed";
+	if (s->list != l && !derived)
+		return "standard_changed_list";
+	if (!(s->subject_types & (1u << t)))
+		return "standard_changed_subjects";
+	if (date_add_period(decision, s->validity) - 1 < today && !derived)
+		return "standard_shortened";
+	return NULL;
+}
+
 bool measure_has_matter(const jrp_measure *m, const char *matter)
 {
 	return m && strv_has(m->matters, m->nmatters, matter);

@@ -113,6 +113,13 @@ bool measure_applies(const jrp_measure *m, jrp_list l, const jrp_standard *s, un
  * not official (DOMAIN.md "Working days"), as strings into the open array out */
 void catalog_calendar_warnings(const jrp_catalog *c, int64_t now_ms, mw *out);
 
+/* catalog_entry_fits - DOMAIN.md Life 8: does an entry identified under `standard` (on list l, derived
+ * or not, about a subject of type t, decided on decision) still fit catalogue c today? NULL if it
+ * does, else why not: "standard_removed", "standard_changed_list", "standard_changed_subjects",
+ * "standard_shortened". A derived warning entry (no standard) always fits. */
+const char *catalog_entry_fits(const jrp_catalog *c, const char *standard, jrp_list l, bool derived,
+			       jrp_subject_type t, jrp_date decision, jrp_date today);
+
 /* measure_has_matter - does m bite in matter kind `matter`? */
 bool measure_has_matter(const jrp_measure *m, const char *matter);
 

@@ -26,6 +26,8 @@
 #define T_CATALOG_RELOAD  "catalog.reload"  /* the office: put the rules directory's catalogue in force */
 #define T_REJECTED_LIST   "rejected.list"   /* consumers: the records they could not apply */
 #define T_REJECTED_RETRY  "rejected.retry"  /* the office: apply one again after a fix */
+#define T_CATALOG_DIFF    "catalog.diff"    /* the office: what a candidate catalogue would change (adjudicate,
+                                             * dispatch) */
 /* ingest */
 #define T_RECORD_SUBMIT   "record.submit"
 #define T_RECORDS_GET     "records.get"

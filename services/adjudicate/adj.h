@@ -54,6 +54,10 @@ int lists_schedule_effective(adj *a, entry *en);
  * standard no longer fits; each is passed to fn (the reply names the first ones) */
 int lists_reevaluate(adj *a, const jrp_catalog *old, void (*fn)(void *arg, const entry *en, const char *why), void *arg,
 		     size_t *changed);
+/* lists_would_exit - the same with a->cat a candidate catalogue and `current` the one in force: the
+ * entries a reload would exit, passed to fn, nothing written (catalog.diff) */
+int lists_would_exit(adj *a, const jrp_catalog *current, void (*fn)(void *arg, const entry *en, const char *why),
+		     void *arg, size_t *n);
 /* lists_subject - every entry of a subject, encoded into the open array `out` */
 int lists_subject(adj *a, const char *code, mw *out);
 /* lists_awaiting - the records about a subject waiting for their decision to be final (an array) */

@@ -827,22 +827,17 @@ int lists_tick(adj *a, int64_t *next_due)
 /* still_fits - DOMAIN.md Life 8: exit when the standard changes so that the entry no longer fits */
 static const char *still_fits(adj *a, const entry *en)
 {
-	const jrp_standard *s = catalog_standard(a->cat, en->standard);
-	if (!s)
-		return "standard_removed";
-	if (s->list != en->list && !en->derived)
-		return "standard_changed_list";
-	if (!(s->subject_types & (1u << en->subject.type)))
-		return "standard_changed_subjects";
-	if (date_add_period(en->decision_date, s->validity) - 1 < a->today && !en->derived)
-		return "standard_shortened";
-	return NULL;
+	if (!en->standard[0])
+		return "standard_removed";   /* never asked: the by_standard index has no warning entry */
+	return catalog_entry_fits(a->cat, en->standard, en->list, en->derived != 0, en->subject.type, en->decision_date,
+				  a->today);
 }
 
 typedef struct reeval_arg {
 	void (*fn)(void *arg, const entry *en, const char *why);
 	void *arg;
 	size_t *changed;
+	bool dry;
 } reeval_arg;
 
 static int reeval_fn(adj *a, entry *en, void *arg)
@@ -853,13 +848,28 @@ static int reeval_fn(adj *a, entry *en, void *arg)
 		return 0;
 	++*r->changed;
 	r->fn(r->arg, en, why);
-	return lists_exit(a, en, EXIT_STANDARD_CHANGED, "office", 0, why);
+	return r->dry ? 0 : lists_exit(a, en, EXIT_STANDARD_CHANGED, "office", 0, why);
 }
+
+static int reevaluate(adj *a, const jrp_catalog *old, void (*fn)(void *arg, const entry *en, const char *why),
+		      void *arg, size_t *changed, bool dry);
 
 int lists_reevaluate(adj *a, const jrp_catalog *old, void (*fn)(void *arg, const entry *en, const char *why), void *arg,
 		     size_t *changed)
 {
-	reeval_arg r = { fn, arg, changed };
+	return reevaluate(a, old, fn, arg, changed, false);
+}
+
+int lists_would_exit(adj *a, const jrp_catalog *current, void (*fn)(void *arg, const entry *en, const char *why),
+		     void *arg, size_t *n)
+{
+	return reevaluate(a, current, fn, arg, n, true);
+}
+
+static int reevaluate(adj *a, const jrp_catalog *old, void (*fn)(void *arg, const entry *en, const char *why),
+		      void *arg, size_t *changed, bool dry)
+{
+	reeval_arg r = { fn, arg, changed, dry };
 	int rc = 0;
 
 	/* only entries under standards that changed: the by_standard index */

@@ -244,6 +244,32 @@ static int reload(jrp_daemon *d, MDB_txn *txn, const jrp_catalog *old, mw *out, 
 	return done(d, &a, rc);
 }
 
+/* h_catalog_diff - the office asks what the catalogue in dir would change: the entries a reload
+ * would exit (and why), the first ones named; nothing changes (dispatch answers for the tasks) */
+static int h_catalog_diff(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	char dir[4096];
+	jrp_catalog *cand = NULL;
+	adj a = ctx(d, txn);
+	reload_arg ra = { out, 0 };
+	size_t n = 0;
+	int rc;
+	if ((rc = mr_cstr(&r->body, "dir", MR_REQ, sizeof dir - 1, dir)) < 0)
+		return rc;
+	if ((rc = catalog_load(dir, daemon_parties(d), &cand, e)) < 0)
+		return rc;
+	a.cat = cand;
+	mw_kstr(out, "catalog_version", daemon_catalog(d)->version);
+	mw_kstr(out, "candidate_version", cand->version);
+	mw_str(out, "exits");
+	mw_arr(out);
+	rc = lists_would_exit(&a, daemon_catalog(d), reload_one, &ra, &n);
+	mw_end(out);
+	mw_ku64(out, "exits_total", n);
+	catalog_free(&cand);
+	return rc;
+}
+
 #define ANYONE (ROLE_DEPARTMENT | ROLE_OFFICE | ROLE_AGENCY)
 
 static const jrp_route routes[] = {
@@ -255,6 +281,7 @@ static const jrp_route routes[] = {
 	{ T_REPAIR_DECIDE, h_repair_decide, ROLE_DEPARTMENT, ROUTE_ATOMIC },
 	{ T_REWARD_ABUSE, h_reward_abuse, ANYONE, ROUTE_ATOMIC },
 	{ T_PUBLICATION_FETCH, h_publication_fetch, 0, 0 },
+	{ T_CATALOG_DIFF, h_catalog_diff, ROLE_OFFICE, 0 },
 	{ NULL, NULL, 0, 0 },
 };
 

@@ -191,6 +191,12 @@ int ctl_status(ctl *c, int argc, char **argv)
 				printf("\n");
 				for (uint32_t i = 0; ws && ws->type == MSGPACK_OBJECT_ARRAY && i < ws->via.array.size; i++)
 					printf("  warning: %.*s\n", (int)ws->via.array.ptr[i].via.str.size, ws->via.array.ptr[i].via.str.ptr);
+				if (obj_get(in.root, "reconcile")) {
+					const msgpack_object *rc_ = obj_get(in.root, "reconcile");
+					printf("  the entries in force are following the new catalogue: %llu done, %llu apply and %llu stop "
+					       "tasks pushed so far\n", (unsigned long long)obj_u64(rc_, "entries"),
+					       (unsigned long long)obj_u64(rc_, "apply"), (unsigned long long)obj_u64(rc_, "stop"));
+				}
 				if (obj_u64(in.root, "rejected")) {
 					char b[160], red[200];
 					snprintf(b, sizeof b, "  %llu record%s of the upstream log kept unapplied (jrpctl rejected list)",

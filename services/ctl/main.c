@@ -19,6 +19,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -60,6 +61,8 @@ static void usage(FILE *f)
 		"  rejected list [--all]         records a daemon kept because it could not apply them\n"
 		"  rejected retry SEQ [--daemon D]  (office) apply one again after a fix; what waited behind it follows\n"
 		"  rules check [DIR]             validate a rules directory (default: the configured one)\n"
+		"  rules diff DIR                (office) what the catalogue in DIR would change: entries that would\n"
+		"                                exit, tasks that would be pushed or stopped per agency; changes nothing\n"
 		"  rules reload                  (office) put the configured rules in force in every daemon\n"
 		"  config check                  validate the configuration, parties and catalogue\n"
 		"  clock set TIME                set the test clock of every daemon (test_clock: true only)\n"
@@ -565,10 +568,77 @@ static int rules_reload(ctl *c)
 				       obj_cstr(x, "subject", subj, sizeof subj), obj_cstr(x, "standard", std, sizeof std),
 				       obj_cstr(x, "reason", why, sizeof why));
 			}
+			if (obj_get(in.root, "reconcile"))
+				printf("  the entries in force follow the new measures in the background (jrpctl status shows how far)\n");
 		}
 		msg_in_free(&in);
 	}
 	return rc;
+}
+
+/* rules_diff - what the catalogue in dir would change if it were put in force: adjudicate names the
+ * entries that would exit, dispatch the tasks that would be pushed and stopped per agency; nothing
+ * changes. dir goes to the daemons as an absolute path (they read it themselves). */
+static int rules_diff(ctl *c, const char *dir)
+{
+	char abs[PATH_MAX], b[6][256];
+	msg_in in;
+	mw w;
+	if (!realpath(dir, abs)) {
+		fprintf(stderr, "jrpctl: %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	mw_init(&w);
+	client_begin(NULL, &w, T_CATALOG_DIFF, c->party ? c->party : "office");
+	mw_kstr(&w, "dir", abs);
+	if (ctl_call(c, SVC_ADJUDICATE, &w, NULL, &in) != 0) {
+		mw_free(&w);
+		return 1;
+	}
+	if (c->json) {
+		ctl_print_json(in.root);
+	} else {
+		const msgpack_object *x = obj_get(in.root, "exits");
+		printf("catalogue %s in %s, against %s in force (nothing changes until jrpctl rules reload):\n",
+		       obj_cstr(in.root, "candidate_version", b[0], 256), abs, obj_cstr(in.root, "catalog_version", b[1], 256));
+		printf("jrp-adjudicate: %llu entr%s would exit\n", (unsigned long long)obj_u64(in.root, "exits_total"),
+		       obj_u64(in.root, "exits_total") == 1 ? "y" : "ies");
+		for (uint32_t i = 0; x && i < x->via.array.size; i++) {
+			const msgpack_object *y = &x->via.array.ptr[i];
+			printf("  entry %llu (%s, %s): %s\n", (unsigned long long)obj_u64(y, "entry"), obj_cstr(y, "subject", b[2], 256),
+			       obj_cstr(y, "standard", b[3], 256), obj_cstr(y, "reason", b[4], 256));
+		}
+	}
+	msg_in_free(&in);
+	if (ctl_call(c, SVC_DISPATCH, &w, NULL, &in) != 0) {
+		mw_free(&w);
+		return 1;
+	}
+	mw_free(&w);
+	if (c->json) {
+		ctl_print_json(in.root);
+	} else {
+		const msgpack_object *ag = obj_get(in.root, "agencies"), *f = obj_get(in.root, "first");
+		printf("jrp-dispatch: of %llu entries in force, %llu tasks would be pushed (apply) and %llu stopped\n",
+		       (unsigned long long)obj_u64(in.root, "entries_in_force"), (unsigned long long)obj_u64(in.root, "apply_total"),
+		       (unsigned long long)obj_u64(in.root, "stop_total"));
+		for (uint32_t i = 0; ag && i < ag->via.array.size; i++) {
+			const msgpack_object *y = &ag->via.array.ptr[i];
+			printf("  %-20s %s: apply %llu, stop %llu\n", obj_cstr(y, "agency", b[0], 256),
+			       party_name(c, b[0]), (unsigned long long)obj_u64(y, "apply"), (unsigned long long)obj_u64(y, "stop"));
+		}
+		if (f && f->via.array.size)
+			printf("  the first %u:\n", f->via.array.size);
+		for (uint32_t i = 0; f && i < f->via.array.size; i++) {
+			const msgpack_object *y = &f->via.array.ptr[i];
+			printf("    %s %s → %s for entry %llu (%s, %s)%s%s\n", obj_cstr(y, "action", b[0], 256),
+			       obj_cstr(y, "measure", b[1], 256), obj_cstr(y, "agency", b[2], 256),
+			       (unsigned long long)obj_u64(y, "entry"), obj_cstr(y, "subject", b[3], 256), obj_cstr(y, "list", b[4], 256),
+			       obj_get(y, "reason") ? ", the entry exits: " : "", obj_cstr(y, "reason", b[5], 256));
+		}
+	}
+	msg_in_free(&in);
+	return 0;
 }
 
 static int cmd_rules(ctl *c, int argc, char **argv)
@@ -578,8 +648,10 @@ static int cmd_rules(ctl *c, int argc, char **argv)
 	const char *dir;
 	if (argc == 2 && strcmp(argv[1], "reload") == 0)
 		return rules_reload(c);
+	if (argc == 3 && strcmp(argv[1], "diff") == 0)
+		return rules_diff(c, argv[2]);
 	if (argc < 2 || strcmp(argv[1], "check") != 0 || argc > 3) {
-		fprintf(stderr, "usage: jrpctl rules check [DIR] | jrpctl rules reload\n");
+		fprintf(stderr, "usage: jrpctl rules check [DIR] | jrpctl rules diff DIR | jrpctl rules reload\n");
 		return 2;
 	}
 	dir = argc == 3 ? argv[2] : c->cfg->rules_dir;

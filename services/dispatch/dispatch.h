@@ -8,6 +8,9 @@
  *               measure that targets it (apply, stop, suspend, resume, recall),
  *               and duties for the identifying department
  *   check.c     the answer to a check before handling (逢办必查)
+ *   reconcile.c after a catalogue change, the measures of the entries in force
+ *               follow it (apply what it adds, stop what it withdraws), in
+ *               bounded batches; catalog.diff computes the same, changing nothing
  * service.c is the daemon: the agencies' streams (tasks.fetch, tasks.ack), the
  * check on the front thread with its journal, the pulled changes.
  *
@@ -55,5 +58,44 @@ int check_answer(dsp *x, const char *subject, const char *matter, const char *ag
 
 /* astream_key - "party NUL seq": a party's stream index */
 size_t astream_key(unsigned char *k, const char *party, uint64_t seq);
+
+/* ---- tasks.c's parts that reconcile.c shares ---- */
+/* etask_key - "entry(8) agency NUL measure": the index of measures applied for an entry */
+size_t etask_key(unsigned char *k, uint64_t entry, const char *agency, const char *measure);
+/* task_of - a task about the change's entry for party (no action, no measure yet) */
+void task_of(dsp *x, const jrp_change *ch, const char *party, jrp_task *t);
+/* measure_of - the measure's fields (class, name, basis, matters, feedback_due) into t */
+void measure_of(dsp *x, const jrp_measure *m, jrp_task *t);
+/* push - t at the next seq of the outbound log, indexed in its party's stream */
+int push(dsp *x, jrp_task *t);
+/* applied_measure - the measure's fields of apply task seq, as the agency was told them */
+int applied_measure(dsp *x, uint64_t seq, jrp_task *t);
+
+/* ---- reconcile.c ---- */
+typedef struct recon_agency {
+	char agency[JRP_ID_MAX + 1];
+	uint64_t apply, stop;
+} recon_agency;
+
+/* what reconciling entries with a catalogue does (or, dry, would do) */
+typedef struct recon {
+	bool dry;                    /* catalog.diff: count and list, write nothing */
+	uint64_t entries, apply, stop;
+	recon_agency *agencies;      /* dry: per agency */
+	size_t nagencies;
+	mw *first;                   /* dry: an open array for the first items ({entry, subject, agency, measure,
+	                              * action, reason?}), or NULL */
+	size_t nfirst, max_first;
+} recon;
+
+/* recon_entry - the entry in force whose latest change is ch, against x->cat: apply every (agency,
+ * measure) the catalogue targets and the entry never had, stop every one it had that the catalogue
+ * no longer targets. An entry that no longer fits the catalogue is left to adjudicate, which exits
+ * it (dry: its measures count as stops, reason standard_changed). */
+int recon_entry(dsp *x, const jrp_change *ch, recon *r);
+/* recon_batch - the next at most max entries in force after *after (a "subject NUL entry" key;
+ * *alen 0 = from the start), reconciled; *after advances; 1 if more remain, 0 when done, < 0 */
+int recon_batch(dsp *x, recon *r, unsigned char *after, size_t *alen, size_t max);
+void recon_free(recon *r);
 
 #endif

@@ -14,8 +14,17 @@
 #include "clock.h"
 #include "daemon.h"
 #include "proto.h"
+#include "store.h"
+#include "util/log.h"
 #include "util/str.h"
+#include "util/xalloc.h"
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define RECON_BATCH 256        /* entries in force reconciled per transaction after a reload */
+#define DIFF_FIRST 100         /* items a catalog.diff names; the counts cover all */
+#define RECON_KEY "reconcile"  /* meta: a reconciliation under way (recon_state) */
 
 static dsp ctx(jrp_daemon *d, MDB_txn *txn)
 {
@@ -164,7 +173,150 @@ static int h_check(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *
 	return rc;
 }
 
+/* ---- catalogue changes reach entries in force (reconcile.c) ---- */
+
+/* the reconciliation's place, kept in meta so that a restart carries on: counters, then the last
+ * "active" key done */
+typedef struct recon_state {
+	uint64_t entries, apply, stop;
+	unsigned char after[64];
+	size_t alen;
+} recon_state;
+
+static int recon_load(jrp_daemon *d, MDB_txn *txn, recon_state *st)
+{
+	MDB_val v;
+	int rc = kv_get(txn, daemon_dbi(d, DDB_META), RECON_KEY, strlen(RECON_KEY), &v);
+	memset(st, 0, sizeof *st);
+	if (rc)
+		return rc;
+	if (v.mv_size < 24 || v.mv_size > 24 + sizeof st->after)
+		return JRP_ESTORE;
+	st->entries = be64_get(v.mv_data);
+	st->apply = be64_get((unsigned char *)v.mv_data + 8);
+	st->stop = be64_get((unsigned char *)v.mv_data + 16);
+	st->alen = v.mv_size - 24;
+	memcpy(st->after, (unsigned char *)v.mv_data + 24, st->alen);
+	return 0;
+}
+
+static int recon_store(jrp_daemon *d, MDB_txn *txn, const recon_state *st)
+{
+	unsigned char v[24 + sizeof st->after];
+	be64_put(v, st->entries);
+	be64_put(v + 8, st->apply);
+	be64_put(v + 16, st->stop);
+	memcpy(v + 24, st->after, st->alen);
+	return kv_put(txn, daemon_dbi(d, DDB_META), RECON_KEY, strlen(RECON_KEY), v, 24 + st->alen, 0);
+}
+
+/* reload - a new catalogue is in force: reconcile every entry in force with it, from the start,
+ * in the tick's bounded batches (a reconciliation under way starts over) */
+static int reload(jrp_daemon *d, MDB_txn *txn, const jrp_catalog *old, mw *out, jrp_error *e)
+{
+	recon_state st;
+	int rc;
+	memset(&st, 0, sizeof st);
+	if ((rc = recon_store(d, txn, &st)) != 0)
+		return rc;
+	mw_kstr(out, "reconcile", "started");
+	daemon_retick(d);
+	return 0;
+}
+
+static int tick(jrp_daemon *d, MDB_txn *txn, int64_t now, int64_t *next_due)
+{
+	dsp x = ctx(d, txn);
+	recon_state st;
+	recon r;
+	int rc, more;
+	*next_due = INT64_MAX;
+	if ((rc = recon_load(d, txn, &st)) == JRP_ENOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	memset(&r, 0, sizeof r);
+	dsp_set_now(&x, now);
+	if ((more = recon_batch(&x, &r, st.after, &st.alen, RECON_BATCH)) < 0)
+		return more;
+	st.entries += r.entries;
+	st.apply += r.apply;
+	st.stop += r.stop;
+	if (more)
+		return (rc = recon_store(d, txn, &st)) != 0 ? rc : 1;
+	log_info("event=reconcile_done catalog_version=%s entries=%llu apply=%llu stop=%llu", x.cat->version,
+		 (unsigned long long)st.entries, (unsigned long long)st.apply, (unsigned long long)st.stop);
+	return kv_del(txn, daemon_dbi(d, DDB_META), RECON_KEY, strlen(RECON_KEY));
+}
+
+static void status(jrp_daemon *d, MDB_txn *txn, mw *out)
+{
+	recon_state st;
+	if (recon_load(d, txn, &st) != 0)
+		return;
+	/* a reconciliation under way: how far */
+	mw_str(out, "reconcile");
+	mw_map(out);
+	mw_ku64(out, "entries", st.entries);
+	mw_ku64(out, "apply", st.apply);
+	mw_ku64(out, "stop", st.stop);
+	mw_end(out);
+}
+
+/* h_catalog_diff - the office asks what the catalogue in dir would change for the agencies: the
+ * tasks a reload would push (apply) and stop, per agency, and the first ones; changes nothing */
+static int h_catalog_diff(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	char dir[PATH_MAX];
+	jrp_catalog *cand = NULL;
+	dsp x = ctx(d, txn);
+	recon rc_;
+	mw first;
+	unsigned char after[64];
+	size_t alen = 0;
+	int rc;
+	if ((rc = mr_cstr(&r->body, "dir", MR_REQ, sizeof dir - 1, dir)) < 0)
+		return rc;
+	if ((rc = catalog_load(dir, daemon_parties(d), &cand, e)) < 0)
+		return rc;
+	x.cat = cand;
+	memset(&rc_, 0, sizeof rc_);
+	rc_.dry = true;
+	mw_init(&first);
+	mw_arr(&first);
+	rc_.first = &first;
+	rc_.max_first = DIFF_FIRST;
+	while ((rc = recon_batch(&x, &rc_, after, &alen, 4096)) == 1)
+		;
+	mw_end(&first);
+	if (rc == 0) {
+		mw_kstr(out, "catalog_version", daemon_catalog(d)->version);
+		mw_kstr(out, "candidate_version", cand->version);
+		mw_ku64(out, "entries_in_force", rc_.entries);
+		mw_ku64(out, "apply_total", rc_.apply);
+		mw_ku64(out, "stop_total", rc_.stop);
+		mw_str(out, "agencies");
+		mw_arr(out);
+		for (size_t i = 0; i < rc_.nagencies; i++) {
+			mw_map(out);
+			mw_kstr(out, "agency", rc_.agencies[i].agency);
+			mw_ku64(out, "apply", rc_.agencies[i].apply);
+			mw_ku64(out, "stop", rc_.agencies[i].stop);
+			mw_end(out);
+		}
+		mw_end(out);
+		mw_str(out, "first");
+		mw_raw(out, mw_data(&first), mw_len(&first));
+	}
+	mw_free(&first);
+	recon_free(&rc_);
+	catalog_free(&cand);
+	return rc;
+}
+
 static const jrp_route routes[] = {
+	/* the office: what a candidate catalogue would change (a read transaction, off the writer) */
+	{ T_CATALOG_DIFF, h_catalog_diff, ROLE_OFFICE, ROUTE_READ },
 	/* agencies read their measures; departments their duties (notice, objection, repair, interview) */
 	{ T_TASKS_FETCH, h_tasks_fetch, ROLE_AGENCY | ROLE_DEPARTMENT, 0 },
 	{ T_TASKS_ACK, h_tasks_ack, ROLE_AGENCY | ROLE_DEPARTMENT, 0 },
@@ -182,5 +334,8 @@ const jrp_service dispatch_service = {
 	.upstream = SVC_ADJUDICATE,
 	.pull_kinds = 1u << REC_CHANGE,
 	.apply = apply,
+	.tick = tick,
+	.status = status,
+	.reload = reload,
 	.warnings = catalog_calendar_warnings,
 };

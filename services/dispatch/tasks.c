@@ -40,7 +40,7 @@ size_t astream_key(unsigned char *k, const char *party, uint64_t seq)
 	return n + 9;
 }
 
-static size_t etask_key(unsigned char *k, uint64_t entry, const char *agency, const char *measure)
+size_t etask_key(unsigned char *k, uint64_t entry, const char *agency, const char *measure)
 {
 	size_t a = strlen(agency), m = strlen(measure);
 	be64_put(k, entry);
@@ -63,8 +63,8 @@ static int next_seq(dsp *x, uint64_t *seq)
 	return rc;
 }
 
-/* task_of - a task about the change's entry for party, without its action and measure */
-static void task_of(dsp *x, const jrp_change *ch, const char *party, jrp_task *t)
+/* task_of - a task about the change's entry for party, without its action and measure (dispatch.h) */
+void task_of(dsp *x, const jrp_change *ch, const char *party, jrp_task *t)
 {
 	const jrp_standard *s = ch->standard[0] ? catalog_standard(x->cat, ch->standard) : NULL;
 	t->reason = EXIT_NONE;
@@ -91,7 +91,7 @@ static void task_of(dsp *x, const jrp_change *ch, const char *party, jrp_task *t
 }
 
 /* measure_of - the measure's fields into t */
-static void measure_of(dsp *x, const jrp_measure *m, jrp_task *t)
+void measure_of(dsp *x, const jrp_measure *m, jrp_task *t)
 {
 	t->cls = m->mandatory ? CLASS_MANDATORY : CLASS_RECOMMENDED;
 	str_copy(t->measure, sizeof t->measure, m->id);
@@ -106,7 +106,7 @@ static void measure_of(dsp *x, const jrp_measure *m, jrp_task *t)
 }
 
 /* push - append task t at the next seq and index it in its party's stream */
-static int push(dsp *x, jrp_task *t)
+int push(dsp *x, jrp_task *t)
 {
 	unsigned char k[48];
 	mw w;
@@ -151,7 +151,7 @@ static int apply_tasks(dsp *x, const jrp_change *ch)
 
 /* applied_measure - the measure of an apply task, as the agency was told it: for a measure that
  * left the catalogue since (the agency must still be told to stop) */
-static int applied_measure(dsp *x, uint64_t seq, jrp_task *t)
+int applied_measure(dsp *x, uint64_t seq, jrp_task *t)
 {
 	MDB_val v;
 	jrp_rec *r;

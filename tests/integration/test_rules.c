@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static harness H;
 
@@ -611,6 +612,154 @@ static void focus_reaches_persons_where_a_measure_says_so(void)
 	CHECK_INT(h_stop(&H2), 0);
 }
 
+/* reconciled - wait (up to 20 s) until dispatch has no reconciliation under way; true if none */
+static bool reconciled(harness *h)
+{
+	for (int i = 0; i < 200; i++) {
+		msg_in in;
+		jrp_error e;
+		bool busy = true;
+		if (h_json(h, SVC_DISPATCH, &in, &e, "{\"v\":1,\"type\":\"status\",\"id\":1}") == 0)
+			busy = obj_get(in.root, "reconcile") != NULL;
+		msg_in_free(&in);
+		if (!busy)
+			return true;
+		usleep(100000);
+	}
+	return false;
+}
+
+/* Issue 10 item 6 - DOMAIN.md "Measures" [001 §(五)3], Life 8 [001 §(五)6]: catalogue changes reach
+ * the entries in force. A candidate catalogue narrows P-FIN-01 (the bank regulator) to focus lists,
+ * adds P-LAND-T1 (the land office) for black lists, and drops the wage-arrears standard. Before the
+ * reload, catalog.diff (adjudicate and dispatch; what `jrpctl rules diff DIR` sends) says exactly what
+ * it would do, changing nothing: the wage-arrears entry would exit; two tax entries would get the land
+ * office's measure and lose the bank's; the labour entry's measures would stop. After the reload the
+ * agencies get those apply and stop tasks (in bounded batches; status shows the reconciliation until
+ * it is done), and the check agrees with the streams. */
+static void catalogue_changes_reach_entries_in_force(void)
+{
+	harness H3;
+	char path[600], t1[19], t2[19], l1[19], json[1600], st[16], why[40], cand[300], cmd[2400];
+	uint64_t e1, e2, el;
+	msg_in in;
+	jrp_error e;
+	CHECK_INT(h_start_own_rules(&H3), 0);
+	h_uscc("91350100MR", 1, t1);
+	h_uscc("91350100MR", 2, t2);
+	h_uscc("91350100MR", 3, l1);
+	for (int i = 0; i < 2; i++) {
+		mw w;
+		h_tax_penalty(&w, i ? "RC-2" : "RC-1", i ? t2 : t1, "对账测试企业", "tax_fraud", 5000000, NULL, "2026-11-20");
+		CHECK_INT(h_call(&H3, SVC_INGEST, &w, &in, &e), 0);
+		msg_in_free(&in);
+		mw_free(&w);
+	}
+	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"hr_social_security\",\"record\":{"
+		 "\"record_id\":\"RC-L\",\"kind\":\"determination\",\"domain\":\"labour\",\"standard\":\"labour.wage_arrears\","
+		 "\"subject\":{\"type\":\"org\",\"code\":\"%s\",\"name\":\"欠薪企业\"},\"decision_date\":\"2026-11-20\","
+		 "\"notice\":{\"date\":\"2026-11-20\"},\"violation\":\"wage_arrears\"}}", l1);
+	CHECK_INT(h_json(&H3, SVC_INGEST, &in, &e, "%s", json), 0);
+	msg_in_free(&in);
+	CHECK_INT(h_clock(&H3, "2026-12-01T09:00:00+08:00"), 0);
+	CHECK_INT(h_settle(&H3), 0);
+	e1 = h_entry(&H3, t1, "black", st, why);
+	CHECK_STR(st, "effective");
+	e2 = h_entry(&H3, t2, "black", NULL, NULL);
+	el = h_entry(&H3, l1, "black", st, why);
+	CHECK_STR(st, "effective");
+	CHECK_INT(h_count_tasks(&H3, "bank_regulator", e1, "apply", "P-FIN-01"), 1);
+
+	/* the candidate, beside the rules in force */
+	snprintf(cand, sizeof cand, "%s/candidate", H3.dir);
+	snprintf(cmd, sizeof cmd, "cp -r '%s/rules' '%s' && sed -i 's/^version: .*/version: \"reconcile-2\"/' '%s/catalog.yaml' && "
+		 "sed -i '/id: P-FIN-01/,/feedback_days/ s/    lists: \\[black\\]/    lists: [focus]/' '%s/measures.yaml' && "
+		 "sed -i '/^  - id: labour.wage_arrears$/,/^  # ---- work safety/{/^  # ---- work safety/!d}' '%s/standards.yaml'",
+		 H3.dir, cand, cand, cand, cand);
+	CHECK_INT(system(cmd), 0);
+	snprintf(path, sizeof path, "%s/measures.yaml", cand);
+	{
+		FILE *f = fopen(path, "a");
+		CHECK(f != NULL);
+		if (f) {
+			fputs("\n  - id: P-LAND-T1\n    name: 限制参与土地使用权出让\n    type: punishment\n    class: mandatory\n"
+			      "    category: administrative\n    lists: [black]\n    domains: [tax]\n    subject_types: [org]\n"
+			      "    agencies: [land_office]\n    basis: { law: 国发〔2016〕33号, articles: 二（八） }\n"
+			      "    matters: [land_transfer]\n    feedback_days: 10\n", f);
+			fclose(f);
+		}
+	}
+	/* what it would do, against the live state */
+	CHECK_INT(h_json(&H3, SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"catalog.diff\",\"id\":1,\"party\":\"office\",\"dir\":\"%s\"}",
+			 cand), 0);
+	CHECK_INT(obj_u64(in.root, "exits_total"), 1);
+	if (obj_u64(in.root, "exits_total") == 1)
+		CHECK_INT(obj_u64(&obj_get(in.root, "exits")->via.array.ptr[0], "entry"), el);
+	msg_in_free(&in);
+	CHECK_INT(h_json(&H3, SVC_DISPATCH, &in, &e, "{\"v\":1,\"type\":\"catalog.diff\",\"id\":1,\"party\":\"office\",\"dir\":\"%s\"}",
+			 cand), 0);
+	CHECK_INT(obj_u64(in.root, "entries_in_force"), 3);
+	CHECK_INT(obj_u64(in.root, "apply_total"), 2);
+	{
+		const msgpack_object *ag = obj_get(in.root, "agencies");
+		uint64_t land = 0, bank = 0;
+		for (uint32_t i = 0; ag && i < ag->via.array.size; i++) {
+			if (obj_str_eq(obj_get(&ag->via.array.ptr[i], "agency"), "land_office"))
+				land = obj_u64(&ag->via.array.ptr[i], "apply");
+			if (obj_str_eq(obj_get(&ag->via.array.ptr[i], "agency"), "bank_regulator"))
+				bank = obj_u64(&ag->via.array.ptr[i], "stop");
+		}
+		CHECK_INT(land, 2);
+		CHECK_INT(bank, 3);   /* the two narrowed, and the exiting labour entry's */
+	}
+	printf("# diff: %llu to stop in all (the bank's two, and the labour entry's measures)\n",
+	       (unsigned long long)obj_u64(in.root, "stop_total"));
+	CHECK(obj_u64(in.root, "stop_total") > 2);
+	msg_in_free(&in);
+	/* a bad candidate is refused with its file and line; nothing changed */
+	CHECK_INT(h_json(&H3, SVC_DISPATCH, &in, &e, "{\"v\":1,\"type\":\"catalog.diff\",\"id\":1,\"party\":\"office\","
+			 "\"dir\":\"/nonexistent\"}"), JRP_EREPLY);
+	CHECK_STR(e.code, "config");
+	msg_in_free(&in);
+	/* the office's alone */
+	CHECK_INT(h_json(&H3, SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"catalog.diff\",\"id\":1,\"party\":\"tax_bureau\","
+			 "\"dir\":\"%s\"}", cand), JRP_EREPLY);
+	CHECK_STR(e.code, "forbidden");
+	msg_in_free(&in);
+	CHECK_INT(h_count_tasks(&H3, "land_office", e1, "apply", NULL), 0);
+
+	/* put it in force: dispatch first, then adjudicate (as jrpctl rules reload does) */
+	snprintf(cmd, sizeof cmd, "rm -rf '%s/rules' && cp -r '%s' '%s/rules'", H3.dir, cand, H3.dir);
+	CHECK_INT(system(cmd), 0);
+	CHECK_INT(h_json(&H3, SVC_DISPATCH, &in, &e, "{\"v\":1,\"type\":\"catalog.reload\",\"id\":1,\"party\":\"office\"}"), 0);
+	msg_in_free(&in);
+	CHECK_INT(h_json(&H3, SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"catalog.reload\",\"id\":1,\"party\":\"office\"}"), 0);
+	msg_in_free(&in);
+	CHECK(reconciled(&H3));
+	CHECK_INT(h_settle(&H3), 0);
+	CHECK_INT(h_count_tasks(&H3, "land_office", e1, "apply", "P-LAND-T1"), 1);
+	CHECK_INT(h_count_tasks(&H3, "land_office", e2, "apply", "P-LAND-T1"), 1);
+	CHECK_INT(h_count_tasks(&H3, "bank_regulator", e1, "stop", "P-FIN-01"), 1);
+	CHECK_INT(h_count_tasks(&H3, "bank_regulator", e2, "stop", "P-FIN-01"), 1);
+	CHECK_INT(h_count_tasks(&H3, "procurement_centre", e1, "stop", NULL), 0);
+	h_entry(&H3, l1, "black", st, why);
+	CHECK_STR(st, "exited");
+	CHECK_STR(why, "standard_changed");
+	/* the check agrees: the land office's measure bites in land transfers, the bank's no longer in financing */
+	CHECK_INT(h_json(&H3, SVC_DISPATCH, &in, &e, "{\"v\":1,\"type\":\"check\",\"id\":1,\"party\":\"land_office\","
+			 "\"subject\":\"%s\",\"matter\":\"land_transfer\"}", t1), 0);
+	CHECK(obj_bool(in.root, "listed"));
+	if (obj_bool(in.root, "listed"))
+		CHECK(obj_get(&obj_get(in.root, "entries")->via.array.ptr[0], "measures")->via.array.size >= 1);
+	msg_in_free(&in);
+	CHECK_INT(h_json(&H3, SVC_DISPATCH, &in, &e, "{\"v\":1,\"type\":\"check\",\"id\":1,\"party\":\"bank_regulator\","
+			 "\"subject\":\"%s\",\"matter\":\"financing\"}", t1), 0);
+	if (obj_bool(in.root, "listed"))
+		CHECK_INT(obj_get(&obj_get(in.root, "entries")->via.array.ptr[0], "measures")->via.array.size, 0);
+	msg_in_free(&in);
+	CHECK_INT(h_stop(&H3), 0);
+}
+
 int main(void)
 {
 	if (h_start(&H) != 0) {
@@ -627,5 +776,6 @@ int main(void)
 	RUN(actual_controller_is_reached);
 	CHECK_INT(h_stop(&H), 0);
 	RUN(focus_reaches_persons_where_a_measure_says_so);
+	RUN(catalogue_changes_reach_entries_in_force);
 	TAP_DONE();
 }

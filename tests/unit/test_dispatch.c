@@ -1047,6 +1047,129 @@ static void test_check_before_handling(void)
 	dom_close(&f.d);
 }
 
+/* candidate - a copy of rules/ in a temporary directory, measures.yaml edited (from -> to), loaded */
+static jrp_catalog *candidate(fx *f, const char *from, const char *to, char dir[64])
+{
+	char cmd[400], path[200], *buf, *hit, *out;
+	jrp_catalog *c = NULL;
+	jrp_error e;
+	FILE *fp;
+	long n;
+	snprintf(dir, 64, "/tmp/jrp_test_recon_XXXXXX");
+	if (!mkdtemp(dir))
+		return NULL;
+	snprintf(cmd, sizeof cmd, "cp -r '%s/rules/.' '%s'", JRP_SOURCE_ROOT, dir);
+	if (system(cmd) != 0)
+		return NULL;
+	snprintf(path, sizeof path, "%s/measures.yaml", dir);
+	fp = fopen(path, "r");
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	buf = calloc(1, (size_t)n + 1);
+	if (fread(buf, 1, (size_t)n, fp) != (size_t)n)
+		n = 0;
+	fclose(fp);
+	hit = strstr(buf, from);
+	CHECK(hit != NULL);
+	out = calloc(1, (size_t)n + strlen(to) + 1);
+	memcpy(out, buf, (size_t)(hit - buf));
+	strcat(out, to);
+	strcat(out, hit + strlen(from));
+	fp = fopen(path, "w");
+	fputs(out, fp);
+	fclose(fp);
+	free(buf);
+	free(out);
+	if (catalog_load(dir, f->d.parties, &c, &e) < 0)
+		printf("# candidate: %s %s\n", e.field, e.message);
+	return c;
+}
+
+/* Issue 10 item 6 - DOMAIN.md "Measures" [001 §(五)3]: the measures of entries in force follow the
+ * catalogue. With P-FIN-01 narrowed to focus lists and a new measure for black lists (P-NEW-01, the
+ * land office), reconciling an entry in force stops the bank regulator's measure and applies the
+ * land office's (a dry run counts the same and writes nothing); a second pass does nothing; the
+ * entry's exit then stops exactly what is applied. */
+static void test_reconcile_follows_the_catalogue(void)
+{
+	fx f;
+	outlog o;
+	uint64_t first;
+	recon r;
+	unsigned char after[64];
+	size_t alen;
+	char dir[64], cmd[120];
+	jrp_catalog *cand;
+	ent a;
+	if (fx_open(&f) < 0) {
+		CHECK(!"dom_open");
+		return;
+	}
+	a = entry(&f, 1, "tax.major_violation", "tax_bureau", org(81));
+	effective(&f, &a);
+	cand = candidate(&f, "    lists: [black]\n    subject_types: [org]\n    agencies: [bank_regulator]\n",
+			 "    lists: [focus]\n    subject_types: [org]\n    agencies: [bank_regulator]\n"
+			 "    basis: { law: x, articles: y }\n    matters: [financing]\n    feedback_days: 10\n"
+			 "  - id: P-NEW-01\n    name: 限制土地出让\n    type: punishment\n    class: mandatory\n"
+			 "    category: administrative\n    lists: [black]\n    subject_types: [org]\n    agencies: [land_office]\n",
+			 dir);
+	CHECK(cand != NULL);
+	if (!cand) {
+		dom_close(&f.d);
+		return;
+	}
+	f.x.cat = cand;
+	/* dry: counted, nothing written */
+	memset(&r, 0, sizeof r);
+	r.dry = true;
+	alen = 0;
+	first = dom_log_last(&f.d, DDB_OUT);
+	CHECK_INT(recon_batch(&f.x, &r, after, &alen, 100), 0);
+	CHECK_INT(r.entries, 1);
+	CHECK_INT(r.apply, 1);
+	CHECK_INT(r.stop, 1);
+	CHECK_INT(r.nagencies, 2);
+	CHECK_INT(dom_log_last(&f.d, DDB_OUT), first);
+	recon_free(&r);
+	/* for real */
+	memset(&r, 0, sizeof r);
+	alen = 0;
+	first = dom_log_last(&f.d, DDB_OUT) + 1;
+	CHECK_INT(recon_batch(&f.x, &r, after, &alen, 100), 0);
+	read_out(&f, first, &o);
+	CHECK_INT(count(&o, "land_office", TA_APPLY), 1);
+	CHECK(find(&o, "land_office", "P-NEW-01", TA_APPLY) != NULL);
+	CHECK_INT(count(&o, "bank_regulator", TA_STOP), 1);
+	CHECK(find(&o, "bank_regulator", "P-FIN-01", TA_STOP) != NULL);
+	CHECK_INT(count(&o, "procurement_centre", TA_APPLY) + count(&o, "procurement_centre", TA_STOP), 0);
+	outlog_free(&o);
+	/* again: nothing to do */
+	memset(&r, 0, sizeof r);
+	alen = 0;
+	first = dom_log_last(&f.d, DDB_OUT);
+	CHECK_INT(recon_batch(&f.x, &r, after, &alen, 100), 0);
+	CHECK_INT(r.apply + r.stop, 0);
+	CHECK_INT(dom_log_last(&f.d, DDB_OUT), first);
+	/* the exit stops what is applied now: procurement and land, not the bank */
+	first = dom_log_last(&f.d, DDB_OUT) + 1;
+	{
+		jrp_change *c = mk(&f, &a, CH_EXITED);
+		c->exit_reason = EXIT_EXPIRED;
+		CHECK_INT(take(&f, c), 0);
+	}
+	read_out(&f, first, &o);
+	CHECK_INT(count(&o, "procurement_centre", TA_STOP), 1);
+	CHECK_INT(count(&o, "land_office", TA_STOP), 1);
+	CHECK_INT(count(&o, "bank_regulator", TA_STOP), 0);
+	outlog_free(&o);
+	f.x.cat = f.d.cat;
+	catalog_free(&cand);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	CHECK_INT(system(cmd), 0);
+	dom_close(&f.d);
+}
+
 int main(void)
 {
 	RUN(test_effective_pushes_every_applicable_measure);
@@ -1056,5 +1179,6 @@ int main(void)
 	RUN(test_duties_go_to_the_identifying_department);
 	RUN(test_unknown_standard_is_refused_before_writing);
 	RUN(test_check_before_handling);
+	RUN(test_reconcile_follows_the_catalogue);
 	TAP_DONE();
 }
