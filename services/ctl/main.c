@@ -610,6 +610,10 @@ static int rules_diff(ctl *c, const char *dir)
 		}
 	}
 	msg_in_free(&in);
+	mw_free(&w);
+	mw_init(&w);   /* a call closes the request it sends: a new one for dispatch */
+	client_begin(NULL, &w, T_CATALOG_DIFF, c->party ? c->party : "office");
+	mw_kstr(&w, "dir", abs);
 	if (ctl_call(c, SVC_DISPATCH, &w, NULL, &in) != 0) {
 		mw_free(&w);
 		return 1;

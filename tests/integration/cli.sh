@@ -69,6 +69,9 @@ n=$((n + 1)); if [ $rc -eq 2 ] && has "needs --notice-date"; then echo "ok $n - 
 out=$($J --as tax_bureau submit --record-id TX-N-3 --kind penalty --domain tax --subject-type org \
   --code 91350100M000100Y43 --name x --decision-date 2026-10-15 --final maybe 2>&1); rc=$?
 n=$((n + 1)); if [ $rc -eq 2 ] && has "yes or no"; then echo "ok $n - --final is yes or no"; else echo "not ok $n - --final (rc $rc)"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
+# issue 10 item 6: rules diff against the live state; the catalogue in force changes nothing
+out=$($J --as office rules diff "$root/rules" 2>&1); rc=$?
+n=$((n + 1)); if [ $rc -eq 0 ] && has "0 entries would exit" && has "0 tasks would be pushed (apply) and 0 stopped"; then echo "ok $n - rules diff of the catalogue in force: nothing"; else echo "not ok $n - rules diff (rc $rc)"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
 t "status" $J status
 t "down stops the four daemons" $J down
 echo "1..$n"
