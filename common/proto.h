@@ -34,6 +34,7 @@
 /* adjudicate */
 #define T_ENTRIES_GET     "entries.get"
 #define T_ENTRY_NOTICE    "entry.notice"
+#define T_ENTRY_HISTORY   "entry.history"   /* an entry's whole history, page by page */
 #define T_OBJECTION_FILE  "objection.file"
 #define T_OBJECTION_DECIDE "objection.decide"
 #define T_REPAIR_APPLY    "repair.apply"

@@ -66,7 +66,7 @@ static int noticed(adj *a, entry *en, const char *by, jrp_date nd, const char *h
 	en->notice_by = 0;
 	date_format(nd, ds);
 	snprintf(note, sizeof note, "subject notified on %s%s", ds, how);
-	entry_history(en, a->now, "notified", by, 0, note);
+	HISTORY(a, en, "notified", by, 0, note);
 	if ((rc = lists_schedule_effective(a, en)) != 0 || (rc = entry_store(a, en)) != 0)
 		return rc;
 	return emit(a, en, CH_NOTICED, by, NULL);
@@ -129,7 +129,7 @@ int act_objection_file(adj *a, uint64_t id, const jrp_party *by, const char *rea
 		return conflict(e, en, "an objection is already being verified");
 	en->objection_pending = true;
 	str_copy(en->objection_by, sizeof en->objection_by, by->id);
-	entry_history(en, a->now, "objection", by->id, 0, reason);
+	HISTORY(a, en, "objection", by->id, 0, reason);
 	w.decide_by = *decide_by = calendar_add_workdays(a->cat->cal, a->today, OBJECTION_DECIDE_WORKDAYS);
 	w.note = reason;
 	/* DOMAIN.md Life 6: while a black-list entry is verified its punishments are suspended [001 §(五)7] */
@@ -154,7 +154,7 @@ int act_objection_decide(adj *a, uint64_t id, const jrp_party *by, jrp_outcome o
 		return conflict(e, en, "no objection is being verified");
 	en->objection_pending = false;
 	en->objection_by[0] = 0;
-	entry_history(en, a->now, "objection_decided", by->id, 0, names_get(&outcome_names, outcome));
+	HISTORY(a, en, "objection_decided", by->id, 0, names_get(&outcome_names, outcome));
 	if ((rc = entry_store(a, en)) != 0 || (rc = emit(a, en, CH_OBJECTION_DECIDED, by->id, &w)) != 0)
 		return rc;
 	switch (outcome) {
@@ -205,7 +205,7 @@ int act_repair_apply(adj *a, uint64_t id, const jrp_party *by, unsigned given, c
 					names_get(&repair_method_names, m));
 	en->repair = RP_APPLIED;
 	en->repair_decide_by = calendar_add_workdays(a->cat->cal, a->today, REPAIR_DECIDE_WORKDAYS);
-	entry_history(en, a->now, "repair_applied", by->id, 0, note);
+	HISTORY(a, en, "repair_applied", by->id, 0, note);
 	w.decide_by = en->repair_decide_by;
 	w.note = note;
 	if ((rc = entry_store(a, en)) != 0)
@@ -223,7 +223,7 @@ int act_repair_decide(adj *a, uint64_t id, const jrp_party *by, bool approved, c
 	if (en->repair != RP_APPLIED)
 		return conflict(e, en, "no repair application awaits a decision");
 	en->repair = w.repair = approved ? RP_APPROVED : RP_REJECTED;
-	entry_history(en, a->now, "repair_decided", by->id, 0, names_get(&repair_state_names, en->repair));
+	HISTORY(a, en, "repair_decided", by->id, 0, names_get(&repair_state_names, en->repair));
 	if ((rc = entry_store(a, en)) != 0 || (rc = emit(a, en, CH_REPAIR_DECIDED, by->id, &w)) != 0)
 		return rc;
 	/* DOMAIN.md Life 7-8: approval exits the entry early [001 §(五)4, §(五)6] */

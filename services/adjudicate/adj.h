@@ -35,6 +35,10 @@ typedef struct change_why {
 #define OBJECTION_DECIDE_WORKDAYS 10  /* [national] the platform answers within 10 working days */
 #define REPAIR_DECIDE_WORKDAYS 3      /* [national] the department decides within 3 working days */
 
+/* HISTORY - one more item of an entry's history (entry_history), returning its error from the
+ * calling function */
+#define HISTORY(a, en, ...) do { int hrc_ = entry_history((a), (en), __VA_ARGS__); if (hrc_) return hrc_; } while (0)
+
 /* emit - append the change `action` of en, caused by `by`, to the change log */
 int emit(adj *a, const entry *en, jrp_change_action action, const char *by, const change_why *w);
 

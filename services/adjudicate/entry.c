@@ -10,7 +10,7 @@
 #include <string.h>
 
 const char *const adj_db_names[ADB__N] = { "meta", "changes", "entries", "by_subject", "due", "by_standard", "links",
-					   "publication", "awaiting_final" };
+					   "publication", "awaiting_final", "history" };
 
 void adj_set_now(adj *a, int64_t now_ms)
 {
@@ -23,21 +23,72 @@ bool entry_active(const entry *en)
 	return en->state == ENTRY_PROPOSED || en->state == ENTRY_EFFECTIVE;
 }
 
-void entry_history(entry *en, int64_t at, const char *event, const char *by, uint64_t record_seq, const char *note)
+static void hist_key(unsigned char k[12], uint64_t id, uint32_t n)
 {
-	entry_hist *h;
-	if (en->nhist == ENTRY_HIST_MAX) {
-		/* keep the first (identification) and drop the oldest after it */
-		memmove(&en->hist[1], &en->hist[2], sizeof en->hist[0] * (ENTRY_HIST_MAX - 2));
-		en->nhist--;
+	be64_put(k, id);
+	k[8] = (unsigned char)(n >> 24);
+	k[9] = (unsigned char)(n >> 16);
+	k[10] = (unsigned char)(n >> 8);
+	k[11] = (unsigned char)n;
+}
+
+int entry_history(adj *a, entry *en, const char *event, const char *by, uint64_t record_seq, const char *note)
+{
+	unsigned char k[12];
+	mw w;
+	int rc;
+	mw_init(&w);
+	mw_map(&w);
+	mw_ki64(&w, "at", a->now);
+	mw_kstr(&w, "event", event);
+	mw_kstr(&w, "by", by);
+	if (record_seq)
+		mw_ku64(&w, "record_seq", record_seq);
+	if (note && note[0])
+		mw_kstr(&w, "note", note);
+	mw_end(&w);
+	hist_key(k, en->id, en->nhist++);
+	rc = kv_put(a->txn, a->db[ADB_HISTORY], k, 12, mw_data(&w), mw_len(&w), 0);
+	mw_free(&w);
+	return rc;
+}
+
+int entry_history_page(adj *a, uint64_t id, int64_t after, size_t max, mw *out)
+{
+	unsigned char k[12];
+	MDB_cursor *c;
+	MDB_val key, val;
+	size_t n = 0;
+	int rc;
+	hist_key(k, id, after < 0 ? 0 : (uint32_t)after + 1);
+	if (after >= (int64_t)UINT32_MAX)
+		return 0;
+	if ((rc = mdb_cursor_open(a->txn, a->db[ADB_HISTORY], &c)) != 0)
+		return store_rc(rc);
+	key.mv_data = k;
+	key.mv_size = 12;
+	for (rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE); rc == 0 && n < max;
+	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
+		const unsigned char *p = key.mv_data;
+		msg_in in;
+		jrp_error e;
+		if (key.mv_size != 12 || memcmp(p, k, 8) != 0)
+			break;
+		/* the item as stored, with its number first */
+		if (msg_parse_ref(val.mv_data, val.mv_size, 1 << 16, &in, &e) == 0 && in.root->type == MSGPACK_OBJECT_MAP) {
+			mw_map(out);
+			mw_ku64(out, "n", ((uint32_t)p[8] << 24) | ((uint32_t)p[9] << 16) | ((uint32_t)p[10] << 8) | p[11]);
+			for (uint32_t i = 0; i < in.root->via.map.size; i++) {
+				mw_obj(out, &in.root->via.map.ptr[i].key);
+				mw_obj(out, &in.root->via.map.ptr[i].val);
+			}
+			mw_end(out);
+			n++;
+		}
+		msg_in_free(&in);
 	}
-	h = &en->hist[en->nhist++];
-	memset(h, 0, sizeof *h);
-	h->at = at;
-	str_copy(h->event, sizeof h->event, event);
-	str_copy(h->by, sizeof h->by, by);
-	h->record_seq = record_seq;
-	str_copy(h->note, sizeof h->note, note ? note : "");
+	mdb_cursor_close(c);
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_rc(rc);
 }
 
 static void kopt(mw *w, const char *k, const char *v)
@@ -46,9 +97,9 @@ static void kopt(mw *w, const char *k, const char *v)
 		mw_kstr(w, k, v);
 }
 
-void entry_encode(const entry *en, mw *w)
+/* entry_fields - the stored fields of en into an open map */
+static void entry_fields(const entry *en, mw *w)
 {
-	mw_map(w);
 	mw_ku64(w, "id", en->id);
 	mw_kenum(w, "state", &entry_state_names, en->state);
 	mw_kenum(w, "list", &list_names, en->list);
@@ -101,22 +152,29 @@ void entry_encode(const entry *en, mw *w)
 	}
 	if (en->published)
 		mw_kbool(w, "published", true);
+	mw_ku64(w, "history_total", en->nhist);
+}
+
+void entry_encode(const entry *en, mw *w)
+{
+	mw_map(w);
+	entry_fields(en, w);
+	mw_end(w);
+}
+
+int entry_view(adj *a, const entry *en, mw *w)
+{
+	int64_t from = en->nhist > ENTRY_VIEW_HIST ? (int64_t)en->nhist - ENTRY_VIEW_HIST : 0;
+	int rc;
+	mw_map(w);
+	entry_fields(en, w);
+	mw_ku64(w, "history_from", (uint64_t)from);
 	mw_str(w, "history");
 	mw_arr(w);
-	for (int i = 0; i < en->nhist; i++) {
-		const entry_hist *h = &en->hist[i];
-		mw_map(w);
-		mw_ki64(w, "at", h->at);
-		mw_kstr(w, "event", h->event);
-		mw_kstr(w, "by", h->by);
-		if (h->record_seq)
-			mw_ku64(w, "record_seq", h->record_seq);
-		if (h->note[0])
-			mw_kstr(w, "note", h->note);
-		mw_end(w);
-	}
+	rc = entry_history_page(a, en->id, from - 1, ENTRY_VIEW_HIST, w);
 	mw_end(w);
 	mw_end(w);
+	return rc;
 }
 
 static int ostr(mr *r, const char *key, size_t max, char *buf)
@@ -145,36 +203,12 @@ static int oenum(mr *r, const char *key, const jrp_names *t, int *v)
 	return mr_enum(r, key, MR_OPT, t, v);
 }
 
-static int hist_decode(mr *r, entry *en)
-{
-	const msgpack_object_array *h;
-	int rc;
-	if ((rc = mr_arr(r, "history", MR_REQ, ENTRY_HIST_MAX, &h)) < 0)
-		return rc;
-	en->nhist = 0;
-	for (uint32_t i = 0; i < h->size; i++) {
-		entry_hist *x = &en->hist[en->nhist];
-		char path[32];
-		mr hr;
-		snprintf(path, sizeof path, "history[%u]", i);
-		if ((rc = mr_init(&hr, &h->ptr[i], path, r->e)) < 0 || (rc = mr_i64(&hr, "at", MR_REQ, &x->at)) < 0 ||
-		    (rc = mr_cstr(&hr, "event", MR_REQ, sizeof x->event - 1, x->event)) < 0 ||
-		    (rc = mr_cstr(&hr, "by", MR_REQ, sizeof x->by - 1, x->by)) < 0)
-			return rc;
-		x->record_seq = 0;
-		if ((rc = mr_u64(&hr, "record_seq", MR_OPT, &x->record_seq)) < 0 ||
-		    (rc = ostr(&hr, "note", sizeof x->note - 1, x->note)) < 0 || (rc = mr_end(&hr)) < 0)
-			return rc;
-		en->nhist++;
-	}
-	return 0;
-}
-
 int entry_decode(const void *buf, size_t len, entry *en, jrp_error *e)
 {
 	msg_in in;
 	mr r;
 	int v, rc;
+	uint64_t ht = 0;
 	char objection[16];
 
 	if ((rc = msg_parse_ref(buf, len, SIZE_MAX, &in, e)) < 0)
@@ -229,8 +263,14 @@ int entry_decode(const void *buf, size_t len, entry *en, jrp_error *e)
 		goto out;
 	en->derived = (jrp_derived)v;
 	if ((rc = mr_u64(&r, "derived_from", MR_OPT, &en->derived_from)) < 0 ||
-	    (rc = obool(&r, "published", &en->published)) < 0 || (rc = hist_decode(&r, en)) < 0)
+	    (rc = obool(&r, "published", &en->published)) < 0 ||
+	    (rc = mr_u64(&r, "history_total", MR_REQ, &ht)) < 0)
 		goto out;
+	if (ht > UINT32_MAX) {
+		rc = mr_fail_value(&r, "history_total", "is out of range");
+		goto out;
+	}
+	en->nhist = (uint32_t)ht;
 	rc = mr_end(&r);
 out:
 	msg_in_free(&in);

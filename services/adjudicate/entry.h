@@ -11,6 +11,8 @@
  * A record that meets a standard requiring a final decision waits, before any
  * entry exists, in "awaiting_final" (key: subject code NUL party NUL record id;
  * value: the event as the event log holds it) until a finality record arrives.
+ * An entry's history has no bound: each item is kept in "history" (key: entry
+ * id, item number; both big-endian), the entry counts them (history_total).
  * See DOMAIN.md "Life of an entry".
  *
  * adj is everything the rules need (no daemon): the write transaction, the
@@ -29,7 +31,7 @@
 
 /* adjudicate's databases (db 0 is the skeleton's meta) */
 enum { ADB_META, ADB_CHANGES, ADB_ENTRIES, ADB_BY_SUBJECT, ADB_DUE, ADB_BY_STANDARD, ADB_LINKS, ADB_PUBLICATION,
-       ADB_AWAITING, ADB__N };
+       ADB_AWAITING, ADB_HISTORY, ADB__N };
 extern const char *const adj_db_names[ADB__N];
 
 typedef struct adj {
@@ -44,15 +46,12 @@ typedef struct adj {
 /* adj_set_now - now (ms) and today from one instant */
 void adj_set_now(adj *a, int64_t now_ms);
 
-#define ENTRY_HIST_MAX 32
+#define ENTRY_VIEW_HIST 100   /* history items entries.get shows with each entry: the latest ones */
+#define ENTRY_HIST_PAGE 1000  /* at most this many per entry.history page */
 
-typedef struct entry_hist {
-	int64_t at;            /* ms */
-	char event[24];        /* identified, effective, exited, record_attached, notified, objection ... */
-	char by[JRP_ID_MAX + 1];   /* party that caused it ("adjudicate" for deadlines) */
-	uint64_t record_seq;   /* event-log seq of the record that caused it, 0 if none */
-	char note[160];
-} entry_hist;
+/* a history item (the "history" database): {at (ms), event (identified, effective, exited,
+ * record_attached, notified, objection ...), by (the party that caused it; "adjudicate" for
+ * deadlines), record_seq? (the event-log record that caused it), note?} */
 
 typedef struct entry {
 	uint64_t id;
@@ -91,16 +90,23 @@ typedef struct entry {
 	uint64_t derived_from;    /* focus entry after a black-list exit: the black entry */
 	jrp_derived derived;
 	bool published;           /* went to the publication log */
-	int nhist;
-	entry_hist hist[ENTRY_HIST_MAX];
+	uint32_t nhist;           /* history items kept (history_total) */
 } entry;
 
 enum { DUE_EFFECTIVE = 1, DUE_EXPIRE = 2, DUE_RECTIFY = 3 };
 
+/* entry_encode - the entry as it is stored (no history items: history_total) */
 void entry_encode(const entry *en, mw *w);
+/* entry_view - the entry as entries.get shows it: the stored map with its latest ENTRY_VIEW_HIST
+ * history items (history) and the number of the first one shown (history_from) */
+int entry_view(adj *a, const entry *en, mw *w);
 /* entry_decode - strict: a stored entry that does not read back is an error, never defaults */
 int entry_decode(const void *buf, size_t len, entry *en, jrp_error *e);
-void entry_history(entry *en, int64_t at, const char *event, const char *by, uint64_t record_seq, const char *note);
+/* entry_history - one more item of en's history, at a->now (en must be stored afterwards) */
+int entry_history(adj *a, entry *en, const char *event, const char *by, uint64_t record_seq, const char *note);
+/* entry_history_page - items n > after (after < 0: from the first) of entry id, at most max, each
+ * {n, at, event, by, record_seq?, note?}, into the open array out */
+int entry_history_page(adj *a, uint64_t id, int64_t after, size_t max, mw *out);
 bool entry_active(const entry *en);
 
 /* the store: load, store, index, walk */

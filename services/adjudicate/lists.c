@@ -141,12 +141,12 @@ static int propose(adj *a, entry *en, const char *by, uint64_t seq, jrp_date not
 	 * 国办发〔2020〕49号 (八)) */
 	en->notice_required = (s && s->notice) || en->subject.type == SUBJECT_PERSON;
 	window_note(s, en, note, sizeof note);
-	entry_history(en, a->now, "identified", by, seq, note);
+	HISTORY(a, en, "identified", by, seq, note);
 	if (en->notice_required && noticed) {
 		en->notice_date = noticed;
 		date_format(noticed, ds);
 		snprintf(note, sizeof note, "subject notified on %s (the record says so)", ds);
-		entry_history(en, a->now, "notified", by, seq, note);
+		HISTORY(a, en, "notified", by, seq, note);
 	}
 	if (en->notice_required && !en->notice_date)
 		/* the notice is the department's duty, with a deadline like its others */
@@ -170,7 +170,7 @@ static int refuse(adj *a, entry *en, const char *by, uint64_t seq, jrp_exit_reas
 	if ((rc = start(a, en, ENTRY_REFUSED)) != 0)
 		return rc;
 	en->exit_reason = reason;
-	entry_history(en, a->now, "refused", by, seq, note);
+	HISTORY(a, en, "refused", by, seq, note);
 	if ((rc = entry_index(a, en)) != 0 || (rc = entry_store(a, en)) != 0)
 		return rc;
 	return emit(a, en, CH_REFUSED, by, &w);
@@ -247,7 +247,7 @@ static int check_warning(adj *a, const entry *ref)
 			return rc;
 		snprintf(note, sizeof note, "focus lists in %u key domains: %s, %s, %s%s", s.ndomains, s.domains[0],
 			 s.domains[1], s.domains[2], s.ndomains > 3 ? " ..." : "");
-		entry_history(&w, a->now, "identified", "adjudicate", 0, note);
+		HISTORY(a, &w, "identified", "adjudicate", 0, note);
 		if ((rc = entry_index(a, &w)) != 0 || (rc = entry_store(a, &w)) != 0 ||
 		    (rc = emit(a, &w, CH_PROPOSED, "adjudicate", NULL)) != 0)
 			return rc;
@@ -307,7 +307,7 @@ int lists_effective(adj *a, entry *en)
 	}
 	en->state = ENTRY_EFFECTIVE;
 	en->valid_from = a->today;
-	entry_history(en, a->now, "effective", "adjudicate", 0, en->derived ? "derived entry" : "objection window passed");
+	HISTORY(a, en, "effective", "adjudicate", 0, en->derived ? "derived entry" : "objection window passed");
 	if (s && s->rectification_days > 0 && !en->derived && !en->linked_to) {
 		/* DOMAIN.md Life 5: the department sets a rectification deadline [001 §(四)2] */
 		en->rectify_by = calendar_add_workdays(a->cat->cal, en->valid_from, s->rectification_days);
@@ -352,7 +352,6 @@ static int focus_after_black(adj *a, const entry *black, const jrp_standard *s)
 {
 	entry f = *black;
 	int rc;
-	memset(f.hist, 0, sizeof f.hist);
 	f.nhist = 0;
 	f.list = LIST_FOCUS;
 	f.derived = DERIVED_AFTER_BLACK;
@@ -370,7 +369,7 @@ static int focus_after_black(adj *a, const entry *black, const jrp_standard *s)
 	f.objection_end = 0;
 	if ((rc = start(a, &f, ENTRY_PROPOSED)) != 0)
 		return rc;
-	entry_history(&f, a->now, "identified", "adjudicate", 0, "focus list after leaving the black list");
+	HISTORY(a, &f, "identified", "adjudicate", 0, "focus list after leaving the black list");
 	if ((rc = entry_index(a, &f)) != 0 || (rc = entry_store(a, &f)) != 0 ||
 	    (rc = emit(a, &f, CH_PROPOSED, "adjudicate", NULL)) != 0)
 		return rc;
@@ -393,7 +392,7 @@ int lists_exit(adj *a, entry *en, jrp_exit_reason reason, const char *by, uint64
 	en->objection_by[0] = 0;
 	if (en->repair == RP_APPLIED && reason != EXIT_REPAIRED)
 		en->repair = RP_NONE;
-	entry_history(en, a->now, revoked ? "revoked" : "exited", by, record_seq, note);
+	HISTORY(a, en, revoked ? "revoked" : "exited", by, record_seq, note);
 	/* DOMAIN.md Life 6: a wrongly black-listed subject's reputation is restored [001 §(五)7] */
 	w.restoration = revoked && en->list != LIST_RED;
 	if ((rc = entry_store(a, en)) != 0 || (rc = emit(a, en, revoked ? CH_REVOKED : CH_EXITED, by, &w)) != 0)
@@ -444,7 +443,6 @@ static int link_person(adj *a, const entry *org, const jrp_person *p, jrp_link_r
 		       jrp_date noticed)
 {
 	entry en = *org;
-	memset(en.hist, 0, sizeof en.hist);
 	en.nhist = 0;
 	en.subject.type = SUBJECT_PERSON;
 	en.subject.id_type = p->id_type;
@@ -475,7 +473,7 @@ static int extend_one(adj *a, entry *en, void *arg)
 		return 0;
 	en->decision_date = x->decision;
 	en->valid_until = x->until;
-	entry_history(en, a->now, "extended", x->by, x->seq, x->note);
+	HISTORY(a, en, "extended", x->by, x->seq, x->note);
 	if ((rc = entry_store(a, en)) != 0 || (rc = emit(a, en, CH_EXTENDED, x->by, &w)) != 0)
 		return rc;
 	if (en->state == ENTRY_EFFECTIVE && (rc = entry_due(a, ms_of_date(en->valid_until + 1), en->id, DUE_EXPIRE)) != 0)
@@ -529,7 +527,7 @@ static int identify(adj *a, const jrp_event *ev, const jrp_standard *s)
 		if (until > same.valid_until)
 			return extend(a, &same, rec, until, ev);
 		snprintf(note, sizeof note, "record %s", rec->record_id);
-		entry_history(&same, a->now, "record_attached", ev->party, ev->seq, note);
+		HISTORY(a, &same, "record_attached", ev->party, ev->seq, note);
 		return entry_store(a, &same);
 	}
 	en.list = s->list;
@@ -585,7 +583,7 @@ static int follow_fn(adj *a, entry *en, void *arg)
 			return 0;
 		en->rectified = true;
 		snprintf(note, sizeof note, "rectification record %s", rec->record_id);
-		entry_history(en, a->now, "rectified", ev->party, ev->seq, note);
+		HISTORY(a, en, "rectified", ev->party, ev->seq, note);
 		return entry_store(a, en);
 	}
 	if (en->interview != IVS_DUE)
@@ -593,7 +591,7 @@ static int follow_fn(adj *a, entry *en, void *arg)
 	/* the interview record, a refusal included, enters the subject's credit record */
 	en->interview = rec->outcome == IVS_REFUSED ? IVS_REFUSED : IVS_HELD;
 	snprintf(note, sizeof note, "interview record %s: %s", rec->record_id, names_get(&interview_state_names, en->interview));
-	entry_history(en, a->now, "interview", ev->party, ev->seq, note);
+	HISTORY(a, en, "interview", ev->party, ev->seq, note);
 	if (entry_store(a, en) != 0)
 		return JRP_ESTORE;
 	{
@@ -769,7 +767,7 @@ static int run_due(adj *a, uint64_t id, int action)
 		if (en.state != ENTRY_EFFECTIVE || en.rectified || en.interview)
 			return 0;
 		en.interview = IVS_DUE;
-		entry_history(&en, a->now, "interview_due", "adjudicate", 0, "rectification deadline passed");
+		HISTORY(a, &en, "interview_due", "adjudicate", 0, "rectification deadline passed");
 		if ((rc = entry_store(a, &en)) != 0)
 			return rc;
 		{
@@ -889,8 +887,7 @@ static int reevaluate(adj *a, const jrp_catalog *old, void (*fn)(void *arg, cons
 
 static int subject_fn(adj *a, entry *en, void *arg)
 {
-	entry_encode(en, arg);
-	return 0;
+	return entry_view(a, en, arg);
 }
 
 int lists_subject(adj *a, const char *code, mw *out)

@@ -47,6 +47,34 @@ static int h_entries_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_e
 	return lists_awaiting(&a, code, out);
 }
 
+/* h_entry_history - DOMAIN.md "Lists" [001 §(二)3]: an entry's record is complete: every item of
+ * its history, page by page ({entry, after?: n, max?: 1..1000 (100)}) */
+static int h_entry_history(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	adj a = ctx(d, txn);
+	uint64_t id, after = 0, max = 100;
+	int has_after, rc;
+	entry en;
+	if ((rc = mr_u64(&r->body, "entry", MR_REQ, &id)) < 0 || (rc = mr_u64(&r->body, "after", MR_OPT, &after)) < 0)
+		return rc;
+	has_after = rc > 0;
+	if ((rc = mr_u64(&r->body, "max", MR_OPT, &max)) < 0)
+		return rc;
+	if (max < 1 || max > ENTRY_HIST_PAGE)
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "max", "must be 1..%d", ENTRY_HIST_PAGE);
+	if ((rc = entry_load(&a, id, &en)) == JRP_ENOTFOUND)
+		return jrp_fail(e, JRP_ERR_NOT_FOUND, "entry", "there is no entry %llu", (unsigned long long)id);
+	if (rc)
+		return rc;
+	mw_ku64(out, "entry", id);
+	mw_ku64(out, "history_total", en.nhist);
+	mw_str(out, "history");
+	mw_arr(out);
+	rc = entry_history_page(&a, id, has_after ? (int64_t)(after > UINT32_MAX ? UINT32_MAX : after) : -1, max, out);
+	mw_end(out);
+	return rc;
+}
+
 /* entry_id - the request's "entry" */
 static int entry_id(jrp_req *r, uint64_t *id)
 {
@@ -274,6 +302,7 @@ static int h_catalog_diff(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_
 
 static const jrp_route routes[] = {
 	{ T_ENTRIES_GET, h_entries_get, ANYONE, 0 },
+	{ T_ENTRY_HISTORY, h_entry_history, ANYONE, 0 },
 	{ T_ENTRY_NOTICE, h_notice, ROLE_DEPARTMENT, ROUTE_ATOMIC },
 	{ T_OBJECTION_FILE, h_objection_file, ANYONE, ROUTE_ATOMIC },
 	{ T_OBJECTION_DECIDE, h_objection_decide, ROLE_DEPARTMENT | ROLE_OFFICE, ROUTE_ATOMIC },

@@ -140,6 +140,50 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 		client_free(&cl);
 		return rc ? 1 : 0;
 	}
+	if (strcmp(cmd, "history") == 0) {
+		/* an entry's whole history, page after page (entry.history) */
+		jrp_client *cl;
+		bool has_after;
+		int rc = 0;
+		uint32_t got;
+		if (parse(argc, argv, &o) < 0 || optind != argc - 1 || !entry_arg(argv[optind], &id))
+			return usage("history ENTRY [--after N]");
+		has_after = o.after > 0;
+		cl = ctl_client(c, SVC_ADJUDICATE);
+		do {
+			msg_in in;
+			const msgpack_object *h;
+			mw_init(&w);
+			client_begin(cl, &w, T_ENTRY_HISTORY, c->party);
+			mw_ku64(&w, "entry", id);
+			if (has_after)
+				mw_ku64(&w, "after", o.after);
+			mw_ku64(&w, "max", 1000);
+			rc = ctl_call(c, SVC_ADJUDICATE, &w, cl, &in);
+			mw_free(&w);
+			if (rc)
+				break;
+			h = obj_get(in.root, "history");
+			got = h ? h->via.array.size : 0;
+			for (uint32_t i = 0; i < got; i++) {
+				const msgpack_object *x = &h->via.array.ptr[i];
+				char at[32], b[3][256];
+				if (c->json) {
+					ctl_print_json(x);
+				} else {
+					ms_format(obj_i64(x, "at"), at, sizeof at);
+					printf("%5llu  %s  %-16s by %s%s%s\n", (unsigned long long)obj_u64(x, "n"), at,
+					       obj_cstr(x, "event", b[0], 256), party_name(c, obj_cstr(x, "by", b[1], 256)),
+					       obj_get(x, "note") ? ": " : "", obj_cstr(x, "note", b[2], 256));
+				}
+				o.after = obj_u64(x, "n");
+				has_after = true;
+			}
+			msg_in_free(&in);
+		} while (got == 1000);
+		client_free(&cl);
+		return rc ? 1 : 0;
+	}
 	if (strcmp(cmd, "notice") == 0) {
 		if (parse(argc, argv, &o) < 0 || optind != argc - 2 || !entry_arg(argv[optind], &id))
 			return usage("notice ENTRY YYYY-MM-DD [--linked]");

@@ -38,6 +38,7 @@ static void usage(FILE *f)
 		"         [--notice-date YYYY-MM-DD [--notice-linked]]   the subject was notified already\n"
 		"         [--final yes|no] [--refers-to RECORD_ID]   the decision is final; a finality record\n"
 		"  subject CODE                  a subject's credit record: records, entries with history, tasks\n"
+		"  history ENTRY [--after N]     an entry's whole history, every item\n"
 		"  notice ENTRY DATE [--linked]  report when the subject (--linked: and its linked persons) was\n"
 		"                                notified (persons; standards with notice: true)\n"
 		"  decide-objection ENTRY upheld|wrong [--note TEXT]\n"

@@ -142,6 +142,9 @@ void print_entries(ctl *c, const msgpack_object *r)
 		       (unsigned long long)obj_u64(e, "id"), list_zh(S(e, "list")), S(e, "list"), S(e, "standard"),
 		       S(e, "state"), obj_get(e, "exit_reason") ? " — " : "", S(e, "exit_reason"), S(e, "decision_date"),
 		       S(e, "valid_until"), S(e, "catalog_version"));
+		if (obj_u64(e, "history_from"))
+			printf("    (%llu earlier history items: jrpctl history %llu)\n", (unsigned long long)obj_u64(e, "history_from"),
+			       (unsigned long long)obj_u64(e, "id"));
 		if (obj_get(e, "notice_by"))
 			printf("    awaiting the department's notice to the subject, due by %s\n", S(e, "notice_by"));
 		else if (obj_get(e, "objection_end") && obj_str_eq(obj_get(e, "state"), "proposed"))

@@ -612,6 +612,68 @@ static void focus_reaches_persons_where_a_measure_says_so(void)
 	CHECK_INT(h_stop(&H2), 0);
 }
 
+/* Issue 10 item 10 - DOMAIN.md "Lists" [001 §(二)3]: the record of an entry is complete. 40 older
+ * decisions reported late under the same standard all join the entry's history (it used to keep 32
+ * items); entries.get shows the latest 100 with history_total, and entry.history reads every item
+ * page by page. */
+static void entry_history_is_complete(void)
+{
+	char h1[19], json[1200], st[16], why[40];
+	uint64_t eh, n = 0, after = 0;
+	bool first = true;
+	msg_in in;
+	jrp_error e;
+	h_uscc("91350100MK", 81, h1);
+	CHECK_INT(h_clock(&H, "2027-08-23T09:00:00+08:00"), 0);
+	CHECK_INT(submit("HS-0", h1, "2027-08-20"), 0);
+	for (int i = 1; i <= 40; i++) {
+		char rid[16];
+		snprintf(rid, sizeof rid, "HS-%d", i);
+		CHECK_INT(submit(rid, h1, "2027-06-01"), 0);
+	}
+	CHECK_INT(h_settle(&H), 0);
+	eh = h_entry(&H, h1, "black", st, why);
+	CHECK_INT(J(SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"entries.get\",\"id\":1,\"party\":\"office\",\"subject\":\"%s\"}",
+		    h1), 0);
+	{
+		const msgpack_object *en = &obj_get(in.root, "entries")->via.array.ptr[0];
+		CHECK_INT(obj_u64(en, "history_total"), 42);   /* identified, notified (with the record), 40 records */
+		CHECK_INT(obj_get(en, "history")->via.array.size, 42);
+	}
+	msg_in_free(&in);
+	/* page by page, 10 at a time */
+	for (;;) {
+		const msgpack_object *h;
+		if (first)
+			snprintf(json, sizeof json, "{\"v\":1,\"type\":\"entry.history\",\"id\":1,\"party\":\"procurement_centre\","
+				 "\"entry\":%llu,\"max\":10}", (unsigned long long)eh);
+		else
+			snprintf(json, sizeof json, "{\"v\":1,\"type\":\"entry.history\",\"id\":1,\"party\":\"procurement_centre\","
+				 "\"entry\":%llu,\"after\":%llu,\"max\":10}", (unsigned long long)eh, (unsigned long long)after);
+		if (J(SVC_ADJUDICATE, &in, &e, "%s", json) != 0) {
+			CHECK(!"entry.history answers");
+			break;
+		}
+		h = obj_get(in.root, "history");
+		if (!h || h->via.array.size == 0) {
+			msg_in_free(&in);
+			break;
+		}
+		for (uint32_t i = 0; i < h->via.array.size; i++) {
+			CHECK_INT(obj_u64(&h->via.array.ptr[i], "n"), n);
+			n++;
+		}
+		after = obj_u64(&h->via.array.ptr[h->via.array.size - 1], "n");
+		first = false;
+		msg_in_free(&in);
+	}
+	CHECK_INT(n, 42);
+	CHECK(refused(SVC_ADJUDICATE, "{\"v\":1,\"type\":\"entry.history\",\"id\":1,\"party\":\"office\",\"entry\":999999}",
+		      "not_found", "entry"));
+	CHECK(refused(SVC_ADJUDICATE, "{\"v\":1,\"type\":\"entry.history\",\"id\":1,\"party\":\"office\",\"entry\":1,\"max\":0}",
+		      "bad_value", "max"));
+}
+
 /* reconciled - wait (up to 20 s) until dispatch has no reconciliation under way; true if none */
 static bool reconciled(harness *h)
 {
@@ -774,6 +836,7 @@ int main(void)
 	RUN(repeat_offence_extends_the_listing);
 	RUN(escalation_whatever_the_domain);
 	RUN(actual_controller_is_reached);
+	RUN(entry_history_is_complete);
 	CHECK_INT(h_stop(&H), 0);
 	RUN(focus_reaches_persons_where_a_measure_says_so);
 	RUN(catalogue_changes_reach_entries_in_force);

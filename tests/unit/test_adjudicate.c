@@ -182,6 +182,31 @@ static void awaiting(const char *code, awaited *w)
 	mw_free(&out);
 }
 
+/* last_event - the event of en's newest history item */
+static const char *last_event(const entry *en)
+{
+	static char ev[32];
+	mw out;
+	msg_in in;
+	jrp_error e;
+	ev[0] = 0;
+	mw_init(&out);
+	mw_map(&out);
+	mw_str(&out, "h");
+	mw_arr(&out);
+	CHECK_INT(entry_history_page(&A, en->id, (int64_t)en->nhist - 2, 10, &out), 0);
+	mw_end(&out);
+	mw_end(&out);
+	if (msg_parse(mw_data(&out), mw_len(&out), 1 << 20, &in, &e) == 0) {
+		const msgpack_object *h = obj_get(in.root, "h");
+		if (h->via.array.size)
+			obj_cstr(&h->via.array.ptr[h->via.array.size - 1], "event", ev, sizeof ev);
+	}
+	msg_in_free(&in);
+	mw_free(&out);
+	return ev;
+}
+
 static char *org(int i)
 {
 	static char c[4][19];
@@ -473,6 +498,57 @@ static void repeat_offence_extends_the_listing(void)
 	at("2030-02-26T00:00:01+08:00");
 	CHECK_INT(state(a, LIST_BLACK), ENTRY_EXITED);
 	CHECK_INT(on(a, LIST_BLACK)->exit_reason, EXIT_EXPIRED);
+	finish();
+}
+
+/* Issue 10 item 10 - DOMAIN.md "Lists" [001 §(二)3]: an entry holds what followed; its record is
+ * complete. The history used to keep 32 items (the identification and the latest 31); now every
+ * item is kept, numbered, and read page by page. */
+static void history_has_no_cap(void)
+{
+	char *a = org(91);
+	mw out;
+	msg_in in;
+	jrp_error e;
+	uint64_t id;
+	start("2026-11-23T09:00:00+08:00");
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "tax_fraud", 5000000, "2026-11-20");
+	for (int i = 0; i < 60; i++)   /* older decisions reported late: each joins the history */
+		record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "tax_fraud", 2000000 + i, "2026-10-01");
+	id = on(a, LIST_BLACK)->id;
+	CHECK_INT(on(a, LIST_BLACK)->nhist, 62);   /* identified, notified, 60 records */
+	/* page 2 of 25: items 25..49 */
+	mw_init(&out);
+	mw_map(&out);
+	mw_str(&out, "h");
+	mw_arr(&out);
+	CHECK_INT(entry_history_page(&A, id, 24, 25, &out), 0);
+	mw_end(&out);
+	mw_end(&out);
+	CHECK_INT(msg_parse(mw_data(&out), mw_len(&out), 1 << 20, &in, &e), 0);
+	{
+		const msgpack_object *h = obj_get(in.root, "h");
+		CHECK_INT(h->via.array.size, 25);
+		CHECK_INT(obj_u64(&h->via.array.ptr[0], "n"), 25);
+		CHECK_INT(obj_u64(&h->via.array.ptr[24], "n"), 49);
+	}
+	msg_in_free(&in);
+	mw_free(&out);
+	/* the first item is the identification, never dropped */
+	mw_init(&out);
+	mw_map(&out);
+	mw_str(&out, "h");
+	mw_arr(&out);
+	CHECK_INT(entry_history_page(&A, id, -1, 1, &out), 0);
+	mw_end(&out);
+	mw_end(&out);
+	CHECK_INT(msg_parse(mw_data(&out), mw_len(&out), 1 << 20, &in, &e), 0);
+	{
+		char ev[32];
+		CHECK_STR(obj_cstr(&obj_get(in.root, "h")->via.array.ptr[0], "event", ev, sizeof ev), "identified");
+	}
+	msg_in_free(&in);
+	mw_free(&out);
 	finish();
 }
 
@@ -813,10 +889,10 @@ static void one_entry_per_standard(void)
 	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, b, "tax_fraud", 5000000, "2026-11-20");
 	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, b, "false_invoice", 3000000, "2026-11-20");
 	CHECK_INT(of(b)->n, 1);
-	CHECK_STR(of(b)->v[0].hist[of(b)->v[0].nhist - 1].event, "record_attached");
+	CHECK_STR(last_event(&of(b)->v[0]), "record_attached");
 	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, b, "false_invoice", 3000000, "2026-11-21");
 	CHECK_INT(of(b)->n, 1);
-	CHECK_STR(of(b)->v[0].hist[of(b)->v[0].nhist - 1].event, "extended");
+	CHECK_STR(last_event(&of(b)->v[0]), "extended");
 	finish();
 }
 
@@ -992,6 +1068,7 @@ int main(void)
 	RUN(repeat_offence_extends_the_listing);
 	RUN(escalation_whatever_the_domain);
 	RUN(persons_reached_where_measures_say);
+	RUN(history_has_no_cap);
 	RUN(black_and_red_never_together);
 	RUN(warning_after_three_key_domains);
 	RUN(focus_escalates_to_black);
