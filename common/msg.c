@@ -398,6 +398,30 @@ int mr_cstr(mr *r, const char *key, int opt, size_t maxlen, char *buf)
 	return 1;
 }
 
+size_t utf8_chars(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;   /* every byte but a continuation starts one */
+	return n;
+}
+
+int mr_text(mr *r, const char *key, int opt, size_t maxchars, char *buf)
+{
+	const char *s;
+	size_t n, chars;
+	int rc = mr_str(r, key, opt, SIZE_MAX, &s, &n);
+	if (rc <= 0)
+		return rc;
+	if (n == 0)
+		return mr_fail_value(r, key, "must not be empty");
+	if (n > maxchars && (chars = utf8_chars(s, n)) > maxchars)
+		return mr_fail_value(r, key, "is %zu characters long; at most %zu allowed", chars, maxchars);
+	memcpy(buf, s, n);   /* valid UTF-8: n <= 4 * maxchars */
+	buf[n] = 0;
+	return 1;
+}
+
 int mr_u64(mr *r, const char *key, int opt, uint64_t *out)
 {
 	const msgpack_object *v;

@@ -58,6 +58,13 @@ int mr_init(mr *r, const msgpack_object *o, const char *path, jrp_error *e);
 int mr_str(mr *r, const char *key, int opt, size_t maxlen, const char **s, size_t *len);
 /* mr_cstr - copy into buf (size maxlen + 1), NUL-terminated; minimum length 1 unless opt and absent */
 int mr_cstr(mr *r, const char *key, int opt, size_t maxlen, char *buf);
+/* mr_text - people's text (a name, facts, a note): at most maxchars characters (Unicode code points,
+ * so that a 70-character company name in Chinese is 70, not 210), non-empty, into buf, which holds
+ * TEXT_BUF(maxchars) bytes (UTF-8 takes at most 4 bytes a character) */
+#define TEXT_BUF(maxchars) (4 * (maxchars) + 1)
+int mr_text(mr *r, const char *key, int opt, size_t maxchars, char *buf);
+/* utf8_chars - the characters (code points) of valid UTF-8 */
+size_t utf8_chars(const char *s, size_t len);
 int mr_u64(mr *r, const char *key, int opt, uint64_t *out);
 int mr_i64(mr *r, const char *key, int opt, int64_t *out);
 int mr_bool(mr *r, const char *key, int opt, bool *out);

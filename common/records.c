@@ -66,6 +66,15 @@ static int ocstr(mr *r, const char *key, size_t max, char *buf)
 	return rc;
 }
 
+/* otext - optional people's text of at most max characters: "" when absent */
+static int otext(mr *r, const char *key, size_t max, char *buf)
+{
+	int rc = mr_text(r, key, MR_OPT, max, buf);
+	if (rc == 0)
+		buf[0] = 0;
+	return rc;
+}
+
 /* oenum - an optional name: none (0) when absent */
 static int oenum(mr *r, const char *key, const jrp_names *t, int *v)
 {
@@ -134,7 +143,7 @@ static int person_read(mr *ps, jrp_person *p)
 {
 	mr s = *ps;
 	int t = ID_CITIZEN, rc;
-	if ((rc = mr_cstr(&s, "name", MR_REQ, JRP_NAME_MAX, p->name)) < 0 ||
+	if ((rc = mr_text(&s, "name", MR_REQ, JRP_NAME_MAX, p->name)) < 0 ||
 	    (rc = mr_enum(&s, "id_type", MR_OPT, &id_type_names, &t)) < 0)
 		return rc;
 	if (t != ID_CITIZEN && t != ID_HMT && t != ID_FOREIGN)
@@ -171,7 +180,7 @@ static int subject_fields(mr *s, jrp_subject *o)
 	o->id_type = (jrp_id_type)id;
 	if ((rc = mr_cstr(s, "code", MR_REQ, JRP_CODE_MAX, o->code)) < 0 ||
 	    (rc = check_code(s, "code", o->id_type, o->code)) < 0 ||
-	    (rc = mr_cstr(s, "name", MR_REQ, JRP_NAME_MAX, o->name)) < 0)
+	    (rc = mr_text(s, "name", MR_REQ, JRP_NAME_MAX, o->name)) < 0)
 		return rc;
 	return 0;
 }
@@ -291,13 +300,13 @@ int record_read(mr *r, jrp_record *o)
 	    (rc = mr_date(r, "decision_date", MR_REQ, &o->decision_date)) < 0)
 		return rc;
 	o->kind = (jrp_credit_kind)k;
-	if ((rc = ocstr(r, "decision_no", 100, o->decision_no)) < 0 ||
+	if ((rc = otext(r, "decision_no", JRP_DECISION_NO_MAX, o->decision_no)) < 0 ||
 	    (rc = ocstr(r, "violation", 64, o->violation)) < 0 ||
-	    (rc = ocstr(r, "facts", 4000, o->facts)) < 0 ||
-	    (rc = ocstr(r, "basis", 1000, o->basis)) < 0 ||
+	    (rc = otext(r, "facts", JRP_FACTS_MAX, o->facts)) < 0 ||
+	    (rc = otext(r, "basis", JRP_BASISTEXT_MAX, o->basis)) < 0 ||
 	    (rc = ocstr(r, "rating", 8, o->rating)) < 0 ||
 	    (rc = ocstr(r, "standard", JRP_STANDARD_MAX, o->standard)) < 0 ||
-	    (rc = ocstr(r, "authority", 200, o->authority)) < 0 ||
+	    (rc = otext(r, "authority", JRP_AUTHORITY_MAX, o->authority)) < 0 ||
 	    (rc = ocstr(r, "authority_code", 18, o->authority_code)) < 0 ||
 	    (rc = mr_enum(r, "outcome", MR_OPT, &interview_state_names, &outcome)) < 0)
 		return rc;
@@ -552,7 +561,7 @@ int change_decode(const msgpack_object *o, bool copy, jrp_change *c, jrp_error *
 	if ((c->action == CH_NOTICE_DUE || c->action == CH_OBJECTION_FILED || c->action == CH_REPAIR_APPLIED) &&
 	    !c->decide_by)
 		return mr_fail(&r, JRP_ERR_MISSING_FIELD, "decide_by", "is required for %s", names_get(&change_action_names, a));
-	if ((rc = obool(&r, "restoration", &c->restoration)) < 0 || (rc = ocstr(&r, "note", JRP_NOTE_MAX, c->note)) < 0 ||
+	if ((rc = obool(&r, "restoration", &c->restoration)) < 0 || (rc = otext(&r, "note", JRP_NOTE_MAX, c->note)) < 0 ||
 	    (rc = mr_u64(&r, "entry", MR_REQ, &c->entry)) < 0 || (rc = mr_enum(&r, "list", MR_REQ, &list_names, &v)) < 0)
 		return rc;
 	c->list = (jrp_list)v;
@@ -686,7 +695,7 @@ int task_decode(const msgpack_object *o, jrp_task *t, jrp_error *e)
 	    (rc = oenum(&r, "interview", &interview_kind_names, &v)) < 0)
 		return rc;
 	t->interview = (jrp_interview_kind)v;
-	if ((rc = ocstr(&r, "note", JRP_NOTE_MAX, t->note)) < 0 ||
+	if ((rc = otext(&r, "note", JRP_NOTE_MAX, t->note)) < 0 ||
 	    (rc = mr_cstr(&r, "catalog_version", MR_REQ, JRP_VERSION_MAX, t->catalog_version)) < 0 ||
 	    (rc = odate(&r, "feedback_due", &t->feedback_due)) < 0)
 		return rc;

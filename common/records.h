@@ -39,10 +39,17 @@
 #define JRP_STANDARD_MAX 64      /* standard ids */
 #define JRP_MEASURE_MAX 32       /* measure ids */
 #define JRP_CODE_MAX 32          /* a subject's identifier */
-#define JRP_NAME_MAX 200         /* a subject's or a person's name */
+/* people's text is limited in characters (mr_text), held in TEXT_BUF(n) bytes */
+#define JRP_NAME_MAX 200         /* characters: a subject's or a person's name */
 #define JRP_RECORD_ID_MAX 64     /* a department's record id */
 #define JRP_VERSION_MAX 32       /* a catalogue version */
-#define JRP_NOTE_MAX 1000        /* notes, reasons */
+#define JRP_NOTE_MAX 1000        /* characters: notes, reasons */
+#define JRP_FACTS_MAX 4000       /* characters: a record's facts */
+#define JRP_BASISTEXT_MAX 1000   /* characters: a record's legal basis */
+#define JRP_DECISION_NO_MAX 100  /* characters: a decision's number (文书号) */
+#define JRP_AUTHORITY_MAX 200    /* characters: the deciding authority */
+#define JRP_NAME_BUF (4 * JRP_NAME_MAX + 1)
+#define JRP_NOTE_BUF (4 * JRP_NOTE_MAX + 1)
 #define JRP_TITLE_MAX 300        /* the catalogue's names of standards and measures */
 #define JRP_BASIS_MAX 700        /* a measure's legal basis: law and articles */
 #define JRP_MATTERS_MAX 32       /* matter kinds of one measure */
@@ -170,7 +177,7 @@ extern const jrp_names *const names_tables[];
 /* ---- the structs ---- */
 
 typedef struct jrp_person {               /* a linked person: legal representative, responsible */
-	char name[JRP_NAME_MAX + 1];
+	char name[JRP_NAME_BUF];
 	jrp_id_type id_type;              /* ID_CITIZEN, ID_HMT or ID_FOREIGN */
 	char id_no[JRP_CODE_MAX + 1];
 } jrp_person;
@@ -179,7 +186,7 @@ typedef struct jrp_subject {              /* whom an entry, a change or a task i
 	jrp_subject_type type;
 	jrp_id_type id_type;              /* org: ID_USCC; person: ID_CITIZEN, ID_HMT, ID_FOREIGN */
 	char code[JRP_CODE_MAX + 1];
-	char name[JRP_NAME_MAX + 1];
+	char name[JRP_NAME_BUF];
 } jrp_subject;
 
 /* a department's credit record: record.submit's `record`, and an event's */
@@ -204,14 +211,14 @@ typedef struct jrp_record {
 	char refers_to[JRP_RECORD_ID_MAX + 1];   /* a finality record: the department's record it is about */
 	int64_t amount;                   /* yuan; -1 = not given */
 	jrp_interview_state outcome;      /* interview records: IVS_HELD | IVS_REFUSED; else IVS_NONE */
-	char decision_no[101];            /* the strings below: "" if not given */
+	char decision_no[4 * JRP_DECISION_NO_MAX + 1];   /* the strings below: "" if not given */
 	char violation[65];
 	char rating[9];
 	char standard[JRP_STANDARD_MAX + 1];
-	char authority[201];
+	char authority[4 * JRP_AUTHORITY_MAX + 1];
 	char authority_code[19];
-	char basis[1001];
-	char facts[4001];
+	char basis[4 * JRP_BASISTEXT_MAX + 1];
+	char facts[4 * JRP_FACTS_MAX + 1];
 } jrp_record;
 
 /* record_read - the `record` map: every field's type, length and name, the subject's codes by
@@ -250,7 +257,7 @@ typedef struct jrp_change {
 	jrp_interview_state interview_outcome; /* interview_recorded: IVS_HELD | IVS_REFUSED (required) */
 	jrp_date decide_by;               /* notice_due, objection_filed, repair_applied: the department's deadline */
 	bool restoration;                 /* revoked punishment: the subject's reputation is restored */
-	char note[JRP_NOTE_MAX + 1];      /* "" if none */
+	char note[JRP_NOTE_BUF];      /* "" if none */
 	/* the entry */
 	uint64_t entry;
 	jrp_list list;
@@ -303,7 +310,7 @@ typedef struct jrp_task {
 	jrp_date valid_from;              /* 0 if not effective yet */
 	jrp_date valid_until;
 	jrp_interview_kind interview;     /* duty interview */
-	char note[JRP_NOTE_MAX + 1];
+	char note[JRP_NOTE_BUF];
 	char catalog_version[JRP_VERSION_MAX + 1];
 	jrp_date feedback_due;            /* 0 if none */
 } jrp_task;

@@ -64,7 +64,7 @@ int publish(adj *a, entry *en, jrp_publication_kind kind)
 	const jrp_catalog *cat = a->cat;
 	const jrp_standard *s = en->standard[0] ? catalog_standard(cat, en->standard) : NULL;
 	bool person = en->subject.type == SUBJECT_PERSON;
-	char name[256], code[40];
+	char name[JRP_NAME_BUF], code[40];
 	uint64_t seq;
 	mw w;
 	int rc;

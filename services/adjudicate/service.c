@@ -83,7 +83,7 @@ static int entry_id(jrp_req *r, uint64_t *id)
 
 static int opt_note(jrp_req *r, char *note, size_t n)
 {
-	int rc = mr_cstr(&r->body, "note", MR_OPT, n - 1, note);
+	int rc = mr_text(&r->body, "note", MR_OPT, (n - 1) / 4, note);
 	if (rc == 0)
 		note[0] = 0;
 	return rc;
@@ -129,10 +129,10 @@ static int h_objection_file(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jr
 	adj a = ctx(d, txn);
 	entry en;
 	uint64_t id;
-	char reason[JRP_NOTE_MAX + 1];
+	char reason[JRP_NOTE_BUF];
 	jrp_date by;
 	int rc;
-	if ((rc = entry_id(r, &id)) < 0 || (rc = mr_cstr(&r->body, "reason", MR_REQ, JRP_NOTE_MAX, reason)) < 0 ||
+	if ((rc = entry_id(r, &id)) < 0 || (rc = mr_text(&r->body, "reason", MR_REQ, JRP_NOTE_MAX, reason)) < 0 ||
 	    (rc = act_objection_file(&a, id, r->party, reason, &en, &by, e)) != 0)
 		return done(d, &a, rc);
 	reply_entry(out, &en);
@@ -146,7 +146,7 @@ static int h_objection_decide(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, 
 	adj a = ctx(d, txn);
 	entry en;
 	uint64_t id;
-	char note[401];
+	char note[TEXT_BUF(400)];
 	int outcome, rc;
 	if ((rc = entry_id(r, &id)) < 0 || (rc = mr_enum(&r->body, "outcome", MR_REQ, &outcome_names, &outcome)) < 0 ||
 	    (rc = opt_note(r, note, sizeof note)) < 0 ||
@@ -164,7 +164,7 @@ static int h_repair_apply(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_
 	entry en;
 	uint64_t id;
 	unsigned given = 0;
-	char note[401];
+	char note[TEXT_BUF(400)];
 	int rc;
 	if ((rc = entry_id(r, &id)) < 0 || (rc = mr_arr(&r->body, "methods", MR_REQ, 8, &ms)) < 0 ||
 	    (rc = opt_note(r, note, sizeof note)) < 0)
@@ -193,7 +193,7 @@ static int h_repair_decide(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp
 	entry en;
 	uint64_t id;
 	bool approved;
-	char note[401];
+	char note[TEXT_BUF(400)];
 	int rc;
 	if ((rc = entry_id(r, &id)) < 0 || (rc = mr_bool(&r->body, "approved", MR_REQ, &approved)) < 0 ||
 	    (rc = opt_note(r, note, sizeof note)) < 0 || (rc = act_repair_decide(&a, id, r->party, approved, note, &en, e)) != 0)
@@ -208,9 +208,9 @@ static int h_reward_abuse(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_
 	adj a = ctx(d, txn);
 	entry en;
 	uint64_t id;
-	char note[401];
+	char note[TEXT_BUF(400)];
 	int rc;
-	if ((rc = entry_id(r, &id)) < 0 || (rc = mr_cstr(&r->body, "note", MR_REQ, 400, note)) < 0 ||
+	if ((rc = entry_id(r, &id)) < 0 || (rc = mr_text(&r->body, "note", MR_REQ, 400, note)) < 0 ||
 	    (rc = act_reward_abuse(&a, id, r->party, note, &en, e)) != 0)
 		return done(d, &a, rc);
 	reply_entry(out, &en);

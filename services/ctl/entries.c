@@ -121,16 +121,16 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 			rs = obj_get(in.root, "records");
 			for (uint32_t i = 0; rs && i < rs->via.array.size; i++) {
 				const msgpack_object *p = &rs->via.array.ptr[i], *s = obj_get(p, "subject");
-				char b[8][256];
+				char b[8][1024];
 				if (c->json) {
 					ctl_print_json(p);
 				} else {
 					printf("#%llu %s %s: %s %s (%s), %s, valid %s to %s%s%s\n", (unsigned long long)obj_u64(p, "seq"),
-					       obj_cstr(p, "kind", b[0], 256), obj_cstr(p, "list_name", b[1], 256),
-					       obj_cstr(s, "name", b[2], 256), obj_cstr(s, "code", b[3], 256),
-					       obj_cstr(p, "standard_name", b[4], 256), party_name(c, obj_cstr(p, "party", b[5], 256)),
-					       obj_cstr(p, "valid_from", b[6], 256), obj_cstr(p, "valid_until", b[7], 256),
-					       obj_get(p, "exit_reason") ? ", " : "", obj_cstr(p, "exit_reason", b[0], 256));
+					       obj_cstr(p, "kind", b[0], 1024), obj_cstr(p, "list_name", b[1], 1024),
+					       obj_cstr(s, "name", b[2], 1024), obj_cstr(s, "code", b[3], 1024),
+					       obj_cstr(p, "standard_name", b[4], 1024), party_name(c, obj_cstr(p, "party", b[5], 1024)),
+					       obj_cstr(p, "valid_from", b[6], 1024), obj_cstr(p, "valid_until", b[7], 1024),
+					       obj_get(p, "exit_reason") ? ", " : "", obj_cstr(p, "exit_reason", b[0], 1024));
 				}
 				o.after = obj_u64(p, "seq");
 			}

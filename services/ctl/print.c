@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define S(o, k) obj_cstr((o), (k), (char[256]){ 0 }, 256)
+#define S(o, k) obj_cstr((o), (k), (char[1024]){ 0 }, 1024)
 
 const char *party_name(ctl *c, const char *id)
 {

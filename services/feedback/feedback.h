@@ -47,7 +47,7 @@ typedef struct fb_report {
 	jrp_task_state result;       /* TS_APPLIED, TS_NOT_APPLICABLE or TS_FAILED */
 	char matter_id[65];          /* "" if none */
 	jrp_date date;
-	char note[JRP_NOTE_MAX + 1];
+	char note[JRP_NOTE_BUF];
 	bool is_case;
 } fb_report;
 int fb_report_submit(fbk *f, const jrp_party *agency, const fb_report *r, bool *duplicate, jrp_error *e);

@@ -42,7 +42,7 @@ static int h_feedback(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_erro
 	rep.matter_id[0] = rep.note[0] = 0;
 	if ((rc = mr_cstr(&r->body, "matter_id", MR_OPT, 64, rep.matter_id)) < 0 ||
 	    (rc = mr_date(&r->body, "date", MR_OPT, &rep.date)) < 0 ||
-	    (rc = mr_cstr(&r->body, "note", MR_OPT, JRP_NOTE_MAX, rep.note)) < 0 ||
+	    (rc = mr_text(&r->body, "note", MR_OPT, JRP_NOTE_MAX, rep.note)) < 0 ||
 	    (rc = mr_bool(&r->body, "case", MR_OPT, &rep.is_case)) < 0 || (rc = mr_end(&r->body)) < 0)
 		return rc;
 	if ((rc = fb_report_submit(&f, r->party, &rep, &dup, e)) != 0)

@@ -674,6 +674,52 @@ static void entry_history_is_complete(void)
 		      "bad_value", "max"));
 }
 
+/* Issue 10, smaller things: string limits are in characters. A 70-character company name and 1,400
+ * characters of facts in Chinese (210 and 4,200 bytes) are normal and accepted, kept whole and shown
+ * whole; 201 characters of name are refused, counted in characters. */
+static void limits_are_in_characters(void)
+{
+	static char name[1024], facts[13000];
+	char code[19], got[1024];
+	msg_in in;
+	jrp_error e;
+	mw w;
+	h_uscc("91350100MK", 91, code);
+	for (int i = 0; i < 70; i++)
+		memcpy(name + 3 * i, "营", 3);
+	name[210] = 0;
+	for (int i = 0; i < 1400; i++)
+		memcpy(facts + 3 * i, "虚", 3);
+	facts[4200] = 0;
+	h_tax_penalty(&w, "LC-1", code, name, "tax_fraud", 5000000, facts, "2026-11-20");
+	CHECK_INT(h_call(&H, SVC_INGEST, &w, &in, &e), 0);
+	msg_in_free(&in);
+	mw_free(&w);
+	CHECK_INT(h_settle(&H), 0);
+	CHECK_INT(J(SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"entries.get\",\"id\":1,\"party\":\"office\",\"subject\":\"%s\"}",
+		    code), 0);
+	CHECK_STR(obj_cstr(obj_get(&obj_get(in.root, "entries")->via.array.ptr[0], "subject"), "name", got, sizeof got), name);
+	msg_in_free(&in);
+	CHECK_INT(J(SVC_INGEST, &in, &e, "{\"v\":1,\"type\":\"records.get\",\"id\":1,\"party\":\"office\",\"subject\":\"%s\"}",
+		    code), 0);
+	{
+		static char f2[13000];
+		obj_cstr(obj_get(&obj_get(in.root, "records")->via.array.ptr[0], "record"), "facts", f2, sizeof f2);
+		CHECK_STR(f2, facts);
+	}
+	msg_in_free(&in);
+	for (int i = 70; i < 201; i++)
+		memcpy(name + 3 * i, "营", 3);
+	name[603] = 0;
+	h_tax_penalty(&w, "LC-2", code, name, "tax_fraud", 5000000, NULL, "2026-11-20");
+	CHECK_INT(h_call(&H, SVC_INGEST, &w, &in, &e), JRP_EREPLY);
+	CHECK_STR(e.code, "bad_value");
+	CHECK_STR(e.field, "record.subject.name");
+	CHECK_STR(e.message, "is 201 characters long; at most 200 allowed");
+	msg_in_free(&in);
+	mw_free(&w);
+}
+
 /* reconciled - wait (up to 20 s) until dispatch has no reconciliation under way; true if none */
 static bool reconciled(harness *h)
 {
@@ -837,6 +883,7 @@ int main(void)
 	RUN(escalation_whatever_the_domain);
 	RUN(actual_controller_is_reached);
 	RUN(entry_history_is_complete);
+	RUN(limits_are_in_characters);
 	CHECK_INT(h_stop(&H), 0);
 	RUN(focus_reaches_persons_where_a_measure_says_so);
 	RUN(catalogue_changes_reach_entries_in_force);

@@ -219,6 +219,50 @@ static void test_utf8_agrees(void)
 	CHECK_INT(bad, 0);
 }
 
+/* Issue 10, smaller things: limits on people's text are in characters, not bytes: a 70-character
+ * company name in Chinese (210 bytes) fits a 200-character limit; 201 characters do not, and the
+ * error says characters */
+static void test_text_in_characters(void)
+{
+	static char name[1024], buf[TEXT_BUF(200)];
+	mw w;
+	msg_in in;
+	mr r;
+	jrp_error e;
+	for (int i = 0; i < 70; i++)
+		memcpy(name + 3 * i, "企", 3);
+	name[210] = 0;
+	mw_init(&w);
+	mw_map(&w);
+	mw_kstr(&w, "name", name);
+	mw_kstr(&w, "long", "");
+	mw_end(&w);
+	CHECK_INT(msg_parse(mw_data(&w), mw_len(&w), 1 << 20, &in, &e), 0);
+	CHECK_INT(mr_init(&r, in.root, "record", &e), 0);
+	CHECK_INT(mr_text(&r, "name", MR_REQ, 200, buf), 1);
+	CHECK_STR(buf, name);
+	CHECK_INT(mr_text(&r, "long", MR_REQ, 200, buf), JRP_EINVAL);
+	CHECK_STR(e.message, "must not be empty");
+	msg_in_free(&in);
+	mw_free(&w);
+	CHECK_INT(utf8_chars(name, 210), 70);
+	/* 201 characters: refused, counted in characters */
+	for (int i = 0; i < 201; i++)
+		memcpy(name + 3 * i, "企", 3);
+	name[603] = 0;
+	mw_init(&w);
+	mw_map(&w);
+	mw_kstr(&w, "name", name);
+	mw_end(&w);
+	CHECK_INT(msg_parse(mw_data(&w), mw_len(&w), 1 << 20, &in, &e), 0);
+	CHECK_INT(mr_init(&r, in.root, "record", &e), 0);
+	CHECK_INT(mr_text(&r, "name", MR_REQ, 200, buf), JRP_EINVAL);
+	CHECK_STR(e.field, "record.name");
+	CHECK_STR(e.message, "is 201 characters long; at most 200 allowed");
+	msg_in_free(&in);
+	mw_free(&w);
+}
+
 static void test_utf8(void)
 {
 	CHECK(utf8_valid("税务局", strlen("税务局")));
@@ -234,5 +278,6 @@ int main(void)
 	RUN(test_bad_bytes);
 	RUN(test_utf8);
 	RUN(test_utf8_agrees);
+	RUN(test_text_in_characters);
 	TAP_DONE();
 }
