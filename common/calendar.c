@@ -380,6 +380,34 @@ jrp_date calendar_limit_end(const jrp_calendar *cal, jrp_date d, jrp_limit l)
 	return end;
 }
 
+bool calendar_changed(const jrp_calendar *a, const jrp_calendar *b, int *first, int *last)
+{
+	bool any = false;
+	for (int i = 0; i < CAL_NYEARS; i++) {
+		const struct cal_year *x = a->years[i], *y = b->years[i];
+		bool same;
+		if (!x && !y)
+			continue;   /* weekends only on both sides */
+		if (!x || !y)
+			same = false;
+		else
+			same = x->status == y->status && memcmp(x->work, y->work, sizeof x->work) == 0;
+		if (same)
+			continue;
+		if (!any)
+			*first = CAL_MIN_YEAR + i;
+		*last = CAL_MIN_YEAR + i;
+		any = true;
+	}
+	return any;
+}
+
+jrp_date calendar_move(const jrp_calendar *old, const jrp_calendar *new_cal, jrp_date from, jrp_date due)
+{
+	int n = calendar_workdays_between(old, from, due);
+	return n > 0 ? calendar_add_workdays(new_cal, from, n) : due;
+}
+
 int calendar_workdays_between(const jrp_calendar *cal, jrp_date a, jrp_date b)
 {
 	struct cal_year tmp;

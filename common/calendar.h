@@ -62,6 +62,12 @@ bool calendar_is_workday(const jrp_calendar *cal, jrp_date d);
 jrp_date calendar_add_workdays(const jrp_calendar *cal, jrp_date d, int n);
 /* calendar_limit_end - the last day of limit l counted from d (d itself when l.n == 0) */
 jrp_date calendar_limit_end(const jrp_calendar *cal, jrp_date d, jrp_limit l);
+/* calendar_changed - DOMAIN.md "Working days": the first and last year in which a and b differ (a
+ * year's status, or any day's being a working day): false if they agree everywhere */
+bool calendar_changed(const jrp_calendar *a, const jrp_calendar *b, int *first, int *last);
+/* calendar_move - a deadline due `due`, counted in working days after `from` under calendar old,
+ * counted again under new: the same number of working days after from (due itself if none) */
+jrp_date calendar_move(const jrp_calendar *old, const jrp_calendar *new_cal, jrp_date from, jrp_date due);
 /* calendar_workdays_between - number of working days in (a, b]; 0 if b <= a */
 int calendar_workdays_between(const jrp_calendar *cal, jrp_date a, jrp_date b);
 /* calendar_year_status - "official", "provisional" (file marked so) or "missing" */

@@ -14,6 +14,7 @@
  *   reward.abuse      a red-list subject abused its rewards: it leaves red                 [001 §(五)6]
  */
 #include "adj.h"
+#include "clock.h"
 #include "util/str.h"
 #include <stdio.h>
 #include <string.h>
@@ -204,7 +205,10 @@ int act_repair_apply(adj *a, uint64_t id, const jrp_party *by, unsigned given, c
 			return jrp_fail(e, JRP_ERR_BAD_VALUE, "methods", "standard %s requires %s", s->id,
 					names_get(&repair_method_names, m));
 	en->repair = RP_APPLIED;
+	en->repair_applied = a->today;
 	en->repair_decide_by = calendar_add_workdays(a->cat->cal, a->today, REPAIR_DECIDE_WORKDAYS);
+	if ((rc = entry_due(a, ms_of_date(en->repair_decide_by + 1), en->id, DUE_REPAIR)) != 0)
+		return rc;
 	HISTORY(a, en, "repair_applied", by->id, 0, note);
 	w.decide_by = en->repair_decide_by;
 	w.note = note;

@@ -58,6 +58,13 @@ int lists_schedule_effective(adj *a, entry *en);
  * standard no longer fits; each is passed to fn (the reply names the first ones) */
 int lists_reevaluate(adj *a, const jrp_catalog *old, void (*fn)(void *arg, const entry *en, const char *why), void *arg,
 		     size_t *changed);
+/* lists_recalendar - after a catalogue change (old: the one before) whose calendar counts some
+ * year's working days differently (an official schedule replacing a provisional year): every
+ * pending working-day deadline that counted them (objection_end, rectify_by, notice_by,
+ * repair_decide_by) is counted again, re-indexed, and passed to fn if it moved */
+int lists_recalendar(adj *a, const jrp_catalog *old,
+		     void (*fn)(void *arg, const entry *en, const char *deadline, jrp_date from, jrp_date to), void *arg,
+		     size_t *moved);
 /* lists_would_exit - the same with a->cat a candidate catalogue and `current` the one in force: the
  * entries a reload would exit, passed to fn, nothing written (catalog.diff) */
 int lists_would_exit(adj *a, const jrp_catalog *current, void (*fn)(void *arg, const entry *en, const char *why),

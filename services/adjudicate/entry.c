@@ -134,6 +134,8 @@ static void entry_fields(const entry *en, mw *w)
 	if (en->repair) {
 		mw_kenum(w, "repair", &repair_state_names, en->repair);
 		mw_kdate(w, "repair_decide_by", en->repair_decide_by);
+		if (en->repair_applied)
+			mw_kdate(w, "repair_applied", en->repair_applied);
 	}
 	if (en->rectify_by) {
 		mw_kdate(w, "rectify_by", en->rectify_by);
@@ -250,6 +252,7 @@ int entry_decode(const void *buf, size_t len, entry *en, jrp_error *e)
 		goto out;
 	en->repair = (jrp_repair_state)v;
 	if ((rc = odate(&r, "repair_decide_by", &en->repair_decide_by)) < 0 ||
+	    (rc = odate(&r, "repair_applied", &en->repair_applied)) < 0 ||
 	    (rc = odate(&r, "rectify_by", &en->rectify_by)) < 0 || (rc = obool(&r, "rectified", &en->rectified)) < 0 ||
 	    (rc = oenum(&r, "interview", &interview_state_names, &v)) < 0)
 		goto out;

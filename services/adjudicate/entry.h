@@ -79,6 +79,7 @@ typedef struct entry {
 	bool suspended;           /* black entry's punishments suspended while the objection is verified */
 	/* repair (Life 7) */
 	jrp_repair_state repair;
+	jrp_date repair_applied;  /* the day the pending application came */
 	jrp_date repair_decide_by;
 	/* rectification and interviews (Life 5) */
 	jrp_date rectify_by;      /* 0 = no deadline */
@@ -93,7 +94,9 @@ typedef struct entry {
 	uint32_t nhist;           /* history items kept (history_total) */
 } entry;
 
-enum { DUE_EFFECTIVE = 1, DUE_EXPIRE = 2, DUE_RECTIFY = 3 };
+/* deadlines in the "due" index; NOTICE and REPAIR only mark the department's deadlines (feedback
+ * tracks the duties), so that a calendar change finds every working-day deadline there */
+enum { DUE_EFFECTIVE = 1, DUE_EXPIRE = 2, DUE_RECTIFY = 3, DUE_NOTICE = 4, DUE_REPAIR = 5 };
 
 /* entry_encode - the entry as it is stored (no history items: history_total) */
 void entry_encode(const entry *en, mw *w);

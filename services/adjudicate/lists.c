@@ -148,11 +148,14 @@ static int propose(adj *a, entry *en, const char *by, uint64_t seq, jrp_date not
 		snprintf(note, sizeof note, "subject notified on %s (the record says so)", ds);
 		HISTORY(a, en, "notified", by, seq, note);
 	}
-	if (en->notice_required && !en->notice_date)
+	if (en->notice_required && !en->notice_date) {
 		/* the notice is the department's duty, with a deadline like its others */
 		en->notice_by = calendar_add_workdays(a->cat->cal, a->today, NOTICE_WORKDAYS);
-	else if ((rc = lists_schedule_effective(a, en)) != 0)
+		if ((rc = entry_due(a, ms_of_date(en->notice_by + 1), en->id, DUE_NOTICE)) != 0)
+			return rc;
+	} else if ((rc = lists_schedule_effective(a, en)) != 0) {
 		return rc;
+	}
 	if ((rc = entry_index(a, en)) != 0 || (rc = entry_store(a, en)) != 0 || (rc = emit(a, en, CH_PROPOSED, by, NULL)) != 0)
 		return rc;
 	if (en->notice_by) {
@@ -362,7 +365,7 @@ static int focus_after_black(adj *a, const entry *black, const jrp_standard *s)
 	f.repair = RP_NONE;
 	f.interview = IVS_NONE;
 	f.suspended = f.rectified = f.published = false;
-	f.rectify_by = f.valid_from = f.repair_decide_by = 0;
+	f.rectify_by = f.valid_from = f.repair_decide_by = f.repair_applied = 0;
 	f.notice_required = false;
 	f.notice_date = f.notice_by = 0;
 	f.valid_until = date_add_period(a->today, s->exit_focus) - 1;
@@ -756,6 +759,9 @@ static int run_due(adj *a, uint64_t id, int action)
 		if (a->today > en.valid_until)
 			return lists_exit(a, &en, EXIT_EXPIRED, "adjudicate", 0, "validity ended before it took effect");
 		return lists_effective(a, &en);
+	case DUE_NOTICE:
+	case DUE_REPAIR:
+		return 0;   /* the department's deadline: feedback counts the duty overdue */
 	case DUE_EXPIRE:
 		/* DOMAIN.md Life 8: automatic exit at the end of validity [001 §(五)6] */
 		if (!entry_active(&en) || a->today <= en.valid_until)
@@ -880,6 +886,128 @@ static int reevaluate(adj *a, const jrp_catalog *old, void (*fn)(void *arg, cons
 			continue;
 		rc = entry_each_standard(a, o->id, reeval_fn, &r);
 	}
+	return rc;
+}
+
+/* ---- the calendar changed ---- */
+
+typedef struct due_key {
+	unsigned char k[17];
+} due_key;
+
+/* moved_date - the deadline of entry en that due action marks, under calendar `old` and then the one
+ * in force (a->cat): *field points at it; 0 if the action marks none */
+static int moved_date(adj *a, const jrp_catalog *old, entry *en, int action, jrp_date **field, jrp_date *to)
+{
+	const jrp_standard *s = catalog_standard(old, en->standard);
+	jrp_date from;
+	*field = NULL;
+	switch (action) {
+	case DUE_EFFECTIVE: {
+		jrp_limit l;
+		if (en->state != ENTRY_PROPOSED || !en->objection_end || !s)
+			return 0;
+		from = en->notice_required ? en->notice_date : en->identified_on;
+		l = en->notice_required ? s->notice_period : (jrp_limit){ s->objection_days, true };
+		if (!l.n)
+			return 0;
+		*field = &en->objection_end;
+		*to = calendar_limit_end(a->cat->cal, from, l);
+		return 1;
+	}
+	case DUE_RECTIFY:
+		if (!en->rectify_by || !en->valid_from)
+			return 0;
+		*field = &en->rectify_by;
+		*to = calendar_move(old->cal, a->cat->cal, en->valid_from, en->rectify_by);
+		return 1;
+	case DUE_NOTICE:
+		if (!en->notice_by)
+			return 0;
+		*field = &en->notice_by;
+		*to = calendar_move(old->cal, a->cat->cal, en->identified_on, en->notice_by);
+		return 1;
+	case DUE_REPAIR:
+		if (en->repair != RP_APPLIED || !en->repair_applied)
+			return 0;
+		*field = &en->repair_decide_by;
+		*to = calendar_move(old->cal, a->cat->cal, en->repair_applied, en->repair_decide_by);
+		return 1;
+	}
+	return 0;
+}
+
+static const char *const moved_names[] = { [DUE_EFFECTIVE] = "objection_end", [DUE_RECTIFY] = "rectify_by",
+					   [DUE_NOTICE] = "notice_by", [DUE_REPAIR] = "repair_decide_by" };
+
+int lists_recalendar(adj *a, const jrp_catalog *old,
+		     void (*fn)(void *arg, const entry *en, const char *deadline, jrp_date from, jrp_date to), void *arg,
+		     size_t *moved)
+{
+	int y0, y1, rc;
+	int64_t lo, hi;
+	due_key *v = NULL;
+	size_t n = 0, cap = 0;
+	MDB_cursor *c;
+	MDB_val k, val;
+	unsigned char start[17];
+
+	*moved = 0;
+	if (!calendar_changed(old->cal, a->cat->cal, &y0, &y1))
+		return 0;
+	/* pending working-day deadlines that may count days of the changed years: due from the first
+	 * of them to a few months after the last (no window is longer than 60 working days) */
+	lo = ms_of_date(date_from_ymd(y0, 1, 1));
+	hi = ms_of_date(date_from_ymd(y1, 12, 31) + 120);
+	memset(start, 0, sizeof start);
+	be64_put(start, (uint64_t)lo);
+	if ((rc = mdb_cursor_open(a->txn, a->db[ADB_DUE], &c)) != 0)
+		return store_rc(rc);
+	k.mv_data = start;
+	k.mv_size = sizeof start;
+	for (rc = mdb_cursor_get(c, &k, &val, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(c, &k, &val, MDB_NEXT)) {
+		const unsigned char *p = k.mv_data;
+		if (k.mv_size != 17)
+			continue;
+		if ((int64_t)be64_get(p) >= hi)
+			break;
+		if (p[16] == DUE_EXPIRE)
+			continue;   /* validity is counted in calendar periods */
+		if (n == cap)
+			v = xrealloc(v, (cap = cap ? cap * 2 : 64) * sizeof *v);
+		memcpy(v[n++].k, p, 17);
+	}
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		free(v);
+		return store_rc(rc);
+	}
+	rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		uint64_t id = be64_get(v[i].k + 8);
+		int action = v[i].k[16];
+		jrp_date *field, to, from;
+		entry en;
+		char note[120], df[11], dt[11];
+		if ((rc = entry_load(a, id, &en)) == JRP_ENOTFOUND) {
+			rc = 0;
+			continue;
+		}
+		if (rc || !moved_date(a, old, &en, action, &field, &to) || to == *field)
+			continue;
+		from = *field;
+		*field = to;
+		date_format(from, df);
+		date_format(to, dt);
+		snprintf(note, sizeof note, "%s moved from %s to %s: the official calendar", moved_names[action], df, dt);
+		if ((rc = kv_del(a->txn, a->db[ADB_DUE], v[i].k, 17)) != 0 ||
+		    (rc = entry_due(a, ms_of_date(to + 1), id, action)) != 0 ||
+		    (rc = entry_history(a, &en, "deadline_moved", "office", 0, note)) != 0 || (rc = entry_store(a, &en)) != 0)
+			break;
+		++*moved;
+		fn(arg, &en, moved_names[action], from, to);
+	}
+	free(v);
 	return rc;
 }
 

@@ -256,19 +256,41 @@ static void reload_one(void *arg, const entry *en, const char *why)
 	mw_end(ra->out);
 }
 
+static void moved_one(void *arg, const entry *en, const char *deadline, jrp_date from, jrp_date to)
+{
+	reload_arg *ra = arg;
+	if (++ra->n > REEVALUATE_LISTED)
+		return;
+	mw_map(ra->out);
+	mw_ku64(ra->out, "entry", en->id);
+	mw_kstr(ra->out, "subject", en->subject.code);
+	mw_kstr(ra->out, "deadline", deadline);
+	mw_kdate(ra->out, "from", from);
+	mw_kdate(ra->out, "to", to);
+	mw_end(ra->out);
+}
+
 /* reload - DOMAIN.md Life 8 [001 §(五)6]: entries whose standard changed so that they no longer
- * fit exit; the reply says which */
+ * fit exit; DOMAIN.md "Working days": deadlines counted while a year was provisional are counted
+ * again when its official schedule comes; the reply says which */
 static int reload(jrp_daemon *d, MDB_txn *txn, const jrp_catalog *old, mw *out, jrp_error *e)
 {
 	adj a = ctx(d, txn);
-	reload_arg ra = { out, 0 };
-	size_t n = 0;
+	reload_arg ra = { out, 0 }, rm = { out, 0 };
+	size_t n = 0, moved = 0;
 	int rc;
 	mw_str(out, "changed");
 	mw_arr(out);
 	rc = lists_reevaluate(&a, old, reload_one, &ra, &n);
 	mw_end(out);
 	mw_ku64(out, "changed_total", n);
+	if (rc == 0) {
+		mw_str(out, "moved");
+		mw_arr(out);
+		rc = lists_recalendar(&a, old, moved_one, &rm, &moved);
+		mw_end(out);
+		mw_ku64(out, "moved_total", moved);
+	}
 	return done(d, &a, rc);
 }
 

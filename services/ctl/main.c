@@ -569,6 +569,22 @@ static int rules_reload(ctl *c)
 				       obj_cstr(x, "subject", subj, sizeof subj), obj_cstr(x, "standard", std, sizeof std),
 				       obj_cstr(x, "reason", why, sizeof why));
 			}
+			ch = obj_get(in.root, "moved");
+			if (obj_u64(in.root, "moved_total"))
+				printf("  %llu deadline%s counted again with the new calendar:\n",
+				       (unsigned long long)obj_u64(in.root, "moved_total"), obj_u64(in.root, "moved_total") == 1 ? "" : "s");
+			for (uint32_t i = 0; ch && i < ch->via.array.size; i++) {
+				char what[40], d1[16], d2[16], who[40];
+				const msgpack_object *x = &ch->via.array.ptr[i];
+				if (obj_get(x, "task"))
+					printf("    task %llu (%s): feedback due %s, was %s\n", (unsigned long long)obj_u64(x, "task"),
+					       obj_cstr(x, "party", who, sizeof who), obj_cstr(x, "to", d2, sizeof d2),
+					       obj_cstr(x, "from", d1, sizeof d1));
+				else
+					printf("    entry %llu: %s %s, was %s\n", (unsigned long long)obj_u64(x, "entry"),
+					       obj_cstr(x, "deadline", what, sizeof what), obj_cstr(x, "to", d2, sizeof d2),
+					       obj_cstr(x, "from", d1, sizeof d1));
+			}
 			if (obj_get(in.root, "reconcile"))
 				printf("  the entries in force follow the new measures in the background (jrpctl status shows how far)\n");
 		}

@@ -64,5 +64,11 @@ int fb_stat_add(fbk *f, int64_t delta, const char *fmt, const char *a, const cha
 uint64_t fb_stat_get(fbk *f, const char *fmt, const char *a);
 /* fb_due_key - (due day's end, task): the overdue index */
 void fb_due_key(unsigned char k[16], jrp_date due, uint64_t task);
+/* fb_recalendar - DOMAIN.md "Working days": the calendar changed from old to cal (an official
+ * schedule replacing a provisional year): every pending deadline that counted the changed years is
+ * counted again (the same working days after the day the task was pushed), re-indexed and stored
+ * with its task (tasks.get shows it); each that moved is passed to fn */
+int fb_recalendar(fbk *f, const jrp_calendar *old, const jrp_calendar *cal,
+		  void (*fn)(void *arg, const jrp_task *t, jrp_date from, jrp_date to), void *arg, size_t *moved);
 
 #endif

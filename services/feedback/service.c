@@ -80,6 +80,41 @@ static const jrp_route routes[] = {
 	{ NULL, NULL, 0, 0 },
 };
 
+typedef struct moved_arg {
+	mw *out;
+	size_t n;
+} moved_arg;
+
+static void moved_one(void *arg, const jrp_task *t, jrp_date from, jrp_date to)
+{
+	moved_arg *m = arg;
+	if (++m->n > 1000)   /* the reply names the first ones; all move */
+		return;
+	mw_map(m->out);
+	mw_ku64(m->out, "task", t->seq);
+	mw_kstr(m->out, "party", t->agency);
+	mw_ku64(m->out, "entry", t->entry);
+	mw_kdate(m->out, "from", from);
+	mw_kdate(m->out, "to", to);
+	mw_end(m->out);
+}
+
+/* reload - DOMAIN.md "Working days": deadlines counted while a year was provisional are counted
+ * again when its official schedule comes; the reply names those that moved */
+static int reload(jrp_daemon *d, MDB_txn *txn, const jrp_catalog *old, mw *out, jrp_error *e)
+{
+	fbk f = ctx(d, txn);
+	moved_arg m = { out, 0 };
+	size_t n = 0;
+	int rc;
+	mw_str(out, "moved");
+	mw_arr(out);
+	rc = fb_recalendar(&f, old->cal, daemon_catalog(d)->cal, moved_one, &m, &n);
+	mw_end(out);
+	mw_ku64(out, "moved_total", n);
+	return rc;
+}
+
 const jrp_service feedback_service = {
 	.name = "feedback",
 	.svc = SVC_FEEDBACK,
@@ -93,5 +128,6 @@ const jrp_service feedback_service = {
 	.pull_coalesce_ms = 50,
 	.pull_kinds = 1u << REC_CHANGE | 1u << REC_TASK | 1u << REC_CHECK,
 	.apply = apply,
+	.reload = reload,
 	.warnings = catalog_calendar_warnings,
 };

@@ -186,12 +186,12 @@ static uint64_t dept_stat(const char *dept, const char *key)
 }
 
 /* entry_field - a date field of the entry `id` of subject code, "" if absent */
-static const char *entry_field(const char *code, uint64_t id, const char *field, char out[40])
+static const char *entry_field_on(harness *h, const char *code, uint64_t id, const char *field, char out[40])
 {
 	msg_in in;
 	jrp_error e;
 	out[0] = 0;
-	if (J(SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"entries.get\",\"id\":1,\"party\":\"office\","
+	if (h_json(h, SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"entries.get\",\"id\":1,\"party\":\"office\","
 	      "\"subject\":\"%s\"}", code) == 0) {
 		const msgpack_object *es = obj_get(in.root, "entries");
 		for (uint32_t i = 0; es && i < es->via.array.size; i++)
@@ -200,6 +200,11 @@ static const char *entry_field(const char *code, uint64_t id, const char *field,
 	}
 	msg_in_free(&in);
 	return out;
+}
+
+static const char *entry_field(const char *code, uint64_t id, const char *field, char out[40])
+{
+	return entry_field_on(&H, code, id, field, out);
 }
 
 /* with_rep - a record.submit of a 6,000,000 yuan tax fraud by org code decided 2026-12-04, naming its
@@ -720,6 +725,129 @@ static void limits_are_in_characters(void)
 	mw_free(&w);
 }
 
+typedef struct seq_arg {
+	uint64_t entry, seq;
+	const char *action;
+} seq_arg;
+
+static void seq_one(void *arg, const msgpack_object *t)
+{
+	seq_arg *s = arg;
+	if (obj_u64(t, "entry") == s->entry && obj_str_eq(obj_get(t, "action"), s->action))
+		s->seq = obj_u64(t, "task");
+}
+
+/* task_seq - the seq of party's (last) task with action for entry, 0 if none */
+static uint64_t task_seq(harness *h, const char *party, uint64_t entry, const char *action)
+{
+	seq_arg s = { entry, 0, action };
+	h_stream_each(h, party, seq_one, &s);
+	return s.seq;
+}
+
+/* moved_to - in a reload reply's moved list, the `to` of the item whose key field equals id (and, for
+ * adjudicate, whose deadline is `deadline`); "" if none */
+static const char *moved_to(const msgpack_object *root, const char *key, uint64_t id, const char *deadline, char out[16])
+{
+	const msgpack_object *m = obj_get(root, "moved");
+	out[0] = 0;
+	for (uint32_t i = 0; m && i < m->via.array.size; i++) {
+		const msgpack_object *x = &m->via.array.ptr[i];
+		if (obj_u64(x, key) == id && (!deadline || obj_str_eq(obj_get(x, "deadline"), deadline)))
+			obj_cstr(x, "to", out, 16);
+	}
+	return out;
+}
+
+/* Issue 10 item 9 - DOMAIN.md "Working days" [national: the State Council's yearly schedule]: deadlines
+ * counted while 2027 was provisional (weekends and the statutory days only) are counted again when
+ * the office loads the official schedule, and the reload replies name those that moved. A test
+ * schedule for 2027 (a longer Spring Festival, 5-12 February, and Saturday 20 February worked) moves
+ * a notice period's end (objection_end), a notice deadline (notice_by, and the market regulator's
+ * notice duty with it), and the procurement centre's feedback deadline. */
+static void deadlines_follow_the_official_calendar(void)
+{
+	harness H4;
+	char a[19], b[19], c[19], json[1400], st[16], why[40], d[40], path[600];
+	uint64_t ea, eb, ec, tproc = 0, tnotice = 0;
+	msg_in in;
+	jrp_error e;
+	mw w;
+	FILE *f;
+	CHECK_INT(h_start_own_rules(&H4), 0);
+	h_uscc("91350100MT", 1, a);
+	h_uscc("91350100MT", 2, b);
+	h_uscc("91350100MT", 3, c);
+	CHECK_INT(h_clock(&H4, "2027-01-20T09:00:00+08:00"), 0);
+	h_tax_penalty(&w, "CAL-A", a, "日历测试企业", "tax_fraud", 5000000, NULL, "2027-01-20");
+	/* h_tax_penalty decides on 2026-11-20; fine: validity runs three years */
+	CHECK_INT(h_call(&H4, SVC_INGEST, &w, &in, &e), 0);
+	msg_in_free(&in);
+	mw_free(&w);
+	/* notified 20 Jan: 5 days to Mon 25 Jan; effective 26 Jan, the procurement task due in 10 working days */
+	CHECK_INT(h_clock(&H4, "2027-01-26T09:00:00+08:00"), 0);
+	CHECK_INT(h_settle(&H4), 0);
+	ea = h_entry(&H4, a, "black", st, why);
+	CHECK_STR(st, "effective");
+	CHECK_INT(h_clock(&H4, "2027-02-03T09:00:00+08:00"), 0);
+	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"market_regulator\",\"record\":{"
+		 "\"record_id\":\"CAL-B\",\"kind\":\"penalty\",\"domain\":\"market\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
+		 "\"name\":\"日历乙\"},\"decision_date\":\"2027-02-02\",\"violation\":\"serious_violation\"}}", b);
+	CHECK_INT(h_json(&H4, SVC_INGEST, &in, &e, "%s", json), 0);
+	msg_in_free(&in);
+	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"market_regulator\",\"record\":{"
+		 "\"record_id\":\"CAL-C\",\"kind\":\"penalty\",\"domain\":\"market\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
+		 "\"name\":\"日历丙\"},\"decision_date\":\"2027-02-02\",\"notice\":{\"date\":\"2027-02-03\"},"
+		 "\"violation\":\"serious_violation\"}}", c);
+	CHECK_INT(h_json(&H4, SVC_INGEST, &in, &e, "%s", json), 0);
+	msg_in_free(&in);
+	CHECK_INT(h_settle(&H4), 0);
+	eb = h_entry(&H4, b, "focus", NULL, NULL);
+	ec = h_entry(&H4, c, "focus", NULL, NULL);
+	/* provisional 2027 (5-8 Feb off): 7 working days from 3 Feb end on 16 Feb; 5 from 3 Feb on 12 Feb */
+	CHECK_STR(entry_field_on(&H4, b, eb, "notice_by", d), "2027-02-16");
+	CHECK_STR(entry_field_on(&H4, c, ec, "objection_end", d), "2027-02-12");
+	tproc = task_seq(&H4, "procurement_centre", ea, "apply");
+	tnotice = task_seq(&H4, "market_regulator", eb, "notice");
+	CHECK(tproc && tnotice);
+	/* the official schedule comes (a test one): replace the provisional file, a new version, reload */
+	snprintf(path, sizeof path, "%s/rules/calendar/2027.yaml", H4.dir);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fputs("year: 2027\nstatus: official\nsource: 测试用2027年节假日安排\ndays_off:\n  - 2027-01-01\n"
+		      "  - 2027-02-05..2027-02-12\n  - 2027-04-05\n  - 2027-05-01..2027-05-02\n  - 2027-06-09\n"
+		      "  - 2027-09-15\n  - 2027-10-01..2027-10-03\nworkdays:\n  - 2027-02-20\n", f);
+		fclose(f);
+	}
+	snprintf(path, sizeof path, "sed -i 's/^version: .*/version: \"calendar-2027\"/' '%s/rules/catalog.yaml'", H4.dir);
+	CHECK_INT(system(path), 0);
+	CHECK_INT(h_json(&H4, SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"catalog.reload\",\"id\":1,\"party\":\"office\"}"), 0);
+	/* official: 4 Feb, then off to 12 Feb: the 10th working day after 26 Jan is 17 Feb (was 11 Feb);
+	 * the notice duty's 7th after 3 Feb is Sat 20 Feb, a working day (was 16 Feb) */
+	CHECK_STR(moved_to(in.root, "task", tproc, NULL, d), "2027-02-17");
+	CHECK_STR(moved_to(in.root, "task", tnotice, NULL, d), "2027-02-20");
+	msg_in_free(&in);
+	CHECK_INT(h_json(&H4, SVC_DISPATCH, &in, &e, "{\"v\":1,\"type\":\"catalog.reload\",\"id\":1,\"party\":\"office\"}"), 0);
+	msg_in_free(&in);
+	CHECK_INT(h_json(&H4, SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"catalog.reload\",\"id\":1,\"party\":\"office\"}"), 0);
+	CHECK_STR(moved_to(in.root, "entry", eb, "notice_by", d), "2027-02-20");
+	CHECK_STR(moved_to(in.root, "entry", ec, "objection_end", d), "2027-02-18");
+	CHECK(obj_u64(in.root, "moved_total") >= 2);
+	msg_in_free(&in);
+	CHECK_STR(entry_field_on(&H4, c, ec, "objection_end", d), "2027-02-18");
+	/* the entry takes effect by the official count, not the provisional one */
+	CHECK_INT(h_clock(&H4, "2027-02-15T09:00:00+08:00"), 0);
+	CHECK_INT(h_settle(&H4), 0);
+	h_entry(&H4, c, "focus", st, why);
+	CHECK_STR(st, "proposed");
+	CHECK_INT(h_clock(&H4, "2027-02-19T09:00:00+08:00"), 0);
+	CHECK_INT(h_settle(&H4), 0);
+	h_entry(&H4, c, "focus", st, why);
+	CHECK_STR(st, "effective");
+	CHECK_INT(h_stop(&H4), 0);
+}
+
 /* reconciled - wait (up to 20 s) until dispatch has no reconciliation under way; true if none */
 static bool reconciled(harness *h)
 {
@@ -887,5 +1015,6 @@ int main(void)
 	CHECK_INT(h_stop(&H), 0);
 	RUN(focus_reaches_persons_where_a_measure_says_so);
 	RUN(catalogue_changes_reach_entries_in_force);
+	RUN(deadlines_follow_the_official_calendar);
 	TAP_DONE();
 }

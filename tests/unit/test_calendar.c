@@ -278,6 +278,42 @@ static void test_limits(void)
 	calendar_free(&cal);
 }
 
+/* Issue 10 item 9 - DOMAIN.md "Working days": when an official schedule replaces a provisional year,
+ * calendar_changed names the year, and a deadline counted under the provisional one is counted again
+ * (the same number of working days from the same day) under the official one */
+static void test_official_replaces_provisional(void)
+{
+	jrp_calendar *old = real_calendar(), *cal = calendar_new();
+	char path[512];
+	jrp_error e;
+	int y0 = 0, y1 = 0;
+	FILE *f;
+	CHECK(!calendar_changed(old, old, &y0, &y1));
+	snprintf(path, sizeof path, "%s/rules/calendar/2025.yaml", JRP_SOURCE_ROOT);
+	CHECK_INT(calendar_load_file(cal, path, &e), 0);
+	snprintf(path, sizeof path, "%s/rules/calendar/2026.yaml", JRP_SOURCE_ROOT);
+	CHECK_INT(calendar_load_file(cal, path, &e), 0);
+	snprintf(path, sizeof path, "/tmp/jrp_test_cal_2027_%d.yaml", (int)getpid());
+	f = fopen(path, "w");
+	fputs("year: 2027\nstatus: official\nsource: test\ndays_off:\n  - 2027-01-01\n  - 2027-02-05..2027-02-12\n"
+	      "workdays:\n  - 2027-02-20\n", f);
+	fclose(f);
+	CHECK_INT(calendar_load_file(cal, path, &e), 0);
+	unlink(path);
+	CHECK(calendar_changed(old, cal, &y0, &y1));
+	CHECK_INT(y0, 2027);
+	CHECK_INT(y1, 2027);
+	/* 10 working days after Tue 26 Jan 2027: provisional 11 Feb, official 17 Feb */
+	CHECK_STR(F(calendar_add_workdays(old, D("2027-01-26"), 10)), "2027-02-11");
+	CHECK_STR(F(calendar_move(old, cal, D("2027-01-26"), D("2027-02-11"))), "2027-02-17");
+	/* 7 after Wed 3 Feb: 16 Feb, then Saturday 20 Feb (a working day in the official year) */
+	CHECK_STR(F(calendar_move(old, cal, D("2027-02-03"), D("2027-02-16"))), "2027-02-20");
+	/* a deadline in a year that did not change does not move */
+	CHECK_STR(F(calendar_move(old, cal, D("2026-09-30"), D("2026-10-13"))), "2026-10-13");
+	calendar_free(&old);
+	calendar_free(&cal);
+}
+
 /* DOMAIN.md "Working days": a year without its schedule is provisional, never silent */
 static void test_provisional(void)
 {
@@ -427,6 +463,7 @@ int main(void)
 	RUN(test_period_add);
 	RUN(test_workdays_2026);
 	RUN(test_limits);
+	RUN(test_official_replaces_provisional);
 	RUN(test_provisional);
 	RUN(test_add_matches_naive);
 	RUN(test_bad_files);
