@@ -47,6 +47,7 @@
 #define T_CHECK           "check"
 /* feedback */
 #define T_FEEDBACK_SUBMIT "feedback.submit"
+#define T_OVERDUE_LIST    "overdue.list"    /* feedback: what is past its deadline, whose, how late */
 #define T_STATS_GET       "stats.get"
 #define T_TASKS_GET       "tasks.get"
 

@@ -60,6 +60,8 @@ int ctl_keys(ctl *c, int argc, char **argv);
 void print_check(ctl *c, const msgpack_object *r);
 void print_task(ctl *c, const msgpack_object *t);
 void print_stats(ctl *c, const msgpack_object *r);
+void print_report_stats(ctl *c, const msgpack_object *r);
+void print_overdue(ctl *c, const msgpack_object *r);
 void print_entries(ctl *c, const msgpack_object *r);
 void print_records(ctl *c, const msgpack_object *r);
 void print_subject_tasks(ctl *c, const msgpack_object *r);

@@ -53,7 +53,8 @@ static void usage(FILE *f)
 		"  ack SEQ                       acknowledge your stream up to SEQ\n"
 		"  feedback TASK applied|not_applicable|failed [--matter-id ID] [--date D] [--note TEXT] [--case]\n"
 		"office:\n"
-		"  stats                         statistics of the whole mechanism\n"
+		"  stats [--from D --to D]       statistics of the whole mechanism (over a period: what happened in it)\n"
+		"  overdue [--party P]           what is past its deadline: which task or duty, whose, due when, how late\n"
 		"  audit --subject CODE | --from TIME --to TIME   who changed what, when, from which record\n"
 		"                                (TIME: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+08:00; as the office unless --as)\n"
 		"operator:\n"
@@ -493,13 +494,50 @@ static int cmd_feedback(ctl *c, int argc, char **argv)
 
 /* ---- office and operator ---- */
 
-static int simple(ctl *c, int svc, const char *type, const char *key, const char *val,
-		  void (*print)(ctl *, const msgpack_object *));
-
 /* cmd_stats - feedback's statistics, and what each daemon kept unapplied (their status) */
-static int cmd_stats(ctl *c)
+/* stats - the office's figures: feedback's (lists, tasks, feedback, overdue, durations, by agency
+ * and department) and ingest's (records reported, late); --from/--to: what happened in a period */
+static int stats_call(ctl *c, int svc, const char *from, const char *to, void (*print)(ctl *, const msgpack_object *))
 {
-	int rc = simple(c, SVC_FEEDBACK, T_STATS_GET, NULL, NULL, print_stats);
+	mw w;
+	msg_in in;
+	int rc;
+	mw_init(&w);
+	client_begin(NULL, &w, T_STATS_GET, c->party ? c->party : "office");
+	if (from)
+		mw_kstr(&w, "from", from);
+	if (to)
+		mw_kstr(&w, "to", to);
+	rc = ctl_call(c, svc, &w, NULL, &in);
+	mw_free(&w);
+	if (rc)
+		return 1;
+	c->json ? ctl_print_json(in.root) : print(c, in.root);
+	msg_in_free(&in);
+	return 0;
+}
+
+static int cmd_stats(ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = { { "from", 1, 0, 'f' }, { "to", 1, 0, 't' }, { 0, 0, 0, 0 } };
+	const char *from = NULL, *to = NULL;
+	int opt, rc;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == 'f')
+			from = optarg;
+		else if (opt == 't')
+			to = optarg;
+		else
+			return 2;
+	}
+	if (!from != !to) {
+		fprintf(stderr, "jrpctl: a period needs both --from and --to\n");
+		return 2;
+	}
+	rc = stats_call(c, SVC_FEEDBACK, from, to, print_stats);
+	if (rc == 0)
+		rc = stats_call(c, SVC_INGEST, from, to, print_report_stats);
 	if (rc == 0 && !c->json) {
 		char line[256], red[300], n[3][24];
 		int64_t total = 0;
@@ -518,22 +556,43 @@ static int cmd_stats(ctl *c)
 	return rc;
 }
 
-static int simple(ctl *c, int svc, const char *type, const char *key, const char *val,
-		  void (*print)(ctl *, const msgpack_object *))
+/* overdue - overdue.list, every page: the office's whole list, or a party's (its own for an agency
+ * or a department) */
+static int cmd_overdue(ctl *c, int argc, char **argv)
 {
-	mw w;
-	msg_in in;
-	int rc;
-	mw_init(&w);
-	client_begin(NULL, &w, type, ctl_need_party(c));
-	if (key)
-		mw_kstr(&w, key, val);
-	rc = ctl_call(c, svc, &w, NULL, &in);
-	mw_free(&w);
-	if (rc)
-		return 1;
-	c->json ? ctl_print_json(in.root) : print(c, in.root);
-	msg_in_free(&in);
+	static const struct option opts[] = { { "party", 1, 0, 'p' }, { 0, 0, 0, 0 } };
+	const char *party = NULL;
+	char after[160] = "";
+	int opt;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == 'p')
+			party = optarg;
+		else
+			return 2;
+	}
+	ctl_need_party(c);
+	do {
+		mw w;
+		msg_in in;
+		mw_init(&w);
+		client_begin(NULL, &w, T_OVERDUE_LIST, c->party);
+		if (party)
+			mw_kstr(&w, "of", party);
+		if (after[0])
+			mw_kstr(&w, "after", after);
+		mw_ku64(&w, "max", 1000);
+		if (ctl_call(c, SVC_FEEDBACK, &w, NULL, &in) != 0) {
+			mw_free(&w);
+			return 1;
+		}
+		mw_free(&w);
+		c->json ? ctl_print_json(in.root) : print_overdue(c, in.root);
+		obj_cstr(in.root, "next", after, sizeof after);
+		if (!obj_get(in.root, "next"))
+			after[0] = 0;
+		msg_in_free(&in);
+	} while (after[0]);
 	return 0;
 }
 
@@ -808,7 +867,9 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "feedback") == 0)
 		rc = cmd_feedback(&c, argc, argv);
 	else if (strcmp(cmd, "stats") == 0)
-		rc = cmd_stats(&c);
+		rc = cmd_stats(&c, argc, argv);
+	else if (strcmp(cmd, "overdue") == 0)
+		rc = cmd_overdue(&c, argc, argv);
 	else if (strcmp(cmd, "subject") == 0 && argc == 2)
 		rc = ctl_subject(&c, argv[1]);
 	else if (strcmp(cmd, "up") == 0)

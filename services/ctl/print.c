@@ -109,26 +109,106 @@ void print_task(ctl *c, const msgpack_object *o)
 void print_stats(ctl *c, const msgpack_object *r)
 {
 	const msgpack_object *en = obj_get(r, "entries"), *tk = obj_get(r, "tasks"), *fb = obj_get(r, "feedback"),
-			     *ck = obj_get(r, "checks"), *ag = obj_get(r, "agencies");
+			     *ck = obj_get(r, "checks"), *ag = obj_get(r, "agencies"), *dp = obj_get(r, "departments"),
+			     *bd = obj_get(r, "by_domain"), *du = obj_get(r, "durations"), *lg = obj_get(r, "lagging"),
+			     *pd = obj_get(r, "period"), *xr = obj_get(en, "exits_by_reason");
 #define U(o, k) (unsigned long long)obj_u64((o), (k))
 	printf("Joint reward and punishment — statistics as of %s\n", S(r, "as_of"));
-	printf("  lists in force: black %llu, red %llu, focus %llu, warning %llu  (proposed so far %llu, exited %llu, refused %llu)\n",
+	if (pd)
+		printf("  what happened from %s to %s (lists in force, awaiting and overdue: as of now)\n", S(pd, "from"),
+		       S(pd, "to"));
+	printf("  lists in force: black %llu, red %llu, focus %llu, warning %llu  (proposed %llu, exited %llu of which revoked "
+	       "%llu, refused %llu, extended %llu)\n",
 	       U(en, "black"), U(en, "red"), U(en, "focus"), U(en, "warning"), U(en, "proposed_total"),
-	       U(en, "exited_total"), U(en, "refused_total"));
-	printf("  tasks pushed: %llu apply, %llu stop\n", U(tk, "apply"), U(tk, "stop"));
-	printf("  feedback: %llu applied, %llu not applicable, %llu failed; %llu awaiting feedback, %llu overdue; %llu typical cases\n",
+	       U(en, "exited_total"), U(en, "revoked_total"), U(en, "refused_total"), U(en, "extended_total"));
+	if (xr && xr->type == MSGPACK_OBJECT_MAP && xr->via.map.size) {
+		printf("  exits by reason:");
+		for (uint32_t i = 0; i < xr->via.map.size; i++)
+			printf(" %.*s %llu", (int)xr->via.map.ptr[i].key.via.str.size, xr->via.map.ptr[i].key.via.str.ptr,
+			       (unsigned long long)xr->via.map.ptr[i].val.via.u64);
+		printf("\n");
+	}
+	for (uint32_t i = 0; bd && i < bd->via.array.size; i++) {
+		const msgpack_object *x = &bd->via.array.ptr[i];
+		printf("    %-8s %-14s %s: in force %llu, proposed %llu, effective %llu, exited %llu\n", S(x, "list"),
+		       obj_get(x, "domain") ? S(x, "domain") : "(derived)", S(x, "domain_name"), U(x, "in_force"),
+		       U(x, "proposed"), U(x, "effective"), U(x, "exited"));
+	}
+	for (int k = 0; k < 2; k++) {
+		const msgpack_object *x = obj_get(du, k ? "repair" : "objection");
+		if (x && obj_u64(x, "decided"))
+			printf("  %s decided: %llu, median %llu working days, longest %llu\n", k ? "repairs" : "objections",
+			       U(x, "decided"), U(x, "median_workdays"), U(x, "longest_workdays"));
+	}
+	printf("  tasks pushed: %llu apply, %llu stop, %llu extend, %llu suspend, %llu resume, %llu recall\n", U(tk, "apply"),
+	       U(tk, "stop"), U(tk, "extend"), U(tk, "suspend"), U(tk, "resume"), U(tk, "recall"));
+	printf("  feedback: %llu applied, %llu not applicable, %llu failed; %llu awaiting feedback, %llu overdue (jrpctl overdue); "
+	       "%llu typical cases\n",
 	       U(fb, "applied"), U(fb, "not_applicable"), U(fb, "failed"), U(fb, "awaiting"), U(fb, "overdue"),
 	       U(fb, "cases"));
 	printf("  checks before handling: %llu (%llu found the subject listed)\n", U(ck, "total"), U(ck, "listed"));
-	printf("  %-26s %6s %6s %8s %8s %8s %8s %7s\n", "agency", "apply", "stop", "applied", "n/a", "failed", "awaiting",
-	       "overdue");
+	printf("  %-26s %6s %6s %8s %8s %8s %8s %7s %5s\n", "agency", "apply", "stop", "applied", "n/a", "failed", "awaiting",
+	       "overdue", "late");
 	for (uint32_t i = 0; ag && i < ag->via.array.size; i++) {
 		const msgpack_object *a = &ag->via.array.ptr[i];
-		printf("  %-26s %6llu %6llu %8llu %8llu %8llu %8llu %7llu   %s, checks %llu\n", S(a, "agency"), U(a, "apply"),
+		printf("  %-26s %6llu %6llu %8llu %8llu %8llu %8llu %7llu %5llu   %s, checks %llu\n", S(a, "agency"), U(a, "apply"),
 		       U(a, "stop"), U(a, "applied"), U(a, "not_applicable"), U(a, "failed"), U(a, "awaiting"),
-		       U(a, "overdue"), S(a, "name"), U(a, "checks"));
+		       U(a, "overdue"), U(a, "late"), S(a, "name"), U(a, "checks"));
+	}
+	printf("  %-26s %6s %9s %7s %9s %8s %7s %5s\n", "department", "notice", "objection", "repair", "interview", "awaiting",
+	       "overdue", "late");
+	for (uint32_t i = 0; dp && i < dp->via.array.size; i++) {
+		const msgpack_object *a = &dp->via.array.ptr[i];
+		printf("  %-26s %6llu %9llu %7llu %9llu %8llu %7llu %5llu   %s\n", S(a, "department"), U(a, "notice"),
+		       U(a, "verify_objection"), U(a, "decide_repair"), U(a, "interview"), U(a, "awaiting"), U(a, "overdue"),
+		       U(a, "late"), S(a, "name"));
+	}
+	for (uint32_t i = 0; lg && i < lg->via.array.size; i++) {
+		const msgpack_object *a = &lg->via.array.ptr[i];
+		char line[600], red[700];
+		snprintf(line, sizeof line, "  lagging: %s (%s): %llu overdue now, %llu done late (%llu working days late in all)",
+			 S(a, "party"), S(a, "name"), U(a, "overdue"), U(a, "late"), U(a, "late_workdays"));
+		printf("%s\n", ctl_red(line, red, sizeof red));
 	}
 #undef U
+}
+
+/* print_report_stats - ingest's figures: records per department, late ones */
+void print_report_stats(ctl *c, const msgpack_object *r)
+{
+	const msgpack_object *dp = obj_get(r, "departments"), *lg = obj_get(r, "lagging");
+#define U(o, k) (unsigned long long)obj_u64((o), (k))
+	printf("  records reported (due within %llu working days of the decision):\n", U(r, "late_after_workdays"));
+	for (uint32_t i = 0; dp && i < dp->via.array.size; i++) {
+		const msgpack_object *a = &dp->via.array.ptr[i];
+		if (!obj_u64(a, "records"))
+			continue;
+		printf("    %-26s %7llu records, %llu late (%llu working days late in all, at most %llu)   %s\n", S(a, "department"),
+		       U(a, "records"), U(a, "late"), U(a, "late_workdays"), U(a, "late_workdays_max"), S(a, "name"));
+	}
+	for (uint32_t i = 0; lg && i < lg->via.array.size; i++) {
+		const msgpack_object *a = &lg->via.array.ptr[i];
+		char line[600], red[700];
+		snprintf(line, sizeof line, "  lagging in reporting: %s (%s): %llu late records, %llu working days late in all",
+			 S(a, "department"), S(a, "name"), U(a, "late"), U(a, "late_workdays"));
+		printf("%s\n", ctl_red(line, red, sizeof red));
+	}
+#undef U
+}
+
+/* print_overdue - overdue.list: which task or duty, whose, due when, how late */
+void print_overdue(ctl *c, const msgpack_object *r)
+{
+	const msgpack_object *it = obj_get(r, "items");
+	printf("%llu overdue%s\n", (unsigned long long)obj_u64(r, "overdue_total"), it && it->via.array.size ? ":" : "");
+	for (uint32_t i = 0; it && i < it->via.array.size; i++) {
+		const msgpack_object *x = &it->via.array.ptr[i];
+		printf("  task %llu  %-20s %-16s %s%s%s entry %llu (%s %s), due %s, %llu working days late\n",
+		       (unsigned long long)obj_u64(x, "task"), S(x, "party"), S(x, "what"), obj_get(x, "measure") ? S(x, "measure") : "",
+		       obj_get(x, "measure") ? " " : "", obj_get(x, "class") ? S(x, "class") : "",
+		       (unsigned long long)obj_u64(x, "entry"), S(x, "subject"), S(x, "subject_name"), S(x, "due"),
+		       (unsigned long long)obj_i64(x, "late_workdays"));
+	}
 }
 
 void print_entries(ctl *c, const msgpack_object *r)

@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const fb_db_names[FDB__N] = { "meta", "tasks", "feedback", "due", "stats", "estate", "etasks", "stasks" };
+const char *const fb_db_names[FDB__N] = { "meta", "tasks", "feedback", "due", "stats", "estate", "etasks", "stasks",
+					  "overdue" };
 
 void fbk_set_now(fbk *f, int64_t now_ms)
 {
@@ -25,11 +26,51 @@ void fbk_set_now(fbk *f, int64_t now_ms)
 	f->today = date_of_ms(now_ms);
 }
 
+/* stock - a counter of what is (in force, awaiting, overdue), not of what happened: no day buckets */
+static bool stock(const char *key)
+{
+	return strncmp(key, "active.", 7) == 0 || strncmp(key, "awaiting", 8) == 0 || strncmp(key, "overdue", 7) == 0;
+}
+
 int fb_stat_add(fbk *f, int64_t delta, const char *fmt, const char *a, const char *b)
 {
-	char key[128];
+	char key[160], day[11];
+	size_t n;
+	int rc;
 	snprintf(key, sizeof key, fmt, a, b);
+	if ((rc = meta_add(f->txn, f->db[FDB_STATS], key, delta, NULL)) != 0 || delta <= 0 || stock(key))
+		return rc;
+	/* what happened, also by the day it happened: statistics over a period sum days */
+	n = strlen(key);
+	date_format(f->day ? f->day : f->today, day);
+	snprintf(key + n, sizeof key - n, "@%s", day);
 	return meta_add(f->txn, f->db[FDB_STATS], key, delta, NULL);
+}
+
+uint64_t fb_stat_period(fbk *f, const char *key, jrp_date from, jrp_date to)
+{
+	char lo[160], hi[160], df[11], dt[11];
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint64_t sum = 0;
+	size_t hlen;
+	int rc;
+	date_format(from, df);
+	date_format(to, dt);
+	snprintf(lo, sizeof lo, "%s@%s", key, df);
+	hlen = (size_t)snprintf(hi, sizeof hi, "%s@%s", key, dt);
+	if (mdb_cursor_open(f->txn, f->db[FDB_STATS], &c) != 0)
+		return 0;
+	k.mv_data = lo;
+	k.mv_size = strlen(lo);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != hlen || memcmp(k.mv_data, hi, hlen) > 0)
+			break;
+		if (v.mv_size == 8)
+			sum += be64_get(v.mv_data);
+	}
+	mdb_cursor_close(c);
+	return sum;
 }
 
 uint64_t fb_stat_get(fbk *f, const char *fmt, const char *a)
@@ -98,10 +139,7 @@ static int set_state(fbk *f, uint64_t task, jrp_task_state st)
 	    (rc = fb_stat_add(f, -1, "awaiting.%s%s", t->agency, "")) != 0 ||
 	    (rc = fb_stat_add(f, 1, "state.%s%s", names_get(&task_state_names, st), "")) != 0)
 		goto out;
-	if (t->feedback_due) {
-		fb_due_key(k, t->feedback_due, task);
-		rc = kv_del(f->txn, f->db[FDB_DUE], k, 16);
-	}
+	rc = fb_deadline_close(f, t);
 out:
 	free(t);
 	return rc;
@@ -142,15 +180,69 @@ static int close_tasks(fbk *f, uint64_t entry, unsigned what, jrp_task_state st)
 #define A(x) (1u << (x))
 #define D(x) (1u << (DUTY_TAG + (x)))
 
+/* duration - DOMAIN.md "Monitoring by the office": how long objections and repairs take, in working
+ * days: the day one opened is kept by entry ("open.<what>.<entry>"); when it is decided, the working
+ * days between go into a histogram, in all ("dur.<what>#NNNN") and by the day decided
+ * ("dur.<what>@YYYY-MM-DD#NNNN"); an entry that ends first closes it uncounted */
+static int duration(fbk *f, const char *what, uint64_t entry, bool open, bool count)
+{
+	char key[96], hk[96], day[11];
+	MDB_val v;
+	jrp_date since;
+	int n, rc;
+	snprintf(key, sizeof key, "open.%s.%llu", what, (unsigned long long)entry);
+	if (open)
+		return meta_put_u64(f->txn, f->db[FDB_STATS], key, (uint64_t)(int64_t)(f->day ? f->day : f->today));
+	if ((rc = kv_get(f->txn, f->db[FDB_STATS], key, strlen(key), &v)) == JRP_ENOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	since = v.mv_size == 8 ? (jrp_date)(int64_t)be64_get(v.mv_data) : f->today;
+	if ((rc = kv_del(f->txn, f->db[FDB_STATS], key, strlen(key))) != 0 || !count)
+		return rc;
+	n = calendar_workdays_between(f->cat->cal, since, f->day ? f->day : f->today);
+	if (n > 9999)
+		n = 9999;
+	snprintf(hk, sizeof hk, "dur.%s#%04d", what, n);
+	if ((rc = meta_add(f->txn, f->db[FDB_STATS], hk, 1, NULL)) != 0)
+		return rc;
+	date_format(f->day ? f->day : f->today, day);
+	snprintf(hk, sizeof hk, "dur.%s@%s#%04d", what, day, n);
+	return meta_add(f->txn, f->db[FDB_STATS], hk, 1, NULL);
+}
+
 static int apply_change(fbk *f, const jrp_change *ch)
 {
 	const char *list = list_name(ch->list);
 	unsigned char k[8];
+	char ld[80];
 	MDB_val v;
 	int rc;
 
 	be64_put(k, ch->entry);
+	snprintf(ld, sizeof ld, "%s.%s", list, ch->domain[0] ? ch->domain : "-");
 	if ((rc = fb_stat_add(f, 1, "changes.%s%s", names_get(&change_action_names, ch->action), "")) != 0)
+		return rc;
+	/* by list and domain: entries proposed, in force, ended */
+	if ((ch->action == CH_PROPOSED || ch->action == CH_EFFECTIVE || ch->action == CH_EXITED || ch->action == CH_REVOKED) &&
+	    (rc = fb_stat_add(f, 1, "changes.%s.%s", names_get(&change_action_names, ch->action), ld)) != 0)
+		return rc;
+	/* every exit is an exit, by its reason (a wrong entry's too) */
+	if ((ch->action == CH_EXITED || ch->action == CH_REVOKED) &&
+	    (rc = fb_stat_add(f, 1, "exits.%s%s", names_get(&exit_reason_names, ch->exit_reason), "")) != 0)
+		return rc;
+	switch (ch->action) {
+	case CH_OBJECTION_FILED: rc = duration(f, "objection", ch->entry, true, false); break;
+	case CH_OBJECTION_DECIDED: rc = duration(f, "objection", ch->entry, false, true); break;
+	case CH_REPAIR_APPLIED: rc = duration(f, "repair", ch->entry, true, false); break;
+	case CH_REPAIR_DECIDED: rc = duration(f, "repair", ch->entry, false, true); break;
+	case CH_EXITED: case CH_REVOKED:
+		if ((rc = duration(f, "objection", ch->entry, false, false)) == 0)
+			rc = duration(f, "repair", ch->entry, false, ch->exit_reason == EXIT_REPAIRED);
+		break;
+	default: break;
+	}
+	if (rc)
 		return rc;
 	/* a department's act closes its duty; an ended entry supersedes what agencies had not reported */
 	switch (ch->action) {
@@ -242,6 +334,9 @@ static int apply_check(fbk *f, const jrp_check *c)
 
 int fb_apply(fbk *f, const jrp_rec *rec, const msgpack_object *raw, jrp_error *e)
 {
+	/* counted on the day it happened at its source */
+	f->day = date_of_ms(rec->kind == REC_CHANGE ? rec->u.change.at :
+			    rec->kind == REC_TASK ? rec->u.task.at : rec->kind == REC_CHECK ? rec->u.check.at : f->now);
 	switch (rec->kind) {
 	case REC_CHANGE: return apply_change(f, &rec->u.change);
 	case REC_TASK: return apply_task(f, &rec->u.task, raw);
@@ -334,5 +429,5 @@ int fb_recalendar(fbk *f, const jrp_calendar *old, const jrp_calendar *cal,
 	}
 	free(r);
 	free(v);
-	return rc;
+	return rc == 0 ? fb_overdue_recalendar(f, old, cal, fn, arg, moved) : rc;
 }

@@ -14,9 +14,12 @@
  * Databases: "tasks" task seq -> state byte (jrp_task_state) + the task as
  * dispatch sent it; "feedback" task seq -> the agency's report; "due"
  * (due ms, task seq) -> its party, for mandatory measures and duties with a
- * deadline; "stats" counters by name; "estate" entry -> its list while in
- * force; "etasks" (entry, task seq) -> the task's action or duty; "stasks"
- * (subject NUL task seq): a subject's tasks.
+ * deadline not yet passed; "overdue" (party NUL due date, task seq) -> "" once
+ * it has passed (overdue.c moves them, a bounded batch at a time); "stats"
+ * counters by name, and for flows also by day ("name@YYYY-MM-DD": statistics
+ * over a period are sums of days, never scans of tasks); "estate" entry -> its
+ * list while in force; "etasks" (entry, task seq) -> the task's action or
+ * duty; "stasks" (subject NUL task seq): a subject's tasks.
  */
 #ifndef JRP_FEEDBACK_H
 #define JRP_FEEDBACK_H
@@ -25,15 +28,17 @@
 #include "parties.h"
 #include "records.h"
 
-enum { FDB_META, FDB_TASKS, FDB_FB, FDB_DUE, FDB_STATS, FDB_ESTATE, FDB_ETASKS, FDB_STASKS, FDB__N };
+enum { FDB_META, FDB_TASKS, FDB_FB, FDB_DUE, FDB_STATS, FDB_ESTATE, FDB_ETASKS, FDB_STASKS, FDB_OVERDUE, FDB__N };
 extern const char *const fb_db_names[FDB__N];
 
 typedef struct fbk {
 	MDB_txn *txn;
 	MDB_dbi db[FDB__N];
 	const jrp_parties *parties;
+	const jrp_catalog *cat;      /* domains, the calendar (durations and lateness in working days) */
 	int64_t now;                 /* ms */
 	jrp_date today;
+	jrp_date day;                /* the day the record being counted happened (0: today) */
 } fbk;
 
 void fbk_set_now(fbk *f, int64_t now_ms);
@@ -52,16 +57,36 @@ typedef struct fb_report {
 } fb_report;
 int fb_report_submit(fbk *f, const jrp_party *agency, const fb_report *r, bool *duplicate, jrp_error *e);
 
-/* figures.c */
-void fb_stats(fbk *f, mw *out);
-/* fb_overdue - tasks past their deadline, in all (party NULL) or of one party */
+/* figures.c: the office's statistics; from/to (0: none) sum the flows over those days (stocks are
+ * as of now either way) */
+void fb_stats(fbk *f, mw *out, jrp_date from, jrp_date to);
+/* fb_overdue - tasks past their deadline, in all (party NULL) or of one party: a counter */
 uint64_t fb_overdue(fbk *f, const char *party);
+
+/* overdue.c: DOMAIN.md "Monitoring by the office": what is past its deadline */
+/* fb_overdue_tick - move what fell due by f->now from "due" to "overdue", at most max; *next: the
+ * next due time (INT64_MAX if none); 1 if more are due now, 0, < 0 */
+int fb_overdue_tick(fbk *f, size_t max, int64_t *next);
+/* fb_deadline_close - a pending task with a deadline is done (reported, closed, superseded): out of
+ * the due or the overdue index; if it was overdue, counted late for its party (how late in working
+ * days) */
+int fb_deadline_close(fbk *f, const jrp_task *t);
+/* fb_overdue_recalendar - the same for what is already overdue: counted again; back to "due" if its
+ * new deadline has not passed */
+int fb_overdue_recalendar(fbk *f, const jrp_calendar *old, const jrp_calendar *cal,
+			  void (*fn)(void *arg, const jrp_task *t, jrp_date from, jrp_date to), void *arg, size_t *moved);
+/* fb_overdue_list - overdue items (of party, or all when NULL) after cursor `after` ("" = from the
+ * start), at most max, into the open array out; *next gets the cursor of the last one ("" if the
+ * list ended) */
+int fb_overdue_list(fbk *f, const char *party, const char *after, size_t max, mw *out, char next[160]);
 /* fb_subject_tasks - a subject's tasks with their state and feedback, into the open reply map */
 int fb_subject_tasks(fbk *f, const char *code, mw *out);
 
 /* counters (accounts.c): stat_add adds delta to the counter named by fmt, a, b */
 int fb_stat_add(fbk *f, int64_t delta, const char *fmt, const char *a, const char *b);
 uint64_t fb_stat_get(fbk *f, const char *fmt, const char *a);
+/* fb_stat_period - the sum of a flow counter's days from..to (both included) */
+uint64_t fb_stat_period(fbk *f, const char *key, jrp_date from, jrp_date to);
 /* fb_due_key - (due day's end, task): the overdue index */
 void fb_due_key(unsigned char k[16], jrp_date due, uint64_t task);
 /* fb_recalendar - DOMAIN.md "Working days": the calendar changed from old to cal (an official

@@ -8,67 +8,189 @@
 #include "clock.h"
 #include "puller.h"
 #include "store.h"
+#include "util/xalloc.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 uint64_t fb_overdue(fbk *f, const char *party)
 {
-	MDB_cursor *c;
-	MDB_val k, v;
-	uint64_t n = 0;
-	size_t plen = party ? strlen(party) : 0;
-	int rc;
-	if (mdb_cursor_open(f->txn, f->db[FDB_DUE], &c) != 0)
-		return 0;
-	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		if (k.mv_size != 16 || (int64_t)be64_get(k.mv_data) > f->now)
-			break;
-		if (!party || (v.mv_size == plen && memcmp(v.mv_data, party, plen) == 0))
-			n++;
-	}
-	mdb_cursor_close(c);
-	return n;
+	return party ? fb_stat_get(f, "overdue.%s", party) : fb_stat_get(f, "overdue%s", "");
 }
 
-void fb_stats(fbk *f, mw *out)
+/* the period a figure covers: running totals, or the sum of days from..to */
+typedef struct span {
+	bool on;
+	jrp_date from, to;
+} span;
+
+static uint64_t flow(fbk *f, const span *p, const char *fmt, const char *a, const char *b)
+{
+	char key[160];
+	snprintf(key, sizeof key, fmt, a, b);
+	if (!p->on)
+		return fb_stat_get(f, "%s", key);
+	return fb_stat_period(f, key, p->from, p->to);
+}
+
+/* durations - the histogram of how long objections or repairs took (working days): how many were
+ * decided, the median and the longest */
+static void durations(fbk *f, const span *p, const char *what, mw *out)
+{
+	char lo[96], hi[96];
+	uint64_t hist[10000], n = 0, seen = 0;
+	int longest = -1, median = -1;
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+	memset(hist, 0, sizeof hist);
+	if (p->on) {
+		char df[11], dt[11];
+		date_format(p->from, df);
+		date_format(p->to, dt);
+		snprintf(lo, sizeof lo, "dur.%s@%s#", what, df);
+		snprintf(hi, sizeof hi, "dur.%s@%s#9999", what, dt);
+	} else {
+		snprintf(lo, sizeof lo, "dur.%s#", what);
+		snprintf(hi, sizeof hi, "dur.%s#9999", what);
+	}
+	if (mdb_cursor_open(f->txn, f->db[FDB_STATS], &c) == 0) {
+		k.mv_data = lo;
+		k.mv_size = strlen(lo);
+		for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+			const char *key = k.mv_data, *hash;
+			int d;
+			if (k.mv_size > strlen(hi) || memcmp(key, hi, k.mv_size < strlen(hi) ? k.mv_size : strlen(hi)) > 0)
+				break;
+			if (k.mv_size < 5 || !(hash = memchr(key, '#', k.mv_size)) || v.mv_size != 8)
+				continue;
+			d = atoi(hash + 1);
+			if (d >= 0 && d < 10000) {
+				hist[d] += be64_get(v.mv_data);
+				n += be64_get(v.mv_data);
+			}
+		}
+		mdb_cursor_close(c);
+	}
+	for (int d = 0; d < 10000; d++) {
+		if (!hist[d])
+			continue;
+		seen += hist[d];
+		if (median < 0 && seen * 2 >= n)
+			median = d;
+		longest = d;
+	}
+	mw_str(out, what);
+	mw_map(out);
+	mw_ku64(out, "decided", n);
+	if (n) {
+		mw_ku64(out, "median_workdays", (uint64_t)median);
+		mw_ku64(out, "longest_workdays", (uint64_t)longest);
+	}
+	mw_end(out);
+}
+
+/* party_figures - what every party (agency or department) has to do and how it does */
+static void party_figures(fbk *f, const span *p, const jrp_party *pt, mw *out)
+{
+	mw_ku64(out, "awaiting", fb_stat_get(f, "awaiting.%s", pt->id));
+	mw_ku64(out, "overdue", fb_overdue(f, pt->id));
+	mw_ku64(out, "late", flow(f, p, "late.%s%s", pt->id, ""));
+	mw_ku64(out, "late_workdays", flow(f, p, "late_workdays.%s%s", pt->id, ""));
+}
+
+void fb_stats(fbk *f, mw *out, jrp_date from, jrp_date to)
 {
 	const jrp_parties *ps = f->parties;
+	span p = { from && to, from, to };
 	char now[32];
 	ms_format(f->now, now, sizeof now);
 	mw_kstr(out, "as_of", now);
+	if (p.on) {
+		/* what happened from..to; what is in force, awaiting and overdue is as of now */
+		mw_str(out, "period");
+		mw_map(out);
+		mw_kdate(out, "from", from);
+		mw_kdate(out, "to", to);
+		mw_end(out);
+	}
 	mw_str(out, "entries");
 	mw_map(out);
 	for (int l = 0; l < LIST__N; l++)
 		mw_ku64(out, list_name((jrp_list)l), fb_stat_get(f, "active.%s", list_name((jrp_list)l)));
 	{
 		static const struct { const char *key; jrp_change_action a; } totals[] = {
-			{ "proposed_total", CH_PROPOSED }, { "exited_total", CH_EXITED }, { "refused_total", CH_REFUSED },
-			{ "revoked_total", CH_REVOKED }, { "objections_filed", CH_OBJECTION_FILED },
+			{ "proposed_total", CH_PROPOSED }, { "refused_total", CH_REFUSED },
+			{ "revoked_total", CH_REVOKED }, { "extended_total", CH_EXTENDED }, { "objections_filed", CH_OBJECTION_FILED },
 			{ "objections_decided", CH_OBJECTION_DECIDED }, { "repairs_applied", CH_REPAIR_APPLIED },
 			{ "repairs_decided", CH_REPAIR_DECIDED },
 		};
 		for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++)
-			mw_ku64(out, totals[i].key, fb_stat_get(f, "changes.%s", names_get(&change_action_names, totals[i].a)));
+			mw_ku64(out, totals[i].key, flow(f, &p, "changes.%s%s", names_get(&change_action_names, totals[i].a), ""));
+		/* every exit counts as an exit, a wrong entry's (revoked) too */
+		mw_ku64(out, "exited_total", flow(f, &p, "changes.%s%s", "exited", "") + flow(f, &p, "changes.%s%s", "revoked", ""));
+		mw_str(out, "exits_by_reason");
+		mw_map(out);
+		for (int r = 1; r < EXIT__N; r++) {
+			uint64_t n = flow(f, &p, "exits.%s%s", names_get(&exit_reason_names, r), "");
+			if (n)
+				mw_ku64(out, names_get(&exit_reason_names, r), n);
+		}
+		mw_end(out);
 	}
+	mw_end(out);
+	/* by list and domain (the counters, never the entries) */
+	mw_str(out, "by_domain");
+	mw_arr(out);
+	for (int l = 0; f->cat && l < LIST__N; l++)
+		for (size_t d = 0; d <= f->cat->ndomains; d++) {
+			const char *dom = d < f->cat->ndomains ? f->cat->domains[d].id : "-";
+			char ld[80];
+			uint64_t in_force, proposed, effective, exited, revoked;
+			snprintf(ld, sizeof ld, "%s.%s", list_name((jrp_list)l), dom);
+			in_force = fb_stat_get(f, "active.%s", ld);
+			proposed = flow(f, &p, "changes.proposed.%s%s", ld, "");
+			effective = flow(f, &p, "changes.effective.%s%s", ld, "");
+			exited = flow(f, &p, "changes.exited.%s%s", ld, "");
+			revoked = flow(f, &p, "changes.revoked.%s%s", ld, "");
+			if (!in_force && !proposed && !effective && !exited && !revoked)
+				continue;
+			mw_map(out);
+			mw_kenum(out, "list", &list_names, l);
+			if (d < f->cat->ndomains) {
+				mw_kstr(out, "domain", dom);
+				mw_kstr(out, "domain_name", f->cat->domains[d].name);
+			}
+			mw_ku64(out, "in_force", in_force);
+			mw_ku64(out, "proposed", proposed);
+			mw_ku64(out, "effective", effective);
+			mw_ku64(out, "exited", exited + revoked);
+			mw_end(out);
+		}
+	mw_end(out);
+	mw_str(out, "durations");
+	mw_map(out);
+	durations(f, &p, "objection", out);
+	durations(f, &p, "repair", out);
 	mw_end(out);
 	mw_str(out, "tasks");
 	mw_map(out);
 	for (int a = 0; a < TA__N; a++)
-		mw_ku64(out, names_get(&task_action_names, a), fb_stat_get(f, "tasks.%s", names_get(&task_action_names, a)));
-	mw_ku64(out, "superseded", fb_stat_get(f, "state.%s", names_get(&task_state_names, TS_SUPERSEDED)));
+		mw_ku64(out, names_get(&task_action_names, a), flow(f, &p, "tasks.%s%s", names_get(&task_action_names, a), ""));
+	mw_ku64(out, "superseded", flow(f, &p, "state.%s%s", names_get(&task_state_names, TS_SUPERSEDED), ""));
 	mw_end(out);
 	mw_str(out, "feedback");
 	mw_map(out);
 	for (int s = TS_APPLIED; s <= TS_FAILED; s++)
-		mw_ku64(out, names_get(&task_state_names, s), fb_stat_get(f, "feedback.%s", names_get(&task_state_names, s)));
+		mw_ku64(out, names_get(&task_state_names, s), flow(f, &p, "feedback.%s%s", names_get(&task_state_names, s), ""));
 	mw_ku64(out, "awaiting", fb_stat_get(f, "awaiting%s", ""));
 	mw_ku64(out, "overdue", fb_overdue(f, NULL));
-	mw_ku64(out, "cases", fb_stat_get(f, "cases%s", ""));
+	mw_ku64(out, "cases", flow(f, &p, "cases%s%s", "", ""));
 	mw_end(out);
 	mw_str(out, "checks");
 	mw_map(out);
-	mw_ku64(out, "total", fb_stat_get(f, "checks%s", ""));
-	mw_ku64(out, "listed", fb_stat_get(f, "checks_listed%s", ""));
+	mw_ku64(out, "total", flow(f, &p, "checks%s%s", "", ""));
+	mw_ku64(out, "listed", flow(f, &p, "checks_listed%s%s", "", ""));
 	mw_end(out);
 	{
 		/* records of dispatch's log feedback kept unapplied (puller.h): the figures above miss them */
@@ -79,24 +201,18 @@ void fb_stats(fbk *f, mw *out)
 	mw_str(out, "agencies");
 	mw_arr(out);
 	for (size_t i = 0; i < ps->n; i++) {
-		const jrp_party *p = &ps->v[i];
-		char key[96];
-		if (!(p->roles & ROLE_AGENCY))
+		const jrp_party *pt = &ps->v[i];
+		if (!(pt->roles & ROLE_AGENCY))
 			continue;
 		mw_map(out);
-		mw_kstr(out, "agency", p->id);
-		mw_kstr(out, "name", p->name);
-		for (int a = TA_APPLY; a <= TA_STOP; a++) {
-			snprintf(key, sizeof key, "tasks.%s.%s", names_get(&task_action_names, a), p->id);
-			mw_ku64(out, names_get(&task_action_names, a), fb_stat_get(f, "%s", key));
-		}
-		for (int s = TS_APPLIED; s <= TS_FAILED; s++) {
-			snprintf(key, sizeof key, "feedback.%s.%s", names_get(&task_state_names, s), p->id);
-			mw_ku64(out, names_get(&task_state_names, s), fb_stat_get(f, "%s", key));
-		}
-		mw_ku64(out, "awaiting", fb_stat_get(f, "awaiting.%s", p->id));
-		mw_ku64(out, "overdue", fb_overdue(f, p->id));
-		mw_ku64(out, "checks", fb_stat_get(f, "checks.%s", p->id));
+		mw_kstr(out, "agency", pt->id);
+		mw_kstr(out, "name", pt->name);
+		for (int a = 0; a < TA__N; a++)
+			mw_ku64(out, names_get(&task_action_names, a), flow(f, &p, "tasks.%s.%s", names_get(&task_action_names, a), pt->id));
+		for (int s = TS_APPLIED; s <= TS_FAILED; s++)
+			mw_ku64(out, names_get(&task_state_names, s), flow(f, &p, "feedback.%s.%s", names_get(&task_state_names, s), pt->id));
+		party_figures(f, &p, pt, out);
+		mw_ku64(out, "checks", flow(f, &p, "checks.%s%s", pt->id, ""));
 		mw_end(out);
 	}
 	mw_end(out);
@@ -104,20 +220,49 @@ void fb_stats(fbk *f, mw *out)
 	mw_str(out, "departments");
 	mw_arr(out);
 	for (size_t i = 0; i < ps->n; i++) {
-		const jrp_party *p = &ps->v[i];
-		if (!(p->roles & ROLE_DEPARTMENT))
+		const jrp_party *pt = &ps->v[i];
+		if (!(pt->roles & ROLE_DEPARTMENT))
 			continue;
 		mw_map(out);
-		mw_kstr(out, "department", p->id);
-		mw_kstr(out, "name", p->name);
-		for (int j = 0; j < DUTY__N; j++) {
-			char key[96];
-			snprintf(key, sizeof key, "tasks.%s.%s", names_get(&duty_names, j), p->id);
-			mw_ku64(out, names_get(&duty_names, j), fb_stat_get(f, "%s", key));
-		}
-		mw_ku64(out, "awaiting", fb_stat_get(f, "awaiting.%s", p->id));
-		mw_ku64(out, "overdue", fb_overdue(f, p->id));
+		mw_kstr(out, "department", pt->id);
+		mw_kstr(out, "name", pt->name);
+		for (int j = 0; j < DUTY__N; j++)
+			mw_ku64(out, names_get(&duty_names, j), flow(f, &p, "tasks.%s.%s", names_get(&duty_names, j), pt->id));
+		party_figures(f, &p, pt, out);
 		mw_end(out);
+	}
+	mw_end(out);
+	/* who lags: every party with something overdue now or done late in the period, most overdue first */
+	mw_str(out, "lagging");
+	mw_arr(out);
+	{
+		size_t n = 0, *idx = xmalloc((ps->n + 1) * sizeof *idx);
+		uint64_t *od = xmalloc((ps->n + 1) * sizeof *od);
+		for (size_t i = 0; i < ps->n; i++) {
+			uint64_t o = fb_overdue(f, ps->v[i].id), l = flow(f, &p, "late.%s%s", ps->v[i].id, "");
+			if (!o && !l)
+				continue;
+			od[i] = o * 1000000 + l;
+			idx[n++] = i;
+		}
+		for (size_t i = 1; i < n; i++)   /* a few dozen parties: insertion sort */
+			for (size_t j = i; j > 0 && od[idx[j]] > od[idx[j - 1]]; j--) {
+				size_t t = idx[j];
+				idx[j] = idx[j - 1];
+				idx[j - 1] = t;
+			}
+		for (size_t i = 0; i < n; i++) {
+			const jrp_party *pt = &ps->v[idx[i]];
+			mw_map(out);
+			mw_kstr(out, "party", pt->id);
+			mw_kstr(out, "name", pt->name);
+			mw_ku64(out, "overdue", fb_overdue(f, pt->id));
+			mw_ku64(out, "late", flow(f, &p, "late.%s%s", pt->id, ""));
+			mw_ku64(out, "late_workdays", flow(f, &p, "late_workdays.%s%s", pt->id, ""));
+			mw_end(out);
+		}
+		free(idx);
+		free(od);
 	}
 	mw_end(out);
 }

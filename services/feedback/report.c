@@ -23,6 +23,7 @@ int fb_report_submit(fbk *f, const jrp_party *agency, const fb_report *r, bool *
 	int was, rc;
 
 	*duplicate = false;
+	f->day = r->date;   /* counted on the day the agency acted */
 	if (r->date > f->today)
 		return jrp_fail(e, JRP_ERR_BAD_VALUE, "date", "is in the future");
 	be64_put(k, r->task);
@@ -103,10 +104,7 @@ int fb_report_submit(fbk *f, const jrp_party *agency, const fb_report *r, bool *
 	if ((rc = fb_stat_add(f, -1, "awaiting%s%s", "", "")) != 0 ||
 	    (rc = fb_stat_add(f, -1, "awaiting.%s%s", agency->id, "")) != 0)
 		goto out;
-	if (t->feedback_due) {
-		fb_due_key(k, t->feedback_due, r->task);
-		rc = kv_del(f->txn, f->db[FDB_DUE], k, 16);
-	}
+	rc = fb_deadline_close(f, t);
 out:
 	free(rec);
 	return rc;

@@ -6,11 +6,14 @@
 #include "clock.h"
 #include "daemon.h"
 #include "proto.h"
+#include "util/str.h"
 #include <string.h>
+
+#define OVERDUE_BATCH 1024   /* deadlines moved to the overdue index per transaction */
 
 static fbk ctx(jrp_daemon *d, MDB_txn *txn)
 {
-	fbk f = { .txn = txn, .parties = daemon_parties(d) };
+	fbk f = { .txn = txn, .parties = daemon_parties(d), .cat = daemon_catalog(d) };
 	daemon_dbis(d, f.db, FDB__N);
 	fbk_set_now(&f, clock_now_ms());
 	return f;
@@ -56,10 +59,63 @@ static int h_feedback(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_erro
 static int h_stats(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 {
 	fbk f = ctx(d, txn);
+	jrp_date from = 0, to = 0;
+	int hf, ht, rc;
 	if (!(r->party->roles & ROLE_OFFICE))
 		return req_fail_forbidden(r, e, "statistics are the office's");
-	fb_stats(&f, out);
+	if ((rc = mr_date(&r->body, "from", MR_OPT, &from)) < 0)
+		return rc;
+	hf = rc;
+	if ((rc = mr_date(&r->body, "to", MR_OPT, &to)) < 0)
+		return rc;
+	ht = rc;
+	if ((rc = mr_end(&r->body)) < 0)
+		return rc;
+	if (hf != ht || (hf && ht && to < from))
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, hf ? "to" : "from",
+				"a period needs both from and to, from not after to");
+	fb_stats(&f, out, from, to);
 	return 0;
+}
+
+/* h_overdue_list - DOMAIN.md "Monitoring by the office": which task or duty is past its deadline,
+ * whose, due when, how late. The office sees everyone's (or one party's); an agency or a department
+ * its own. {of?: party, after?: cursor, max?: 1..1000 (100)} -> {overdue_total, items, next?} */
+static int h_overdue_list(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	fbk f = ctx(d, txn);
+	char party[JRP_ID_MAX + 1] = "", after[160] = "", next[160];
+	uint64_t max = 100;
+	int rc;
+	if ((rc = mr_cstr(&r->body, "of", MR_OPT, JRP_ID_MAX, party)) < 0 ||
+	    (rc = mr_cstr(&r->body, "after", MR_OPT, sizeof after - 1, after)) < 0 ||
+	    (rc = mr_u64(&r->body, "max", MR_OPT, &max)) < 0 || (rc = mr_end(&r->body)) < 0)
+		return rc;
+	if (max < 1 || max > 1000)
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "max", "must be 1..1000");
+	if (!(r->party->roles & ROLE_OFFICE)) {
+		if (party[0] && strcmp(party, r->party->id) != 0)
+			return req_fail_forbidden(r, e, "a party reads its own overdue tasks; the office reads everyone's");
+		str_copy(party, sizeof party, r->party->id);
+	}
+	mw_ku64(out, "overdue_total", party[0] ? fb_overdue(&f, party) : fb_overdue(&f, NULL));
+	mw_str(out, "items");
+	mw_arr(out);
+	rc = fb_overdue_list(&f, party[0] ? party : NULL, after, max, out, next);
+	mw_end(out);
+	if (rc == JRP_EINVAL)
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "after", "not a cursor of overdue.list (party/YYYY-MM-DD/task)");
+	if (rc == 0 && next[0])
+		mw_kstr(out, "next", next);
+	return rc;
+}
+
+/* tick - deadlines that passed go to the overdue index, a bounded batch at a time */
+static int tick(jrp_daemon *d, MDB_txn *txn, int64_t now, int64_t *next_due)
+{
+	fbk f = ctx(d, txn);
+	fbk_set_now(&f, now);
+	return fb_overdue_tick(&f, OVERDUE_BATCH, next_due);
 }
 
 /* h_tasks_get - a subject's tasks with their state and feedback */
@@ -77,6 +133,7 @@ static const jrp_route routes[] = {
 	{ T_TASKS_GET, h_tasks_get, ROLE_DEPARTMENT | ROLE_OFFICE | ROLE_AGENCY, 0 },
 	{ T_FEEDBACK_SUBMIT, h_feedback, ROLE_AGENCY, 0 },
 	{ T_STATS_GET, h_stats, ROLE_OFFICE, 0 },
+	{ T_OVERDUE_LIST, h_overdue_list, ROLE_OFFICE | ROLE_AGENCY | ROLE_DEPARTMENT, 0 },
 	{ NULL, NULL, 0, 0 },
 };
 
@@ -128,6 +185,7 @@ const jrp_service feedback_service = {
 	.pull_coalesce_ms = 50,
 	.pull_kinds = 1u << REC_CHANGE | 1u << REC_TASK | 1u << REC_CHECK,
 	.apply = apply,
+	.tick = tick,
 	.reload = reload,
 	.warnings = catalog_calendar_warnings,
 };

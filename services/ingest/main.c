@@ -11,10 +11,14 @@
 #include "clock.h"
 #include "proto.h"
 #include "record.h"
+#include "store.h"
+#include "util/xalloc.h"
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-enum { DB_EVENTS = 1, DB_DEDUPE, DB_BY_SUBJECT, DB__N };
-static const char *const dbs[] = { "meta", "events", "dedupe", "by_subject" };
+enum { DB_EVENTS = 1, DB_DEDUPE, DB_BY_SUBJECT, DB_STATS, DB__N };
+static const char *const dbs[] = { "meta", "events", "dedupe", "by_subject", "stats" };
 
 #define LATE_WORKDAYS 7   /* DOMAIN.md Credit records: report within 7 working days [001 §(一)1] */
 
@@ -61,6 +65,157 @@ static int check_refers_to(jrp_daemon *d, MDB_txn *txn, const char *party, const
 		return jrp_fail(e, JRP_ERR_BAD_VALUE, "record.decision_date",
 				"a decision becomes final (or is annulled) no earlier than it was made (%s)", df);
 	}
+	return 0;
+}
+
+/* ---- departments' reporting (DOMAIN.md "Credit records": within 7 working days; lateness in
+ * working days, reported) ---- */
+
+/* count - counter key (and its day bucket) += delta; max_key: keep the largest value instead */
+static int count(jrp_daemon *d, MDB_txn *txn, const char *key, jrp_date day, uint64_t delta, bool max)
+{
+	char k[128], ds[11];
+	int rc;
+	date_format(day, ds);
+	for (int b = 0; b < 2; b++) {
+		if (b)
+			snprintf(k, sizeof k, "%s@%s", key, ds);
+		else
+			snprintf(k, sizeof k, "%s", key);
+		if (max) {
+			uint64_t cur = 0;
+			meta_get_u64(txn, daemon_dbi(d, DB_STATS), k, &cur);
+			rc = delta > cur ? meta_put_u64(txn, daemon_dbi(d, DB_STATS), k, delta) : 0;
+		} else {
+			rc = meta_add(txn, daemon_dbi(d, DB_STATS), k, (int64_t)delta, NULL);
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int count_report(jrp_daemon *d, MDB_txn *txn, const jrp_event *ev, jrp_date today)
+{
+	char k[96];
+	int rc;
+	snprintf(k, sizeof k, "records.%s", ev->party);
+	if ((rc = count(d, txn, k, today, 1, false)) != 0 || !ev->late)
+		return rc;
+	snprintf(k, sizeof k, "late.%s", ev->party);
+	if ((rc = count(d, txn, k, today, 1, false)) != 0)
+		return rc;
+	snprintf(k, sizeof k, "late_workdays.%s", ev->party);
+	if ((rc = count(d, txn, k, today, (uint64_t)(ev->reported_workdays - LATE_WORKDAYS), false)) != 0)
+		return rc;
+	snprintf(k, sizeof k, "late_max.%s", ev->party);
+	return count(d, txn, k, today, (uint64_t)(ev->reported_workdays - LATE_WORKDAYS), true);
+}
+
+/* figure - a counter, in all or over from..to (sum, or max) */
+static uint64_t figure(jrp_daemon *d, MDB_txn *txn, const char *fmt, const char *party, jrp_date from, jrp_date to,
+		       bool max)
+{
+	char key[128], lo[140], hi[140], df[11], dt[11];
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint64_t x = 0;
+	size_t hl;
+	int rc;
+	snprintf(key, sizeof key, fmt, party);
+	if (!from) {
+		meta_get_u64(txn, daemon_dbi(d, DB_STATS), key, &x);
+		return x;
+	}
+	date_format(from, df);
+	date_format(to, dt);
+	snprintf(lo, sizeof lo, "%s@%s", key, df);
+	hl = (size_t)snprintf(hi, sizeof hi, "%s@%s", key, dt);
+	if (mdb_cursor_open(txn, daemon_dbi(d, DB_STATS), &c) != 0)
+		return 0;
+	k.mv_data = lo;
+	k.mv_size = strlen(lo);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		uint64_t y;
+		if (k.mv_size != hl || memcmp(k.mv_data, hi, hl) > 0)
+			break;
+		if (v.mv_size != 8)
+			continue;
+		y = be64_get(v.mv_data);
+		x = max ? (y > x ? y : x) : x + y;
+	}
+	mdb_cursor_close(c);
+	return x;
+}
+
+/* h_stats - the office: records reported per department, how many late and how late (working
+ * days beyond the 7 allowed), in all or over {from, to}; the departments that lag, most late first */
+static int h_stats(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	const jrp_parties *ps = daemon_parties(d);
+	jrp_date from = 0, to = 0;
+	int hf, ht, rc;
+	size_t *lag, nlag = 0;
+	if ((rc = mr_date(&r->body, "from", MR_OPT, &from)) < 0)
+		return rc;
+	hf = rc;
+	if ((rc = mr_date(&r->body, "to", MR_OPT, &to)) < 0)
+		return rc;
+	ht = rc;
+	if ((rc = mr_end(&r->body)) < 0)
+		return rc;
+	if (hf != ht || (hf && to < from))
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, hf ? "to" : "from", "a period needs both from and to, from not after to");
+	if (hf) {
+		mw_str(out, "period");
+		mw_map(out);
+		mw_kdate(out, "from", from);
+		mw_kdate(out, "to", to);
+		mw_end(out);
+	}
+	mw_ku64(out, "late_after_workdays", LATE_WORKDAYS);
+	mw_str(out, "departments");
+	mw_arr(out);
+	lag = xmalloc((ps->n + 1) * sizeof *lag);
+	for (size_t i = 0; i < ps->n; i++) {
+		const jrp_party *p = &ps->v[i];
+		uint64_t late;
+		if (!(p->roles & ROLE_DEPARTMENT))
+			continue;
+		late = figure(d, txn, "late.%s", p->id, from, to, false);
+		mw_map(out);
+		mw_kstr(out, "department", p->id);
+		mw_kstr(out, "name", p->name);
+		mw_ku64(out, "records", figure(d, txn, "records.%s", p->id, from, to, false));
+		mw_ku64(out, "late", late);
+		mw_ku64(out, "late_workdays", figure(d, txn, "late_workdays.%s", p->id, from, to, false));
+		mw_ku64(out, "late_workdays_max", figure(d, txn, "late_max.%s", p->id, from, to, true));
+		mw_end(out);
+		if (late) {
+			size_t j = nlag++;
+			lag[j] = i;
+			for (; j > 0 && figure(d, txn, "late.%s", ps->v[lag[j - 1]].id, from, to, false) < late; j--) {
+				size_t t = lag[j];
+				lag[j] = lag[j - 1];
+				lag[j - 1] = t;
+			}
+		}
+	}
+	mw_end(out);
+	/* who lags: every department that reported late, most late reports first */
+	mw_str(out, "lagging");
+	mw_arr(out);
+	for (size_t i = 0; i < nlag; i++) {
+		const jrp_party *p = &ps->v[lag[i]];
+		mw_map(out);
+		mw_kstr(out, "department", p->id);
+		mw_kstr(out, "name", p->name);
+		mw_ku64(out, "late", figure(d, txn, "late.%s", p->id, from, to, false));
+		mw_ku64(out, "late_workdays", figure(d, txn, "late_workdays.%s", p->id, from, to, false));
+		mw_end(out);
+	}
+	mw_end(out);
+	free(lag);
 	return 0;
 }
 
@@ -117,7 +272,8 @@ static int h_submit(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 		goto fail;
 	be64_put(val, seq);
 	be64_put(val + 8, hash);
-	if ((rc = kv_put(txn, daemon_dbi(d, DB_DEDUPE), key, klen, val, 16, 0)) != 0)
+	if ((rc = kv_put(txn, daemon_dbi(d, DB_DEDUPE), key, klen, val, 16, 0)) != 0 ||
+	    (rc = count_report(d, txn, &ev, today)) != 0)
 		goto fail;
 	{
 		/* the subject's credit record: its records by seq (records.get) */
@@ -174,6 +330,7 @@ static int h_records_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_e
 static const jrp_route routes[] = {
 	{ T_RECORD_SUBMIT, h_submit, ROLE_DEPARTMENT, 0 },
 	{ T_RECORDS_GET, h_records_get, ROLE_DEPARTMENT | ROLE_OFFICE | ROLE_AGENCY, 0 },
+	{ T_STATS_GET, h_stats, ROLE_OFFICE, 0 },
 	{ NULL, NULL, 0, 0 },
 };
 

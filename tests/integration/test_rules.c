@@ -848,6 +848,122 @@ static void deadlines_follow_the_official_calendar(void)
 	CHECK_INT(h_stop(&H4), 0);
 }
 
+/* stat_at - a figure of a stats.get reply (feedback or ingest): section.key, or in an array section
+ * the item whose idkey is who */
+static uint64_t stat_at(const msgpack_object *root, const char *section, const char *idkey, const char *who,
+			const char *key)
+{
+	const msgpack_object *s = obj_get(root, section);
+	if (!idkey)
+		return obj_u64(s, key);
+	for (uint32_t i = 0; s && s->type == MSGPACK_OBJECT_ARRAY && i < s->via.array.size; i++)
+		if (obj_str_eq(obj_get(&s->via.array.ptr[i], idkey), who))
+			return obj_u64(&s->via.array.ptr[i], key);
+	return 0;
+}
+
+/* Issue 10 item 8 - DOMAIN.md "Monitoring by the office" [001 四(三)] [003 六], "Credit records" (7
+ * working days): the office sees which task is overdue, whose, due when and how late (overdue.list;
+ * an agency its own only), who lags, what was done late and how late, records reported late per
+ * department (ingest), lists by domain, and what happened in a period - from counters. */
+static void office_sees_what_it_must_see(void)
+{
+	char y[19], json[1400], st[16], why[40];
+	uint64_t ey, task = 0, late0, rlate0, od;
+	msg_in in;
+	jrp_error e;
+	h_uscc("91350100MK", 95, y);
+	CHECK_INT(h_clock(&H, "2027-09-06T09:00:00+08:00"), 0);
+	CHECK_INT(submit("OF-1", y, "2027-09-06"), 0);
+	CHECK_INT(h_clock(&H, "2027-09-14T09:00:00+08:00"), 0);
+	CHECK_INT(h_settle(&H), 0);
+	ey = h_entry(&H, y, "black", st, why);
+	CHECK_STR(st, "effective");
+	CHECK_INT(J(SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"stats.get\",\"id\":1,\"party\":\"office\"}"), 0);
+	late0 = stat_at(in.root, "agencies", "agency", "procurement_centre", "late");
+	CHECK(stat_at(in.root, "by_domain", NULL, NULL, "in_force") == 0);   /* an array: by (list, domain) */
+	{
+		const msgpack_object *bd = obj_get(in.root, "by_domain");
+		uint64_t black_tax = 0;
+		for (uint32_t i = 0; bd && i < bd->via.array.size; i++)
+			if (obj_str_eq(obj_get(&bd->via.array.ptr[i], "list"), "black") &&
+			    obj_str_eq(obj_get(&bd->via.array.ptr[i], "domain"), "tax"))
+				black_tax = obj_u64(&bd->via.array.ptr[i], "in_force");
+		uint64_t black_all = 0;
+		for (uint32_t i = 0; bd && i < bd->via.array.size; i++)
+			if (obj_str_eq(obj_get(&bd->via.array.ptr[i], "list"), "black"))
+				black_all += obj_u64(&bd->via.array.ptr[i], "in_force");
+		CHECK(black_tax >= 1);
+		/* the domains add up to the list */
+		CHECK_INT(black_all, obj_u64(obj_get(in.root, "entries"), "black"));
+	}
+	msg_in_free(&in);
+	/* five weeks on, nobody reported: overdue, listed with how late */
+	CHECK_INT(h_clock(&H, "2027-10-20T09:00:00+08:00"), 0);
+	CHECK_INT(h_settle(&H), 0);
+	CHECK_INT(J(SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"overdue.list\",\"id\":1,\"party\":\"procurement_centre\"}"), 0);
+	{
+		const msgpack_object *it = obj_get(in.root, "items");
+		for (uint32_t i = 0; it && i < it->via.array.size; i++)
+			if (obj_u64(&it->via.array.ptr[i], "entry") == ey) {
+				task = obj_u64(&it->via.array.ptr[i], "task");
+				CHECK_STR(obj_cstr(&it->via.array.ptr[i], "party", json, 64), "procurement_centre");
+				CHECK_STR(obj_cstr(&it->via.array.ptr[i], "what", json, 64), "apply");
+				CHECK(obj_i64(&it->via.array.ptr[i], "late_workdays") > 5);
+			}
+	}
+	msg_in_free(&in);
+	CHECK(task > 0);
+	/* an agency reads its own list only; the office anyone's */
+	CHECK(refused(SVC_FEEDBACK, "{\"v\":1,\"type\":\"overdue.list\",\"id\":1,\"party\":\"procurement_centre\","
+		      "\"of\":\"bank_regulator\"}", "forbidden", "party"));
+	{
+		msg_in i2;
+		CHECK_INT(J(SVC_FEEDBACK, &i2, &e, "{\"v\":1,\"type\":\"overdue.list\",\"id\":1,\"party\":\"office\","
+			    "\"of\":\"procurement_centre\"}"), 0);
+		CHECK(obj_u64(i2.root, "overdue_total") >= 1);
+		msg_in_free(&i2);
+	}
+	CHECK_INT(J(SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"stats.get\",\"id\":1,\"party\":\"office\"}"), 0);
+	od = stat_at(in.root, "agencies", "agency", "procurement_centre", "overdue");
+	CHECK(od >= 1);
+	CHECK(stat_at(in.root, "lagging", "party", "procurement_centre", "overdue") == od);
+	msg_in_free(&in);
+	/* reported at last: out of the overdue figures, counted late */
+	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"feedback.submit\",\"id\":1,\"party\":\"procurement_centre\","
+		 "\"task\":%llu,\"result\":\"applied\"}", (unsigned long long)task);
+	CHECK_INT(ok(SVC_FEEDBACK, json), 0);
+	CHECK_INT(J(SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"stats.get\",\"id\":1,\"party\":\"office\"}"), 0);
+	CHECK_INT(stat_at(in.root, "agencies", "agency", "procurement_centre", "overdue"), od - 1);
+	CHECK_INT(stat_at(in.root, "agencies", "agency", "procurement_centre", "late"), late0 + 1);
+	msg_in_free(&in);
+	/* what happened on 20 October only */
+	CHECK_INT(J(SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"stats.get\",\"id\":1,\"party\":\"office\","
+		    "\"from\":\"2027-10-20\",\"to\":\"2027-10-20\"}"), 0);
+	CHECK_INT(stat_at(in.root, "feedback", NULL, NULL, "applied"), 1);
+	CHECK_INT(stat_at(in.root, "agencies", "agency", "procurement_centre", "late"), 1);
+	CHECK_INT(stat_at(in.root, "entries", NULL, NULL, "proposed_total"), 0);
+	msg_in_free(&in);
+	CHECK(refused(SVC_FEEDBACK, "{\"v\":1,\"type\":\"stats.get\",\"id\":1,\"party\":\"office\",\"from\":\"2027-10-20\"}",
+		      "bad_value", "to"));
+	/* a record reported late: 20 working days after its decision (7 allowed) */
+	CHECK_INT(J(SVC_INGEST, &in, &e, "{\"v\":1,\"type\":\"stats.get\",\"id\":1,\"party\":\"office\"}"), 0);
+	rlate0 = stat_at(in.root, "departments", "department", "tax_bureau", "late");
+	msg_in_free(&in);
+	CHECK_INT(submit("OF-2", y, "2027-09-20"), 0);
+	CHECK_INT(J(SVC_INGEST, &in, &e, "{\"v\":1,\"type\":\"stats.get\",\"id\":1,\"party\":\"office\"}"), 0);
+	CHECK_INT(stat_at(in.root, "departments", "department", "tax_bureau", "late"), rlate0 + 1);
+	CHECK(stat_at(in.root, "lagging", "department", "tax_bureau", "late") >= 1);
+	msg_in_free(&in);
+	CHECK_INT(J(SVC_INGEST, &in, &e, "{\"v\":1,\"type\":\"stats.get\",\"id\":1,\"party\":\"office\","
+		    "\"from\":\"2027-10-20\",\"to\":\"2027-10-20\"}"), 0);
+	CHECK_INT(stat_at(in.root, "departments", "department", "tax_bureau", "records"), 1);
+	CHECK_INT(stat_at(in.root, "departments", "department", "tax_bureau", "late"), 1);
+	/* 2027 provisional calendar: 20 Sep -> 20 Oct is 20 working days (中秋 15 Sep before; 1-3 Oct off) */
+	CHECK(stat_at(in.root, "departments", "department", "tax_bureau", "late_workdays_max") >= 10);
+	msg_in_free(&in);
+}
+
 /* reconciled - wait (up to 20 s) until dispatch has no reconciliation under way; true if none */
 static bool reconciled(harness *h)
 {
@@ -1012,6 +1128,7 @@ int main(void)
 	RUN(actual_controller_is_reached);
 	RUN(entry_history_is_complete);
 	RUN(limits_are_in_characters);
+	RUN(office_sees_what_it_must_see);
 	CHECK_INT(h_stop(&H), 0);
 	RUN(focus_reaches_persons_where_a_measure_says_so);
 	RUN(catalogue_changes_reach_entries_in_force);

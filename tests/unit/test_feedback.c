@@ -32,10 +32,22 @@ static int ctx_open(dom *d, fbk *f, const char *now)
 	memset(f, 0, sizeof *f);
 	f->txn = d->txn;
 	f->parties = d->parties;
+	f->cat = d->cat;
 	for (int i = 0; i < FDB__N; i++)
 		f->db[i] = dom_dbi(d, i);
 	fbk_set_now(f, dom_ms(now));
 	return 0;
+}
+
+/* at - the clock moves to t; deadlines that passed move to the overdue index, as the daemon's
+ * tick does */
+static void at(fbk *f, const char *t)
+{
+	int64_t next;
+	fbk_set_now(f, dom_ms(t));
+	f->day = 0;
+	while (fb_overdue_tick(f, 1024, &next) == 1)
+		;
 }
 
 /* ctx_commit - what the rules wrote is committed; the next transaction goes on */
@@ -158,6 +170,10 @@ static int change(fbk *f, uint64_t seq, jrp_change_action action, uint64_t entry
 		c->exit_reason = EXIT_REVOKED;
 	else if (action == CH_OBJECTION_DECIDED)
 		c->outcome = OUTCOME_UPHELD;
+	else if (action == CH_REPAIR_DECIDED)
+		c->repair = RP_APPROVED;
+	if (action == CH_OBJECTION_FILED || action == CH_REPAIR_APPLIED || action == CH_NOTICE_DUE)
+		c->decide_by = f->today + 14;
 	c->entry = entry;
 	c->list = list;
 	snprintf(c->standard, sizeof c->standard, "tax.major_violation");
@@ -223,9 +239,19 @@ static int report(fbk *f, dom *d, const char *agency, uint64_t task, jrp_task_st
 
 /* ---- what the office reads ---- */
 
+static uint64_t stats_span(fbk *f, const char *section, const char *who, const char *key, const char *from,
+			   const char *to);
+
 /* stats - one figure of fb_stats: section.key, or for section "agencies" / "departments" the
  * figure `key` of party `who` */
 static uint64_t stats(fbk *f, const char *section, const char *who, const char *key)
+{
+	return stats_span(f, section, who, key, NULL, NULL);
+}
+
+/* stats_span - the same over the days from..to */
+static uint64_t stats_span(fbk *f, const char *section, const char *who, const char *key, const char *from,
+			   const char *to)
 {
 	const msgpack_object *s, *v = NULL;
 	uint64_t n = ABSENT;
@@ -234,7 +260,7 @@ static uint64_t stats(fbk *f, const char *section, const char *who, const char *
 	mw out;
 	mw_init(&out);
 	mw_map(&out);
-	fb_stats(f, &out);
+	fb_stats(f, &out, from ? dom_date(from) : 0, to ? dom_date(to) : 0);
 	mw_end(&out);
 	if (msg_parse(mw_data(&out), mw_len(&out), 1 << 24, &in, &e) != 0) {
 		printf("# fb_stats does not parse: %s\n", e.message);
@@ -321,12 +347,12 @@ static void test_pushed_task_awaited_and_overdue(void)
 	CHECK_INT(fb_overdue(&f, NULL), 0);
 
 	/* the whole due day is still in time */
-	fbk_set_now(&f, dom_ms("2026-12-04T23:59:59+08:00"));
+	at(&f, "2026-12-04T23:59:59+08:00");
 	CHECK_INT(fb_overdue(&f, NULL), 0);
 	CHECK_INT(stats(&f, "feedback", NULL, "overdue"), 0);
 
 	/* from the day after (a Saturday) the mandatory task is overdue, the recommended one not */
-	fbk_set_now(&f, dom_ms("2026-12-05T00:00:00+08:00"));
+	at(&f, "2026-12-05T00:00:00+08:00");
 	CHECK_INT(fb_overdue(&f, NULL), 1);
 	CHECK_INT(fb_overdue(&f, "procurement_centre"), 1);
 	CHECK_INT(fb_overdue(&f, "bank_regulator"), 0);
@@ -335,7 +361,7 @@ static void test_pushed_task_awaited_and_overdue(void)
 	CHECK_INT(stats(&f, "agencies", "bank_regulator", "overdue"), 0);
 
 	/* much later: a recommended measure is still not overdue, and both are still awaited */
-	fbk_set_now(&f, dom_ms("2027-06-01T12:00:00+08:00"));
+	at(&f, "2027-06-01T12:00:00+08:00");
 	CHECK_INT(fb_overdue(&f, "bank_regulator"), 0);
 	CHECK_INT(fb_overdue(&f, NULL), 1);
 	CHECK_INT(stats(&f, "feedback", NULL, "awaiting"), 2);
@@ -365,6 +391,7 @@ static void test_agency_reports_its_task(void)
 	CHECK_INT(push(&f, 20, CLASS_MANDATORY, "procurement_centre", 2, code, due), 0);
 	CHECK_INT(push(&f, 21, CLASS_RECOMMENDED, "bank_regulator", 2, code, 0), 0);
 	CHECK_INT(push(&f, 22, CLASS_MANDATORY, "procurement_centre", 2, code, dom_date("2026-12-04")), 0);
+	at(&f, "2026-11-23T09:00:00+08:00");   /* the tick: what fell due is overdue */
 	CHECK_INT(fb_overdue(&f, "procurement_centre"), 1);   /* task 20 is late already */
 	CHECK_INT(stats(&f, "feedback", NULL, "awaiting"), 3);
 
@@ -394,9 +421,9 @@ static void test_agency_reports_its_task(void)
 	CHECK_INT(stats(&f, "agencies", "procurement_centre", "failed"), 1);
 	CHECK_INT(stats(&f, "agencies", "procurement_centre", "awaiting"), 0);
 	/* task 22 was due on 2026-12-04: it never becomes overdue once reported */
-	fbk_set_now(&f, dom_ms("2026-12-10T09:00:00+08:00"));
+	at(&f, "2026-12-10T09:00:00+08:00");
 	CHECK_INT(fb_overdue(&f, NULL), 0);
-	fbk_set_now(&f, dom_ms("2026-11-23T09:00:00+08:00"));
+	at(&f, "2026-11-23T09:00:00+08:00");
 
 	/* the same result again: a duplicate, nothing counted twice */
 	CHECK_INT(report(&f, &d, "procurement_centre", 20, TS_APPLIED, "2026-11-23", true, &dup, &e), 0);
@@ -456,6 +483,7 @@ static void test_department_duty_closes_by_its_act(void)
 	CHECK_INT(duty(&f, 30, DUTY_NOTICE, "tax_bureau", 3, code, dom_date("2026-11-20")), 0);
 	CHECK_INT(duty(&f, 31, DUTY_VERIFY_OBJECTION, "tax_bureau", 3, code, dom_date("2026-12-04")), 0);
 	CHECK_INT(duty(&f, 32, DUTY_NOTICE, "tax_bureau", 4, other, dom_date("2026-11-20")), 0);
+	at(&f, "2026-11-23T09:00:00+08:00");   /* the tick: what fell due is overdue */
 	CHECK_INT(stats(&f, "departments", "tax_bureau", "notice"), 2);
 	CHECK_INT(stats(&f, "departments", "tax_bureau", "verify_objection"), 1);
 	CHECK_INT(stats(&f, "departments", "tax_bureau", "awaiting"), 3);
@@ -494,7 +522,7 @@ static void test_department_duty_closes_by_its_act(void)
 	CHECK_STR(state, "done");
 	CHECK_INT(stats(&f, "departments", "tax_bureau", "awaiting"), 1);
 	CHECK_INT(stats(&f, "entries", NULL, "objections_decided"), 1);
-	fbk_set_now(&f, dom_ms("2026-12-10T09:00:00+08:00"));
+	at(&f, "2026-12-10T09:00:00+08:00");
 	CHECK_INT(fb_overdue(&f, "tax_bureau"), 1);   /* task 31's deadline passed, but it is done */
 	CHECK_INT(stats(&f, "departments", "tax_bureau", "overdue"), 1);
 	dom_close(&d);
@@ -524,6 +552,7 @@ static void test_ended_entry_supersedes_pending(void)
 	CHECK_INT(push(&f, 41, CLASS_MANDATORY, "procurement_centre", 5, code, dom_date("2026-11-20")), 0);
 	CHECK_INT(push(&f, 42, CLASS_RECOMMENDED, "bank_regulator", 5, code, 0), 0);
 	CHECK_INT(push(&f, 43, CLASS_MANDATORY, "procurement_centre", 6, code, 0), 0);   /* another entry */
+	at(&f, "2026-11-23T09:00:00+08:00");   /* the tick: what fell due is overdue */
 	CHECK_INT(fb_overdue(&f, NULL), 1);
 	CHECK_INT(stats(&f, "feedback", NULL, "awaiting"), 3);
 
@@ -683,9 +712,132 @@ static void test_event_refused(void)
 	dom_close(&d);
 }
 
+/* list_overdue - one page of fb_overdue_list (party NULL: everyone's): its items' task seqs and
+ * late_workdays into tasks/late, the cursor into next; the number of items */
+static int list_overdue(fbk *f, const char *party, const char *after, size_t max, uint64_t *tasks, int64_t *late,
+			char next[160])
+{
+	mw out;
+	msg_in in;
+	jrp_error e;
+	int n = -1;
+	mw_init(&out);
+	mw_map(&out);
+	mw_str(&out, "items");
+	mw_arr(&out);
+	if (fb_overdue_list(f, party, after, max, &out, next) == 0) {
+		mw_end(&out);
+		mw_end(&out);
+		if (msg_parse(mw_data(&out), mw_len(&out), 1 << 20, &in, &e) == 0) {
+			const msgpack_object *it = obj_get(in.root, "items");
+			n = (int)it->via.array.size;
+			for (int i = 0; i < n; i++) {
+				tasks[i] = obj_u64(&it->via.array.ptr[i], "task");
+				late[i] = obj_i64(&it->via.array.ptr[i], "late_workdays");
+			}
+		}
+		msg_in_free(&in);
+	}
+	mw_free(&out);
+	return n;
+}
+
+/* Issue 10 item 8 - DOMAIN.md "Monitoring by the office" [001 四(三)] [003 六]: the office sees what
+ * it must see, from counters kept as records arrive: what is overdue (a counter, and a list: which
+ * task or duty, whose, due when, how late, page by page), what was done late and how late, what
+ * happened in a period (day buckets), how long objections took (median, longest, working days),
+ * every exit by its reason (a wrong entry's too) and the lists in force without the revoked. */
+static void test_office_view(void)
+{
+	dom d;
+	fbk f;
+	char code[19], next[160];
+	uint64_t tasks[8];
+	int64_t late[8];
+	bool dup;
+	jrp_error e;
+	if (ctx_open(&d, &f, "2026-11-23T09:00:00+08:00") < 0) {
+		CHECK(0);
+		return;
+	}
+	subject_code(9, code);
+	CHECK_INT(push(&f, 50, CLASS_MANDATORY, "procurement_centre", 60, code, dom_date("2026-11-20")), 0);
+	CHECK_INT(push(&f, 51, CLASS_MANDATORY, "procurement_centre", 60, code, dom_date("2026-11-24")), 0);
+	CHECK_INT(duty(&f, 52, DUTY_NOTICE, "tax_bureau", 61, code, dom_date("2026-11-19")), 0);
+	at(&f, "2026-11-23T09:00:00+08:00");
+	CHECK_INT(fb_overdue(&f, NULL), 2);
+	/* the list: party order, then due; how late in working days (Fri 20 -> Mon 23: 1) */
+	CHECK_INT(list_overdue(&f, NULL, "", 10, tasks, late, next), 2);
+	CHECK_INT(tasks[0], 50);
+	CHECK_INT(late[0], 1);
+	CHECK_INT(tasks[1], 52);
+	CHECK_INT(late[1], 2);
+	CHECK_STR(next, "");
+	/* page by page */
+	CHECK_INT(list_overdue(&f, NULL, "", 1, tasks, late, next), 1);
+	CHECK_INT(tasks[0], 50);
+	CHECK_STR(next, "procurement_centre/2026-11-20/50");
+	{
+		char after[160];
+		memcpy(after, next, sizeof after);
+		CHECK_INT(list_overdue(&f, NULL, after, 1, tasks, late, next), 1);
+	}
+	CHECK_INT(tasks[0], 52);
+	CHECK_INT(list_overdue(&f, "tax_bureau", "", 10, tasks, late, next), 1);
+	/* reported on Wed 25 Nov: out of the list, counted late by 3 working days */
+	at(&f, "2026-11-25T09:00:00+08:00");
+	CHECK_INT(fb_overdue(&f, NULL), 3);   /* task 51 (due Tue 24) too now */
+	CHECK_INT(report(&f, &d, "procurement_centre", 50, TS_APPLIED, "2026-11-25", false, &dup, &e), 0);
+	CHECK_INT(fb_overdue(&f, "procurement_centre"), 1);
+	CHECK_INT(stats(&f, "agencies", "procurement_centre", "late"), 1);
+	CHECK_INT(stats(&f, "agencies", "procurement_centre", "late_workdays"), 3);
+	/* a period: what happened on the 25th only */
+	at(&f, "2026-11-23T10:00:00+08:00");
+	CHECK_INT(change(&f, 70, CH_PROPOSED, 60, LIST_BLACK, code), 0);
+	CHECK_INT(change(&f, 71, CH_OBJECTION_FILED, 60, LIST_BLACK, code), 0);
+	at(&f, "2026-11-25T10:00:00+08:00");
+	CHECK_INT(change(&f, 72, CH_PROPOSED, 61, LIST_BLACK, code), 0);
+	CHECK_INT(change(&f, 73, CH_OBJECTION_FILED, 61, LIST_BLACK, code), 0);
+	CHECK_INT(stats(&f, "entries", NULL, "proposed_total"), 2);
+	CHECK_INT(stats_span(&f, "entries", NULL, "proposed_total", "2026-11-25", "2026-11-25"), 1);
+	CHECK_INT(stats_span(&f, "entries", NULL, "proposed_total", "2026-11-23", "2026-11-25"), 2);
+	CHECK_INT(stats_span(&f, "entries", NULL, "proposed_total", "2026-11-26", "2026-12-31"), 0);
+	CHECK_INT(stats_span(&f, "tasks", NULL, "apply", "2026-11-23", "2026-11-23"), 2);
+	/* objections decided on Thu 26: 3 and 1 working days: median 1, longest 3 */
+	at(&f, "2026-11-26T10:00:00+08:00");
+	CHECK_INT(change(&f, 74, CH_OBJECTION_DECIDED, 60, LIST_BLACK, code), 0);
+	CHECK_INT(change(&f, 75, CH_OBJECTION_DECIDED, 61, LIST_BLACK, code), 0);
+	{
+		mw out;
+		msg_in in;
+		mw_init(&out);
+		mw_map(&out);
+		fb_stats(&f, &out, 0, 0);
+		mw_end(&out);
+		CHECK_INT(msg_parse(mw_data(&out), mw_len(&out), 1 << 24, &in, &e), 0);
+		{
+			const msgpack_object *o = obj_get(obj_get(in.root, "durations"), "objection");
+			CHECK_INT(obj_u64(o, "decided"), 2);
+			CHECK_INT(obj_u64(o, "median_workdays"), 1);
+			CHECK_INT(obj_u64(o, "longest_workdays"), 3);
+		}
+		msg_in_free(&in);
+		mw_free(&out);
+	}
+	/* a wrong entry leaves the lists in force, and its exit counts as an exit */
+	CHECK_INT(change(&f, 76, CH_EFFECTIVE, 62, LIST_BLACK, code), 0);
+	CHECK_INT(stats(&f, "entries", NULL, "black"), 1);
+	CHECK_INT(change(&f, 77, CH_REVOKED, 62, LIST_BLACK, code), 0);
+	CHECK_INT(stats(&f, "entries", NULL, "black"), 0);
+	CHECK_INT(stats(&f, "entries", NULL, "exited_total"), 1);
+	CHECK_INT(stats(&f, "entries", NULL, "revoked_total"), 1);
+	dom_close(&d);
+}
+
 int main(void)
 {
 	RUN(test_pushed_task_awaited_and_overdue);
+	RUN(test_office_view);
 	RUN(test_agency_reports_its_task);
 	RUN(test_department_duty_closes_by_its_act);
 	RUN(test_ended_entry_supersedes_pending);
