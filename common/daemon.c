@@ -41,6 +41,23 @@ void daemon_dbis(jrp_daemon *d, MDB_dbi *out, int n)
 
 MDB_dbi skel_dbi(jrp_daemon *d, int skel_db) { return store_dbi(d->st, d->svc->ndbs + skel_db); }
 
+int req_period(jrp_req *r, jrp_date *from, jrp_date *to, jrp_error *e)
+{
+	int hf, ht, rc;
+	*from = *to = 0;
+	if ((rc = mr_date(&r->body, "from", MR_OPT, from)) < 0)
+		return rc;
+	hf = rc;
+	if ((rc = mr_date(&r->body, "to", MR_OPT, to)) < 0)
+		return rc;
+	ht = rc;
+	if ((rc = mr_end(&r->body)) < 0)
+		return rc;
+	if (hf != ht || (hf && *to < *from))
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, hf ? "to" : "from", "a period needs both from and to, from not after to");
+	return 0;
+}
+
 int req_fail_forbidden(jrp_req *r, jrp_error *e, const char *fmt, ...)
 {
 	va_list ap;

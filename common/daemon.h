@@ -139,5 +139,8 @@ void daemon_upstream_curve(jrp_daemon *d, void *sock);
 
 /* handler helpers shared by services */
 int req_fail_forbidden(jrp_req *r, jrp_error *e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* req_period - the request's {from?, to?} (statistics over a period): both or neither, from not after
+ * to; *from = *to = 0 when neither. Ends the body (no other field). */
+int req_period(jrp_req *r, jrp_date *from, jrp_date *to, jrp_error *e);
 
 #endif

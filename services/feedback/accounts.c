@@ -348,6 +348,24 @@ int fb_apply(fbk *f, const jrp_rec *rec, const msgpack_object *raw, jrp_error *e
 
 /* ---- the calendar changed ---- */
 
+int fb_task_set_due(fbk *f, int state, jrp_task *t, jrp_date due)
+{
+	unsigned char k[8], *v;
+	mw w;
+	int rc;
+	t->feedback_due = due;
+	mw_init(&w);
+	task_encode(&w, t);
+	v = xmalloc(mw_len(&w) + 1);
+	v[0] = (unsigned char)state;
+	memcpy(v + 1, mw_data(&w), mw_len(&w));
+	be64_put(k, t->seq);
+	rc = kv_put(f->txn, f->db[FDB_TASKS], k, 8, v, mw_len(&w) + 1, 0);
+	free(v);
+	mw_free(&w);
+	return rc;
+}
+
 typedef struct due_item {
 	unsigned char k[16];
 } due_item;
@@ -391,11 +409,10 @@ int fb_recalendar(fbk *f, const jrp_calendar *old, const jrp_calendar *cal,
 	rc = 0;
 	r = xmalloc(sizeof *r);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		unsigned char tk[8], nk[16], *nv;
+		unsigned char tk[8], nk[16];
 		MDB_val due, tv;
 		jrp_error e;
 		jrp_date from, to, was;
-		mw w;
 		char party[JRP_ID_MAX + 1];
 		memcpy(tk, v[i].k + 8, 8);
 		if ((rc = kv_get(f->txn, f->db[FDB_DUE], v[i].k, 16, &due)) != 0 ||
@@ -411,15 +428,7 @@ int fb_recalendar(fbk *f, const jrp_calendar *old, const jrp_calendar *cal,
 			continue;
 		/* the stored task says the new deadline, and the index is keyed by it */
 		was = r->u.task.feedback_due;
-		r->u.task.feedback_due = to;
-		mw_init(&w);
-		task_encode(&w, &r->u.task);
-		nv = xmalloc(mw_len(&w) + 1);
-		nv[0] = ((unsigned char *)tv.mv_data)[0];
-		memcpy(nv + 1, mw_data(&w), mw_len(&w));
-		rc = kv_put(f->txn, f->db[FDB_TASKS], tk, 8, nv, mw_len(&w) + 1, 0);
-		free(nv);
-		mw_free(&w);
+		rc = fb_task_set_due(f, ((unsigned char *)tv.mv_data)[0], &r->u.task, to);
 		fb_due_key(nk, to, r->u.task.seq);
 		if (rc || (rc = kv_del(f->txn, f->db[FDB_DUE], v[i].k, 16)) != 0 ||
 		    (rc = kv_put(f->txn, f->db[FDB_DUE], nk, 16, party, strlen(party), 0)) != 0)

@@ -89,6 +89,8 @@ uint64_t fb_stat_get(fbk *f, const char *fmt, const char *a);
 uint64_t fb_stat_period(fbk *f, const char *key, jrp_date from, jrp_date to);
 /* fb_due_key - (due day's end, task): the overdue index */
 void fb_due_key(unsigned char k[16], jrp_date due, uint64_t task);
+/* fb_task_set_due - the stored task (in state `state`) with a new feedback_due */
+int fb_task_set_due(fbk *f, int state, jrp_task *t, jrp_date due);
 /* fb_recalendar - DOMAIN.md "Working days": the calendar changed from old to cal (an official
  * schedule replacing a provisional year): every pending deadline that counted the changed years is
  * counted again (the same working days after the day the task was pushed), re-indexed and stored

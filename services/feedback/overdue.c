@@ -256,8 +256,6 @@ int fb_overdue_recalendar(fbk *f, const jrp_calendar *old, const jrp_calendar *c
 		MDB_val tv;
 		jrp_error e;
 		jrp_date from, to, was;
-		mw w;
-		unsigned char *nv;
 		if (v[i].n != pl + 13 || pl > JRP_ID_MAX)
 			continue;
 		memcpy(party, p, pl);
@@ -275,15 +273,7 @@ int fb_overdue_recalendar(fbk *f, const jrp_calendar *old, const jrp_calendar *c
 		to = calendar_move(old, cal, from, was);
 		if (to == was)
 			continue;
-		r->u.task.feedback_due = to;
-		mw_init(&w);
-		task_encode(&w, &r->u.task);
-		nv = xmalloc(mw_len(&w) + 1);
-		nv[0] = ((unsigned char *)tv.mv_data)[0];
-		memcpy(nv + 1, mw_data(&w), mw_len(&w));
-		rc = kv_put(f->txn, f->db[FDB_TASKS], tk, 8, nv, mw_len(&w) + 1, 0);
-		free(nv);
-		mw_free(&w);
+		rc = fb_task_set_due(f, ((unsigned char *)tv.mv_data)[0], &r->u.task, to);
 		if (rc || (rc = kv_del(f->txn, f->db[FDB_OVERDUE], v[i].k, v[i].n)) != 0)
 			break;
 		if (ms_of_date(to + 1) > f->now) {

@@ -59,21 +59,12 @@ static int h_feedback(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_erro
 static int h_stats(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 {
 	fbk f = ctx(d, txn);
-	jrp_date from = 0, to = 0;
-	int hf, ht, rc;
+	jrp_date from, to;
+	int rc;
 	if (!(r->party->roles & ROLE_OFFICE))
 		return req_fail_forbidden(r, e, "statistics are the office's");
-	if ((rc = mr_date(&r->body, "from", MR_OPT, &from)) < 0)
+	if ((rc = req_period(r, &from, &to, e)) < 0)
 		return rc;
-	hf = rc;
-	if ((rc = mr_date(&r->body, "to", MR_OPT, &to)) < 0)
-		return rc;
-	ht = rc;
-	if ((rc = mr_end(&r->body)) < 0)
-		return rc;
-	if (hf != ht || (hf && ht && to < from))
-		return jrp_fail(e, JRP_ERR_BAD_VALUE, hf ? "to" : "from",
-				"a period needs both from and to, from not after to");
 	fb_stats(&f, out, from, to);
 	return 0;
 }

@@ -153,20 +153,12 @@ static uint64_t figure(jrp_daemon *d, MDB_txn *txn, const char *fmt, const char 
 static int h_stats(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 {
 	const jrp_parties *ps = daemon_parties(d);
-	jrp_date from = 0, to = 0;
-	int hf, ht, rc;
+	jrp_date from, to;
+	int rc;
 	size_t *lag, nlag = 0;
-	if ((rc = mr_date(&r->body, "from", MR_OPT, &from)) < 0)
+	if ((rc = req_period(r, &from, &to, e)) < 0)
 		return rc;
-	hf = rc;
-	if ((rc = mr_date(&r->body, "to", MR_OPT, &to)) < 0)
-		return rc;
-	ht = rc;
-	if ((rc = mr_end(&r->body)) < 0)
-		return rc;
-	if (hf != ht || (hf && to < from))
-		return jrp_fail(e, JRP_ERR_BAD_VALUE, hf ? "to" : "from", "a period needs both from and to, from not after to");
-	if (hf) {
+	if (from) {
 		mw_str(out, "period");
 		mw_map(out);
 		mw_kdate(out, "from", from);
