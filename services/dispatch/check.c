@@ -75,7 +75,7 @@ static void write_entry(const jrp_catalog *cat, const jrp_change *ch, const char
 	mw_end(out);
 }
 
-int check_code(const char *code, jrp_id_type id_type, jrp_error *e)
+int check_subject_code(const char *code, jrp_id_type id_type, jrp_error *e)
 {
 	size_t n = strlen(code);
 	bool citizen_shape = n == 18 && strspn(code, "0123456789") >= 17 && (isdigit((unsigned char)code[17]) || code[17] == 'X');

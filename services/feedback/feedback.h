@@ -8,6 +8,9 @@
  *   accounts.c   what dispatch's log says: changes, tasks and checks become
  *                counters, task states and deadlines
  *   report.c     an agency's feedback on its own task
+ *   overdue.c    deadlines: what is due, what is overdue and how late, what a
+ *                calendar change moves
+ *   counters.c   the counters, by name and by day
  *   figures.c    the office's statistics and a subject's tasks
  * service.c is the daemon; main.c starts it.
  *

@@ -99,21 +99,9 @@ static void party_figures(fbk *f, const span *p, const jrp_party *pt, mw *out)
 	mw_ku64(out, "late_workdays", flow(f, p, "late_workdays.%s%s", pt->id, ""));
 }
 
-void fb_stats(fbk *f, mw *out, jrp_date from, jrp_date to)
+/* entries - the lists in force (as of now) and what happened to entries */
+static void entries(fbk *f, const span *p, mw *out)
 {
-	const jrp_parties *ps = f->parties;
-	span p = { from && to, from, to };
-	char now[32];
-	ms_format(f->now, now, sizeof now);
-	mw_kstr(out, "as_of", now);
-	if (p.on) {
-		/* what happened from..to; what is in force, awaiting and overdue is as of now */
-		mw_str(out, "period");
-		mw_map(out);
-		mw_kdate(out, "from", from);
-		mw_kdate(out, "to", to);
-		mw_end(out);
-	}
 	mw_str(out, "entries");
 	mw_map(out);
 	for (int l = 0; l < LIST__N; l++)
@@ -126,19 +114,24 @@ void fb_stats(fbk *f, mw *out, jrp_date from, jrp_date to)
 			{ "repairs_decided", CH_REPAIR_DECIDED },
 		};
 		for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++)
-			mw_ku64(out, totals[i].key, flow(f, &p, "changes.%s%s", names_get(&change_action_names, totals[i].a), ""));
+			mw_ku64(out, totals[i].key, flow(f, p, "changes.%s%s", names_get(&change_action_names, totals[i].a), ""));
 		/* every exit counts as an exit, a wrong entry's (revoked) too */
-		mw_ku64(out, "exited_total", flow(f, &p, "changes.%s%s", "exited", "") + flow(f, &p, "changes.%s%s", "revoked", ""));
+		mw_ku64(out, "exited_total", flow(f, p, "changes.%s%s", "exited", "") + flow(f, p, "changes.%s%s", "revoked", ""));
 		mw_str(out, "exits_by_reason");
 		mw_map(out);
 		for (int r = 1; r < EXIT__N; r++) {
-			uint64_t n = flow(f, &p, "exits.%s%s", names_get(&exit_reason_names, r), "");
+			uint64_t n = flow(f, p, "exits.%s%s", names_get(&exit_reason_names, r), "");
 			if (n)
 				mw_ku64(out, names_get(&exit_reason_names, r), n);
 		}
 		mw_end(out);
 	}
 	mw_end(out);
+}
+
+/* by_domain - by list and domain (the counters, never the entries) */
+static void by_domain(fbk *f, const span *p, mw *out)
+{
 	/* by list and domain (the counters, never the entries) */
 	mw_str(out, "by_domain");
 	mw_arr(out);
@@ -149,10 +142,10 @@ void fb_stats(fbk *f, mw *out, jrp_date from, jrp_date to)
 			uint64_t in_force, proposed, effective, exited, revoked;
 			snprintf(ld, sizeof ld, "%s.%s", list_name((jrp_list)l), dom);
 			in_force = fb_stat_get(f, "active.%s", ld);
-			proposed = flow(f, &p, "changes.proposed.%s%s", ld, "");
-			effective = flow(f, &p, "changes.effective.%s%s", ld, "");
-			exited = flow(f, &p, "changes.exited.%s%s", ld, "");
-			revoked = flow(f, &p, "changes.revoked.%s%s", ld, "");
+			proposed = flow(f, p, "changes.proposed.%s%s", ld, "");
+			effective = flow(f, p, "changes.effective.%s%s", ld, "");
+			exited = flow(f, p, "changes.exited.%s%s", ld, "");
+			revoked = flow(f, p, "changes.revoked.%s%s", ld, "");
 			if (!in_force && !proposed && !effective && !exited && !revoked)
 				continue;
 			mw_map(out);
@@ -168,6 +161,64 @@ void fb_stats(fbk *f, mw *out, jrp_date from, jrp_date to)
 			mw_end(out);
 		}
 	mw_end(out);
+}
+
+/* lagging - who lags: every party with something overdue now or done late in the period, most overdue first */
+static void lagging(fbk *f, const span *p, mw *out)
+{
+	const jrp_parties *ps = f->parties;
+	/* who lags: every party with something overdue now or done late in the period, most overdue first */
+	mw_str(out, "lagging");
+	mw_arr(out);
+	{
+		size_t n = 0, *idx = xmalloc((ps->n + 1) * sizeof *idx);
+		uint64_t *od = xmalloc((ps->n + 1) * sizeof *od);
+		for (size_t i = 0; i < ps->n; i++) {
+			uint64_t o = fb_overdue(f, ps->v[i].id), l = flow(f, p, "late.%s%s", ps->v[i].id, "");
+			if (!o && !l)
+				continue;
+			od[i] = o * 1000000 + l;
+			idx[n++] = i;
+		}
+		for (size_t i = 1; i < n; i++)   /* a few dozen parties: insertion sort */
+			for (size_t j = i; j > 0 && od[idx[j]] > od[idx[j - 1]]; j--) {
+				size_t t = idx[j];
+				idx[j] = idx[j - 1];
+				idx[j - 1] = t;
+			}
+		for (size_t i = 0; i < n; i++) {
+			const jrp_party *pt = &ps->v[idx[i]];
+			mw_map(out);
+			mw_kstr(out, "party", pt->id);
+			mw_kstr(out, "name", pt->name);
+			mw_ku64(out, "overdue", fb_overdue(f, pt->id));
+			mw_ku64(out, "late", flow(f, p, "late.%s%s", pt->id, ""));
+			mw_ku64(out, "late_workdays", flow(f, p, "late_workdays.%s%s", pt->id, ""));
+			mw_end(out);
+		}
+		free(idx);
+		free(od);
+	}
+	mw_end(out);
+}
+
+void fb_stats(fbk *f, mw *out, jrp_date from, jrp_date to)
+{
+	const jrp_parties *ps = f->parties;
+	span p = { from && to, from, to };
+	char now[32];
+	ms_format(f->now, now, sizeof now);
+	mw_kstr(out, "as_of", now);
+	if (p.on) {
+		/* what happened from..to; what is in force, awaiting and overdue is as of now */
+		mw_str(out, "period");
+		mw_map(out);
+		mw_kdate(out, "from", from);
+		mw_kdate(out, "to", to);
+		mw_end(out);
+	}
+	entries(f, &p, out);
+	by_domain(f, &p, out);
 	mw_str(out, "durations");
 	mw_map(out);
 	durations(f, &p, "objection", out);
@@ -232,39 +283,7 @@ void fb_stats(fbk *f, mw *out, jrp_date from, jrp_date to)
 		mw_end(out);
 	}
 	mw_end(out);
-	/* who lags: every party with something overdue now or done late in the period, most overdue first */
-	mw_str(out, "lagging");
-	mw_arr(out);
-	{
-		size_t n = 0, *idx = xmalloc((ps->n + 1) * sizeof *idx);
-		uint64_t *od = xmalloc((ps->n + 1) * sizeof *od);
-		for (size_t i = 0; i < ps->n; i++) {
-			uint64_t o = fb_overdue(f, ps->v[i].id), l = flow(f, &p, "late.%s%s", ps->v[i].id, "");
-			if (!o && !l)
-				continue;
-			od[i] = o * 1000000 + l;
-			idx[n++] = i;
-		}
-		for (size_t i = 1; i < n; i++)   /* a few dozen parties: insertion sort */
-			for (size_t j = i; j > 0 && od[idx[j]] > od[idx[j - 1]]; j--) {
-				size_t t = idx[j];
-				idx[j] = idx[j - 1];
-				idx[j - 1] = t;
-			}
-		for (size_t i = 0; i < n; i++) {
-			const jrp_party *pt = &ps->v[idx[i]];
-			mw_map(out);
-			mw_kstr(out, "party", pt->id);
-			mw_kstr(out, "name", pt->name);
-			mw_ku64(out, "overdue", fb_overdue(f, pt->id));
-			mw_ku64(out, "late", flow(f, &p, "late.%s%s", pt->id, ""));
-			mw_ku64(out, "late_workdays", flow(f, &p, "late_workdays.%s%s", pt->id, ""));
-			mw_end(out);
-		}
-		free(idx);
-		free(od);
-	}
-	mw_end(out);
+	lagging(f, &p, out);
 }
 
 typedef struct tasks_arg {

@@ -18,6 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+void fb_due_key(unsigned char k[16], jrp_date due, uint64_t task)
+{
+	/* overdue from the start of the day after the last working day allowed */
+	be64_put(k, (uint64_t)ms_of_date(due + 1));
+	be64_put(k + 8, task);
+}
+
 /* overdue_key - party NUL due date (4 bytes, big-endian, offset) task seq */
 static size_t overdue_key(unsigned char *k, const char *party, jrp_date due, uint64_t task)
 {
@@ -291,4 +298,99 @@ int fb_overdue_recalendar(fbk *f, const jrp_calendar *old, const jrp_calendar *c
 	free(r);
 	free(v);
 	return rc;
+}
+
+/* ---- the calendar changed ---- */
+
+int fb_task_set_due(fbk *f, int state, jrp_task *t, jrp_date due)
+{
+	unsigned char k[8], *v;
+	mw w;
+	int rc;
+	t->feedback_due = due;
+	mw_init(&w);
+	task_encode(&w, t);
+	v = xmalloc(mw_len(&w) + 1);
+	v[0] = (unsigned char)state;
+	memcpy(v + 1, mw_data(&w), mw_len(&w));
+	be64_put(k, t->seq);
+	rc = kv_put(f->txn, f->db[FDB_TASKS], k, 8, v, mw_len(&w) + 1, 0);
+	free(v);
+	mw_free(&w);
+	return rc;
+}
+
+typedef struct due_item {
+	unsigned char k[16];
+} due_item;
+
+int fb_recalendar(fbk *f, const jrp_calendar *old, const jrp_calendar *cal,
+		  void (*fn)(void *arg, const jrp_task *t, jrp_date from, jrp_date to), void *arg, size_t *moved)
+{
+	int y0, y1, rc;
+	unsigned char start[16];
+	due_item *v = NULL;
+	size_t n = 0, cap = 0;
+	MDB_cursor *c;
+	MDB_val k, val;
+	jrp_rec *r;
+	int64_t hi;
+
+	*moved = 0;
+	if (!calendar_changed(old, cal, &y0, &y1))
+		return 0;
+	memset(start, 0, sizeof start);
+	be64_put(start, (uint64_t)ms_of_date(date_from_ymd(y0, 1, 1)));
+	hi = ms_of_date(date_from_ymd(y1, 12, 31) + 120);
+	if ((rc = mdb_cursor_open(f->txn, f->db[FDB_DUE], &c)) != 0)
+		return store_rc(rc);
+	k.mv_data = start;
+	k.mv_size = 16;
+	for (rc = mdb_cursor_get(c, &k, &val, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(c, &k, &val, MDB_NEXT)) {
+		if (k.mv_size != 16)
+			continue;
+		if ((int64_t)be64_get(k.mv_data) >= hi)
+			break;
+		if (n == cap)
+			v = xrealloc(v, (cap = cap ? cap * 2 : 64) * sizeof *v);
+		memcpy(v[n++].k, k.mv_data, 16);
+	}
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		free(v);
+		return store_rc(rc);
+	}
+	rc = 0;
+	r = xmalloc(sizeof *r);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		unsigned char tk[8], nk[16];
+		MDB_val due, tv;
+		jrp_error e;
+		jrp_date from, to, was;
+		char party[JRP_ID_MAX + 1];
+		memcpy(tk, v[i].k + 8, 8);
+		if ((rc = kv_get(f->txn, f->db[FDB_DUE], v[i].k, 16, &due)) != 0 ||
+		    (rc = kv_get(f->txn, f->db[FDB_TASKS], tk, 8, &tv)) != 0)
+			break;
+		snprintf(party, sizeof party, "%.*s", (int)due.mv_size, (const char *)due.mv_data);
+		if (tv.mv_size < 2 || rec_decode_bytes((unsigned char *)tv.mv_data + 1, tv.mv_size - 1, 1u << REC_TASK, false, r,
+							&e) != 0)
+			continue;   /* a task that does not read back keeps its deadline */
+		from = date_of_ms(r->u.task.at);
+		to = calendar_move(old, cal, from, r->u.task.feedback_due);
+		if (to == r->u.task.feedback_due)
+			continue;
+		/* the stored task says the new deadline, and the index is keyed by it */
+		was = r->u.task.feedback_due;
+		rc = fb_task_set_due(f, ((unsigned char *)tv.mv_data)[0], &r->u.task, to);
+		fb_due_key(nk, to, r->u.task.seq);
+		if (rc || (rc = kv_del(f->txn, f->db[FDB_DUE], v[i].k, 16)) != 0 ||
+		    (rc = kv_put(f->txn, f->db[FDB_DUE], nk, 16, party, strlen(party), 0)) != 0)
+			break;
+		++*moved;
+		fn(arg, &r->u.task, was, to);
+	}
+	free(r);
+	free(v);
+	return rc == 0 ? fb_overdue_recalendar(f, old, cal, fn, arg, moved) : rc;
 }
