@@ -11,8 +11,9 @@ const char *names_get(const jrp_names *t, int v)
 
 int names_find(const jrp_names *t, const char *s, size_t len)
 {
+	/* s is the wire's: not NUL-terminated, and it may hold NUL bytes ("record\0..." is not "record") */
 	for (int i = 0; i < t->n; i++)
-		if (t->name[i] && len && t->name[i][0] == s[0] && strncmp(t->name[i], s, len) == 0 && !t->name[i][len])
+		if (t->name[i] && len && t->name[i][0] == s[0] && strlen(t->name[i]) == len && memcmp(t->name[i], s, len) == 0)
 			return i;
 	return -1;
 }

@@ -249,6 +249,17 @@ static void keys_order_records(void)
 }
 
 /* the README's "Names" table: | `what` | `a`, `b`, ... | per table, the same names in the same order */
+/* a name on the wire is its bytes: "record" followed by a NUL and more is not "record" (found by
+ * fuzz_records: the lookup read past the table's string) */
+static void names_are_whole(void)
+{
+	CHECK_INT(names_find(&rec_kind_names, "record", 6), REC_EVENT);
+	CHECK_INT(names_find(&rec_kind_names, "record\0\0`", 9), -1);
+	CHECK_INT(names_find(&rec_kind_names, "rec", 3), -1);
+	CHECK_INT(names_find(&rec_kind_names, "records", 7), -1);
+	CHECK_INT(names_find(&rec_kind_names, "", 0), -1);
+}
+
 static void readme_lists_the_tables(void)
 {
 	FILE *f = fopen(JRP_SOURCE_ROOT "/README.md", "r");
@@ -295,5 +306,6 @@ int main(void)
 	RUN(unknown_kind_is_not_guessed);
 	RUN(keys_order_records);
 	RUN(readme_lists_the_tables);
+	RUN(names_are_whole);
 	TAP_DONE();
 }
