@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "proto.h"
 #include "util/log.h"
+#include "util/tsan.h"
 #include "util/xalloc.h"
 #include <string.h>
 #include <zmq.h>
@@ -67,6 +68,7 @@ static void park(jrp_daemon *d, job *j)
 static void finish(jrp_daemon *d, job *j)
 {
 	if (d->front) {
+		TSAN_RELEASE(j);
 		zmq_send(d->inner, &j, sizeof j, 0);
 		return;
 	}
@@ -203,8 +205,10 @@ void batch_on_router(zwatch *w, void *sock, void *arg)
 	job *j;
 	if (d->front) {
 		/* job pointers from the front */
-		while (n < JRP_MAX_BATCH && zmq_recv(sock, &j, sizeof j, ZMQ_DONTWAIT) == (int)sizeof j)
+		while (n < JRP_MAX_BATCH && zmq_recv(sock, &j, sizeof j, ZMQ_DONTWAIT) == (int)sizeof j) {
+			TSAN_ACQUIRE(j);
 			d->batch[n++] = j;
+		}
 	} else {
 		while (n < JRP_MAX_BATCH && (j = request_recv(sock)))
 			d->batch[n++] = j;

@@ -15,6 +15,7 @@
 #include "skel.h"
 #include "proto.h"
 #include "util/log.h"
+#include "util/tsan.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -129,6 +130,7 @@ static void *front_main(void *arg)
 		while (zmq_recv(d->outer, &j, sizeof j, ZMQ_DONTWAIT) == (int)sizeof j) {
 			if (!j)
 				goto out;   /* the loop is stopping; everything it sent before is sent */
+			TSAN_ACQUIRE(j);
 			request_send(d->router, j);
 			request_free(j);
 		}
@@ -137,8 +139,10 @@ static void *front_main(void *arg)
 			for (int k = 0; k < JRP_MAX_BATCH && (j = request_recv(d->router)); k++) {
 				if (is_read_route(d, j))
 					reads[n++] = j;
-				else
+				else {
+					TSAN_RELEASE(j);
 					zmq_send(d->outer, &j, sizeof j, 0);
+				}
 			}
 			if (n)
 				front_batch(d, reads, n);
@@ -352,8 +356,10 @@ void front_stop(jrp_daemon *d)
 	/* requests the front passed on that the loop never took: dropped unanswered, like those
 	 * still unread on the socket (the client's timeout and retry cover both) */
 	while (zmq_recv(d->inner, &j, sizeof j, ZMQ_DONTWAIT) == (int)sizeof j)
-		if (j)
+		if (j) {
+			TSAN_ACQUIRE(j);
 			request_free(j);
+		}
 	journal_close(&d->jw);
 	journal_apply(d);
 	uv_close((uv_handle_t *)&d->jasync, NULL);
