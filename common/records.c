@@ -242,7 +242,23 @@ static void about_write(mw *w, const char *standard, const char *domain, const c
 
 /* ---- a department's record ---- */
 
-/* record_subject - record.subject: the subject, its LEI, legal representative and responsible persons */
+/* org_person - an optional person of an organisation (subject.key): *has says if it is there */
+static int org_person(mr *s, const jrp_record *o, const char *key, const char *what, bool *has, jrp_person *p)
+{
+	mr m;
+	int rc;
+	if ((rc = mr_map(s, key, MR_OPT, &m)) < 0)
+		return rc;
+	*has = rc > 0;
+	if (*has && (rc = person_read(&m, p)) < 0)
+		return rc;
+	if (*has && o->subject.type != SUBJECT_ORG)
+		return mr_fail_value(s, key, "only an organisation has %s", what);
+	return 0;
+}
+
+/* record_subject - record.subject: the subject, its LEI, legal representative, actual controller and
+ * responsible persons */
 static int record_subject(mr *r, jrp_record *o)
 {
 	const msgpack_object_array *a;
@@ -253,26 +269,9 @@ static int record_subject(mr *r, jrp_record *o)
 		return rc;
 	if (o->lei[0] && (rc = check_code(&s, "lei", ID_LEI, o->lei)) < 0)
 		return rc;
-	{
-		mr p;
-		if ((rc = mr_map(&s, "legal_rep", MR_OPT, &p)) < 0)
-			return rc;
-		o->has_legal_rep = rc > 0;
-		if (o->has_legal_rep && (rc = person_read(&p, &o->legal_rep)) < 0)
-			return rc;
-	}
-	if (o->has_legal_rep && o->subject.type != SUBJECT_ORG)
-		return mr_fail_value(&s, "legal_rep", "only an organisation has a legal representative");
-	{
-		mr p;
-		if ((rc = mr_map(&s, "actual_controller", MR_OPT, &p)) < 0)
-			return rc;
-		o->has_controller = rc > 0;
-		if (o->has_controller && (rc = person_read(&p, &o->controller)) < 0)
-			return rc;
-	}
-	if (o->has_controller && o->subject.type != SUBJECT_ORG)
-		return mr_fail_value(&s, "actual_controller", "only an organisation has an actual controller");
+	if ((rc = org_person(&s, o, "legal_rep", "a legal representative", &o->has_legal_rep, &o->legal_rep)) < 0 ||
+	    (rc = org_person(&s, o, "actual_controller", "an actual controller", &o->has_controller, &o->controller)) < 0)
+		return rc;
 	o->nresponsible = 0;
 	if ((rc = mr_arr(&s, "responsible", MR_OPT, JRP_RESPONSIBLE_MAX, &a)) < 0)
 		return rc;

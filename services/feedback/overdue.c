@@ -99,19 +99,22 @@ int fb_overdue_tick(fbk *f, size_t max, int64_t *next)
 int fb_deadline_close(fbk *f, const jrp_task *t)
 {
 	unsigned char k[JRP_ID_MAX + 16];
-	MDB_val v;
+	size_t kn;
+	MDB_val key, v;
 	int rc;
 	if (!t->feedback_due || !(t->cls == CLASS_MANDATORY || t->cls == CLASS_DUTY))
 		return 0;
+	/* still waiting: out of the due index (mdb_del says whether it was there) */
 	fb_due_key(k, t->feedback_due, t->seq);
-	if ((rc = kv_get(f->txn, f->db[FDB_DUE], k, 16, &v)) == 0)
-		return kv_del(f->txn, f->db[FDB_DUE], k, 16);
-	if (rc != JRP_ENOTFOUND)
-		return rc;
+	key.mv_data = k;
+	key.mv_size = 16;
+	if ((rc = mdb_del(f->txn, f->db[FDB_DUE], &key, NULL)) != MDB_NOTFOUND)
+		return store_rc(rc);
 	/* past its deadline: out of the overdue list, counted late */
-	if ((rc = kv_get(f->txn, f->db[FDB_OVERDUE], k, overdue_key(k, t->agency, t->feedback_due, t->seq), &v)) == JRP_ENOTFOUND)
+	kn = overdue_key(k, t->agency, t->feedback_due, t->seq);
+	if ((rc = kv_get(f->txn, f->db[FDB_OVERDUE], k, kn, &v)) == JRP_ENOTFOUND)
 		return 0;
-	if (rc || (rc = kv_del(f->txn, f->db[FDB_OVERDUE], k, overdue_key(k, t->agency, t->feedback_due, t->seq))) != 0 ||
+	if (rc || (rc = kv_del(f->txn, f->db[FDB_OVERDUE], k, kn)) != 0 ||
 	    (rc = fb_stat_add(f, -1, "overdue%s%s", "", "")) != 0 || (rc = fb_stat_add(f, -1, "overdue.%s%s", t->agency, "")) != 0)
 		return rc;
 	{
