@@ -70,9 +70,13 @@ static void standard_clear(jrp_standard *s)
 	free(s->name);
 	free(s->domain);
 	free(s->basis);
-	strv_free(s->violations, s->nviolations);
+	for (size_t i = 0; i < s->ncases; i++)
+		strv_free(s->cases[i].violations, s->cases[i].nviolations);
+	free(s->cases);
 	free(s->rating);
 	free(s->severity);
+	free(s->validity_basis);
+	free(s->repair_basis);
 }
 
 static void measure_clear(jrp_measure *m)
@@ -185,6 +189,26 @@ bool measure_applies(const jrp_measure *m, jrp_list l, const jrp_standard *s, un
 	return s && strv_has(m->domains, m->ndomains, s->domain);
 }
 
+bool measure_reaches(const jrp_measure *m, jrp_link_role role)
+{
+	return role == LINK_NONE || (m->persons & (1u << role));
+}
+
+jrp_date standard_valid_until(const jrp_standard *s, jrp_date decision, jrp_period extension)
+{
+	if (s->validity_open)
+		return JRP_DATE_OPEN;
+	return date_add_period(date_add_period(decision, s->validity), extension) - 1;
+}
+
+static jrp_date period_reach(jrp_period p);
+
+bool standard_extension_ok(const jrp_standard *s, jrp_period x)
+{
+	return !s->validity_open && !period_is_zero(s->extension_max) &&
+	       period_reach(x) >= period_reach(s->extension_min) && period_reach(x) <= period_reach(s->extension_max);
+}
+
 const char *catalog_entry_fits(const jrp_catalog *c, const char *standard, jrp_list l, bool derived,
 			       jrp_subject_type t, jrp_date decision, jrp_date today)
 {
@@ -197,7 +221,8 @@ const char *catalog_entry_fits(const jrp_catalog *c, const char *standard, jrp_l
 		return "standard_changed_list";
 	if (!(s->subject_types & (1u << t)))
 		return "standard_changed_subjects";
-	if (date_add_period(decision, s->validity) - 1 < today && !derived)
+	/* an extension the record gave is not known here: the standard's own validity is the floor */
+	if (standard_valid_until(s, decision, (jrp_period){ 0, 0, 0 }) < today && !derived)
 		return "standard_shortened";
 	return NULL;
 }
@@ -471,10 +496,33 @@ out:
 
 /* ---- standards.yaml ---- */
 
+/* load_case - the conditions of one way to meet a standard (match itself, or an item of match.cases):
+ *   violations    record.violation is one of these (omit = any)
+ *   min_amount    record.amount >= this, yuan
+ *   min_percent   record.amount >= this % of record.base_amount (1..100): e.g. the tax evaded as a
+ *                 share of the year's tax due, 国家税务总局令第54号 第六条(一)
+ *   min_quantity  record.quantity >= this (e.g. invoices, 第六条(六)) */
+static int load_case(ydoc *d, ynode *m, jrp_match_case *mc, jrp_error *e)
+{
+	int64_t pct = 0;
+	int rc;
+	mc->min_amount = mc->min_quantity = -1;
+	if ((rc = idlist(d, m, "violations", false, LOWER_ID, 64, &mc->violations, &mc->nviolations, e)) ||
+	    (rc = ydoc_int(d, m, "min_amount", false, 0, INT64_C(1000000000000000), &mc->min_amount, e)) ||
+	    (rc = ydoc_int(d, m, "min_percent", false, 1, 100, &pct, e)) ||
+	    (rc = ydoc_int(d, m, "min_quantity", false, 1, INT64_C(1000000000), &mc->min_quantity, e)))
+		return rc;
+	mc->min_percent = (int)pct;
+	return 0;
+}
+
 static int load_match(jrp_catalog *c, ydoc *d, ynode *sm, jrp_standard *s, jrp_error *e)
 {
-	static const char *const keys[] = { "kind", "violations", "min_amount", "rating", NULL };
-	ynode *m = ydoc_map_get(d, sm, "match");
+	static const char *const keys[] = { "kind", "violations", "min_amount", "min_percent", "min_quantity",
+		"rating", "cases", NULL };
+	static const char *const case_keys[] = { "violations", "min_amount", "min_percent", "min_quantity", NULL };
+	static const char *const own[] = { "violations", "min_amount", "min_percent", "min_quantity", NULL };
+	ynode *m = ydoc_map_get(d, sm, "match"), *cases;
 	char *kind = NULL;
 	int rc;
 
@@ -495,10 +543,34 @@ static int load_match(jrp_catalog *c, ydoc *d, ynode *sm, jrp_standard *s, jrp_e
 		return ydoc_fail(d, ydoc_map_get(d, m, "kind"), e,
 				 "key 'kind': a %s record follows up another record or entry; no standard identifies on it",
 				 names_get(&credit_kind_names, s->kind));
-	if ((rc = idlist(d, m, "violations", false, LOWER_ID, 64, &s->violations, &s->nviolations, e)) ||
-	    (rc = ydoc_int(d, m, "min_amount", false, 0, INT64_C(1000000000000000), &s->min_amount, e)) ||
-	    (rc = ydoc_str(d, m, "rating", false, &s->rating, e)))
+	if ((rc = ydoc_str(d, m, "rating", false, &s->rating, e)))
 		return rc;
+	if (!(cases = ydoc_map_get(d, m, "cases"))) {
+		s->cases = xcalloc(1, sizeof *s->cases);
+		s->ncases = 1;
+		return load_case(d, m, &s->cases[0], e);
+	}
+	/* cases: the record meets the standard in one of several ways (one article's items, each with its
+	 * own threshold); the conditions then live in the cases only */
+	for (size_t i = 0; own[i]; i++)
+		if (ydoc_map_get(d, m, own[i]))
+			return ydoc_fail(d, ydoc_map_get(d, m, own[i]), e,
+					 "key '%s': with 'cases', each case carries its own conditions", own[i]);
+	if ((rc = ydoc_seq_at_key(d, m, "cases", true, &cases, e)))
+		return rc;
+	s->ncases = ydoc_seq_len(cases);
+	s->cases = xcalloc(s->ncases, sizeof *s->cases);
+	for (size_t i = 0; i < s->ncases; i++) {
+		ynode *ci = ydoc_seq_at(d, cases, i);
+		if (!ydoc_is_map(ci))
+			return ydoc_fail(d, ci, e, "an item of 'cases' is a map {violations, min_amount, min_percent, "
+					 "min_quantity}");
+		if ((rc = ydoc_map_check_keys(d, ci, case_keys, e)) || (rc = load_case(d, ci, &s->cases[i], e)))
+			return rc;
+		if (!s->cases[i].nviolations)
+			return ydoc_fail(d, ci, e, "a case of 'cases' names its violations (a case for any violation "
+					 "would make the others pointless)");
+	}
 	return 0;
 }
 
@@ -514,9 +586,12 @@ static const struct tier {
 	const char *name;
 	jrp_period min, max;
 	const char *text;
+	jrp_period repair_min;
 } tiers[] = {
-	{ "general", { 0, 3, 0 }, { 1, 0, 0 }, "3 months to 1 year" },
-	{ "serious", { 1, 0, 0 }, { 3, 0, 0 }, "1 to 3 years" },
+	/* repair: the shortest publication before a repair application, 《失信行为纠正后的信用信息修复管理
+	 * 办法（试行）》（国家发展和改革委员会令2023年第58号）: general 3 months, serious 1 year */
+	{ "general", { 0, 3, 0 }, { 1, 0, 0 }, "3 months to 1 year", { 0, 3, 0 } },
+	{ "serious", { 1, 0, 0 }, { 3, 0, 0 }, "1 to 3 years", { 1, 0, 0 } },
 };
 
 static jrp_date period_reach(jrp_period p)
@@ -605,17 +680,49 @@ static int load_dishonesty(ydoc *d, ynode *m, jrp_standard *s, jrp_error *e)
 		if (!t)
 			return ydoc_fail(d, ydoc_map_get(d, m, "severity"), e,
 					 "key 'severity' must be general or serious, not '%s'", s->severity);
-		if (period_reach(s->validity) < period_reach(t->min) ||
-		    period_reach(s->validity) > period_reach(t->max)) {
-			period_format(s->validity, pbuf, sizeof pbuf);
+		/* a law's own period (validity_basis) prevails over the tier: 食品安全法 第一百三十五条 5 years,
+		 * 法释〔2017〕7号 no fixed term */
+		if (!s->validity_basis && (s->validity_open || period_reach(s->validity) < period_reach(t->min) ||
+					   period_reach(s->validity) > period_reach(t->max))) {
+			if (s->validity_open)
+				snprintf(pbuf, sizeof pbuf, "none (no fixed term)");
+			else
+				period_format(s->validity, pbuf, sizeof pbuf);
 			return ydoc_fail(d, ydoc_map_get(d, m, "validity"), e,
 					 "key 'validity': %s is outside the %s tier (%s dishonesty is published %s "
-					 "[national])", pbuf, t->name, t->name, t->text);
+					 "[national]); a law that sets another period is named in validity_basis",
+					 pbuf, t->name, t->name, t->text);
+		}
+		if (s->validity_basis && !s->validity_open && period_reach(s->validity) >= period_reach(t->min) &&
+		    period_reach(s->validity) <= period_reach(t->max))
+			return ydoc_fail(d, ydoc_map_get(d, m, "validity_basis"), e,
+					 "key 'validity_basis': the validity is inside the %s tier; validity_basis is "
+					 "for a law that sets a period outside it", t->name);
+		/* the repair minimum against the tier [national]: shorter only on a rule of the list's own
+		 * (repair_basis: 法释〔2017〕7号 第十条 deletion on performance, 人社部令第45号 6 months) */
+		if (s->repairable && !s->repair_basis && period_reach(s->repair_min) < period_reach(t->repair_min)) {
+			char tb[32];
+			period_format(s->repair_min, pbuf, sizeof pbuf);
+			period_format(t->repair_min, tb, sizeof tb);
+			return ydoc_fail(d, ydoc_map_get(d, m, "repair_min"), e,
+					 "key 'repair_min': %s is shorter than the %s tier's minimum %s before repair "
+					 "(国家发展和改革委员会令2023年第58号); a list rule that allows it is named in "
+					 "repair_basis", pbuf, t->name, tb);
 		}
 		if ((rc = ydoc_int(d, m, "rectification_days", false, 0, 60, &rd, e)))
 			return rc;
 		s->rectification_days = (int)rd;
 	}
+	if (s->repairable && !s->validity_open && period_reach(s->repair_min) > period_reach(s->validity))
+		return ydoc_fail(d, ydoc_map_get(d, m, "repair_min"), e,
+				 "key 'repair_min' is longer than the validity: the entry would end before a repair "
+				 "could be asked for");
+	if (s->repair_basis && !s->repairable)
+		return ydoc_fail(d, ydoc_map_get(d, m, "repair_basis"), e,
+				 "key 'repair_basis': standard '%s' is not repairable", s->id);
+	if (s->repair_from_rectification && !s->rectification_days)
+		return ydoc_fail(d, ydoc_map_get(d, m, "repair_from"), e,
+				 "key 'repair_from': rectification needs a rectification deadline (rectification_days)");
 	if ((rc = repair_methods(d, m, &s->repair_methods, e)))
 		return rc;
 	if (s->repair_methods && !s->repairable)
@@ -683,15 +790,80 @@ static int load_notice(ydoc *d, ynode *m, jrp_standard *s, jrp_error *e)
 	return 0;
 }
 
+/*
+ * load_validity - validity, validity_basis and extension:
+ *   validity        a period from the decision date, or "none": no fixed term (the entry ends only by
+ *                   exit), which needs validity_basis
+ *   validity_basis  the law that sets a validity outside the severity tier (or none)
+ *   extension       {min, max}: a record may extend its entry's validity by a period in this range
+ *                   (record.extension; 法释〔2017〕7号 第二条: 1 to 3 years); not with validity none
+ */
+static int load_validity(ydoc *d, ynode *m, jrp_standard *s, jrp_error *e)
+{
+	static const char *const xkeys[] = { "min", "max", NULL };
+	ynode *x;
+	char *v = NULL;
+	bool has;
+	int rc;
+	if ((rc = ydoc_str(d, m, "validity_basis", false, &s->validity_basis, e)))
+		return rc;
+	if (ydoc_str(d, m, "validity", true, &v, NULL) == 0 && strcmp(v, "none") == 0) {
+		free(v);
+		s->validity_open = true;
+		if (!s->validity_basis)
+			return ydoc_fail(d, ydoc_map_get(d, m, "validity"), e,
+					 "key 'validity': none (no fixed term) needs the law that says so in "
+					 "validity_basis");
+	} else {
+		free(v);
+		if ((rc = period(d, m, "validity", true, &s->validity, &has, e)))
+			return rc;
+		if (period_is_zero(s->validity))
+			return ydoc_fail(d, ydoc_map_get(d, m, "validity"), e, "key 'validity' must not be zero");
+	}
+	if (!(x = ydoc_map_get(d, m, "extension")))
+		return 0;
+	if (s->validity_open)
+		return ydoc_fail(d, x, e, "key 'extension': a validity with no fixed term cannot be extended");
+	if (!ydoc_is_map(x))
+		return ydoc_fail(d, x, e, "key 'extension' is a map {min, max} of periods");
+	if ((rc = ydoc_map_check_keys(d, x, xkeys, e)) ||
+	    (rc = period(d, x, "min", true, &s->extension_min, &has, e)) ||
+	    (rc = period(d, x, "max", true, &s->extension_max, &has, e)))
+		return rc;
+	if (period_is_zero(s->extension_min) || period_reach(s->extension_max) < period_reach(s->extension_min))
+		return ydoc_fail(d, x, e, "key 'extension': min must be non-zero and max at least min");
+	return 0;
+}
+
+/* load_repair_from - repair_from: decision (default) | rectification: what repair_min counts from */
+static int load_repair_from(ydoc *d, ynode *m, jrp_standard *s, jrp_error *e)
+{
+	char *v = NULL;
+	int rc;
+	if ((rc = ydoc_str(d, m, "repair_from", false, &v, e)) || !v)
+		return rc;
+	if (strcmp(v, "rectification") == 0)
+		s->repair_from_rectification = true;
+	else if (strcmp(v, "decision") != 0)
+		rc = ydoc_fail(d, ydoc_map_get(d, m, "repair_from"), e,
+			       "key 'repair_from' must be decision or rectification, not '%s'", v);
+	free(v);
+	if (!rc && !s->repairable)
+		rc = ydoc_fail(d, ydoc_map_get(d, m, "repair_from"), e,
+			       "key 'repair_from': standard '%s' is not repairable", s->id);
+	return rc;
+}
+
 static int load_standard(jrp_catalog *c, ydoc *d, ynode *m, jrp_standard *s, jrp_error *e)
 {
 	static const char *const keys[] = { "id", "name", "domain", "list", "subject_types", "basis",
 		"match", "requires_final", "validity", "objection_days", "notice", "notice_period", "repairable",
-		"repair_min", "exit_focus", "publish", "class", "severity", "repair_methods", "rectification_days", NULL };
+		"repair_min", "exit_focus", "publish", "class", "severity", "repair_methods", "rectification_days",
+		"validity_basis", "extension", "repair_from", "repair_basis", NULL };
 	bool has_repair_min, has_exit_focus, has_validity;
 	int li = 0, rc;
 
-	s->min_amount = -1;
 	if ((rc = ydoc_map_check_keys(d, m, keys, e)) ||
 	    (rc = ydoc_str(d, m, "id", true, &s->id, e)))
 		return rc;
@@ -721,14 +893,15 @@ static int load_standard(jrp_catalog *c, ydoc *d, ynode *m, jrp_standard *s, jrp
 	if ((rc = subjects(d, m, &s->subject_types, e)) ||
 	    (rc = ydoc_str(d, m, "basis", true, &s->basis, e)) ||
 	    (rc = load_match(c, d, m, s, e)) ||
-	    (rc = period(d, m, "validity", true, &s->validity, &has_validity, e)))
+	    (rc = load_validity(d, m, s, e)))
 		return rc;
-	if (period_is_zero(s->validity))
-		return ydoc_fail(d, ydoc_map_get(d, m, "validity"), e, "key 'validity' must not be zero");
+	(void)has_validity;
 	if ((rc = ydoc_bool(d, m, "requires_final", false, &s->requires_final, e)) ||
 	    (rc = ydoc_bool(d, m, "notice", true, &s->notice, e)) ||
 	    (rc = ydoc_bool(d, m, "repairable", false, &s->repairable, e)) ||
 	    (rc = period(d, m, "repair_min", false, &s->repair_min, &has_repair_min, e)) ||
+	    (rc = ydoc_str(d, m, "repair_basis", false, &s->repair_basis, e)) ||
+	    (rc = load_repair_from(d, m, s, e)) ||
 	    (rc = period(d, m, "exit_focus", false, &s->exit_focus, &has_exit_focus, e)) ||
 	    (rc = ydoc_bool(d, m, "publish", true, &s->publish, e)))
 		return rc;
@@ -778,6 +951,41 @@ out:
 }
 
 /* ---- measures.yaml ---- */
+
+/* load_persons - persons: true (every linked role: legal_rep, responsible, actual_controller), false, or
+ * a list of those roles (税收征收管理法 第四十四条: the taxpayer or its legal representative only) */
+static int load_persons(ydoc *d, ynode *m, jrp_measure *ms, jrp_error *e)
+{
+	ynode *p = ydoc_map_get(d, m, "persons");
+	char **v = NULL;
+	size_t n = 0;
+	bool all = false;
+	int rc;
+	ms->persons = 0;
+	if (!p)
+		return 0;
+	if (!ydoc_is_seq(p)) {
+		if ((rc = ydoc_bool(d, m, "persons", false, &all, e)))
+			return rc;
+		if (all)
+			for (int r = LINK_NONE + 1; r < LINK__N; r++)
+				ms->persons |= 1u << r;
+		return 0;
+	}
+	if ((rc = idlist(d, m, "persons", false, LOWER_ID, 32, &v, &n, e)))
+		return rc;
+	for (size_t i = 0; i < n && !rc; i++) {
+		int r = names_find(&link_role_names, v[i], strlen(v[i]));
+		if (r <= LINK_NONE)
+			rc = ydoc_fail(d, item_at(d, m, "persons", i), e,
+				       "key 'persons': unknown role '%s' (allowed: legal_rep, responsible, "
+				       "actual_controller; or true for all)", v[i]);
+		else
+			ms->persons |= 1u << r;
+	}
+	strv_free(v, n);
+	return rc;
+}
 
 static int load_measure(jrp_catalog *c, const jrp_parties *parties, ydoc *d, ynode *m, jrp_measure *ms,
 			jrp_error *e)
@@ -848,11 +1056,10 @@ static int load_measure(jrp_catalog *c, const jrp_parties *parties, ydoc *d, yno
 				       ms->domains[i]);
 			goto out;
 		}
-	if ((rc = subjects(d, m, &ms->subject_types, e)) ||
-	    (rc = ydoc_bool(d, m, "persons", false, &ms->persons, e)))
+	if ((rc = subjects(d, m, &ms->subject_types, e)) || (rc = load_persons(d, m, ms, e)))
 		goto out;
-	/* persons: true reaches the legal representative / responsible persons of
-	 * a black-listed organisation through linked person entries [001 §(四)6],
+	/* persons reaches the legal representative / responsible persons / actual controller of
+	 * a listed organisation through linked person entries [001 §(四)6],
 	 * so the measure must target person subjects */
 	if (ms->persons && !(ms->subject_types & SUBJ_PERSON)) {
 		rc = ydoc_fail(d, ydoc_map_get(d, m, "persons"), e,

@@ -30,6 +30,20 @@ typedef struct jrp_named {
 } jrp_named;
 
 
+/* one way a record meets a standard (standards.yaml match, or one item of match.cases): all given
+ * conditions hold */
+typedef struct jrp_match_case {
+	char **violations;      /* record.violation in this set (NULL/0 = any) */
+	size_t nviolations;
+	int64_t min_amount;     /* record.amount >= this (yuan); -1 = no condition */
+	int min_percent;        /* record.amount >= this % of record.base_amount; 0 = no condition */
+	int64_t min_quantity;   /* record.quantity >= this; -1 = no condition */
+} jrp_match_case;
+
+/* a validity with no fixed term (不设期限): the entry ends only by exit (repair, objection, a change of
+ * standard); its valid_until is JRP_DATE_OPEN */
+#define JRP_DATE_OPEN 2932896   /* 9999-12-31 */
+
 typedef struct jrp_standard {
 	char *id;               /* e.g. "tax.major_violation" */
 	char *name;             /* 重大税收违法失信主体 */
@@ -39,20 +53,26 @@ typedef struct jrp_standard {
 	char *basis;            /* the national/provincial document the standard comes from */
 	/* match: a record meets the standard when all given conditions hold */
 	jrp_credit_kind kind;   /* record kind, required (named in catalog.yaml kinds) */
-	char **violations;      /* record.violation in this set (NULL/0 = any) */
-	size_t nviolations;
-	int64_t min_amount;     /* record.amount >= this (yuan); -1 = no condition */
+	jrp_match_case *cases;  /* the record meets one of these (match.cases, or match's own conditions: one) */
+	size_t ncases;
 	char *rating;           /* record.rating equals this; NULL = no condition */
 	bool requires_final;    /* identify only once the decision is final (record.final, or a finality record
 	                         * later): tax, 国家税务总局令第54号 第七条 */
 	/* life */
-	jrp_period validity;    /* from the decision date; required, non-zero */
+	jrp_period validity;    /* from the decision date; required, non-zero unless open */
+	bool validity_open;     /* validity: none - no fixed term (法释〔2017〕7号 第一条(一)) */
+	char *validity_basis;   /* the law that sets a validity outside the severity tier, or none; NULL */
+	jrp_period extension_min, extension_max;  /* a record may extend validity by this much (extension:
+	                         * {min, max}; 法释〔2017〕7号 第二条: 1 to 3 years); zero = none */
 	bool notice;            /* every subject is notified before identification (persons always are:
 	                         * enforced by adjudicate); true on every black or serious standard */
 	jrp_limit notice_period;/* a notified subject's time to state its case, from the notice */
 	int objection_days;     /* a subject not notified: working days of its window from identification */
 	bool repairable;
-	jrp_period repair_min;  /* minimum period before a repair application */
+	jrp_period repair_min;  /* minimum period before a repair application, from the decision date (or the
+	                         * rectification, repair_from) */
+	bool repair_from_rectification;  /* repair_from: rectification (人社部令第45号: 6 months after correction) */
+	char *repair_basis;     /* the rule that allows a repair_min below the severity tier's minimum; NULL */
 	jrp_period exit_focus;  /* after a black-list exit (not for error): focus period; zero = none */
 	bool publish;           /* public list (focus only where marked) */
 	/* issue 3 */
@@ -73,7 +93,8 @@ typedef struct jrp_measure {
 	char **domains;         /* domains of the entry's standard (NULL/0 = all) */
 	size_t ndomains;
 	unsigned subject_types; /* SUBJ_* mask of the entry's subject */
-	bool persons;           /* targets the organisation's legal representative / responsible persons */
+	unsigned persons;       /* mask of 1 << jrp_link_role: the persons of a listed organisation the measure
+	                         * reaches (persons: true = every role; or a list of roles); 0 = none */
 	char **agencies;        /* executing agencies: party ids */
 	size_t nagencies;
 	char *basis_law;        /* 《中华人民共和国政府采购法》 */
@@ -119,6 +140,15 @@ void catalog_calendar_warnings(const jrp_catalog *c, int64_t now_ms, mw *out);
  * "standard_shortened". A derived warning entry (no standard) always fits. */
 const char *catalog_entry_fits(const jrp_catalog *c, const char *standard, jrp_list l, bool derived,
 			       jrp_subject_type t, jrp_date decision, jrp_date today);
+
+/* measure_reaches - does m apply to a linked person entry of role `role` (LINK_NONE: the subject
+ * itself, always)? */
+bool measure_reaches(const jrp_measure *m, jrp_link_role role);
+/* standard_valid_until - the last day of validity of an entry decided on `decision` with a record's
+ * extension (zero: none): JRP_DATE_OPEN for a standard with no fixed term */
+jrp_date standard_valid_until(const jrp_standard *s, jrp_date decision, jrp_period extension);
+/* standard_extension_ok - may a record under s extend its validity by x (non-zero)? */
+bool standard_extension_ok(const jrp_standard *s, jrp_period x);
 
 /* measure_has_matter - does m bite in matter kind `matter`? */
 bool measure_has_matter(const jrp_measure *m, const char *matter);

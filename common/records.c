@@ -288,6 +288,39 @@ static int record_subject(mr *r, jrp_record *o)
 	return mr_end(&s);
 }
 
+/* record_figures - base_amount, quantity, extension, publish_until: what some standards and 双公示
+ * need beyond the amount */
+static int record_figures(mr *r, jrp_record *o)
+{
+	char ext[16];
+	int rc;
+	o->base_amount = o->quantity = -1;
+	memset(&o->extension, 0, sizeof o->extension);
+	o->publish_until = 0;
+	if ((rc = mr_i64(r, "base_amount", MR_OPT, &o->base_amount)) < 0)
+		return rc;
+	if (rc > 0 && o->base_amount <= 0)
+		return mr_fail_value(r, "base_amount", "must be more than 0 (the amount is a share of it)");
+	if (rc > 0 && o->amount < 0)
+		return mr_fail(r, JRP_ERR_MISSING_FIELD, "amount", "base_amount is what the amount is a share of: "
+			       "give the amount too");
+	if ((rc = mr_i64(r, "quantity", MR_OPT, &o->quantity)) < 0)
+		return rc;
+	if (rc > 0 && o->quantity < 0)
+		return mr_fail_value(r, "quantity", "must not be negative");
+	if ((rc = ocstr(r, "extension", sizeof ext - 1, ext)) < 0)
+		return rc;
+	if (ext[0] && (period_parse(ext, &o->extension) != 0 || period_is_zero(o->extension)))
+		return mr_fail_value(r, "extension", "\"%s\" is not a period such as 1y, 18m or 2y", ext);
+	if ((rc = mr_date(r, "publish_until", MR_OPT, &o->publish_until)) < 0)
+		return rc;
+	if (rc > 0 && o->kind != RK_PENALTY && o->kind != RK_LICENCE)
+		return mr_fail_value(r, "publish_until", "only a penalty or a licence is published (双公示)");
+	if (rc > 0 && o->publish_until < o->decision_date)
+		return mr_fail_value(r, "publish_until", "ends before the decision date");
+	return 0;
+}
+
 int record_read(mr *r, jrp_record *o)
 {
 	int k, outcome = 0, has_final, rc;
@@ -332,6 +365,8 @@ int record_read(mr *r, jrp_record *o)
 		return rc;
 	if (rc > 0 && o->amount < 0)
 		return mr_fail_value(r, "amount", "must not be negative");
+	if ((rc = record_figures(r, o)) < 0)
+		return rc;
 	if (o->authority_code[0] && (rc = check_code(r, "authority_code", ID_USCC, o->authority_code)) < 0)
 		return rc;
 	if (o->kind == RK_DETERMINATION && !o->standard[0])
@@ -397,6 +432,17 @@ void record_write(mw *w, const jrp_record *o)
 	kopt(w, "basis", o->basis);
 	if (o->amount >= 0)
 		mw_ki64(w, "amount", o->amount);
+	if (o->base_amount >= 0)
+		mw_ki64(w, "base_amount", o->base_amount);
+	if (o->quantity >= 0)
+		mw_ki64(w, "quantity", o->quantity);
+	if (!period_is_zero(o->extension)) {
+		char ext[32];
+		period_format(o->extension, ext, sizeof ext);
+		mw_kstr(w, "extension", ext);
+	}
+	if (o->publish_until)
+		mw_kdate(w, "publish_until", o->publish_until);
 	kopt(w, "rating", o->rating);
 	kopt(w, "standard", o->standard);
 	kopt(w, "authority", o->authority);

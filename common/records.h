@@ -210,6 +210,13 @@ typedef struct jrp_record {
 	                                   * decision_date, false = it was annulled then */
 	char refers_to[JRP_RECORD_ID_MAX + 1];   /* a finality record: the department's record it is about */
 	int64_t amount;                   /* yuan; -1 = not given */
+	int64_t base_amount;              /* yuan the amount is a share of (tax: the year's total tax due,
+	                                   * 国家税务总局令第54号 第六条(一)); -1 = not given */
+	int64_t quantity;                 /* a count (invoices: 第六条(六)); -1 = not given */
+	jrp_period extension;             /* the deciding authority extended the listing by this (法释〔2017〕7号
+	                                   * 第二条: 1 to 3 years); zero = none */
+	jrp_date publish_until;           /* 双公示: the last day the penalty or licence is published, as the
+	                                   * decision set it; 0 = the catalogue's default period */
 	jrp_interview_state outcome;      /* interview records: IVS_HELD | IVS_REFUSED; else IVS_NONE */
 	char decision_no[4 * JRP_DECISION_NO_MAX + 1];   /* the strings below: "" if not given */
 	char violation[65];

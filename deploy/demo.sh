@@ -27,12 +27,12 @@ CODE=91350100M000100Y43
 say "1. The tax bureau reports an administrative penalty: major tax evasion of 3,500,000 yuan"
 run --as tax_bureau submit --record-id TAX-2026-0001 --kind penalty --domain tax \
     --subject-type org --code $CODE --name 示范科技有限公司 --decision-date 2026-05-20 \
-    --decision-no "示税稽罚〔2026〕88号" --violation major_tax_evasion --amount 3500000 \
+    --decision-no "示税稽罚〔2026〕88号" --violation tax_evasion --amount 3500000 --base-amount 20000000 \
     --facts "虚假申报，少缴税款" --basis "《中华人民共和国税收征收管理法》第六十三条"
 echo "   The clerk's network drops and she sends it again: the same record id changes nothing."
 run --as tax_bureau submit --record-id TAX-2026-0001 --kind penalty --domain tax \
     --subject-type org --code $CODE --name 示范科技有限公司 --decision-date 2026-05-20 \
-    --decision-no "示税稽罚〔2026〕88号" --violation major_tax_evasion --amount 3500000 \
+    --decision-no "示税稽罚〔2026〕88号" --violation tax_evasion --amount 3500000 --base-amount 20000000 \
     --facts "虚假申报，少缴税款" --basis "《中华人民共和国税收征收管理法》第六十三条"
 echo "   A typo in the code is refused, with the field and the reason, and nothing is stored:"
 run --as tax_bureau submit --record-id TAX-2026-0002 --kind penalty --domain tax \

@@ -195,10 +195,20 @@ int act_repair_apply(adj *a, uint64_t id, const jrp_party *by, unsigned given, c
 		return jrp_fail(e, JRP_ERR_CONFLICT, "entry", "standard %s does not allow credit repair", en->standard);
 	if (en->repair == RP_APPLIED)
 		return conflict(e, en, "a repair application is already awaiting its decision");
-	if (date_add_period(en->decision_date, s->repair_min) > a->today) {
-		date_format(date_add_period(en->decision_date, s->repair_min), ds);
-		return jrp_fail(e, JRP_ERR_CONFLICT, "entry", "repair may be requested from %s (minimum period under %s)", ds,
-				s->id);
+	/* DOMAIN.md Life 7: the minimum period runs from the decision, or from the correction where the
+	 * list's rule says so (人社部令第45号: 6 months after the wages were paid) */
+	if (s->repair_from_rectification && !en->rectified_on)
+		return jrp_fail(e, JRP_ERR_CONFLICT, "entry", "under %s repair may be requested %s after the "
+				"rectification, and none is recorded (a rectification record)", s->id,
+				(period_format(s->repair_min, ds, sizeof ds), ds));
+	{
+		jrp_date from = s->repair_from_rectification ? en->rectified_on : en->decision_date;
+		if (date_add_period(from, s->repair_min) > a->today) {
+			date_format(date_add_period(from, s->repair_min), ds);
+			return jrp_fail(e, JRP_ERR_CONFLICT, "entry", "repair may be requested from %s (minimum period "
+					"under %s, from the %s)", ds, s->id,
+					s->repair_from_rectification ? "rectification" : "decision");
+		}
 	}
 	for (int m = 0; m < RM__N; m++)
 		if ((s->repair_methods & (1u << m)) && !(given & (1u << m)))

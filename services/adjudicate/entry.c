@@ -140,6 +140,8 @@ static void entry_fields(const entry *en, mw *w)
 	if (en->rectify_by) {
 		mw_kdate(w, "rectify_by", en->rectify_by);
 		mw_kbool(w, "rectified", en->rectified);
+		if (en->rectified_on)
+			mw_kdate(w, "rectified_on", en->rectified_on);
 	}
 	if (en->interview)
 		mw_kenum(w, "interview", &interview_state_names, en->interview);
@@ -253,7 +255,7 @@ int entry_decode(const void *buf, size_t len, entry *en, jrp_error *e)
 	en->repair = (jrp_repair_state)v;
 	if ((rc = odate(&r, "repair_decide_by", &en->repair_decide_by)) < 0 ||
 	    (rc = odate(&r, "repair_applied", &en->repair_applied)) < 0 ||
-	    (rc = odate(&r, "rectify_by", &en->rectify_by)) < 0 || (rc = obool(&r, "rectified", &en->rectified)) < 0 ||
+	    (rc = odate(&r, "rectify_by", &en->rectify_by)) < 0 || (rc = obool(&r, "rectified", &en->rectified)) < 0 || (rc = odate(&r, "rectified_on", &en->rectified_on)) < 0 ||
 	    (rc = oenum(&r, "interview", &interview_state_names, &v)) < 0)
 		goto out;
 	en->interview = (jrp_interview_state)v;

@@ -84,6 +84,7 @@ typedef struct entry {
 	/* rectification and interviews (Life 5) */
 	jrp_date rectify_by;      /* 0 = no deadline */
 	bool rectified;
+	jrp_date rectified_on;    /* the rectification record's decision date (0: none) */
 	jrp_interview_state interview;
 	/* links and derivations */
 	uint64_t linked_to;       /* a person's entry linked to an organisation's entry (落实到人) */

@@ -422,6 +422,24 @@ static bool in_list(char **v, size_t n, const char *s)
 	return false;
 }
 
+/* case_matches - one way of meeting a standard: the violation, and every threshold the case sets
+ * (an amount, a share of base_amount, a quantity). A record without a figure a threshold needs does
+ * not meet it */
+static bool case_matches(const jrp_match_case *c, const jrp_record *rec)
+{
+	if (c->nviolations && !in_list(c->violations, c->nviolations, rec->violation))
+		return false;
+	if (c->min_amount >= 0 && rec->amount < c->min_amount)
+		return false;
+	/* amount >= min_percent % of base_amount, in integers: 100 * amount >= pct * base (both < 10^15) */
+	if (c->min_percent &&
+	    (rec->amount < 0 || rec->base_amount <= 0 || 100 * rec->amount < (int64_t)c->min_percent * rec->base_amount))
+		return false;
+	if (c->min_quantity >= 0 && rec->quantity < c->min_quantity)
+		return false;
+	return true;
+}
+
 /* standard_matches - DOMAIN.md Lists: identification follows a standard of the record's domain */
 static bool standard_matches(const jrp_standard *s, const jrp_record *rec)
 {
@@ -431,13 +449,12 @@ static bool standard_matches(const jrp_standard *s, const jrp_record *rec)
 		return strcmp(rec->standard, s->id) == 0;
 	if (s->kind != rec->kind)
 		return false;
-	if (s->nviolations && !in_list(s->violations, s->nviolations, rec->violation))
-		return false;
-	if (s->min_amount >= 0 && rec->amount < s->min_amount)
-		return false;
 	if (s->rating && strcmp(s->rating, rec->rating) != 0)
 		return false;
-	return true;
+	for (size_t i = 0; i < s->ncases; i++)
+		if (case_matches(&s->cases[i], rec))
+			return true;
+	return false;
 }
 
 /* link_person - DOMAIN.md Subjects [001 §(四)6]: punishment reaches the legal
@@ -507,15 +524,30 @@ static bool reaches_persons(adj *a, const jrp_standard *s)
 	return false;
 }
 
-static int identify(adj *a, const jrp_event *ev, const jrp_standard *s)
+static int identify(adj *a, const jrp_event *ev, const jrp_standard *s, jrp_error *e)
 {
 	const jrp_record *rec = &ev->record;
+	jrp_period extension;
 	entry en, same;
 	scan_arg sa;
 	char note[160];
 	jrp_date noticed;
 	int rc;
 
+	if (!period_is_zero(rec->extension) && !standard_extension_ok(s, rec->extension)) {
+		/* the record asks for an extension the standard does not allow: the department's error, refused
+		 * whole (it goes to the rejected records, where the operator sees it) */
+		char xs[32], lo[32], hi[32];
+		period_format(rec->extension, xs, sizeof xs);
+		period_format(s->extension_min, lo, sizeof lo);
+		period_format(s->extension_max, hi, sizeof hi);
+		if (period_is_zero(s->extension_max))
+			return jrp_fail(e, JRP_ERR_BAD_VALUE, "record.extension", "standard %s allows no extension "
+					"(record asks %s)", s->id, xs);
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "record.extension", "standard %s allows an extension of %s to "
+				"%s, not %s", s->id, lo, hi, xs);
+	}
+	extension = rec->extension;
 	memset(&en, 0, sizeof en);
 	memset(&sa, 0, sizeof sa);
 	sa.standard = s->id;
@@ -526,7 +558,7 @@ static int identify(adj *a, const jrp_event *ev, const jrp_standard *s)
 	if (sa.found_same) {
 		/* one entry per subject and standard: a further record joins its history, and a repeat
 		 * offence within validity extends the listing from its decision (DOMAIN.md Life 4) */
-		jrp_date until = date_add_period(rec->decision_date, s->validity) - 1;
+		jrp_date until = standard_valid_until(s, rec->decision_date, extension);
 		if (until > same.valid_until)
 			return extend(a, &same, rec, until, ev);
 		snprintf(note, sizeof note, "record %s", rec->record_id);
@@ -540,8 +572,9 @@ static int identify(adj *a, const jrp_event *ev, const jrp_standard *s)
 	en.record_seq = ev->seq;
 	memcpy(en.record_id, rec->record_id, sizeof en.record_id);
 	en.decision_date = rec->decision_date;
-	/* DOMAIN.md Life 7 [national]: validity (= publication period) counted from the decision date */
-	en.valid_until = date_add_period(en.decision_date, s->validity) - 1;
+	/* DOMAIN.md Life 7 [national]: validity (= publication period) counted from the decision date, with
+	 * the extension the record gives (法释〔2017〕7号 第二条), or no fixed term (第一条(一)) */
+	en.valid_until = standard_valid_until(s, en.decision_date, extension);
 
 	if (s->list == LIST_RED && sa.on_black)
 		/* DOMAIN.md Life 2: a subject on the black list never enters the red list [001 §(二)2] */
@@ -585,6 +618,7 @@ static int follow_fn(adj *a, entry *en, void *arg)
 		if (!en->rectify_by || en->rectified)
 			return 0;
 		en->rectified = true;
+		en->rectified_on = rec->decision_date;
 		snprintf(note, sizeof note, "rectification record %s", rec->record_id);
 		HISTORY(a, en, "rectified", ev->party, ev->seq, note);
 		return entry_store(a, en);
@@ -635,7 +669,7 @@ static int await_final(adj *a, const jrp_event *ev)
 
 /* apply_standards - identify under every standard rec meets; final_only: only those requiring a final
  * decision (the others took the record when it came) */
-static int apply_standards(adj *a, const jrp_event *ev, bool final_only)
+static int apply_standards(adj *a, const jrp_event *ev, bool final_only, jrp_error *e)
 {
 	bool waits = false;
 	int rc;
@@ -647,7 +681,7 @@ static int apply_standards(adj *a, const jrp_event *ev, bool final_only)
 			waits = true;
 			continue;
 		}
-		if ((rc = identify(a, ev, s)) != 0)
+		if ((rc = identify(a, ev, s, e)) != 0)
 			return rc;
 	}
 	return waits ? await_final(a, ev) : 0;
@@ -686,7 +720,7 @@ static int finality(adj *a, const jrp_event *ev, jrp_error *e)
 		r->u.event.record.notice_date = f->notice_date;
 		r->u.event.record.notice_linked = f->notice_linked;
 	}
-	rc = apply_standards(a, &r->u.event, true);
+	rc = apply_standards(a, &r->u.event, true, e);
 out:
 	free(r);
 	return rc;
@@ -734,7 +768,7 @@ int lists_apply_event(adj *a, const jrp_event *ev, jrp_error *e)
 	case RK_FINALITY:
 		return finality(a, ev, e);
 	default:
-		return apply_standards(a, ev, false);
+		return apply_standards(a, ev, false, e);
 	}
 }
 
@@ -880,7 +914,7 @@ static int reevaluate(adj *a, const jrp_catalog *old, void (*fn)(void *arg, cons
 	*changed = 0;
 	for (size_t i = 0; rc == 0 && i < old->nstandards; i++) {
 		const jrp_standard *o = &old->standards[i], *s = catalog_standard(a->cat, o->id);
-		if (s && s->list == o->list && s->subject_types == o->subject_types &&
+		if (s && s->list == o->list && s->subject_types == o->subject_types && s->validity_open == o->validity_open &&
 		    s->validity.years == o->validity.years && s->validity.months == o->validity.months &&
 		    s->validity.days == o->validity.days)
 			continue;

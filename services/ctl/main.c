@@ -33,7 +33,8 @@ static void usage(FILE *f)
 		"  submit --file FILE            submit one record (JSON or YAML)\n"
 		"  submit --lines FILE           submit every record of a JSON-lines file, with progress\n"
 		"  submit --record-id ID --kind KIND --domain D --subject-type org|person --code CODE --name NAME\n"
-		"         --decision-date YYYY-MM-DD [--violation V] [--amount YUAN] [--rating R] [--standard S]\n"
+		"         --decision-date YYYY-MM-DD [--violation V] [--amount YUAN] [--base-amount YUAN]\n"
+		"         [--quantity N] [--extension PERIOD] [--publish-until YYYY-MM-DD] [--rating R] [--standard S]\n"
 		"         [--decision-no N] [--facts TEXT] [--basis TEXT] [--id-type T]\n"
 		"         [--notice-date YYYY-MM-DD [--notice-linked]]   the subject was notified already\n"
 		"         [--final yes|no] [--refers-to RECORD_ID]   the decision is final; a finality record\n"
@@ -191,7 +192,8 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 		{ "name", 1, 0, 'n' }, { "decision-date", 1, 0, 'D' }, { "decision-no", 1, 0, 'N' },
 		{ "violation", 1, 0, 'v' }, { "amount", 1, 0, 'a' }, { "rating", 1, 0, 'R' }, { "standard", 1, 0, 's' },
 		{ "facts", 1, 0, 'F' }, { "basis", 1, 0, 'B' }, { "notice-date", 1, 0, 'O' }, { "notice-linked", 0, 0, 'L' },
-		{ "final", 1, 0, 'Z' }, { "refers-to", 1, 0, 'T' }, { 0, 0, 0, 0 } };
+		{ "final", 1, 0, 'Z' }, { "refers-to", 1, 0, 'T' }, { "base-amount", 1, 0, 'b' }, { "quantity", 1, 0, 'q' },
+		{ "extension", 1, 0, 'x' }, { "publish-until", 1, 0, 'P' }, { 0, 0, 0, 0 } };
 	const char *file = NULL, *lines = NULL, *v[128] = { 0 };
 	int opt;
 	jrp_client *cl;
@@ -264,20 +266,30 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 		static const struct { int opt; const char *key; } fields[] = {
 			{ 'r', "record_id" }, { 'k', "kind" }, { 'd', "domain" }, { 'D', "decision_date" },
 			{ 'N', "decision_no" }, { 'v', "violation" }, { 'R', "rating" }, { 's', "standard" },
-			{ 'F', "facts" }, { 'B', "basis" }, { 'T', "refers_to" } };
+			{ 'F', "facts" }, { 'B', "basis" }, { 'T', "refers_to" }, { 'x', "extension" },
+			{ 'P', "publish_until" } };
 		mw_init(&w);
 		mw_map(&w);
 		for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 			if (v[fields[i].opt])
 				mw_kstr(&w, fields[i].key, v[fields[i].opt]);
-		if (v['a']) {
-			char *end;
-			long long amt = strtoll(v['a'], &end, 10);
-			if (*end || end == v['a']) {
-				fprintf(stderr, "jrpctl: --amount must be a whole number of yuan\n");
-				return 2;
+		{
+			static const struct { int opt; const char *key, *flag, *what; } nums[] = {
+				{ 'a', "amount", "--amount", "a whole number of yuan" },
+				{ 'b', "base_amount", "--base-amount", "a whole number of yuan" },
+				{ 'q', "quantity", "--quantity", "a whole number" } };
+			for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+				char *end;
+				long long n;
+				if (!v[nums[i].opt])
+					continue;
+				n = strtoll(v[nums[i].opt], &end, 10);
+				if (*end || end == v[nums[i].opt]) {
+					fprintf(stderr, "jrpctl: %s must be %s\n", nums[i].flag, nums[i].what);
+					return 2;
+				}
+				mw_ki64(&w, nums[i].key, n);
 			}
-			mw_ki64(&w, "amount", amt);
 		}
 		if (v['Z'])   /* the decision is final (or, in a finality record, was annulled) */
 			mw_kbool(&w, "final", strcmp(v['Z'], "yes") == 0);

@@ -23,7 +23,7 @@ static void write_measures(const jrp_catalog *cat, const jrp_standard *s, const 
 			const jrp_measure *m = &cat->measures[i];
 			bool yours = false;
 			if (m->mandatory != (pass == 0) || !measure_applies(m, ch->list, s, 1u << ch->subject.type) ||
-			    !measure_has_matter(m, matter) || (ch->linked_to && !m->persons))
+			    !measure_has_matter(m, matter) || (ch->linked_to && !measure_reaches(m, ch->link_role)))
 				continue;
 			for (size_t a = 0; a < m->nagencies; a++)
 				if (strcmp(m->agencies[a], agency) == 0)

@@ -163,7 +163,7 @@ int recon_entry(dsp *x, const jrp_change *ch, recon *r)
 		t = xmalloc(sizeof *t);
 	for (size_t i = 0; rc == 0 && i < x->cat->nmeasures; i++) {
 		const jrp_measure *m = &x->cat->measures[i];
-		if (!measure_applies(m, ch->list, s, 1u << ch->subject.type) || (ch->linked_to && !m->persons))
+		if (!measure_applies(m, ch->list, s, 1u << ch->subject.type) || (ch->linked_to && !measure_reaches(m, ch->link_role)))
 			continue;
 		for (size_t a = 0; rc == 0 && a < m->nagencies; a++) {
 			size_t j;

@@ -132,7 +132,7 @@ static int apply_tasks(dsp *x, const jrp_change *ch)
 	for (size_t i = 0; rc == 0 && i < x->cat->nmeasures; i++) {
 		const jrp_measure *m = &x->cat->measures[i];
 		/* a legal representative's linked entry gets the measures that reach persons (落实到人) */
-		if (!measure_applies(m, ch->list, s, 1u << ch->subject.type) || (ch->linked_to && !m->persons))
+		if (!measure_applies(m, ch->list, s, 1u << ch->subject.type) || (ch->linked_to && !measure_reaches(m, ch->link_role)))
 			continue;
 		for (size_t a = 0; rc == 0 && a < m->nagencies; a++) {
 			unsigned char k[160], v[8];

@@ -653,8 +653,9 @@ void bench_record(mw *w, uint64_t n, bool black)
 		mw_kstr(w, "date", BENCH_DECISION_DATE);
 		mw_end(w);
 	}
-	mw_kstr(w, "violation", "major_tax_evasion");
+	mw_kstr(w, "violation", "tax_evasion");
 	mw_ki64(w, "amount", black ? 5000000 : 1000);
+	mw_ki64(w, "base_amount", 20000000);
 	mw_kstr(w, "facts", "虚假申报，少缴税款");
 	mw_end(w);
 }

@@ -27,7 +27,7 @@ t "up starts the four daemons" $J up
 t "clock set" $J clock set 2026-09-25T09:00:00+08:00
 P=11010519491231002X
 t "a court judgment against a person" $J --as court submit --record-id CT-1 --kind judgment --domain courts \
-  --subject-type person --code $P --name 张三丰 --decision-date 2026-09-20 --violation refuse_to_perform
+  --subject-type person --code $P --name 张三丰 --decision-date 2026-09-20 --violation evade_execution
 t "sync" $J sync
 out=$($J --as court tasks 2>&1)
 n=$((n + 1)); if has "DUTY notice"; then echo "ok $n - the court's stream has the notice duty"; else echo "not ok $n - notice duty"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi

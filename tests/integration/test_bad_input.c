@@ -23,7 +23,7 @@ typedef struct bad_case {
 
 #define REC(extra) "{\"v\":1,\"type\":\"record.submit\",\"id\":7,\"party\":\"tax_bureau\",\"record\":{" \
 	"\"record_id\":\"R1\",\"kind\":\"penalty\",\"domain\":\"tax\",\"decision_date\":\"2026-11-20\"," \
-	"\"violation\":\"major_tax_evasion\",\"amount\":2000000" extra "}}"
+	"\"violation\":\"tax_evasion\",\"amount\":2000000,\"base_amount\":10000000" extra "}}"
 #define ORG(code) ",\"subject\":{\"type\":\"org\",\"code\":\"" code "\",\"name\":\"某公司\"}"
 #define GOOD_ORG ORG("91350100M000100Y43")
 

@@ -50,7 +50,7 @@ static int submit(int round, int i, uint64_t *seq)
 		msg_in in;
 		jrp_error e;
 		int rc;
-		h_tax_penalty(&w, rid, code, "混沌测试企业", "major_tax_evasion", qualifies(i) ? 2000000 : 5000, NULL, "2026-11-20");
+		h_tax_penalty(&w, rid, code, "混沌测试企业", "arrears_evasion", qualifies(i) ? 2000000 : 5000, NULL, "2026-11-20");
 		jrp_error_clear(&e);
 		rc = client_call(H.cl[SVC_INGEST], &w, 1500, &in, &e);
 		mw_free(&w);

@@ -40,8 +40,9 @@ static void penalty(mw *w, const char *party, const char *record_id, const char 
 	mw_map(w);
 	mw_kstr(w, "date", "2026-11-20");
 	mw_end(w);
-	mw_kstr(w, "violation", "major_tax_evasion");
+	mw_kstr(w, "violation", "tax_evasion");
 	mw_ki64(w, "amount", 3500000);
+	mw_ki64(w, "base_amount", 20000000);
 	mw_end(w);
 }
 

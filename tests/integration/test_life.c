@@ -189,41 +189,43 @@ static char P1[19], P2[19], P3[19], A[19], B[19], C[19], D[19], E[19], F[19], G[
 /* Rule 1 - DOMAIN.md Life 1 [001 §(二)2]: a natural person is notified before listing; the
  * objection window (working days) runs from the notice date; without the notice the entry
  * never becomes effective. Rule 11: counted across the National Day holiday (1-7 Oct) and
- * its make-up working Saturday (10 Oct) [national]. */
+ * its make-up working Saturday (10 Oct) [national]. Here a wage-arrears determination about a
+ * person (人社部令第45号: notice, then 5 working days to state one's case). */
 static void rule1_notice_and_window(void)
 {
 	ent en;
-	CHECK_INT(ok(SVC_INGEST, REC_HEAD "\"kind\":\"judgment\",\"domain\":\"courts\",\"subject\":{\"type\":\"person\","
-		     "\"code\":\"%s\",\"name\":\"张三丰\"},\"decision_date\":\"2026-09-20\",\"violation\":\"refuse_to_perform\"}}",
-		     "court", "CT-2026-01", P1), 0);
+	CHECK_INT(ok(SVC_INGEST, REC_HEAD "\"kind\":\"determination\",\"domain\":\"labour\",\"subject\":{\"type\":\"person\","
+		     "\"code\":\"%s\",\"name\":\"张三丰\"},\"decision_date\":\"2026-09-20\",\"violation\":\"wage_arrears\","
+		     "\"standard\":\"labour.wage_arrears\"}}",
+		     "hr_social_security", "HR-2026-01", P1), 0);
 	CHECK_INT(h_settle(&H), 0);
-	en = find(P1, "black", "courts.dishonest_debtor");
+	en = find(P1, "black", "labour.wage_arrears");
 	CHECK(en.found);
 	CHECK_STR(en.state, "proposed");
-	/* the court has a duty: notify the person */
-	CHECK_INT(count_tasks("court", en.id, "notice", NULL), 1);
+	/* the bureau has a duty: notify the person */
+	CHECK_INT(count_tasks("hr_social_security", en.id, "notice", NULL), 1);
 	/* days pass without a notice: still proposed (no window runs) */
 	clock_to("2026-09-28T09:00:00+08:00");
 	CHECK_STR(find(P1, "black", NULL).state, "proposed");
 	/* only the identifying department reports the notice */
 	CHECK(refused("forbidden", SVC_ADJUDICATE, "{\"v\":1,\"type\":\"entry.notice\",\"id\":1,\"party\":\"tax_bureau\","
 		      "\"entry\":%llu,\"notice_date\":\"2026-09-28\"}", (unsigned long long)en.id));
-	CHECK_INT(ok(SVC_ADJUDICATE, "{\"v\":1,\"type\":\"entry.notice\",\"id\":1,\"party\":\"court\",\"entry\":%llu,"
+	CHECK_INT(ok(SVC_ADJUDICATE, "{\"v\":1,\"type\":\"entry.notice\",\"id\":1,\"party\":\"hr_social_security\",\"entry\":%llu,"
 		     "\"notice_date\":\"2026-09-28\"}", (unsigned long long)en.id), 0);
-	CHECK(refused("conflict", SVC_ADJUDICATE, "{\"v\":1,\"type\":\"entry.notice\",\"id\":1,\"party\":\"court\","
+	CHECK(refused("conflict", SVC_ADJUDICATE, "{\"v\":1,\"type\":\"entry.notice\",\"id\":1,\"party\":\"hr_social_security\","
 		      "\"entry\":%llu,\"notice_date\":\"2026-09-28\"}", (unsigned long long)en.id));
 	CHECK_INT(h_settle(&H), 0);
-	/* 10 working days from Mon 28 Sep: 29, 30 Sep, 8, 9, 10 (Sat, worked), 12, 13, 14, 15, 16 Oct */
+	/* 5 working days from Mon 28 Sep: 29, 30 Sep, 8, 9, 10 Oct (Sat, worked) */
 	en = find(P1, "black", NULL);
-	CHECK_STR(en.objection_end, "2026-10-16");
-	clock_to("2026-10-16T20:00:00+08:00");
+	CHECK_STR(en.objection_end, "2026-10-10");
+	clock_to("2026-10-10T20:00:00+08:00");
 	CHECK_STR(find(P1, "black", NULL).state, "proposed");
-	clock_to("2026-10-17T09:00:00+08:00");
+	clock_to("2026-10-11T09:00:00+08:00");
 	en = find(P1, "black", NULL);
 	CHECK_STR(en.state, "effective");
-	CHECK_STR(en.valid_from, "2026-10-17");
+	CHECK_STR(en.valid_from, "2026-10-11");
 	/* the notice duty is done once the notice was recorded */
-	CHECK_INT(dept_stat("court", "awaiting"), 0);
+	CHECK_INT(dept_stat("hr_social_security", "awaiting"), 0);
 }
 
 /* Rule 8 - DOMAIN.md Subjects, Measures [001 §(四)6]: a record about an organisation names its
@@ -351,7 +353,7 @@ static void rule2_cross_checks(void)
 	CHECK_STR(red.state, "effective");
 	CHECK(count_tasks("tax_bureau", red.id, "apply", NULL) >= 1);
 	/* B is black-listed: it leaves red, its rewards stop */
-	CHECK_INT(penalty("tax_bureau", "TX-B-P", "tax", B, "乙公司", "2026-11-02", "major_tax_evasion", 2000000), 0);
+	CHECK_INT(penalty("tax_bureau", "TX-B-P", "tax", B, "乙公司", "2026-11-02", "arrears_evasion", 2000000), 0);
 	clock_to("2026-11-12T09:00:00+08:00");
 	CHECK_STR(find(B, "black", NULL).state, "effective");
 	red = find(B, "red", NULL);
@@ -389,14 +391,14 @@ static void rule2_cross_checks(void)
 static void rule3_warning_and_escalation(void)
 {
 	ent w, fd;
-	CHECK_INT(penalty("market_regulator", "MK-E-1", "market", E, "戊公司", "2026-11-10", "serious_violation", 0), 0);
+	CHECK_INT(penalty("market_regulator", "MK-E-1", "market", E, "戊公司", "2026-11-10", "repeated_minor_violation", 0), 0);
 	CHECK_INT(penalty("food_drug_admin", "FD-E-1", "food_drug", E, "戊公司", "2026-11-10", "repeated_minor_violation", 0), 0);
 	CHECK_INT(penalty("env_bureau", "EV-E-1", "environment", E, "戊公司", "2026-11-10", "illegal_discharge", 0), 0);
 	CHECK_INT(h_settle(&H), 0);
 	/* the three standards notify first; each record says the company was notified when decided (the
 	 * window: 5 working days from 10 Nov) */
 	clock_to("2026-11-20T09:00:00+08:00");
-	CHECK_STR(find(E, "focus", "market.serious_violation").state, "effective");
+	CHECK_STR(find(E, "focus", "market.repeated_violation").state, "effective");
 	CHECK_STR(find(E, "focus", "food_drug.repeated_violation").state, "effective");
 	CHECK_STR(find(E, "focus", "environment.serious_violation").state, "effective");
 	w = find(E, "warning", NULL);
@@ -427,7 +429,7 @@ static void rule3_warning_and_escalation(void)
 static void rule5_repair(void)
 {
 	ent en;
-	CHECK_INT(penalty("tax_bureau", "TX-F-1", "tax", F, "己公司", "2026-11-20", "false_invoice", 3000000), 0);
+	CHECK_INT(penalty("tax_bureau", "TX-F-1", "tax", F, "己公司", "2026-11-20", "false_special_invoice", 3000000), 0);
 	clock_to("2026-12-05T09:00:00+08:00");
 	en = find(F, "black", NULL);
 	CHECK_STR(en.state, "effective");

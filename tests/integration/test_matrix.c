@@ -314,10 +314,10 @@ static void setup(void)
 	org(30, WARN);
 	CHECK_INT(ok(SVC_INGEST, SUBMIT "\"kind\":\"penalty\",\"domain\":\"tax\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
 		     "\"name\":\"示范科技有限公司\"},\"decision_date\":\"2026-11-20\",\"notice\":{\"date\":\"2026-11-20\"},"
-		     "\"final\":true,\"violation\":\"major_tax_evasion\","
-		     "\"amount\":3500000}}", "tax_bureau", "TAX-MX-1", H_ORG1), 0);
+		     "\"final\":true,\"violation\":\"tax_evasion\","
+		     "\"amount\":3500000,\"base_amount\":20000000}}", "tax_bureau", "TAX-MX-1", H_ORG1), 0);
 	CHECK_INT(ok(SVC_INGEST, SUBMIT "\"kind\":\"judgment\",\"domain\":\"courts\",\"subject\":{\"type\":\"person\","
-		     "\"code\":\"%s\",\"name\":\"张三丰\"},\"decision_date\":\"2026-11-20\",\"violation\":\"refuse_to_perform\"}}",
+		     "\"code\":\"%s\",\"name\":\"张三丰\"},\"decision_date\":\"2026-11-20\",\"violation\":\"evade_execution\"}}",
 		     "court", "CT-MX-1", H_PERSON1), 0);
 	for (int i = 0; i < 4; i++) {
 		char rid[16];
@@ -329,7 +329,7 @@ static void setup(void)
 	/* focus lists in three key domains: a credit warning entry follows (DOMAIN.md Life 3) */
 	CHECK_INT(ok(SVC_INGEST, SUBMIT "\"kind\":\"penalty\",\"domain\":\"market\",\"subject\":{\"type\":\"org\","
 		     "\"code\":\"%s\",\"name\":\"预警公司\"},\"decision_date\":\"2026-11-20\",\"notice\":{\"date\":\"2026-11-20\"},"
-		     "\"violation\":\"serious_violation\"}}",
+		     "\"violation\":\"repeated_minor_violation\"}}",
 		     "market_regulator", "MK-MX-1", WARN), 0);
 	CHECK_INT(ok(SVC_INGEST, SUBMIT "\"kind\":\"penalty\",\"domain\":\"food_drug\",\"subject\":{\"type\":\"org\","
 		     "\"code\":\"%s\",\"name\":\"预警公司\"},\"decision_date\":\"2026-11-20\","
@@ -747,13 +747,13 @@ static void reload(void)
 			cell("catalog.reload", p, s, refused_role(p), "party", NULL, "{\"v\":1,\"type\":\"catalog.reload\",\"id\":1}");
 	}
 	for (int s = 0; s < SVC__N; s++)
-		CHECK_STR(version(s, v, sizeof v), "2026.11-2");
+		CHECK_STR(version(s, v, sizeof v), "2026.12-1");
 	/* the office, with the version already in force: authorised, refused as a conflict */
 	for (int s = SVC__N - 1; s >= 0; s--)
 		cell("catalog.reload", OFFICE, s, "conflict", "version", NULL, "{\"v\":1,\"type\":\"catalog.reload\",\"id\":1}");
 	/* a new version: the office puts it in force, downstream first */
 	snprintf(path, sizeof path, "%s/rules/catalog.yaml", H.dir);
-	snprintf(cmd, sizeof cmd, "sed -i 's/^version: \"2026.11-2\"/version: \"2026.11-mx\"/' '%s'", path);
+	snprintf(cmd, sizeof cmd, "sed -i 's/^version: \"2026.12-1\"/version: \"2026.11-mx\"/' '%s'", path);
 	CHECK_INT(system(cmd), 0);
 	for (int s = SVC__N - 1; s >= 0; s--)
 		CHECK(cell("catalog.reload", OFFICE, s, "ok", NULL, NULL, "{\"v\":1,\"type\":\"catalog.reload\",\"id\":1}"));

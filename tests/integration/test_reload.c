@@ -126,11 +126,11 @@ static void setup_entry(void)
 	mw_kstr(&w, "name", "壬公司");
 	mw_end(&w);
 	mw_kstr(&w, "decision_date", "2026-11-20");
-	mw_str(&w, "notice");   /* a serious focus standard notifies first */
+	mw_str(&w, "notice");   /* the focus standard notifies first (notice: true) */
 	mw_map(&w);
 	mw_kstr(&w, "date", "2026-11-20");
 	mw_end(&w);
-	mw_kstr(&w, "violation", "serious_violation");
+	mw_kstr(&w, "violation", "repeated_minor_violation");
 	mw_end(&w);
 	CHECK_INT(h_call(&H, SVC_INGEST, &w, &in, &e), 0);
 	msg_in_free(&in);
@@ -147,15 +147,15 @@ static void bad_catalogue_changes_nothing(void)
 	msg_in in;
 	jrp_error e;
 	char v[40];
-	CHECK_INT(replace("standards.yaml", "id: market.serious_violation", "objection_days: 5", "objection_dayz: 5"), 0);
-	CHECK_INT(replace("catalog.yaml", "version:", "2026.11-2", "2026.12-1"), 0);
+	CHECK_INT(replace("standards.yaml", "id: market.repeated_violation", "notice_period: 5wd", "notice_periodz: 5wd"), 0);
+	CHECK_INT(replace("catalog.yaml", "version:", "2026.12-1", "2026.12-2"), 0);
 	CHECK_INT(reload(SVC_ADJUDICATE, &in, &e), JRP_EREPLY);
 	msg_in_free(&in);
 	CHECK_STR(e.code, "config");
 	CHECK(strstr(e.field, "standards.yaml:") != NULL);
-	CHECK(strstr(e.message, "objection_dayz") != NULL);
-	CHECK_STR(version(SVC_ADJUDICATE, v, sizeof v), "2026.11-2");
-	CHECK_INT(replace("standards.yaml", "id: market.serious_violation", "objection_dayz: 5", "objection_days: 5"), 0);
+	CHECK(strstr(e.message, "notice_periodz") != NULL);
+	CHECK_STR(version(SVC_ADJUDICATE, v, sizeof v), "2026.12-1");
+	CHECK_INT(replace("standards.yaml", "id: market.repeated_violation", "notice_periodz: 5wd", "notice_period: 5wd"), 0);
 	/* only the office reloads */
 	{
 		mw w;
@@ -176,8 +176,8 @@ static void changed_standard_exits_entries(void)
 	char v[40], state[16];
 	const msgpack_object *ch;
 	uint64_t id = focus_entry(state, sizeof state);
-	/* market.serious_violation now applies to persons only */
-	CHECK_INT(replace("standards.yaml", "id: market.serious_violation", "subject_types: [org]", "subject_types: [person]"), 0);
+	/* market.repeated_violation now applies to persons only */
+	CHECK_INT(replace("standards.yaml", "id: market.repeated_violation", "subject_types: [org]", "subject_types: [person]"), 0);
 	for (int s = SVC__N - 1; s >= SVC_ADJUDICATE; s--) {
 		CHECK_INT(reload(s, &in, &e), 0);
 		if (s == SVC_ADJUDICATE) {
@@ -192,8 +192,8 @@ static void changed_standard_exits_entries(void)
 	}
 	CHECK_INT(reload(SVC_INGEST, &in, &e), 0);
 	msg_in_free(&in);
-	CHECK_STR(version(SVC_INGEST, v, sizeof v), "2026.12-1");
-	CHECK_STR(version(SVC_DISPATCH, v, sizeof v), "2026.12-1");
+	CHECK_STR(version(SVC_INGEST, v, sizeof v), "2026.12-2");
+	CHECK_STR(version(SVC_DISPATCH, v, sizeof v), "2026.12-2");
 	/* the same version again is refused: a changed catalogue needs a new version */
 	CHECK_INT(reload(SVC_FEEDBACK, &in, &e), JRP_EREPLY);
 	CHECK_STR(e.code, "conflict");

@@ -490,11 +490,11 @@ static void escalation_whatever_the_domain(void)
 	h_uscc("91350100MK", 51, e5);
 	h_uscc("91350100MK", 52, f5);
 	CHECK_INT(h_clock(&H, "2027-07-12T09:00:00+08:00"), 0);
-	CHECK_INT(rec("market_regulator", "ES-1", "penalty", "market", e5, "2027-07-09", ",\"violation\":\"serious_violation\""), 0);
+	CHECK_INT(rec("market_regulator", "ES-1", "penalty", "market", e5, "2027-07-09", ",\"violation\":\"repeated_minor_violation\""), 0);
 	CHECK_INT(rec("food_drug_admin", "ES-2", "penalty", "food_drug", e5, "2027-07-09",
 		      ",\"violation\":\"repeated_minor_violation\""), 0);
 	CHECK_INT(rec("env_bureau", "ES-3", "penalty", "environment", e5, "2027-07-09", ",\"violation\":\"illegal_discharge\""), 0);
-	CHECK_INT(rec("market_regulator", "ES-4", "penalty", "market", f5, "2027-07-09", ",\"violation\":\"serious_violation\""), 0);
+	CHECK_INT(rec("market_regulator", "ES-4", "penalty", "market", f5, "2027-07-09", ",\"violation\":\"repeated_minor_violation\""), 0);
 	CHECK_INT(h_clock(&H, "2027-07-20T09:00:00+08:00"), 0);
 	CHECK_INT(h_settle(&H), 0);
 	w = h_entry(&H, e5, "warning", st, why);
@@ -530,15 +530,18 @@ static void escalation_whatever_the_domain(void)
 	msg_in_free(&in);
 	h_entry(&H, e5, "warning", st, why);
 	CHECK_STR(why, "fewer_domains");
-	CHECK_INT(h_count_tasks(&H, "market_regulator", w, "stop", "P-SUP-01"), 1);
-	CHECK(h_count_tasks(&H, "market_regulator", mk, "stop", "P-SUP-01") == 1);
+	CHECK_INT(h_count_tasks(&H, "market_regulator", w, "stop", "P-SUP-04"), 1);
+	/* the first focus entry's supervision stops, by its own domain's regulator */
+	CHECK(h_count_tasks(&H, "market_regulator", mk, "stop", "P-SUP-01") +
+	      h_count_tasks(&H, "env_bureau", mk, "stop", "P-SUP-02") == 1);
 }
 
 /* Issue 10 item 5 - DOMAIN.md Subjects [001 §(四)6] (落实到人): the high-consumption rules (最高人民法院关于
  * 限制被执行人高消费及有关消费的若干规定 第三条) bind a debtor unit, its legal representative, its principal
  * responsible persons and its actual controller. A judgment against a company names its actual
  * controller (link role actual_controller): black-listed with the company (one notice for both), the
- * controller gets the persons' measure P-CONS-01, executed by civil aviation. */
+ * controller gets P-CONS-01, executed by civil aviation and the railway; so does the debtor unit itself
+ * (第三条第二款, 法释〔2015〕17号). */
 static void actual_controller_is_reached(void)
 {
 	char g[19], ctl[19], st[16], why[40];
@@ -552,7 +555,7 @@ static void actual_controller_is_reached(void)
 			 "\"record_id\":\"AC-1\",\"kind\":\"judgment\",\"domain\":\"courts\",\"subject\":{\"type\":\"org\","
 			 "\"code\":\"%s\",\"name\":\"六号公司\",\"actual_controller\":{\"name\":\"郑十二\",\"id_no\":\"%s\"}},"
 			 "\"decision_date\":\"2027-07-30\",\"notice\":{\"date\":\"2027-08-02\",\"linked\":true},"
-			 "\"violation\":\"refuse_to_perform\"}}", g, ctl);
+			 "\"violation\":\"evade_execution\"}}", g, ctl);
 		CHECK_INT(ok(SVC_INGEST, json), 0);
 	}
 	CHECK_INT(h_clock(&H, "2027-08-20T09:00:00+08:00"), 0);   /* 10 working days from 2 Aug: 16 Aug */
@@ -566,7 +569,8 @@ static void actual_controller_is_reached(void)
 		CHECK_STR(entry_field(ctl, ec, "link_role", role), "actual_controller");
 	}
 	CHECK_INT(h_count_tasks(&H, "civil_aviation", ec, "apply", "P-CONS-01"), 1);
-	CHECK_INT(h_count_tasks(&H, "civil_aviation", eg, "apply", "P-CONS-01"), 0);
+	CHECK_INT(h_count_tasks(&H, "railway", ec, "apply", "P-CONS-01"), 1);
+	CHECK_INT(h_count_tasks(&H, "civil_aviation", eg, "apply", "P-CONS-01"), 1);
 }
 
 /* Issue 10 item 5 - [001 §(四)6]: "法人和非法人组织被列入黑名单和重点关注名单的，要对其法定代表人…问责": a
@@ -605,7 +609,7 @@ static void focus_reaches_persons_where_a_measure_says_so(void)
 		 "\"record_id\":\"FP-1\",\"kind\":\"penalty\",\"domain\":\"market\",\"subject\":{\"type\":\"org\","
 		 "\"code\":\"%s\",\"name\":\"七号公司\",\"legal_rep\":{\"name\":\"冯十三\",\"id_no\":\"%s\"}},"
 		 "\"decision_date\":\"2026-11-20\",\"notice\":{\"date\":\"2026-11-20\",\"linked\":true},"
-		 "\"violation\":\"serious_violation\"}}", k, rep);
+		 "\"violation\":\"repeated_minor_violation\"}}", k, rep);
 	CHECK_INT(h_json(&H2, SVC_INGEST, &in, &e, "%s", json), 0);
 	msg_in_free(&in);
 	CHECK_INT(h_clock(&H2, "2026-12-01T09:00:00+08:00"), 0);
@@ -792,13 +796,13 @@ static void deadlines_follow_the_official_calendar(void)
 	CHECK_INT(h_clock(&H4, "2027-02-03T09:00:00+08:00"), 0);
 	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"market_regulator\",\"record\":{"
 		 "\"record_id\":\"CAL-B\",\"kind\":\"penalty\",\"domain\":\"market\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
-		 "\"name\":\"日历乙\"},\"decision_date\":\"2027-02-02\",\"violation\":\"serious_violation\"}}", b);
+		 "\"name\":\"日历乙\"},\"decision_date\":\"2027-02-02\",\"violation\":\"repeated_minor_violation\"}}", b);
 	CHECK_INT(h_json(&H4, SVC_INGEST, &in, &e, "%s", json), 0);
 	msg_in_free(&in);
 	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"market_regulator\",\"record\":{"
 		 "\"record_id\":\"CAL-C\",\"kind\":\"penalty\",\"domain\":\"market\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
 		 "\"name\":\"日历丙\"},\"decision_date\":\"2027-02-02\",\"notice\":{\"date\":\"2027-02-03\"},"
-		 "\"violation\":\"serious_violation\"}}", c);
+		 "\"violation\":\"repeated_minor_violation\"}}", c);
 	CHECK_INT(h_json(&H4, SVC_INGEST, &in, &e, "%s", json), 0);
 	msg_in_free(&in);
 	CHECK_INT(h_settle(&H4), 0);

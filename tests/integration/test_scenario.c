@@ -33,8 +33,10 @@ static void penalty(mw *w, const char *record_id, const char *code, int64_t amou
 	mw_kstr(w, "name", "示范科技有限公司");
 	mw_end(w);
 	mw_kstr(w, "decision_date", "2026-05-20");
-	mw_kstr(w, "violation", "major_tax_evasion");
+	/* 国家税务总局令第54号 第六条(一): at least 1,000,000 yuan and 10% of the year's tax due */
+	mw_kstr(w, "violation", "tax_evasion");
 	mw_ki64(w, "amount", amount);
+	mw_ki64(w, "base_amount", 20000000);
 	mw_kstr(w, "facts", "虚假申报，少缴税款");
 	mw_end(w);
 }
@@ -217,7 +219,7 @@ static void step3_tasks(void)
 	CHECK_STR(obj_cstr(t, "action", buf, sizeof buf), "apply");
 	CHECK_STR(obj_cstr(t, "measure", buf, sizeof buf), "P-GP-01");
 	CHECK_STR(obj_cstr(t, "class", buf, sizeof buf), "mandatory");
-	CHECK_STR(obj_cstr(t, "catalog_version", buf, sizeof buf), "2026.11-2");
+	CHECK_STR(obj_cstr(t, "catalog_version", buf, sizeof buf), "2026.12-1");
 	/* feedback within 10 working days: Dec 1 + 10 = Dec 15 */
 	CHECK_STR(obj_cstr(t, "feedback_due", buf, sizeof buf), "2026-12-15");
 	apply_task_procurement = obj_u64(t, "task");

@@ -70,6 +70,7 @@ static void build(const char *party, jrp_credit_kind kind, const char *domain, j
 	str_copy(r->subject.name, sizeof r->subject.name, type == SUBJECT_ORG ? "测试企业" : "张三");
 	str_copy(r->violation, sizeof r->violation, violation ? violation : "");
 	r->amount = amount;
+	r->base_amount = r->quantity = -1;
 	r->decision_date = dom_date(decided);
 	r->notice_date = r->decision_date;
 	r->final = true;   /* tax.major_violation waits for a final decision; a test of that clears it */
@@ -288,8 +289,8 @@ static void persons_are_notified_first(void)
  * it is identified. The department's notice is a duty with a deadline (7 working days, NOTICE_WORKDAYS)
  * that the change log carries (decide_by), so that it can become overdue; the subject then has the
  * standard's notice period, here 5 days (not working days: 国家税务总局令第54号), the last day moved
- * off a weekend (《民法典》第二百零三条). The same holds for a serious focus standard
- * (market.serious_violation). */
+ * off a weekend (《民法典》第二百零三条). The same holds for a focus standard that says notice: true
+ * (market.repeated_violation). */
 static void serious_dishonesty_is_notified_first(void)
 {
 	char *a = org(41), *b = org(42);
@@ -321,8 +322,8 @@ static void serious_dishonesty_is_notified_first(void)
 	CHECK_INT(state(a, LIST_BLACK), ENTRY_PROPOSED);
 	at("2026-12-01T00:00:01+08:00");
 	CHECK_INT(state(a, LIST_BLACK), ENTRY_EFFECTIVE);
-	/* a serious focus standard notifies organisations too */
-	build("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, b, "serious_violation", -1, "2026-11-30");
+	/* a focus standard that says notice: true notifies organisations too (market.repeated_violation) */
+	build("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, b, "repeated_minor_violation", -1, "2026-11-30");
 	EV.record.notice_date = 0;
 	apply();
 	CHECK(on(b, LIST_FOCUS) && on(b, LIST_FOCUS)->notice_required && on(b, LIST_FOCUS)->notice_by);
@@ -478,7 +479,7 @@ static void repeat_offence_extends_the_listing(void)
 	/* the same company, the same standard, a new decision within validity */
 	at("2027-03-01T09:00:00+08:00");
 	m = mark();
-	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "false_invoice", 2000000, "2027-02-26");
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, a, "false_special_invoice", 2000000, "2027-02-26");
 	en = on(a, LIST_BLACK);
 	CHECK_INT(of(a)->n, 1);   /* one entry per subject and standard */
 	CHECK_INT(en->valid_until, dom_date("2030-02-25"));
@@ -593,7 +594,7 @@ static void warning_after_three_key_domains(void)
 	jrp_error e;
 	entry en;
 	start("2026-11-23T09:00:00+08:00");
-	record("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, a, "serious_violation", -1, "2026-11-20");
+	record("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, a, "repeated_minor_violation", -1, "2026-11-20");
 	record("food_drug_admin", RK_PENALTY, "food_drug", SUBJECT_ORG, a, "repeated_minor_violation", -1, "2026-11-20");
 	record("env_bureau", RK_PENALTY, "environment", SUBJECT_ORG, a, "illegal_discharge", -1, "2026-11-20");
 	/* two of the three standards notify first */
@@ -650,7 +651,7 @@ static void escalation_whatever_the_domain(void)
 {
 	char *a = org(71), *b = org(72);
 	start("2026-11-23T09:00:00+08:00");
-	record("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, a, "serious_violation", -1, "2026-11-20");
+	record("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, a, "repeated_minor_violation", -1, "2026-11-20");
 	record("food_drug_admin", RK_PENALTY, "food_drug", SUBJECT_ORG, a, "repeated_minor_violation", -1, "2026-11-20");
 	record("env_bureau", RK_PENALTY, "environment", SUBJECT_ORG, a, "illegal_discharge", -1, "2026-11-20");
 	at("2026-12-10");
@@ -667,7 +668,7 @@ static void escalation_whatever_the_domain(void)
 	CHECK_INT(state(a, LIST_WARNING), ENTRY_EXITED);
 	CHECK_INT(on(a, LIST_WARNING)->exit_reason, EXIT_FEWER_DOMAINS);
 	/* a focus-listed subject applies for the red list: refused */
-	record("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, b, "serious_violation", -1, "2026-12-20");
+	record("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, b, "repeated_minor_violation", -1, "2026-12-20");
 	at("2027-01-05");
 	CHECK_INT(state(b, LIST_FOCUS), ENTRY_EFFECTIVE);
 	build("tax_bureau", RK_RATING, "tax", SUBJECT_ORG, b, NULL, -1, "2027-01-04");
@@ -702,7 +703,7 @@ static void persons_reached_where_measures_say(void)
 	CHECK_INT(on(ctl, LIST_BLACK)->link_role, LINK_ACTUAL_CONTROLLER);
 	CHECK_INT(on(ctl, LIST_BLACK)->linked_to, on(a, LIST_BLACK)->id);
 	/* focus: no measure reaches persons in the real catalogue: no linked entry */
-	build("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, b, "serious_violation", -1, "2026-11-20");
+	build("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, b, "repeated_minor_violation", -1, "2026-11-20");
 	EV.record.has_legal_rep = true;
 	str_copy(EV.record.legal_rep.name, sizeof EV.record.legal_rep.name, "周十");
 	EV.record.legal_rep.id_type = ID_CITIZEN;
@@ -714,9 +715,9 @@ static void persons_reached_where_measures_say(void)
 	sup = (jrp_measure *)catalog_measure(D.cat, "P-SUP-01");
 	CHECK(sup != NULL);
 	if (sup) {
-		sup->persons = true;
+		sup->persons = 1u << LINK_LEGAL_REP | 1u << LINK_RESPONSIBLE | 1u << LINK_ACTUAL_CONTROLLER;
 		sup->subject_types |= SUBJ_PERSON;
-		build("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, c, "serious_violation", -1, "2026-11-20");
+		build("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, c, "repeated_minor_violation", -1, "2026-11-20");
 		EV.record.has_legal_rep = true;
 		str_copy(EV.record.legal_rep.name, sizeof EV.record.legal_rep.name, "吴十一");
 		EV.record.legal_rep.id_type = ID_CITIZEN;
@@ -887,10 +888,10 @@ static void one_entry_per_standard(void)
 	CHECK_INT(state(a, LIST_BLACK), ENTRY_REFUSED);
 	CHECK_INT(on(a, LIST_BLACK)->exit_reason, EXIT_VALIDITY_OVER);
 	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, b, "tax_fraud", 5000000, "2026-11-20");
-	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, b, "false_invoice", 3000000, "2026-11-20");
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, b, "false_special_invoice", 3000000, "2026-11-20");
 	CHECK_INT(of(b)->n, 1);
 	CHECK_STR(last_event(&of(b)->v[0]), "record_attached");
-	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, b, "false_invoice", 3000000, "2026-11-21");
+	record("tax_bureau", RK_PENALTY, "tax", SUBJECT_ORG, b, "false_special_invoice", 3000000, "2026-11-21");
 	CHECK_INT(of(b)->n, 1);
 	CHECK_STR(last_event(&of(b)->v[0]), "extended");
 	finish();
@@ -905,7 +906,7 @@ static void rectification_then_interview(void)
 	char *a = org(11);
 	uint64_t id, m;
 	start("2026-11-23T09:00:00+08:00");
-	record("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, a, "serious_violation", -1, "2026-11-20");
+	record("market_regulator", RK_PENALTY, "market", SUBJECT_ORG, a, "repeated_minor_violation", -1, "2026-11-20");
 	at("2026-12-10");
 	id = on(a, LIST_FOCUS)->id;
 	CHECK_INT(on(a, LIST_FOCUS)->rectify_by, calendar_add_workdays(D.cat->cal, dom_date("2026-12-10"), 15));
