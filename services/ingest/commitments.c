@@ -431,7 +431,7 @@ int commitments_list(commitments *c, const char *party, int st, const char *afte
 	next[0] = 0;
 	if (after && after[0]) {
 		if (cursor_parse(after, ak, &akn, &ast) != 0 || (st != CS__N && ast != st) ||
-		    (party && (memcmp(ak + 1, party, plen) != 0 || ak[1 + plen] != 0)))
+		    (party && (akn < plen + 2 || memcmp(ak + 1, party, plen) != 0 || ak[1 + plen] != 0)))
 			return JRP_EINVAL;
 		from = ast;
 	}

@@ -471,6 +471,38 @@ static void the_office_sees_all_a_department_its_own(void)
 	} while (after[0] && pages < 10);
 	CHECK_INT(total, 4);
 	CHECK_INT(pages, 4);
+	/* a department pages through its own; a cursor belongs to its list (state and party) */
+	total = pages = 0;
+	do {
+		if (after[0])
+			snprintf(json, sizeof json, "{\"v\":1,\"type\":\"commitment.list\",\"id\":1,\"party\":\"approval_bureau\","
+				 "\"max\":2,\"after\":\"%s\"}", after);
+		else
+			snprintf(json, sizeof json, "{\"v\":1,\"type\":\"commitment.list\",\"id\":1,\"party\":\"approval_bureau\",\"max\":2}");
+		if (J(SVC_INGEST, &in, &e, "%s", json) != 0) {
+			printf("# page refused: %s\n", e.message);
+			CHECK(0);
+			break;
+		}
+		total += (int)obj_get(in.root, "items")->via.array.size;
+		if (pages == 0) {
+			char other[400];
+			obj_cstr(in.root, "next", after, sizeof after);
+			snprintf(other, sizeof other, "{\"v\":1,\"type\":\"commitment.list\",\"id\":1,\"party\":\"market_regulator\","
+				 "\"after\":\"%s\"}", after);
+			CHECK(refused(SVC_INGEST, other, "bad_value", "after", NULL, 0));
+			snprintf(other, sizeof other, "{\"v\":1,\"type\":\"commitment.list\",\"id\":1,\"party\":\"approval_bureau\","
+				 "\"state\":\"open\",\"after\":\"%s\"}", after);
+			CHECK(refused(SVC_INGEST, other, "bad_value", "after", NULL, 0));
+		}
+		obj_cstr(in.root, "next", after, sizeof after);
+		if (!obj_get(in.root, "next"))
+			after[0] = 0;
+		msg_in_free(&in);
+		pages++;
+	} while (after[0] && pages < 10);
+	CHECK_INT(total, 3);
+	CHECK_INT(pages, 2);
 	/* the figures per department, and over a period: what was made on those days */
 	CHECK_INT(figure("market_regulator", "made"), 1);
 	CHECK_INT(figure("approval_bureau", "made"), 3);
