@@ -539,9 +539,10 @@ static int load_match(jrp_catalog *c, ydoc *d, ynode *sm, jrp_standard *s, jrp_e
 	}
 	s->kind = (jrp_credit_kind)names_find(&credit_kind_names, kind, strlen(kind));   /* checked at catalog.yaml */
 	free(kind);
-	if (s->kind == RK_FINALITY || s->kind == RK_RECTIFICATION || s->kind == RK_INTERVIEW)
+	if (s->kind == RK_FINALITY || s->kind == RK_RECTIFICATION || s->kind == RK_INTERVIEW || s->kind == RK_COMMITMENT)
 		return ydoc_fail(d, ydoc_map_get(d, m, "kind"), e,
-				 "key 'kind': a %s record follows up another record or entry; no standard identifies on it",
+				 "key 'kind': a %s record follows up another record or entry, or opens a commitment; no "
+				 "standard identifies on it",
 				 names_get(&credit_kind_names, s->kind));
 	if ((rc = ydoc_str(d, m, "rating", false, &s->rating, e)))
 		return rc;

@@ -103,14 +103,21 @@ static int identity(jrp_daemon *d, MDB_txn *txn, const char *dir, jrp_error *e)
 
 	if ((rc = meta_get_u64(txn, meta, "format", &format)) != 0)
 		return rc;
-	if (format == JRP_LOG_FORMAT && kv_get(txn, meta, "log_id", 6, &v) == 0 && v.mv_size == sizeof d->log_id - 1) {
+	if (format >= JRP_LOG_FORMAT_MIN && format <= JRP_LOG_FORMAT && kv_get(txn, meta, "log_id", 6, &v) == 0 &&
+	    v.mv_size == sizeof d->log_id - 1) {
 		memcpy(d->log_id, v.mv_data, v.mv_size);
 		d->log_id[v.mv_size] = 0;
-		return 0;
+		if (format == JRP_LOG_FORMAT)
+			return 0;
+		/* an older format this build reads (records.h): what it holds stays as it is, what it writes
+		 * from now on is the current format, and log.fetch says so */
+		log_info("event=store_format_upgraded dir=%s from=%llu to=%d", dir, (unsigned long long)format,
+			 JRP_LOG_FORMAT);
+		return meta_put_u64(txn, meta, "format", JRP_LOG_FORMAT);
 	}
 	if (format)
-		return jrp_fail(e, JRP_ERR_STORAGE, dir, "holds records of format %llu; this jrp-%s reads format %d only",
-				(unsigned long long)format, d->svc->name, JRP_LOG_FORMAT);
+		return jrp_fail(e, JRP_ERR_STORAGE, dir, "holds records of format %llu; this jrp-%s reads formats %d to %d",
+				(unsigned long long)format, d->svc->name, JRP_LOG_FORMAT_MIN, JRP_LOG_FORMAT);
 	if (d->svc->outlog >= 0)
 		store_log_last(txn, store_dbi(d->st, d->svc->outlog), &last);
 	if (mdb_stat(txn, meta, &ms) != 0 || ms.ms_entries > 0 || last > 0)

@@ -31,6 +31,7 @@
 /* ingest */
 #define T_RECORD_SUBMIT   "record.submit"
 #define T_RECORDS_GET     "records.get"
+#define T_COMMITMENT_LIST "commitment.list" /* credit commitments by state: the office's all, a department's own */
 /* adjudicate */
 #define T_ENTRIES_GET     "entries.get"
 #define T_ENTRY_NOTICE    "entry.notice"

@@ -35,12 +35,15 @@ NAMES_TABLE(task_class_names, "task class", TASK_CLASSES);
 NAMES_TABLE(measure_type_names, "measure type", MEASURE_TYPES);
 NAMES_TABLE(task_state_names, "task state", TASK_STATES);
 NAMES_TABLE(publication_kind_names, "publication kind", PUBLICATION_KINDS);
+NAMES_TABLE(commitment_type_names, "commitment type", COMMITMENT_TYPES);
+NAMES_TABLE(commitment_state_names, "commitment state", COMMITMENT_STATES);
 
 const jrp_names *const names_tables[] = {
 	&rec_kind_names, &credit_kind_names, &subject_type_names, &id_type_names, &list_names, &entry_state_names,
 	&change_action_names, &exit_reason_names, &outcome_names, &repair_state_names, &repair_method_names,
 	&interview_kind_names, &interview_state_names, &link_role_names, &derived_names, &task_action_names,
-	&duty_names, &task_class_names, &measure_type_names, &task_state_names, &publication_kind_names, NULL,
+	&duty_names, &task_class_names, &measure_type_names, &task_state_names, &publication_kind_names,
+	&commitment_type_names, &commitment_state_names, NULL,
 };
 
 static const char *const list_zh[LIST__N] = { "红名单", "黑名单", "重点关注名单", "信用预警名单" };
@@ -321,6 +324,47 @@ static int record_figures(mr *r, jrp_record *o)
 	return 0;
 }
 
+/* commitment_read - a commitment record's `commitment` {type, matter, due, content}, required there
+ * and nowhere else (DOMAIN.md "Commitments and 双公示" [001 §(三)2]: 签订书面信用承诺在规定期限内提供).
+ * The due date is after the decision and at most JRP_PROMISE_YEARS later: papers missing at 容缺受理
+ * are supplied within days or months; a later date is a typing error, not a promise */
+static int commitment_read(mr *r, jrp_record *o)
+{
+	mr c;
+	int t, rc;
+	char df[11];
+	o->commitment.type = CT_NONE;
+	o->commitment.matter[0] = o->commitment.content[0] = 0;
+	o->commitment.due = 0;
+	if ((rc = mr_map(r, "commitment", MR_OPT, &c)) < 0)
+		return rc;
+	if (rc == 0) {
+		if (o->kind == RK_COMMITMENT)
+			return mr_fail(r, JRP_ERR_MISSING_FIELD, "commitment",
+				       "a commitment record says what was promised: {type, matter, due, content}");
+		return 0;
+	}
+	if (o->kind != RK_COMMITMENT)
+		return mr_fail_value(r, "commitment", "only a commitment record carries a commitment (this is a %s record)",
+				     names_get(&credit_kind_names, o->kind));
+	if ((rc = mr_enum(&c, "type", MR_REQ, &commitment_type_names, &t)) < 0 ||
+	    (rc = mr_cstr(&c, "matter", MR_REQ, JRP_ID_MAX, o->commitment.matter)) < 0 ||
+	    (rc = mr_date(&c, "due", MR_REQ, &o->commitment.due)) < 0 ||
+	    (rc = mr_text(&c, "content", MR_REQ, JRP_PROMISE_MAX, o->commitment.content)) < 0 || (rc = mr_end(&c)) < 0)
+		return rc;
+	o->commitment.type = (jrp_commitment_type)t;
+	if (o->commitment.due <= o->decision_date) {
+		date_format(o->decision_date, df);
+		return mr_fail_value(&c, "due", "must be after the decision date (%s)", df);
+	}
+	if (o->commitment.due > date_add_period(o->decision_date, (jrp_period){ .years = JRP_PROMISE_YEARS })) {
+		date_format(date_add_period(o->decision_date, (jrp_period){ .years = JRP_PROMISE_YEARS }), df);
+		return mr_fail_value(&c, "due", "is more than %d years after the decision date (at most %s)",
+				     JRP_PROMISE_YEARS, df);
+	}
+	return 0;
+}
+
 int record_read(mr *r, jrp_record *o)
 {
 	int k, outcome = 0, has_final, rc;
@@ -385,10 +429,15 @@ int record_read(mr *r, jrp_record *o)
 			return mr_fail(r, JRP_ERR_MISSING_FIELD, "final",
 				       "a finality record says final: true (the decision became final on decision_date) or "
 				       "false (it was annulled on decision_date)");
+	} else if (record_kind_refers(o->kind)) {
+		if (!o->refers_to[0])
+			return mr_fail(r, JRP_ERR_MISSING_FIELD, "refers_to",
+				       "a commitment's result names the commitment record (record_id) it reports on");
 	} else if (o->refers_to[0]) {
-		return mr_fail_value(r, "refers_to", "only a finality record refers to another record");
+		return mr_fail_value(r, "refers_to", "only a finality record or a commitment's result (commitment_kept, "
+				     "commitment_broken) refers to another record");
 	}
-	return 0;
+	return commitment_read(r, o);
 }
 
 void record_write(mw *w, const jrp_record *o)
@@ -452,6 +501,15 @@ void record_write(mw *w, const jrp_record *o)
 	if (o->final || o->kind == RK_FINALITY)
 		mw_kbool(w, "final", o->final);
 	kopt(w, "refers_to", o->refers_to);
+	if (o->commitment.type) {
+		mw_str(w, "commitment");
+		mw_map(w);
+		mw_kenum(w, "type", &commitment_type_names, o->commitment.type);
+		mw_kstr(w, "matter", o->commitment.matter);
+		mw_kdate(w, "due", o->commitment.due);
+		mw_kstr(w, "content", o->commitment.content);
+		mw_end(w);
+	}
 	mw_end(w);
 }
 

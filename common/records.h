@@ -32,7 +32,13 @@
 #include "msg.h"
 #include "names.h"
 
-#define JRP_LOG_FORMAT 1
+#define JRP_LOG_FORMAT 2
+/* the oldest format this build still reads: 2 only added what 1 did not have (the record kinds
+ * commitment, commitment_kept, commitment_broken; the record fields commitment, base_amount,
+ * quantity, extension, publish_until; the publication kinds record, record_end), so a format-1 log
+ * and store read as they are. A format-1 daemon stops at a format-2 upstream: upgrade downstream
+ * first */
+#define JRP_LOG_FORMAT_MIN 1
 
 /* lengths (bytes) that every writer respects and every reader enforces */
 #define JRP_ID_MAX 32            /* party, domain, matter, agency ids */
@@ -55,6 +61,8 @@
 #define JRP_MATTERS_MAX 32       /* matter kinds of one measure */
 #define JRP_RESPONSIBLE_MAX 10   /* responsible persons of one record */
 #define JRP_CHECK_ID_MAX 47      /* a check's id (journal.h: "SEGMENT-OFFSET", JOURNAL_REF_MAX) */
+#define JRP_PROMISE_MAX 1000     /* characters: the text of a credit commitment */
+#define JRP_PROMISE_YEARS 2      /* a commitment falls due at most 2 years after its decision */
 
 /* ---- the enums, each with its one table of names ---- */
 
@@ -66,9 +74,31 @@ extern const jrp_names rec_kind_names;             /* "log record kind" */
  * catalogue names each one it uses, and standards match on them */
 #define CREDIT_KINDS(X) X(RK_PENALTY, "penalty") X(RK_LICENCE, "licence") X(RK_JUDGMENT, "judgment") \
 	X(RK_AWARD, "award") X(RK_RATING, "rating") X(RK_INSPECTION, "inspection") X(RK_INTERVIEW, "interview") \
-	X(RK_RECTIFICATION, "rectification") X(RK_DETERMINATION, "determination") X(RK_FINALITY, "finality")
+	X(RK_RECTIFICATION, "rectification") X(RK_DETERMINATION, "determination") X(RK_FINALITY, "finality") \
+	X(RK_COMMITMENT, "commitment") X(RK_COMMITMENT_KEPT, "commitment_kept") X(RK_COMMITMENT_BROKEN, "commitment_broken")
 typedef enum { CREDIT_KINDS(NAMES_ENUM) RK__N } jrp_credit_kind;
 extern const jrp_names credit_kind_names;          /* "record kind" */
+/* record_kind_refers - the kinds that report on an earlier record of the same department
+ * (refers_to): finality, and a commitment's result (kept, broken) */
+static inline bool record_kind_refers(jrp_credit_kind k)
+{
+	return k == RK_FINALITY || k == RK_COMMITMENT_KEPT || k == RK_COMMITMENT_BROKEN;
+}
+
+/* credit commitments (信用承诺) [001 §(一)6, §(三)2] [004 ch.5 §1]: what a matter was handled on
+ * the promise of. notification: 告知承诺 (a licence or certificate granted on the promise that
+ * the conditions are met); missing_papers: 容缺受理 (accepted with papers missing, to be supplied
+ * by the due date); pledge: any other written credit commitment */
+#define COMMITMENT_TYPES(X) X(CT_NONE, NULL) X(CT_NOTIFICATION, "notification") \
+	X(CT_MISSING_PAPERS, "missing_papers") X(CT_PLEDGE, "pledge")
+typedef enum { COMMITMENT_TYPES(NAMES_ENUM) CT__N } jrp_commitment_type;
+extern const jrp_names commitment_type_names;      /* "commitment type" */
+/* a commitment's state at ingest: open until its result is reported; overdue once its due date
+ * has passed without one; kept or broken by the department's commitment_kept / commitment_broken
+ * record (an overdue commitment too) */
+#define COMMITMENT_STATES(X) X(CS_OPEN, "open") X(CS_OVERDUE, "overdue") X(CS_KEPT, "kept") X(CS_BROKEN, "broken")
+typedef enum { COMMITMENT_STATES(NAMES_ENUM) CS__N } jrp_commitment_state;
+extern const jrp_names commitment_state_names;     /* "commitment state" */
 
 #define SUBJECT_TYPES(X) X(SUBJECT_ORG, "org") X(SUBJECT_PERSON, "person")
 typedef enum { SUBJECT_TYPES(NAMES_ENUM) SUBJECT__N } jrp_subject_type;
@@ -208,7 +238,14 @@ typedef struct jrp_record {
 	bool final;                       /* the decision is final (no review or litigation can change it); a
 	                                   * finality record: true = the decision it refers to became final on
 	                                   * decision_date, false = it was annulled then */
-	char refers_to[JRP_RECORD_ID_MAX + 1];   /* a finality record: the department's record it is about */
+	char refers_to[JRP_RECORD_ID_MAX + 1];   /* record_kind_refers: the department's record it is about
+	                                          * (a finality record's decision; a result's commitment) */
+	struct {                          /* a commitment record's `commitment` (type CT_NONE on other kinds) */
+		jrp_commitment_type type;
+		char matter[JRP_ID_MAX + 1];      /* a matter kind of the catalogue */
+		jrp_date due;                     /* after decision_date, within JRP_PROMISE_YEARS */
+		char content[TEXT_BUF(JRP_PROMISE_MAX)];   /* what the subject promised */
+	} commitment;
 	int64_t amount;                   /* yuan; -1 = not given */
 	int64_t base_amount;              /* yuan the amount is a share of (tax: the year's total tax due,
 	                                   * 国家税务总局令第54号 第六条(一)); -1 = not given */

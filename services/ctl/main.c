@@ -38,6 +38,11 @@ static void usage(FILE *f)
 		"         [--decision-no N] [--facts TEXT] [--basis TEXT] [--id-type T]\n"
 		"         [--notice-date YYYY-MM-DD [--notice-linked]]   the subject was notified already\n"
 		"         [--final yes|no] [--refers-to RECORD_ID]   the decision is final; a finality record\n"
+		"         [--commitment missing_papers|notification|pledge --matter M --due YYYY-MM-DD --content TEXT]\n"
+		"                                a commitment (kind commitment); its result: kind commitment_kept or\n"
+		"                                commitment_broken with --refers-to the commitment's record id\n"
+		"  commitments [--state open|overdue|kept|broken] [--party P]   the commitments you accepted (the\n"
+		"                                office: everyone's), by state: due when, kept or broken when\n"
 		"  subject CODE                  a subject's credit record: records, entries with history, tasks\n"
 		"  history ENTRY [--after N]     an entry's whole history, every item\n"
 		"  notice ENTRY DATE [--linked]  report when the subject (--linked: and its linked persons) was\n"
@@ -193,7 +198,8 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 		{ "violation", 1, 0, 'v' }, { "amount", 1, 0, 'a' }, { "rating", 1, 0, 'R' }, { "standard", 1, 0, 's' },
 		{ "facts", 1, 0, 'F' }, { "basis", 1, 0, 'B' }, { "notice-date", 1, 0, 'O' }, { "notice-linked", 0, 0, 'L' },
 		{ "final", 1, 0, 'Z' }, { "refers-to", 1, 0, 'T' }, { "base-amount", 1, 0, 'b' }, { "quantity", 1, 0, 'q' },
-		{ "extension", 1, 0, 'x' }, { "publish-until", 1, 0, 'P' }, { 0, 0, 0, 0 } };
+		{ "extension", 1, 0, 'x' }, { "publish-until", 1, 0, 'P' }, { "commitment", 1, 0, 'c' }, { "matter", 1, 0, 'm' },
+		{ "due", 1, 0, 'u' }, { "content", 1, 0, 'X' }, { 0, 0, 0, 0 } };
 	const char *file = NULL, *lines = NULL, *v[128] = { 0 };
 	int opt;
 	jrp_client *cl;
@@ -212,6 +218,10 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 	}
 	if (v['L'] && !v['O']) {
 		fprintf(stderr, "jrpctl: --notice-linked needs --notice-date\n");
+		return 2;
+	}
+	if ((v['m'] || v['u'] || v['X']) && !v['c']) {
+		fprintf(stderr, "jrpctl: --matter, --due and --content describe a --commitment\n");
 		return 2;
 	}
 	if (v['Z'] && strcmp(v['Z'], "yes") != 0 && strcmp(v['Z'], "no") != 0) {
@@ -300,6 +310,19 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 			mw_kstr(&w, "date", v['O']);
 			if (v['L'])
 				mw_kbool(&w, "linked", true);
+			mw_end(&w);
+		}
+		if (v['c']) {
+			/* a commitment: what was promised, in which matter, by when (the daemon says what is missing) */
+			mw_str(&w, "commitment");
+			mw_map(&w);
+			mw_kstr(&w, "type", v['c']);
+			if (v['m'])
+				mw_kstr(&w, "matter", v['m']);
+			if (v['u'])
+				mw_kstr(&w, "due", v['u']);
+			if (v['X'])
+				mw_kstr(&w, "content", v['X']);
 			mw_end(&w);
 		}
 		mw_str(&w, "subject");
@@ -608,6 +631,49 @@ static int cmd_overdue(ctl *c, int argc, char **argv)
 	return 0;
 }
 
+/* commitments - commitment.list, every page: the office's whole list (or one party's), a department's
+ * own; --state: one state only */
+static int cmd_commitments(ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = { { "party", 1, 0, 'p' }, { "state", 1, 0, 's' }, { 0, 0, 0, 0 } };
+	const char *party = NULL, *state = NULL;
+	char after[160] = "";
+	bool first = true;
+	int opt;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == 'p')
+			party = optarg;
+		else if (opt == 's')
+			state = optarg;
+		else
+			return 2;
+	}
+	ctl_need_party(c);
+	do {
+		mw w;
+		msg_in in;
+		mw_init(&w);
+		client_begin(NULL, &w, T_COMMITMENT_LIST, c->party);
+		if (state)
+			mw_kstr(&w, "state", state);
+		if (party)
+			mw_kstr(&w, "of", party);
+		if (after[0])
+			mw_kstr(&w, "after", after);
+		mw_ku64(&w, "max", 1000);
+		if (ctl_send(c, SVC_INGEST, &w, &in) != 0)
+			return 1;
+		c->json ? ctl_print_json(in.root) : print_commitments(c, in.root, first);
+		first = false;
+		obj_cstr(in.root, "next", after, sizeof after);
+		if (!obj_get(in.root, "next"))
+			after[0] = 0;
+		msg_in_free(&in);
+	} while (after[0]);
+	return 0;
+}
+
 /* rules_reload - put the configured rules directory in force in every daemon, downstream
  * first (dispatch must know the new measures before adjudicate's re-evaluation reaches it) */
 static int rules_reload(ctl *c)
@@ -882,6 +948,8 @@ int main(int argc, char **argv)
 		rc = cmd_stats(&c, argc, argv);
 	else if (strcmp(cmd, "overdue") == 0)
 		rc = cmd_overdue(&c, argc, argv);
+	else if (strcmp(cmd, "commitments") == 0)
+		rc = cmd_commitments(&c, argc, argv);
 	else if (strcmp(cmd, "subject") == 0 && argc == 2)
 		rc = ctl_subject(&c, argv[1]);
 	else if (strcmp(cmd, "up") == 0)

@@ -193,6 +193,17 @@ void print_report_stats(ctl *c, const msgpack_object *r)
 			 S(a, "department"), S(a, "name"), U(a, "late"), U(a, "late_workdays"));
 		printf("%s\n", ctl_red(line, red, sizeof red));
 	}
+	{
+		/* credit commitments (信用承诺): made, kept, broken (in the period), open and overdue now */
+		const msgpack_object *cm = obj_get(r, "commitments"), *ps = obj_get(cm, "parties");
+		printf("  credit commitments: %llu made, %llu kept, %llu broken; %llu open, %llu overdue now (jrpctl commitments)\n",
+		       U(cm, "made"), U(cm, "kept"), U(cm, "broken"), U(cm, "open"), U(cm, "overdue"));
+		for (uint32_t i = 0; ps && i < ps->via.array.size; i++) {
+			const msgpack_object *a = &ps->via.array.ptr[i];
+			printf("    %-26s %5llu made, %llu kept, %llu broken, %llu open, %llu overdue   %s\n", S(a, "party"),
+			       U(a, "made"), U(a, "kept"), U(a, "broken"), U(a, "open"), U(a, "overdue"), S(a, "name"));
+		}
+	}
 #undef U
 }
 
@@ -208,6 +219,46 @@ void print_overdue(ctl *c, const msgpack_object *r)
 		       obj_get(x, "measure") ? " " : "", obj_get(x, "class") ? S(x, "class") : "",
 		       (unsigned long long)obj_u64(x, "entry"), S(x, "subject"), S(x, "subject_name"), S(x, "due"),
 		       (unsigned long long)obj_i64(x, "late_workdays"));
+	}
+}
+
+/* commitment_type_zh - the Chinese name of a commitment type */
+static const char *commitment_type_zh(const char *t)
+{
+	static const char *const zh[CT__N] = { "", "告知承诺", "容缺受理", "信用承诺" };
+	int i = names_find(&commitment_type_names, t, strlen(t));
+	return i > 0 ? zh[i] : t;
+}
+
+/* print_commitments - commitment.list, one page: first: the counts above the table */
+void print_commitments(ctl *c, const msgpack_object *r, bool first)
+{
+	const msgpack_object *it = obj_get(r, "items"), *n = obj_get(r, "counts");
+#define U(o, k) (unsigned long long)obj_u64((o), (k))
+	if (first) {
+		printf("commitments as of %s: %llu open, %llu overdue, %llu kept, %llu broken\n", S(r, "today"), U(n, "open"),
+		       U(n, "overdue"), U(n, "kept"), U(n, "broken"));
+		if (it && it->via.array.size)
+			printf("  %-8s %-10s %-18s %-16s %-16s %-20s %s\n", "state", "due", "party", "record", "type", "matter",
+			       "subject");
+	}
+#undef U
+	for (uint32_t i = 0; it && i < it->via.array.size; i++) {
+		const msgpack_object *x = &it->via.array.ptr[i], *res = obj_get(x, "result"), *sub = obj_get(x, "subject");
+		char line[1200], red[1300];
+		const char *text = "";
+		size_t tn = 0;
+		/* the columns in ASCII, so that they line up; the Chinese names and the promise below */
+		snprintf(line, sizeof line, "  %-8s %-10s %-18s %-16s %-16s %-20s %s %s", S(x, "state"), S(x, "due"),
+			 S(x, "party"), S(x, "record_id"), S(x, "type"), S(x, "matter"), S(sub, "code"), S(sub, "name"));
+		printf("%s\n", obj_str_eq(obj_get(x, "state"), "overdue") || obj_str_eq(obj_get(x, "state"), "broken")
+				       ? ctl_red(line, red, sizeof red) : line);
+		obj_str(x, "content", &text, &tn);
+		printf("           %s in %s, decided %s (event #%llu): %.*s\n", commitment_type_zh(S(x, "type")),
+		       matter_name(c, S(x, "matter")), S(x, "decision_date"), (unsigned long long)obj_u64(x, "seq"), (int)tn, text);
+		if (res)
+			printf("           %s on %s by record %s (event #%llu)\n", S(x, "state"), S(res, "decision_date"),
+			       S(res, "record_id"), (unsigned long long)obj_u64(res, "seq"));
 	}
 }
 
@@ -256,10 +307,28 @@ void print_records(ctl *c, const msgpack_object *r)
 		const msgpack_object *ev = &rs->via.array.ptr[i], *rec = obj_get(ev, "record");
 		char at[32];
 		ms_format(obj_i64(ev, "at"), at, sizeof at);
-		if (obj_get(rec, "refers_to")) {
+		if (obj_str_eq(obj_get(rec, "kind"), "finality")) {
 			printf("  #%llu finality %s by %s: the decision of record %s %s on %s\n", (unsigned long long)obj_u64(ev, "seq"),
 			       S(rec, "record_id"), party_name(c, S(ev, "party")), S(rec, "refers_to"),
 			       obj_bool(rec, "final") ? "became final" : "was annulled", S(rec, "decision_date"));
+			continue;
+		}
+		if (obj_get(rec, "commitment")) {
+			const msgpack_object *cm = obj_get(rec, "commitment");
+			const char *text = "";
+			size_t tn = 0;
+			obj_str(cm, "content", &text, &tn);
+			printf("  #%llu commitment %s by %s: %s (%s) in %s, decided %s, due %s: %.*s\n",
+			       (unsigned long long)obj_u64(ev, "seq"), S(rec, "record_id"), party_name(c, S(ev, "party")),
+			       commitment_type_zh(S(cm, "type")), S(cm, "type"), matter_name(c, S(cm, "matter")),
+			       S(rec, "decision_date"), S(cm, "due"), (int)tn, text);
+			continue;
+		}
+		if (obj_get(rec, "refers_to")) {
+			printf("  #%llu %s %s by %s: commitment %s %s on %s%s%s\n", (unsigned long long)obj_u64(ev, "seq"),
+			       S(rec, "kind"), S(rec, "record_id"), party_name(c, S(ev, "party")), S(rec, "refers_to"),
+			       obj_str_eq(obj_get(rec, "kind"), "commitment_kept") ? "kept" : "broken", S(rec, "decision_date"),
+			       obj_get(rec, "violation") ? ": " : "", S(rec, "violation"));
 			continue;
 		}
 		printf("  #%llu %s %s%s by %s: %s, decided %s%s%s%s\n", (unsigned long long)obj_u64(ev, "seq"), S(rec, "kind"),

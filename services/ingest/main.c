@@ -4,12 +4,16 @@
  * record.submit: authenticate the department (party), validate the record
  * (record.c), drop duplicates (department + its record id is the idempotency
  * key), append the event to the event log and answer with its seq, after the
- * commit. adjudicate pulls the event log with log.fetch.
+ * commit. adjudicate pulls the event log with log.fetch. A record that refers
+ * to an earlier one (a finality record, a commitment's result) is checked
+ * against it here; credit commitments are kept in the same transaction
+ * (commitments.c) and listed by commitment.list.
  */
 #include "util/str.h"
 #include "daemon.h"
 #include "clock.h"
 #include "proto.h"
+#include "ingest.h"
 #include "record.h"
 #include "store.h"
 #include "util/xalloc.h"
@@ -17,8 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { DB_EVENTS = 1, DB_DEDUPE, DB_BY_SUBJECT, DB_STATS, DB__N };
-static const char *const dbs[] = { "meta", "events", "dedupe", "by_subject", "stats" };
+static const char *const dbs[] = { "meta", "events", "dedupe", "by_subject", "stats", "commitments", "commitment_due",
+				    "commitment_list" };
+#define COMMITMENT_BATCH 1024   /* commitments turned overdue per tick transaction */
 
 #define LATE_WORKDAYS 7   /* DOMAIN.md Credit records: report within 7 working days [001 §(一)1] */
 
@@ -30,9 +35,19 @@ static uint64_t fnv1a(const char *p, size_t n)
 	return h;
 }
 
-/* check_refers_to - a finality record reports on a decision the same department reported before,
- * about the same subject, not on a finality record, and not before that decision (DOMAIN.md Life 1;
- * 国家税务总局令第54号 第七条) */
+/* cm_ctx - the commitments module's view of this transaction */
+static commitments cm_ctx(jrp_daemon *d, MDB_txn *txn)
+{
+	commitments c = { .txn = txn, .today = clock_today() };
+	daemon_dbis(d, c.db, DB__N);
+	return c;
+}
+
+/* check_refers_to - a record that reports on another reports on one the same department reported
+ * before, about the same subject, and not before it was decided: a finality record on a decision
+ * that is not itself a finality record (DOMAIN.md Life 1; 国家税务总局令第54号 第七条); a commitment's
+ * result (commitment_kept, commitment_broken) on a commitment that is still open, one result each
+ * (DOMAIN.md "Commitments and 双公示" [001 §(三)2]) */
 static int check_refers_to(jrp_daemon *d, MDB_txn *txn, const char *party, const jrp_record *rec, jrp_error *e)
 {
 	static jrp_rec ref;   /* large; the daemon's one thread */
@@ -44,8 +59,9 @@ static int check_refers_to(jrp_daemon *d, MDB_txn *txn, const char *party, const
 	memcpy(key + klen, rec->refers_to, n);
 	klen += n;
 	if ((rc = kv_get(txn, daemon_dbi(d, DB_DEDUPE), key, klen, &v)) == JRP_ENOTFOUND || (rc == 0 && v.mv_size != 16))
-		return jrp_fail(e, JRP_ERR_BAD_VALUE, "record.refers_to", "department \"%s\" reported no record \"%s\"",
-				party, rec->refers_to);
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "record.refers_to", "department \"%s\" reported no record \"%s\"%s",
+				party, rec->refers_to, rec->kind == RK_FINALITY ? "" :
+				" (a commitment's result comes from the department that accepted the commitment)");
 	if (rc)
 		return rc;
 	if ((rc = store_log_get(txn, daemon_dbi(d, DB_EVENTS), be64_get(v.mv_data), &evv)) != 0)
@@ -53,9 +69,12 @@ static int check_refers_to(jrp_daemon *d, MDB_txn *txn, const char *party, const
 	if (rec_decode_bytes(evv.mv_data, evv.mv_size, 1u << REC_EVENT, false, &ref, &de) != 0)
 		return jrp_fail(e, JRP_ERR_BAD_VALUE, "record.refers_to", "record \"%s\" cannot be read back: %s",
 				rec->refers_to, de.message);
-	if (ref.u.event.record.kind == RK_FINALITY)
+	if (rec->kind == RK_FINALITY && ref.u.event.record.kind == RK_FINALITY)
 		return jrp_fail(e, JRP_ERR_BAD_VALUE, "record.refers_to", "record \"%s\" is itself a finality record",
 				rec->refers_to);
+	if (rec->kind != RK_FINALITY && ref.u.event.record.kind != RK_COMMITMENT)
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "record.refers_to", "record \"%s\" is a %s record, not a commitment",
+				rec->refers_to, names_get(&credit_kind_names, ref.u.event.record.kind));
 	if (strcmp(ref.u.event.record.subject.code, rec->subject.code) != 0)
 		return jrp_fail(e, JRP_ERR_BAD_VALUE, "record.subject.code",
 				"record \"%s\" is about %s, not %s", rec->refers_to, ref.u.event.record.subject.code,
@@ -63,7 +82,12 @@ static int check_refers_to(jrp_daemon *d, MDB_txn *txn, const char *party, const
 	if (rec->decision_date < ref.u.event.record.decision_date) {
 		date_format(ref.u.event.record.decision_date, df);
 		return jrp_fail(e, JRP_ERR_BAD_VALUE, "record.decision_date",
-				"a decision becomes final (or is annulled) no earlier than it was made (%s)", df);
+				rec->kind == RK_FINALITY ? "a decision becomes final (or is annulled) no earlier than it was made (%s)"
+							 : "a commitment is kept or broken no earlier than it was made (%s)", df);
+	}
+	if (rec->kind != RK_FINALITY) {
+		commitments c = cm_ctx(d, txn);
+		return commitments_check_result(&c, party, rec, e);
 	}
 	return 0;
 }
@@ -71,28 +95,16 @@ static int check_refers_to(jrp_daemon *d, MDB_txn *txn, const char *party, const
 /* ---- departments' reporting (DOMAIN.md "Credit records": within 7 working days; lateness in
  * working days, reported) ---- */
 
-/* count - counter key (and its day bucket) += delta; max_key: keep the largest value instead */
+/* figure - a counter of party, in all or over from..to (sum, or max) */
+static uint64_t figure(jrp_daemon *d, MDB_txn *txn, const char *fmt, const char *party, jrp_date from, jrp_date to,
+		       bool max)
+{
+	return counters_figure(txn, daemon_dbi(d, DB_STATS), fmt, party, from, to, max);
+}
+
 static int count(jrp_daemon *d, MDB_txn *txn, const char *key, jrp_date day, uint64_t delta, bool max)
 {
-	char k[128], ds[11];
-	int rc;
-	date_format(day, ds);
-	for (int b = 0; b < 2; b++) {
-		if (b)
-			snprintf(k, sizeof k, "%s@%s", key, ds);
-		else
-			snprintf(k, sizeof k, "%s", key);
-		if (max) {
-			uint64_t cur = 0;
-			meta_get_u64(txn, daemon_dbi(d, DB_STATS), k, &cur);
-			rc = delta > cur ? meta_put_u64(txn, daemon_dbi(d, DB_STATS), k, delta) : 0;
-		} else {
-			rc = meta_add(txn, daemon_dbi(d, DB_STATS), k, (int64_t)delta, NULL);
-		}
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return counters_add(txn, daemon_dbi(d, DB_STATS), key, day, delta, max);
 }
 
 static int count_report(jrp_daemon *d, MDB_txn *txn, const jrp_event *ev, jrp_date today)
@@ -112,40 +124,34 @@ static int count_report(jrp_daemon *d, MDB_txn *txn, const jrp_event *ev, jrp_da
 	return count(d, txn, k, today, (uint64_t)(ev->reported_workdays - LATE_WORKDAYS), true);
 }
 
-/* figure - a counter, in all or over from..to (sum, or max) */
-static uint64_t figure(jrp_daemon *d, MDB_txn *txn, const char *fmt, const char *party, jrp_date from, jrp_date to,
-		       bool max)
+/* commitment_stats - stats.get's `commitments`: made, kept, broken (in all or over the period) and
+ * open, overdue (now), in all and per department that ever made one (DOMAIN.md "Commitments and 双公示":
+ * the office sees commitments due and broken) */
+static void commitment_stats(jrp_daemon *d, MDB_txn *txn, jrp_date from, jrp_date to, mw *out)
 {
-	char key[128], lo[140], hi[140], df[11], dt[11];
-	MDB_cursor *c;
-	MDB_val k, v;
-	uint64_t x = 0;
-	size_t hl;
-	int rc;
-	snprintf(key, sizeof key, fmt, party);
-	if (!from) {
-		meta_get_u64(txn, daemon_dbi(d, DB_STATS), key, &x);
-		return x;
-	}
-	date_format(from, df);
-	date_format(to, dt);
-	snprintf(lo, sizeof lo, "%s@%s", key, df);
-	hl = (size_t)snprintf(hi, sizeof hi, "%s@%s", key, dt);
-	if (mdb_cursor_open(txn, daemon_dbi(d, DB_STATS), &c) != 0)
-		return 0;
-	k.mv_data = lo;
-	k.mv_size = strlen(lo);
-	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		uint64_t y;
-		if (k.mv_size != hl || memcmp(k.mv_data, hi, hl) > 0)
-			break;
-		if (v.mv_size != 8)
+	static const struct { const char *name; int st; } f[] = {
+		{ "made", -1 }, { "kept", CS_KEPT }, { "broken", CS_BROKEN }, { "open", CS_OPEN }, { "overdue", CS_OVERDUE } };
+	const jrp_parties *ps = daemon_parties(d);
+	commitments c = cm_ctx(d, txn);
+	mw_str(out, "commitments");
+	mw_map(out);
+	for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
+		mw_ku64(out, f[k].name, commitments_count(&c, ps, NULL, f[k].st, from, to));
+	mw_str(out, "parties");
+	mw_arr(out);
+	for (size_t i = 0; i < ps->n; i++) {
+		const jrp_party *p = &ps->v[i];
+		if (!(p->roles & ROLE_DEPARTMENT) || !commitments_count(&c, ps, p->id, -1, 0, 0))
 			continue;
-		y = be64_get(v.mv_data);
-		x = max ? (y > x ? y : x) : x + y;
+		mw_map(out);
+		mw_kstr(out, "party", p->id);
+		mw_kstr(out, "name", p->name);
+		for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
+			mw_ku64(out, f[k].name, commitments_count(&c, ps, p->id, f[k].st, from, to));
+		mw_end(out);
 	}
-	mdb_cursor_close(c);
-	return x;
+	mw_end(out);
+	mw_end(out);
 }
 
 /* h_stats - the office: records reported per department, how many late and how late (working
@@ -208,6 +214,7 @@ static int h_stats(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *
 	}
 	mw_end(out);
 	free(lag);
+	commitment_stats(d, txn, from, to, out);
 	return 0;
 }
 
@@ -248,7 +255,7 @@ static int h_submit(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 	}
 	if (rc != JRP_ENOTFOUND && rc != 0)
 		goto fail;
-	if (ev.record.kind == RK_FINALITY && (rc = check_refers_to(d, txn, r->party->id, &ev.record, e)) != 0)
+	if (record_kind_refers(ev.record.kind) && (rc = check_refers_to(d, txn, r->party->id, &ev.record, e)) != 0)
 		goto fail;
 	ev.reported_workdays = calendar_workdays_between(cat->cal, ev.record.decision_date, today);
 	ev.late = ev.reported_workdays > LATE_WORKDAYS;
@@ -275,6 +282,13 @@ static int h_submit(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 		sk[n] = 0;
 		be64_put(sk + n + 1, seq);
 		if ((rc = kv_put(txn, daemon_dbi(d, DB_BY_SUBJECT), sk, n + 9, "", 0, 0)) != 0)
+			goto fail;
+	}
+	{
+		/* a commitment opens, or its result closes it, with the event */
+		commitments c = cm_ctx(d, txn);
+		ev.seq = seq;
+		if ((rc = commitments_record(&c, &ev)) != 0)
 			goto fail;
 	}
 	mw_free(&enc);
@@ -319,10 +333,62 @@ static int h_records_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_e
 	return rc;
 }
 
+/* h_commitment_list - DOMAIN.md "Commitments and 双公示": the commitments a department accepted, by
+ * state: the office sees every party's (or one party's), a department its own.
+ * {state?: open|overdue|kept|broken, of?: party, after?: cursor, max?: 1..1000 (100)} (`of`, as in
+ * overdue.list: `party` is the envelope's, who asks) ->
+ * {today, counts: {open, overdue, kept, broken}, items: [commitment], next?} */
+static int h_commitment_list(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	commitments c = cm_ctx(d, txn);
+	char party[JRP_ID_MAX + 1] = "", after[160] = "", next[160];
+	int st = CS__N, rc;
+	uint64_t max = 100;
+	if ((rc = mr_enum(&r->body, "state", MR_OPT, &commitment_state_names, &st)) < 0 ||
+	    (rc = mr_cstr(&r->body, "of", MR_OPT, JRP_ID_MAX, party)) < 0 ||
+	    (rc = mr_cstr(&r->body, "after", MR_OPT, sizeof after - 1, after)) < 0 ||
+	    (rc = mr_u64(&r->body, "max", MR_OPT, &max)) < 0 || (rc = mr_end(&r->body)) < 0)
+		return rc;
+	if (max < 1 || max > 1000)
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "max", "must be 1..1000");
+	if (!(r->party->roles & ROLE_OFFICE)) {
+		if (party[0] && strcmp(party, r->party->id) != 0)
+			return req_fail_forbidden(r, e, "a department reads its own commitments; the office reads everyone's");
+		str_copy(party, sizeof party, r->party->id);
+	} else if (party[0] && !parties_find(daemon_parties(d), party)) {
+		return jrp_fail(e, JRP_ERR_UNKNOWN_PARTY, "of", "\"%s\" is not in the parties registry", party);
+	}
+	mw_kdate(out, "today", c.today);
+	mw_str(out, "counts");
+	mw_map(out);
+	for (int s = 0; s < CS__N; s++)
+		mw_ku64(out, names_get(&commitment_state_names, s),
+			commitments_count(&c, daemon_parties(d), party[0] ? party : NULL, s, 0, 0));
+	mw_end(out);
+	mw_str(out, "items");
+	mw_arr(out);
+	rc = commitments_list(&c, party[0] ? party : NULL, st, after, max, JRP_MAX_MESSAGE * 4, out, next);
+	mw_end(out);
+	if (rc == JRP_EINVAL)
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "after",
+				"not a cursor of this commitment.list (state/party/YYYY-MM-DD/record_id, of the same state and party)");
+	if (rc == 0 && next[0])
+		mw_kstr(out, "next", next);
+	return rc;
+}
+
+/* tick - open commitments whose due date passed become overdue, a bounded batch at a time */
+static int tick(jrp_daemon *d, MDB_txn *txn, int64_t now, int64_t *next_due)
+{
+	commitments c = cm_ctx(d, txn);
+	return commitments_tick(&c, now, COMMITMENT_BATCH, next_due);
+}
+
 static const jrp_route routes[] = {
 	{ T_RECORD_SUBMIT, h_submit, ROLE_DEPARTMENT, 0 },
 	{ T_RECORDS_GET, h_records_get, ROLE_DEPARTMENT | ROLE_OFFICE | ROLE_AGENCY, 0 },
 	{ T_STATS_GET, h_stats, ROLE_OFFICE, 0 },
+	{ T_COMMITMENT_LIST, h_commitment_list, ROLE_OFFICE | ROLE_DEPARTMENT, 0 },
 	{ NULL, NULL, 0, 0 },
 };
 
@@ -334,6 +400,7 @@ static const jrp_service ingest = {
 	.outlog = DB_EVENTS,
 	.routes = routes,
 	.upstream = -1,
+	.tick = tick,
 	.warnings = catalog_calendar_warnings,
 };
 

@@ -5,7 +5,9 @@
  * lengths and codes by record_read (records.c, the same reader adjudicate's
  * decoder uses); here the kind and domain against the catalogue in force, the
  * department's right to report in that domain (DOMAIN.md "Who uses it"), the
- * decision date (not in the future) and the standard a record names.
+ * decision date (not in the future), the standard a record names and the
+ * matter a commitment was made in. What a record says about another record
+ * (refers_to) is checked against the event log by ingest (main.c).
  */
 #include "record.h"
 #include <string.h>
@@ -53,5 +55,9 @@ int record_parse(mr *r, const jrp_catalog *cat, const jrp_party *dept, jrp_date 
 			return mr_fail_value(r, "standard", "standard \"%s\" does not apply to subjects of type %s",
 					     o->standard, names_get(&subject_type_names, o->subject.type));
 	}
+	/* a commitment is made in one of the catalogue's matters (DOMAIN.md "Commitments and 双公示") */
+	if (o->commitment.type && !catalog_matter(cat, o->commitment.matter))
+		return mr_fail(r, JRP_ERR_UNKNOWN_MATTER, "commitment.matter", "\"%s\" is not a matter of catalogue %s",
+			       o->commitment.matter, cat->version);
 	return mr_end(r);
 }

@@ -72,6 +72,31 @@ n=$((n + 1)); if [ $rc -eq 2 ] && has "yes or no"; then echo "ok $n - --final is
 # issue 10 item 6: rules diff against the live state; the catalogue in force changes nothing
 out=$($J --as office rules diff "$root/rules" 2>&1); rc=$?
 n=$((n + 1)); if [ $rc -eq 0 ] && has "0 entries would exit" && has "0 tasks would be pushed (apply) and 0 stopped"; then echo "ok $n - rules diff of the catalogue in force: nothing"; else echo "not ok $n - rules diff (rc $rc)"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
+# issue 11: credit commitments. [001 §(三)2] 容缺受理: the approval bureau accepts a matter with papers
+# missing on a written promise to supply them by a date; past it the commitment is overdue; a broken
+# promise is a credit record of the company; jrpctl commitments shows them, jrpctl stats counts them
+t "a commitment (容缺受理)" $J --as approval_bureau submit --record-id CM-1 --kind commitment --domain market \
+  --subject-type org --code 91350100M000100Y43 --name 示范科技有限公司 --decision-date 2026-10-16 \
+  --commitment missing_papers --matter licence --due 2026-10-30 --content 承诺于2026年10月30日前补交消防验收合格证明
+out=$($J --as approval_bureau commitments 2>&1)
+n=$((n + 1)); if has "1 open, 0 overdue" && has "CM-1" && has "容缺受理 in 行政许可和资质审核" && has "补交消防验收合格证明"; then echo "ok $n - commitments lists it open"; else echo "not ok $n - commitments"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
+out=$($J --as approval_bureau submit --record-id CM-2 --kind licence --domain market --subject-type org \
+  --code 91350100M000100Y43 --name x --decision-date 2026-10-15 --matter licence 2>&1); rc=$?
+n=$((n + 1)); if [ $rc -eq 2 ] && has "describe a --commitment"; then echo "ok $n - --matter alone is a usage error"; else echo "not ok $n - --matter (rc $rc)"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
+t "clock past the due date" $J clock set 2026-11-02T09:00:00+08:00
+t "sync" $J sync
+out=$($J --as office commitments --state overdue 2>&1)
+n=$((n + 1)); if has "0 open, 1 overdue" && has "overdue  2026-10-30 approval_bureau"; then echo "ok $n - the office sees it overdue"; else echo "not ok $n - overdue commitments"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
+t "the promise broken" $J --as approval_bureau submit --record-id CM-1-R --kind commitment_broken --domain market \
+  --subject-type org --code 91350100M000100Y43 --name 示范科技有限公司 --decision-date 2026-11-02 \
+  --refers-to CM-1 --violation papers_not_supplied
+out=$($J --as approval_bureau submit --record-id CM-1-R2 --kind commitment_kept --domain market --subject-type org \
+  --code 91350100M000100Y43 --name 示范科技有限公司 --decision-date 2026-11-02 --refers-to CM-1 2>&1); rc=$?
+n=$((n + 1)); if [ $rc -eq 1 ] && has "refused \[conflict\] record.refers_to" && has "broken on 2026-11-02"; then echo "ok $n - a second result is refused"; else echo "not ok $n - second result (rc $rc)"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
+out=$($J --as office stats 2>&1)
+n=$((n + 1)); if has "credit commitments: 1 made, 0 kept, 1 broken; 0 open, 0 overdue now"; then echo "ok $n - stats count commitments"; else echo "not ok $n - stats commitments"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
+out=$($J --as office subject 91350100M000100Y43 2>&1)
+n=$((n + 1)); if has "commitment CM-1 by" && has "commitment CM-1 broken on 2026-11-02"; then echo "ok $n - the subject's credit record shows both"; else echo "not ok $n - subject commitments"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
 t "status" $J status
 t "down stops the four daemons" $J down
 echo "1..$n"

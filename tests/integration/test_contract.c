@@ -441,7 +441,7 @@ static void restored_or_wiped_upstream_refused(void)
 
 /* An upstream that answers in another log format (a newer jrp): the consumer stops and says so;
  * when the real upstream is back it takes records again. The peer is a ROUTER bound where ingest
- * listens, speaking the protocol with format 2. */
+ * listens, speaking the protocol with a format newer than this build's. */
 static void unknown_format_stops_then_resumes(void)
 {
 	char endpoint[400], log_id[64];
@@ -479,7 +479,7 @@ static void unknown_format_stops_then_resumes(void)
 				mw_end(&w);
 				mw_ku64(&w, "last", 0);
 				mw_kstr(&w, "log_id", log_id);
-				mw_ku64(&w, "format", 2);
+				mw_ku64(&w, "format", JRP_LOG_FORMAT + 1);
 				mw_end(&w);
 				zmq_send(sock, zmq_msg_data(&id), zmq_msg_size(&id), ZMQ_SNDMORE);
 				zmq_send(sock, mw_data(&w), mw_len(&w), 0);
@@ -489,7 +489,11 @@ static void unknown_format_stops_then_resumes(void)
 			zmq_msg_close(&id);
 			zmq_msg_close(&body);
 		}
-		stopped = strstr(status_str(SVC_ADJUDICATE, "stopped", (char[600]){ 0 }, 600), "format 2") != NULL;
+		{
+			char want[32];
+			snprintf(want, sizeof want, "format %d", JRP_LOG_FORMAT + 1);
+			stopped = strstr(status_str(SVC_ADJUDICATE, "stopped", (char[600]){ 0 }, 600), want) != NULL;
+		}
 	}
 	CHECK(stopped);
 	zmq_close(sock);

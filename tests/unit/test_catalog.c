@@ -757,8 +757,12 @@ static const struct bad_case bad_cases[] = {
 	{ "standards.yaml", "    validity: 3y\n", "    requires_final: 1\n    validity: 3y\n", NULL, NULL, 11, 21,
 	  "must be true or false" },
 	{ "standards.yaml", "kind: penalty", "kind: finality", NULL, NULL, 9, 13,
-	  "key 'kind': a finality record follows up another record or entry; no standard identifies on it",
+	  "a finality record follows up another record or entry, or opens a commitment; no standard identifies on it",
 	  "  - { id: penalty, name: 行政处罚 }\n", "  - { id: penalty, name: 行政处罚 }\n  - { id: finality, name: 决定生效 }\n" },
+	/* a commitment is a promise accepted, no judgment of anyone: only its result may be matched */
+	{ "standards.yaml", "kind: penalty", "kind: commitment", NULL, NULL, 9, 13,
+	  "a commitment record follows up another record or entry, or opens a commitment",
+	  "  - { id: penalty, name: 行政处罚 }\n", "  - { id: penalty, name: 行政处罚 }\n  - { id: commitment, name: 信用承诺 }\n" },
 	/* notice before identification (DOMAIN.md Life 1 [001 §(二)2], 国办发〔2020〕49号 (八)): a serious
 	 * standard notifies every subject; the notice period in days or working days; the window of a
 	 * subject not notified in working days */

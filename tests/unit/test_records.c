@@ -212,6 +212,102 @@ static void strict_never_a_default(void)
 	refused(CHANGE, C, false, "\"standard\":\"tax.major_violation\",", "", "missing_field", "standard");
 }
 
+/* DOMAIN.md "Commitments and 双公示" [001 §(三)2] (签订书面信用承诺在规定期限内提供，可先行受理)
+ * [001 §(一)6] (开展事前信用承诺): a commitment record carries what was promised, required there
+ * and refused elsewhere; its result (kept, broken) names the commitment it reports on */
+static const char *const COMMITMENT =
+	"{\"seq\":9,\"kind\":\"record\",\"at\":1790000000000,\"party\":\"approval_bureau\",\"reported_workdays\":0,"
+	"\"late\":false,\"record\":{\"record_id\":\"CM-1\",\"kind\":\"commitment\",\"domain\":\"market\","
+	"\"subject\":{\"type\":\"org\",\"id_type\":\"uscc\",\"code\":\"91350100M000100Y43\",\"name\":\"示范科技有限公司\"},"
+	"\"decision_date\":\"2026-11-20\",\"commitment\":{\"type\":\"missing_papers\",\"matter\":\"licence\","
+	"\"due\":\"2026-12-20\",\"content\":\"承诺在2026年12月20日前补交消防验收合格证明\"}}}";
+
+static const char *const BROKEN =
+	"{\"seq\":10,\"kind\":\"record\",\"at\":1790000000000,\"party\":\"approval_bureau\",\"reported_workdays\":0,"
+	"\"late\":false,\"record\":{\"record_id\":\"CM-1-R\",\"kind\":\"commitment_broken\",\"domain\":\"market\","
+	"\"subject\":{\"type\":\"org\",\"id_type\":\"uscc\",\"code\":\"91350100M000100Y43\",\"name\":\"示范科技有限公司\"},"
+	"\"decision_date\":\"2026-12-21\",\"violation\":\"papers_not_supplied\",\"refers_to\":\"CM-1\"}}";
+
+static void commitments_are_strict(void)
+{
+	const unsigned E = 1u << REC_EVENT;
+	jrp_rec *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+	jrp_error e;
+	char *long_text, *json;
+	mw w, rec;
+	CHECK_INT(decode_json(COMMITMENT, E, false, a, &e), 0);
+	CHECK_INT(a->u.event.record.kind, RK_COMMITMENT);
+	CHECK_INT(a->u.event.record.commitment.type, CT_MISSING_PAPERS);
+	CHECK_STR(a->u.event.record.commitment.matter, "licence");
+	CHECK_INT(a->u.event.record.commitment.due, date_from_ymd(2026, 12, 20));
+	CHECK_STR(a->u.event.record.commitment.content, "承诺在2026年12月20日前补交消防验收合格证明");
+	CHECK_STR(a->u.event.record.refers_to, "");
+	/* what the encoder writes decodes to the same */
+	mw_init(&w);
+	mw_init(&rec);
+	record_write(&rec, &a->u.event.record);
+	event_encode(&w, &a->u.event, &rec);
+	memset(b, 0xa5, sizeof *b);
+	CHECK_INT(rec_decode_bytes(mw_data(&w), mw_len(&w), E, false, b, &e), 0);
+	CHECK_INT(b->u.event.record.commitment.type, CT_MISSING_PAPERS);
+	CHECK_INT(b->u.event.record.commitment.due, a->u.event.record.commitment.due);
+	CHECK_STR(b->u.event.record.commitment.content, a->u.event.record.commitment.content);
+	mw_free(&w);
+	mw_free(&rec);
+	/* a result names its commitment; any other record has no commitment */
+	CHECK_INT(decode_json(BROKEN, E, false, a, &e), 0);
+	CHECK_INT(a->u.event.record.kind, RK_COMMITMENT_BROKEN);
+	CHECK_STR(a->u.event.record.refers_to, "CM-1");
+	CHECK_INT(a->u.event.record.commitment.type, CT_NONE);
+	CHECK(record_kind_refers(RK_COMMITMENT_KEPT) && record_kind_refers(RK_FINALITY) && !record_kind_refers(RK_COMMITMENT));
+	refused(BROKEN, E, false, ",\"refers_to\":\"CM-1\"", "", "missing_field", "record.refers_to");
+	json = replace(BROKEN, "\"commitment_broken\"", "\"commitment_kept\"");
+	CHECK_INT(decode_json(json, E, false, a, &e), 0);
+	CHECK_INT(a->u.event.record.kind, RK_COMMITMENT_KEPT);
+	free(json);
+	refused(BROKEN, E, false, "\"violation\":\"papers_not_supplied\",",
+		"\"commitment\":{\"type\":\"pledge\",\"matter\":\"licence\",\"due\":\"2026-12-30\",\"content\":\"x\"},",
+		"bad_value", "record.commitment");
+	refused(EVENT, E, false, "\"amount\":3500000", "\"amount\":3500000,\"refers_to\":\"X\"", "bad_value", "record.refers_to");
+	refused(EVENT, E, false, "\"amount\":3500000",
+		"\"amount\":3500000,\"commitment\":{\"type\":\"pledge\",\"matter\":\"licence\",\"due\":\"2026-12-20\",\"content\":\"x\"}",
+		"bad_value", "record.commitment");
+	/* the commitment map, field by field */
+	refused(COMMITMENT, E, false, ",\"commitment\":{\"type\":\"missing_papers\",\"matter\":\"licence\","
+		"\"due\":\"2026-12-20\",\"content\":\"承诺在2026年12月20日前补交消防验收合格证明\"}", "", "missing_field", "record.commitment");
+	refused(COMMITMENT, E, false, "\"type\":\"missing_papers\"", "\"type\":\"missing\"", "bad_value", "record.commitment.type");
+	refused(COMMITMENT, E, false, "\"type\":\"missing_papers\",", "", "missing_field", "record.commitment.type");
+	refused(COMMITMENT, E, false, "\"matter\":\"licence\",", "", "missing_field", "record.commitment.matter");
+	refused(COMMITMENT, E, false, "\"due\":\"2026-12-20\"", "\"due\":\"2026-12-32\"", "bad_value", "record.commitment.due");
+	refused(COMMITMENT, E, false, "\"due\":\"2026-12-20\"", "\"due\":20261220", "wrong_type", "record.commitment.due");
+	refused(COMMITMENT, E, false, "\"due\":\"2026-12-20\"", "\"due\":\"2026-11-20\"", "bad_value", "record.commitment.due");
+	refused(COMMITMENT, E, false, "\"due\":\"2026-12-20\"", "\"due\":\"2028-11-21\"", "bad_value", "record.commitment.due");
+	refused(COMMITMENT, E, false, "\"matter\":\"licence\"", "\"matter\":\"licence\",\"colour\":\"red\"", "unknown_field",
+		"record.commitment.colour");
+	refused(COMMITMENT, E, false, "\"content\":\"承诺在2026年12月20日前补交消防验收合格证明\"", "\"content\":\"\"", "bad_value",
+		"record.commitment.content");
+	/* at most 2 years: the last day allowed is accepted */
+	json = replace(COMMITMENT, "\"due\":\"2026-12-20\"", "\"due\":\"2028-11-20\"");
+	CHECK_INT(decode_json(json, E, false, a, &e), 0);
+	free(json);
+	/* 1000 characters of promise (3000 bytes in Chinese) pass; 1001 do not */
+	long_text = malloc(3 * 1001 + 32);
+	strcpy(long_text, "\"content\":\"");
+	for (int i = 0; i < 1000; i++)
+		strcat(long_text, "诺");
+	strcat(long_text, "\"");
+	json = replace(COMMITMENT, "\"content\":\"承诺在2026年12月20日前补交消防验收合格证明\"", long_text);
+	CHECK_INT(decode_json(json, E, false, a, &e), 0);
+	free(json);
+	long_text[strlen(long_text) - 1] = 0;
+	strcat(long_text, "诺\"");
+	refused(COMMITMENT, E, false, "\"content\":\"承诺在2026年12月20日前补交消防验收合格证明\"", long_text, "bad_value",
+		"record.commitment.content");
+	free(long_text);
+	free(a);
+	free(b);
+}
+
 static void unknown_kind_is_not_guessed(void)
 {
 	jrp_rec *r = malloc(sizeof *r);
@@ -307,5 +403,6 @@ int main(void)
 	RUN(keys_order_records);
 	RUN(readme_lists_the_tables);
 	RUN(names_are_whole);
+	RUN(commitments_are_strict);
 	TAP_DONE();
 }
