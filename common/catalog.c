@@ -353,6 +353,48 @@ static int one_of(ydoc *d, ynode *m, const char *key, const jrp_names *t, int n,
 
 /* ---- catalog.yaml ---- */
 
+static jrp_date period_reach(jrp_period p);
+static int period(ydoc *d, ynode *m, const char *key, bool required, jrp_period *out, bool *present, jrp_error *e);
+
+/*
+ * kind_publish - a record kind's `publish: {period, min?, max?}` (双公示 [001 §(一)4]): records of the
+ * kind are published when they come, for `period` from the decision date unless the record sets its
+ * own end (publish_until) inside min..max; period is required and non-zero, min <= period <= max
+ * (min defaults to 1 day, max to period)
+ */
+static int kind_publish(ydoc *d, ynode *it, jrp_named *k, jrp_error *e)
+{
+	static const char *const pkeys[] = { "period", "min", "max", NULL };
+	ynode *p = ydoc_map_get(d, it, "publish");
+	bool has_min, has_max, has;
+	int rc;
+	if (!p)
+		return 0;
+	if (!ydoc_is_map(p))
+		return ydoc_fail(d, p, e, "key 'publish' is a map {period, min?, max?} of periods");
+	if ((rc = ydoc_map_check_keys(d, p, pkeys, e)) || (rc = period(d, p, "period", true, &k->pub_period, &has, e)) ||
+	    (rc = period(d, p, "min", false, &k->pub_min, &has_min, e)) ||
+	    (rc = period(d, p, "max", false, &k->pub_max, &has_max, e)))
+		return rc;
+	if (!has_min)
+		k->pub_min = (jrp_period){ 0, 0, 1 };
+	if (!has_max)
+		k->pub_max = k->pub_period;
+	if (period_is_zero(k->pub_period) || period_is_zero(k->pub_min) ||
+	    period_reach(k->pub_min) > period_reach(k->pub_period) || period_reach(k->pub_period) > period_reach(k->pub_max))
+		return ydoc_fail(d, p, e, "key 'publish': needs 0 < min <= period <= max");
+	k->publish = true;
+	return 0;
+}
+
+jrp_date record_publish_until(const jrp_catalog *c, const jrp_record *rec)
+{
+	const jrp_named *k = catalog_kind(c, names_get(&credit_kind_names, rec->kind));
+	if (!k || !k->publish)
+		return 0;
+	return rec->publish_until ? rec->publish_until : date_add_period(rec->decision_date, k->pub_period) - 1;
+}
+
 /*
  * named_list - domains/matters/kinds: a non-empty sequence of {id, name} with
  * unique ids; with allow_key (domains only) also an optional `key: true|false`
@@ -364,7 +406,8 @@ static int named_list(ydoc *d, ynode *root, const char *key, bool allow_key, jrp
 {
 	static const char *const plain_keys[] = { "id", "name", NULL };
 	static const char *const domain_keys[] = { "id", "name", "key", NULL };
-	const char *const *keys = allow_key ? domain_keys : plain_keys;
+	static const char *const kind_keys[] = { "id", "name", "publish", NULL };
+	const char *const *keys = allow_key ? domain_keys : strcmp(key, "kinds") == 0 ? kind_keys : plain_keys;
 	jrp_named *v;
 	ynode *seq, *it;
 	size_t i, j, n;
@@ -386,6 +429,8 @@ static int named_list(ydoc *d, ynode *root, const char *key, bool allow_key, jrp
 				       "key 'id': %s id '%s' must match [a-z0-9_]{1,32}", key, v[i].id);
 			goto fail;
 		}
+		if (keys == kind_keys && (rc = kind_publish(d, it, &v[i], e)))
+			goto fail;
 		for (j = 0; j < i; j++)
 			if (strcmp(v[i].id, v[j].id) == 0) {
 				rc = ydoc_fail(d, ydoc_map_get(d, it, "id"), e,

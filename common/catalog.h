@@ -27,6 +27,11 @@ typedef struct jrp_named {
 	char *id;
 	char *name;     /* Chinese name */
 	bool key;       /* domains only: a key domain (重点领域) for the credit-warning list */
+	/* kinds only: 双公示 [001 §(一)4] - records of this kind are published (masked) when they come, until
+	 * the record's publish_until or, without one, decision + pub_period; publish_until must lie in
+	 * decision + pub_min .. decision + pub_max */
+	bool publish;
+	jrp_period pub_period, pub_min, pub_max;
 } jrp_named;
 
 
@@ -140,6 +145,10 @@ void catalog_calendar_warnings(const jrp_catalog *c, int64_t now_ms, mw *out);
  * "standard_shortened". A derived warning entry (no standard) always fits. */
 const char *catalog_entry_fits(const jrp_catalog *c, const char *standard, jrp_list l, bool derived,
 			       jrp_subject_type t, jrp_date decision, jrp_date today);
+
+/* record_publish_until - 双公示: the last day a record of a published kind is shown: the record's
+ * publish_until, or its decision date + the kind's period - 1; 0 if its kind is not published */
+jrp_date record_publish_until(const jrp_catalog *c, const jrp_record *rec);
 
 /* measure_reaches - does m apply to a linked person entry of role `role` (LINK_NONE: the subject
  * itself, always)? */

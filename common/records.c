@@ -317,8 +317,6 @@ static int record_figures(mr *r, jrp_record *o)
 		return mr_fail_value(r, "extension", "\"%s\" is not a period such as 1y, 18m or 2y", ext);
 	if ((rc = mr_date(r, "publish_until", MR_OPT, &o->publish_until)) < 0)
 		return rc;
-	if (rc > 0 && o->kind != RK_PENALTY && o->kind != RK_LICENCE)
-		return mr_fail_value(r, "publish_until", "only a penalty or a licence is published (双公示)");
 	if (rc > 0 && o->publish_until < o->decision_date)
 		return mr_fail_value(r, "publish_until", "ends before the decision date");
 	return 0;

@@ -195,8 +195,10 @@ extern const jrp_names measure_type_names;         /* "measure type" */
 typedef enum { TASK_STATES(NAMES_ENUM) TS__N } jrp_task_state;
 extern const jrp_names task_state_names;           /* "task state" */
 
+/* listed, exit, correction, extended: an entry's; record, record_end: 双公示, a licence's or a penalty's
+ * publication and its end (expired, annulled) [001 §(一)4] */
 #define PUBLICATION_KINDS(X) X(PUB_LISTED, "listed") X(PUB_EXIT, "exit") X(PUB_CORRECTION, "correction") \
-	X(PUB_EXTENDED, "extended")
+	X(PUB_EXTENDED, "extended") X(PUB_RECORD, "record") X(PUB_RECORD_END, "record_end")
 typedef enum { PUBLICATION_KINDS(NAMES_ENUM) PUB__N } jrp_publication_kind;
 extern const jrp_names publication_kind_names;     /* "publication kind" */
 

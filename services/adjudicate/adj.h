@@ -93,6 +93,14 @@ int act_reward_abuse(adj *a, uint64_t id, const jrp_party *by, const char *note,
 
 /* ---- publish.c ---- */
 int publish(adj *a, entry *en, jrp_publication_kind kind);
+/* publish_record - 双公示 [001 §(一)4]: a record of a kind the catalogue publishes (licence, penalty) goes to
+ * the publication log when it comes, masked, shown until its publish_until (record_end at the end) */
+int publish_record(adj *a, const jrp_event *ev);
+/* publish_record_end - the record (party, record_id) stops being shown: reason "expired" (its period
+ * ended: the deadline, by event seq) or "annulled" (a finality record: the decision was annulled);
+ * 0 if it is not shown */
+int publish_record_end(adj *a, const char *party, const char *record_id, const char *reason);
+int publish_record_expired(adj *a, uint64_t record_seq);
 /* mask_id / mask_name - the catalogue's masking of a person's ID number and name */
 void mask_id(const jrp_catalog *cat, const char *id, char *out, size_t n);
 void mask_name(const jrp_catalog *cat, const char *name, char *out, size_t n);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 const char *const adj_db_names[ADB__N] = { "meta", "changes", "entries", "by_subject", "due", "by_standard", "links",
-					   "publication", "awaiting_final", "history" };
+					   "publication", "awaiting_final", "history", "published_records" };
 
 void adj_set_now(adj *a, int64_t now_ms)
 {

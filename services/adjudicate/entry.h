@@ -11,6 +11,9 @@
  * A record that meets a standard requiring a final decision waits, before any
  * entry exists, in "awaiting_final" (key: subject code NUL party NUL record id;
  * value: the event as the event log holds it) until a finality record arrives.
+ * A published licence or penalty (双公示, publish.c) is kept in "published_records" while it is shown:
+ * key 's' + event seq (8 bytes) -> party NUL record id, and 'r' + party NUL record id -> {seq, until,
+ * kind, subject (masked)}; its end is due in "due" under the event's seq (DUE_RECORD_END).
  * An entry's history has no bound: each item is kept in "history" (key: entry
  * id, item number; both big-endian), the entry counts them (history_total).
  * See DOMAIN.md "Life of an entry".
@@ -31,7 +34,7 @@
 
 /* adjudicate's databases (db 0 is the skeleton's meta) */
 enum { ADB_META, ADB_CHANGES, ADB_ENTRIES, ADB_BY_SUBJECT, ADB_DUE, ADB_BY_STANDARD, ADB_LINKS, ADB_PUBLICATION,
-       ADB_AWAITING, ADB_HISTORY, ADB__N };
+       ADB_AWAITING, ADB_HISTORY, ADB_PUBREC, ADB__N };
 extern const char *const adj_db_names[ADB__N];
 
 typedef struct adj {
@@ -97,7 +100,8 @@ typedef struct entry {
 
 /* deadlines in the "due" index; NOTICE and REPAIR only mark the department's deadlines (feedback
  * tracks the duties), so that a calendar change finds every working-day deadline there */
-enum { DUE_EFFECTIVE = 1, DUE_EXPIRE = 2, DUE_RECTIFY = 3, DUE_NOTICE = 4, DUE_REPAIR = 5 };
+enum { DUE_EFFECTIVE = 1, DUE_EXPIRE = 2, DUE_RECTIFY = 3, DUE_NOTICE = 4, DUE_REPAIR = 5,
+       DUE_RECORD_END = 6 /* 双公示: the id is the event's seq, not an entry (publish.c) */ };
 
 /* entry_encode - the entry as it is stored (no history items: history_total) */
 void entry_encode(const entry *en, mw *w);

@@ -697,7 +697,11 @@ static int finality(adj *a, const jrp_event *ev, jrp_error *e)
 	size_t kn = await_key(k, f->subject.code, ev->party, f->refers_to);
 	jrp_rec *r;
 	MDB_val v;
-	int rc = kv_get(a->txn, a->db[ADB_AWAITING], k, kn, &v);
+	int rc;
+	/* an annulled decision is no longer shown (双公示) */
+	if (!f->final && (rc = publish_record_end(a, ev->party, f->refers_to, "annulled")) != 0)
+		return rc;
+	rc = kv_get(a->txn, a->db[ADB_AWAITING], k, kn, &v);
 	if (rc == JRP_ENOTFOUND) {
 		log_info("event=finality_without_wait record_seq=%llu refers_to=%s party=%s: no record waits for it",
 			 (unsigned long long)ev->seq, f->refers_to, ev->party);
@@ -761,6 +765,10 @@ int lists_awaiting(adj *a, const char *code, mw *out)
 
 int lists_apply_event(adj *a, const jrp_event *ev, jrp_error *e)
 {
+	int rc;
+	/* 双公示 [001 §(一)4]: a licence or a penalty is published as it comes, whatever lists it leads to */
+	if ((rc = publish_record(a, ev)) != 0)
+		return rc;
 	switch (ev->record.kind) {
 	case RK_RECTIFICATION:
 	case RK_INTERVIEW:
@@ -777,7 +785,10 @@ int lists_apply_event(adj *a, const jrp_event *ev, jrp_error *e)
 static int run_due(adj *a, uint64_t id, int action)
 {
 	entry en;
-	int rc = entry_load(a, id, &en);
+	int rc;
+	if (action == DUE_RECORD_END)   /* 双公示: id is a record's event seq */
+		return publish_record_expired(a, id);
+	rc = entry_load(a, id, &en);
 	if (rc == JRP_ENOTFOUND)
 		return 0;
 	if (rc)
@@ -1005,8 +1016,8 @@ int lists_recalendar(adj *a, const jrp_catalog *old,
 			continue;
 		if ((int64_t)be64_get(p) >= hi)
 			break;
-		if (p[16] == DUE_EXPIRE)
-			continue;   /* validity is counted in calendar periods */
+		if (p[16] == DUE_EXPIRE || p[16] == DUE_RECORD_END)
+			continue;   /* validity and publication are counted in calendar periods */
 		if (n == cap)
 			v = xrealloc(v, (cap = cap ? cap * 2 : 64) * sizeof *v);
 		memcpy(v[n++].k, p, 17);

@@ -55,6 +55,26 @@ int record_parse(mr *r, const jrp_catalog *cat, const jrp_party *dept, jrp_date 
 			return mr_fail_value(r, "standard", "standard \"%s\" does not apply to subjects of type %s",
 					     o->standard, names_get(&subject_type_names, o->subject.type));
 	}
+	/* 双公示 [001 §(一)4]: only a kind the catalogue publishes has a publication end, inside its range */
+	if (o->publish_until) {
+		const jrp_named *k = catalog_kind(cat, names_get(&credit_kind_names, o->kind));
+		jrp_date lo, hi;
+		char dl[11], dh[11];
+		if (!k || !k->publish)
+			return mr_fail_value(r, "publish_until", "records of kind %s are not published (catalogue %s)",
+					     names_get(&credit_kind_names, o->kind), cat->version);
+		lo = date_add_period(o->decision_date, k->pub_min) - 1;
+		hi = date_add_period(o->decision_date, k->pub_max) - 1;
+		if (o->publish_until < lo || o->publish_until > hi) {
+			char pmin[16], pmax[16];
+			date_format(lo, dl);
+			date_format(hi, dh);
+			period_format(k->pub_min, pmin, sizeof pmin);
+			period_format(k->pub_max, pmax, sizeof pmax);
+			return mr_fail_value(r, "publish_until", "must be between %s and %s (%s to %s from the decision, "
+					     "catalogue %s)", dl, dh, pmin, pmax, cat->version);
+		}
+	}
 	/* a commitment is made in one of the catalogue's matters (DOMAIN.md "Commitments and 双公示") */
 	if (o->commitment.type && !catalog_matter(cat, o->commitment.matter))
 		return mr_fail(r, JRP_ERR_UNKNOWN_MATTER, "commitment.matter", "\"%s\" is not a matter of catalogue %s",

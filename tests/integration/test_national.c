@@ -285,6 +285,89 @@ static void wage_arrears_repair_counts_from_the_payment(void)
 	CHECK_INT(ok(SVC_ADJUDICATE, json), 0);
 }
 
+/* feed_find - the publication of kind `kind` about record_id on the public feed (publication.fetch, no
+ * party: anyone may read it), copied into out; false if none */
+static bool feed_find(const char *kind, const char *record_id, msg_in *in, const msgpack_object **out)
+{
+	jrp_error e;
+	*out = NULL;
+	if (J(SVC_ADJUDICATE, in, &e, "{\"v\":1,\"type\":\"publication.fetch\",\"id\":1,\"after\":0,\"max\":1000}") != 0)
+		return false;
+	const msgpack_object *rs = obj_get(in->root, "records");
+	for (uint32_t i = 0; rs && i < rs->via.array.size; i++) {
+		const msgpack_object *p = &rs->via.array.ptr[i];
+		if (obj_str_eq(obj_get(p, "kind"), kind) && obj_str_eq(obj_get(p, "record_id"), record_id))
+			*out = p;
+	}
+	return *out != NULL;
+}
+
+/* Issue 11 - DOMAIN.md "Commitments and 双公示" [001 §(一)4] ("严格落实行政许可、行政处罚作出行政决定之日起
+ * 7个工作日内上网公示"): a licence and a penalty are on the public feed as soon as the department reports
+ * them, masked for a person, with the working days the report took; shown until the decision's own end
+ * (publish_until, inside the catalogue's range for the kind) or the kind's period, then a record_end;
+ * an end outside the range is refused at the front door, naming the field */
+static void double_publicity_on_the_public_feed(void)
+{
+	char a[19], p[19], json[1200];
+	msg_in in;
+	const msgpack_object *r;
+	h_uscc("91350100PB", 1, a);
+	h_citizen("11010519800101", 85, p);
+	CHECK_INT(h_clock(&H, "2026-11-24T13:00:00+08:00"), 0);
+	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"approval_bureau\",\"record\":{"
+		 "\"record_id\":\"SG-L-1\",\"kind\":\"licence\",\"domain\":\"market\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
+		 "\"name\":\"双公示食品公司\",\"legal_rep\":{\"name\":\"赵某\",\"id_no\":\"%s\"}},\"decision_date\":\"2026-11-23\","
+		 "\"decision_no\":\"示审食许〔2026〕1号\",\"facts\":\"准予食品经营许可\",\"publish_until\":\"2031-11-22\"}}", a, p);
+	CHECK_INT(ok(SVC_INGEST, json), 0);
+	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"market_regulator\",\"record\":{"
+		 "\"record_id\":\"SG-P-1\",\"kind\":\"penalty\",\"domain\":\"market\",\"subject\":{\"type\":\"person\",\"code\":\"%s\","
+		 "\"name\":\"赵某\"},\"decision_date\":\"2026-11-02\",\"violation\":\"minor\",\"amount\":2000,"
+		 "\"facts\":\"赵某在某街道无照经营\",\"publish_until\":\"2027-05-01\"}}", p);
+	CHECK_INT(ok(SVC_INGEST, json), 0);
+	/* an end beyond the penalty's 3 years, and one on a kind that is not published: refused */
+	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"market_regulator\",\"record\":{"
+		 "\"record_id\":\"SG-P-2\",\"kind\":\"penalty\",\"domain\":\"market\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
+		 "\"name\":\"双公示食品公司\"},\"decision_date\":\"2026-11-20\",\"violation\":\"minor\",\"publish_until\":\"2030-01-01\"}}",
+		 a);
+	CHECK(refused(SVC_INGEST, json, "bad_value", "must be between 2027-02-19 and 2029-11-19"));
+	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"market_regulator\",\"record\":{"
+		 "\"record_id\":\"SG-P-3\",\"kind\":\"inspection\",\"domain\":\"market\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
+		 "\"name\":\"双公示食品公司\"},\"decision_date\":\"2026-11-20\",\"publish_until\":\"2027-01-01\"}}", a);
+	CHECK(refused(SVC_INGEST, json, "bad_value", "records of kind inspection are not published"));
+	CHECK_INT(h_settle(&H), 0);
+	/* the licence: in time (1 working day), the organisation's name, code and legal representative */
+	CHECK(feed_find("record", "SG-L-1", &in, &r));
+	if (r) {
+		CHECK(obj_str_eq(obj_get(r, "record_kind"), "licence"));
+		CHECK(obj_str_eq(obj_get(obj_get(r, "subject"), "code"), a));
+		CHECK(obj_str_eq(obj_get(r, "legal_rep"), "赵某"));
+		CHECK(obj_str_eq(obj_get(r, "publish_until"), "2031-11-22"));
+		CHECK(!obj_bool(r, "late") && obj_i64(r, "reported_workdays") == 1);
+	}
+	msg_in_free(&in);
+	/* the penalty on a person: masked, without its facts, reported 16 working days after the decision */
+	CHECK(feed_find("record", "SG-P-1", &in, &r));
+	if (r) {
+		CHECK(obj_str_eq(obj_get(obj_get(r, "subject"), "name"), "赵*"));
+		CHECK(!obj_str_eq(obj_get(obj_get(r, "subject"), "code"), p));
+		CHECK(obj_get(r, "facts") == NULL);
+		CHECK(obj_bool(r, "late"));
+	}
+	msg_in_free(&in);
+	CHECK(!feed_find("record_end", "SG-P-1", &in, &r));
+	msg_in_free(&in);
+	/* 2027-05-02: the penalty's publication has ended */
+	CHECK_INT(h_clock(&H, "2027-05-02T09:00:00+08:00"), 0);
+	CHECK_INT(h_settle(&H), 0);
+	CHECK(feed_find("record_end", "SG-P-1", &in, &r));
+	if (r)
+		CHECK(obj_str_eq(obj_get(r, "reason"), "expired"));
+	msg_in_free(&in);
+	CHECK(!feed_find("record_end", "SG-L-1", &in, &r));
+	msg_in_free(&in);
+}
+
 int main(void)
 {
 	if (h_start(&H) != 0) {
@@ -295,6 +378,7 @@ int main(void)
 	RUN(dishonest_debtors);
 	RUN(food_bans);
 	RUN(exit_ban_reaches_the_legal_representative_only);
+	RUN(double_publicity_on_the_public_feed);
 	RUN(wage_arrears_repair_counts_from_the_payment);
 	CHECK_INT(h_stop(&H), 0);
 	TAP_DONE();

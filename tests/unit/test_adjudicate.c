@@ -992,17 +992,106 @@ static void publication_masks_persons(void)
 	CHECK_INT(act_notice(&A, on(p, LIST_BLACK)->id, dom_party(&D, "tax_bureau"), dom_date("2026-11-23"), false, &en, NULL, &e), 0);
 	at("2026-12-10");
 	CHECK(on(p, LIST_BLACK)->published);
-	CHECK_INT(dom_log_last(&D, ADB_PUBLICATION), 1);
-	CHECK_INT(store_log_get(D.txn, dom_dbi(&D, ADB_PUBLICATION), 1, &v), 0);
-	CHECK_INT(msg_parse(v.mv_data, v.mv_size, 1 << 20, &in, &e), 0);
-	obj_cstr(obj_get(in.root, "subject"), "name", name, sizeof name);
-	obj_cstr(obj_get(in.root, "subject"), "code", code, sizeof code);
-	CHECK_STR(name, "张*");
-	CHECK(strcmp(code, p) != 0 && strchr(code, '*') != NULL);
-	CHECK(strncmp(code, p, 6) == 0);
-	msg_in_free(&in);
-	at("2029-11-20T00:00:01+08:00");
+	/* 1: the penalty itself (双公示), 2: the entry */
 	CHECK_INT(dom_log_last(&D, ADB_PUBLICATION), 2);
+	for (uint64_t seq = 1; seq <= 2; seq++) {
+		CHECK_INT(store_log_get(D.txn, dom_dbi(&D, ADB_PUBLICATION), seq, &v), 0);
+		CHECK_INT(msg_parse(v.mv_data, v.mv_size, 1 << 20, &in, &e), 0);
+		CHECK(obj_str_eq(obj_get(in.root, "kind"), seq == 1 ? "record" : "listed"));
+		obj_cstr(obj_get(in.root, "subject"), "name", name, sizeof name);
+		obj_cstr(obj_get(in.root, "subject"), "code", code, sizeof code);
+		CHECK_STR(name, "张*");
+		CHECK(strcmp(code, p) != 0 && strchr(code, '*') != NULL);
+		CHECK(strncmp(code, p, 6) == 0);
+		msg_in_free(&in);
+	}
+	/* 3: the penalty's publication ends after its period (1 year without publish_until); 4: the exit */
+	at("2029-11-20T00:00:01+08:00");
+	CHECK_INT(dom_log_last(&D, ADB_PUBLICATION), 4);
+	finish();
+}
+
+/* pub_at - publication seq as a parsed map (caller frees) */
+static int pub_at(uint64_t seq, msg_in *in)
+{
+	MDB_val v;
+	jrp_error e;
+	if (store_log_get(D.txn, dom_dbi(&D, ADB_PUBLICATION), seq, &v) != 0)
+		return -1;
+	return msg_parse(v.mv_data, v.mv_size, 1 << 20, in, &e);
+}
+
+/* Issue 11 - DOMAIN.md "Commitments and 双公示" [001 §(一)4]: a licence or a penalty is published when it
+ * comes (within 7 working days of the decision if the department reported in time; the publication
+ * says how many working days it took), masked for a person, with the facts left out for a person; it
+ * is shown until the decision's publish_until or decision + the kind's period, then a record_end
+ * (expired) follows; a decision annulled (a finality record) ends it at once (annulled). A kind the
+ * catalogue does not publish (a judgment) is not. */
+static void double_publicity(void)
+{
+	char *a = org(61), *b = org(62), *p = person(63);
+	msg_in in;
+	uint64_t first;
+	start("2027-03-01T09:00:00+08:00");
+	first = dom_log_last(&D, ADB_PUBLICATION);
+	/* a licence, shown until its own end */
+	build("market_regulator", RK_LICENCE, "market", SUBJECT_ORG, a, NULL, -1, "2027-02-26");
+	str_copy(EV.record.facts, sizeof EV.record.facts, "准予食品经营许可");
+	EV.record.publish_until = dom_date("2027-08-31");
+	EV.reported_workdays = 1;
+	apply();
+	CHECK_INT(dom_log_last(&D, ADB_PUBLICATION), first + 1);
+	CHECK_INT(pub_at(first + 1, &in), 0);
+	CHECK(obj_str_eq(obj_get(in.root, "kind"), "record"));
+	CHECK(obj_str_eq(obj_get(in.root, "record_kind"), "licence"));
+	CHECK(obj_str_eq(obj_get(in.root, "publish_until"), "2027-08-31"));
+	CHECK(obj_str_eq(obj_get(in.root, "facts"), "准予食品经营许可"));
+	CHECK(!obj_bool(in.root, "late"));
+	msg_in_free(&in);
+	/* a penalty on a person, reported late: masked, no facts, says late */
+	build("market_regulator", RK_PENALTY, "market", SUBJECT_PERSON, p, "minor", 500, "2027-02-01");
+	str_copy(EV.record.facts, sizeof EV.record.facts, "张三于2027年1月在某地销售过期食品");
+	EV.reported_workdays = 20;
+	EV.late = true;
+	apply();
+	CHECK_INT(pub_at(first + 2, &in), 0);
+	CHECK(obj_get(in.root, "facts") == NULL);
+	CHECK(obj_bool(in.root, "late") && obj_i64(in.root, "reported_workdays") == 20);
+	CHECK(obj_str_eq(obj_get(in.root, "publish_until"), "2028-01-31"));   /* 1 year */
+	CHECK(!obj_str_eq(obj_get(obj_get(in.root, "subject"), "code"), p));
+	msg_in_free(&in);
+	/* a judgment is not a 双公示 kind */
+	record("court", RK_JUDGMENT, "courts", SUBJECT_ORG, b, "minor", -1, "2027-02-26");
+	CHECK_INT(dom_log_last(&D, ADB_PUBLICATION), first + 2);
+	/* the penalty annulled on review: its publication ends now */
+	build("market_regulator", RK_FINALITY, "market", SUBJECT_PERSON, p, NULL, -1, "2027-03-01");
+	str_copy(EV.record.refers_to, sizeof EV.record.refers_to, "R-2");
+	EV.record.final = false;
+	CHECK_INT(pub_at(first + 2, &in), 0);
+	{
+		char rid[70];
+		obj_cstr(in.root, "record_id", rid, sizeof rid);
+		str_copy(EV.record.refers_to, sizeof EV.record.refers_to, rid);
+	}
+	msg_in_free(&in);
+	apply();
+	CHECK_INT(dom_log_last(&D, ADB_PUBLICATION), first + 3);
+	CHECK_INT(pub_at(first + 3, &in), 0);
+	CHECK(obj_str_eq(obj_get(in.root, "kind"), "record_end"));
+	CHECK(obj_str_eq(obj_get(in.root, "reason"), "annulled"));
+	CHECK_INT(obj_u64(in.root, "refers_to"), first + 2);
+	msg_in_free(&in);
+	/* the licence's end passes: record_end, expired, once */
+	at("2027-08-31T23:00:00+08:00");
+	CHECK_INT(dom_log_last(&D, ADB_PUBLICATION), first + 3);
+	at("2027-09-01T00:00:01+08:00");
+	CHECK_INT(dom_log_last(&D, ADB_PUBLICATION), first + 4);
+	CHECK_INT(pub_at(first + 4, &in), 0);
+	CHECK(obj_str_eq(obj_get(in.root, "reason"), "expired"));
+	CHECK(obj_str_eq(obj_get(in.root, "record_kind"), "licence"));
+	msg_in_free(&in);
+	at("2028-03-01");
+	CHECK_INT(dom_log_last(&D, ADB_PUBLICATION), first + 4);   /* the annulled one does not end twice */
 	finish();
 }
 
@@ -1081,6 +1170,7 @@ int main(void)
 	RUN(rectification_then_interview);
 	RUN(persons_linked_to_the_organisation);
 	RUN(publication_masks_persons);
+	RUN(double_publicity);
 	RUN(catalogue_change_exits_what_no_longer_fits);
 	RUN(damaged_entry_is_not_defaulted);
 	TAP_DONE();

@@ -856,7 +856,17 @@ static const struct bad_case bad_cases[] = {
 	/* key domains [001 §(五)5]: a boolean, on domains only */
 	{ "catalog.yaml", "key: true", "key: yes", NULL, NULL, 3, 31, "must be true or false" },
 	{ "catalog.yaml", "{ id: penalty, name: 行政处罚 }", "{ id: penalty, name: 行政处罚, key: true }", NULL, NULL,
-	  8, 32, "unknown key 'key' (allowed: id, name)" },
+	  8, 32, "unknown key 'key' (allowed: id, name, publish)" },
+	/* 双公示 [001 §(一)4]: a published kind's period, 0 < min <= period <= max */
+	{ "catalog.yaml", "{ id: penalty, name: 行政处罚 }", "{ id: penalty, name: 行政处罚, publish: 1y }", NULL, NULL,
+	  8, 41, "key 'publish' is a map {period, min?, max?}" },
+	{ "catalog.yaml", "{ id: penalty, name: 行政处罚 }", "{ id: penalty, name: 行政处罚, publish: { min: 3m } }", NULL,
+	  NULL, 8, 41, "missing required key 'period'" },
+	{ "catalog.yaml", "{ id: penalty, name: 行政处罚 }",
+	  "{ id: penalty, name: 行政处罚, publish: { period: 1y, max: 6m } }", NULL, NULL, 8, 41,
+	  "needs 0 < min <= period <= max" },
+	{ "catalog.yaml", "{ id: penalty, name: 行政处罚 }",
+	  "{ id: penalty, name: 行政处罚, publish: { period: 1y, until: 3y } }", NULL, NULL, 8, 55, "unknown key 'until'" },
 	/* publication masking (DOMAIN.md "Publication and privacy"): required, and
 	 * an ID number or a name is never published whole */
 	{ "catalog.yaml", "masking:\n  id_number: { keep_head: 6, keep_tail: 4 }\n  person_name: { keep_head: 1 }\n", "",
