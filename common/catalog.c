@@ -906,7 +906,7 @@ static int load_standard(jrp_catalog *c, ydoc *d, ynode *m, jrp_standard *s, jrp
 	static const char *const keys[] = { "id", "name", "domain", "list", "subject_types", "basis",
 		"match", "requires_final", "validity", "objection_days", "notice", "notice_period", "repairable",
 		"repair_min", "exit_focus", "publish", "class", "severity", "repair_methods", "rectification_days",
-		"validity_basis", "extension", "repair_from", "repair_basis", NULL };
+		"validity_basis", "extension", "repair_from", "repair_basis", "requires_order", NULL };
 	bool has_repair_min, has_exit_focus, has_validity;
 	int li = 0, rc;
 
@@ -943,6 +943,7 @@ static int load_standard(jrp_catalog *c, ydoc *d, ynode *m, jrp_standard *s, jrp
 		return rc;
 	(void)has_validity;
 	if ((rc = ydoc_bool(d, m, "requires_final", false, &s->requires_final, e)) ||
+	    (rc = ydoc_bool(d, m, "requires_order", false, &s->requires_order, e)) ||
 	    (rc = ydoc_bool(d, m, "notice", true, &s->notice, e)) ||
 	    (rc = ydoc_bool(d, m, "repairable", false, &s->repairable, e)) ||
 	    (rc = period(d, m, "repair_min", false, &s->repair_min, &has_repair_min, e)) ||

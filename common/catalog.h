@@ -61,6 +61,8 @@ typedef struct jrp_standard {
 	jrp_match_case *cases;  /* the record meets one of these (match.cases, or match's own conditions: one) */
 	size_t ncases;
 	char *rating;           /* record.rating equals this; NULL = no condition */
+	bool requires_order;    /* identify only a record whose order to correct or pay (record.order) went unmet:
+	                         * its deadline passed before the decision (人社部令第45号) */
 	bool requires_final;    /* identify only once the decision is final (record.final, or a finality record
 	                         * later): tax, 国家税务总局令第54号 第七条 */
 	/* life */

@@ -317,6 +317,20 @@ static int record_figures(mr *r, jrp_record *o)
 		return mr_fail_value(r, "extension", "\"%s\" is not a period such as 1y, 18m or 2y", ext);
 	if ((rc = mr_date(r, "publish_until", MR_OPT, &o->publish_until)) < 0)
 		return rc;
+	{
+		/* order: {date, due} - the order to correct or pay that came before the decision */
+		mr m;
+		o->order_date = o->order_due = 0;
+		if ((rc = mr_map(r, "order", MR_OPT, &m)) < 0)
+			return rc;
+		if (rc > 0 && ((rc = mr_date(&m, "date", MR_REQ, &o->order_date)) < 0 ||
+			       (rc = mr_date(&m, "due", MR_REQ, &o->order_due)) < 0 || (rc = mr_end(&m)) < 0))
+			return rc;
+		if (o->order_date && o->order_due < o->order_date)
+			return mr_fail_value(r, "order.due", "is before the order's date");
+		if (o->order_date > o->decision_date)
+			return mr_fail_value(r, "order.date", "is after the decision date: the order comes first");
+	}
 	if (rc > 0 && o->publish_until < o->decision_date)
 		return mr_fail_value(r, "publish_until", "ends before the decision date");
 	return 0;
@@ -499,6 +513,13 @@ void record_write(mw *w, const jrp_record *o)
 	if (o->final || o->kind == RK_FINALITY)
 		mw_kbool(w, "final", o->final);
 	kopt(w, "refers_to", o->refers_to);
+	if (o->order_date) {
+		mw_str(w, "order");
+		mw_map(w);
+		mw_kdate(w, "date", o->order_date);
+		mw_kdate(w, "due", o->order_due);
+		mw_end(w);
+	}
 	if (o->commitment.type) {
 		mw_str(w, "commitment");
 		mw_map(w);

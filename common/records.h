@@ -237,6 +237,8 @@ typedef struct jrp_record {
 	jrp_date decision_date;
 	jrp_date notice_date;             /* notice.date: the subject was notified before identification; 0 = not */
 	bool notice_linked;               /* notice.linked: the same notice reached the linked persons */
+	jrp_date order_date, order_due;   /* order: {date, due}: the subject was ordered to correct or pay (责令限期
+	                                   * 改正 / 支付) on date, by due; 0 = no order given (人社部令第45号) */
 	bool final;                       /* the decision is final (no review or litigation can change it); a
 	                                   * finality record: true = the decision it refers to became final on
 	                                   * decision_date, false = it was annulled then */

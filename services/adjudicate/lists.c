@@ -547,6 +547,10 @@ static int identify(adj *a, const jrp_event *ev, const jrp_standard *s, jrp_erro
 		return jrp_fail(e, JRP_ERR_BAD_VALUE, "record.extension", "standard %s allows an extension of %s to "
 				"%s, not %s", s->id, lo, hi, xs);
 	}
+	if (s->requires_order && (!rec->order_date || rec->order_due >= rec->decision_date))
+		/* ingest checks a record naming the standard; one matched by its kind is checked here */
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "record.order", "standard %s lists only after an order to correct "
+				"or pay went unmet (order {date, due}, its deadline before the decision)", s->id);
 	extension = rec->extension;
 	memset(&en, 0, sizeof en);
 	memset(&sa, 0, sizeof sa);

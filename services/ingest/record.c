@@ -12,6 +12,24 @@
 #include "record.h"
 #include <string.h>
 
+/* order_unmet - a standard that lists only after an order to correct or pay went unmet (人社部令第45号:
+ * 责令限期支付, then listed if not paid) needs the record's order, its deadline passed before the decision */
+static int order_unmet(mr *r, const jrp_standard *s, const jrp_record *o)
+{
+	char dd[11];
+	if (!s->requires_order)
+		return 0;
+	if (!o->order_date)
+		return mr_fail(r, JRP_ERR_MISSING_FIELD, "order", "standard \"%s\" lists only after an order to correct or "
+			       "pay went unmet: give order {date, due}", s->id);
+	if (o->order_due >= o->decision_date) {
+		date_format(o->order_due, dd);
+		return mr_fail_value(r, "order.due", "the order's deadline (%s) had not passed when the decision was made",
+				     dd);
+	}
+	return 0;
+}
+
 int record_parse(mr *r, const jrp_catalog *cat, const jrp_party *dept, jrp_date today, jrp_record *o)
 {
 	const char *p;
@@ -54,6 +72,8 @@ int record_parse(mr *r, const jrp_catalog *cat, const jrp_party *dept, jrp_date 
 		if (!(s->subject_types & (1u << o->subject.type)))
 			return mr_fail_value(r, "standard", "standard \"%s\" does not apply to subjects of type %s",
 					     o->standard, names_get(&subject_type_names, o->subject.type));
+		if ((rc = order_unmet(r, s, o)) < 0)
+			return rc;
 	}
 	/* 双公示 [001 §(一)4]: only a kind the catalogue publishes has a publication end, inside its range */
 	if (o->publish_until) {

@@ -196,7 +196,7 @@ static void rule1_notice_and_window(void)
 	ent en;
 	CHECK_INT(ok(SVC_INGEST, REC_HEAD "\"kind\":\"determination\",\"domain\":\"labour\",\"subject\":{\"type\":\"person\","
 		     "\"code\":\"%s\",\"name\":\"张三丰\"},\"decision_date\":\"2026-09-20\",\"violation\":\"wage_arrears\","
-		     "\"standard\":\"labour.wage_arrears\"}}",
+		     "\"order\":{\"date\":\"2026-09-01\",\"due\":\"2026-09-15\"},\"standard\":\"labour.wage_arrears\"}}",
 		     "hr_social_security", "HR-2026-01", P1), 0);
 	CHECK_INT(h_settle(&H), 0);
 	en = find(P1, "black", "labour.wage_arrears");
@@ -474,7 +474,7 @@ static void rule7_rectification(void)
 	ent g, h;
 	const char *det = REC_HEAD "\"kind\":\"determination\",\"domain\":\"labour\",\"standard\":\"labour.wage_arrears\","
 			  "\"subject\":{\"type\":\"org\",\"code\":\"%s\",\"name\":\"%s\"},\"decision_date\":\"2027-11-25\","
-			  "\"violation\":\"wage_arrears\"}}";
+			  "\"order\":{\"date\":\"2027-11-01\",\"due\":\"2027-11-15\"},\"violation\":\"wage_arrears\"}}";
 	CHECK_INT(ok(SVC_INGEST, det, "hr_social_security", "HR-G-1", G, "庚公司"), 0);
 	CHECK_INT(ok(SVC_INGEST, det, "hr_social_security", "HR-H-1", Hh, "辛公司"), 0);
 	CHECK_INT(h_settle(&H), 0);

@@ -248,9 +248,10 @@ static void exit_ban_reaches_the_legal_representative_only(void)
 	CHECK_INT(h_count_tasks(&H, "tax_bureau", es, "apply", "P-EXIT-01"), 0);
 }
 
-/* 人社部令第45号: an employer that did not pay the wages it was ordered to pay is listed for 3 years;
- * early removal may be asked 6 months after the wages are paid (the rectification record), not
- * 6 months after the decision */
+/* 人社部令第45号: an employer ordered to pay the wages by a deadline (责令限期支付) that did not pay is
+ * listed for 3 years: a determination without the order, or before its deadline passed, is refused,
+ * naming the field; early removal may be asked 6 months after the wages are paid (the rectification
+ * record), not 6 months after the decision */
 static void wage_arrears_repair_counts_from_the_payment(void)
 {
 	char a[19], st[16], why[40], json[900];
@@ -260,6 +261,18 @@ static void wage_arrears_repair_counts_from_the_payment(void)
 	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"hr_social_security\",\"record\":{"
 		 "\"record_id\":\"HR-1\",\"kind\":\"determination\",\"domain\":\"labour\",\"subject\":{\"type\":\"org\","
 		 "\"code\":\"%s\",\"name\":\"欠薪公司\"},\"decision_date\":\"2026-11-20\",\"notice\":{\"date\":\"2026-11-20\"},"
+		 "\"standard\":\"labour.wage_arrears\",\"violation\":\"wage_arrears\"}}", a);
+	CHECK(refused(SVC_INGEST, json, "missing_field", "lists only after an order to correct or pay went unmet"));
+	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"hr_social_security\",\"record\":{"
+		 "\"record_id\":\"HR-1\",\"kind\":\"determination\",\"domain\":\"labour\",\"subject\":{\"type\":\"org\","
+		 "\"code\":\"%s\",\"name\":\"欠薪公司\"},\"decision_date\":\"2026-11-20\",\"notice\":{\"date\":\"2026-11-20\"},"
+		 "\"order\":{\"date\":\"2026-11-10\",\"due\":\"2026-11-20\"},"
+		 "\"standard\":\"labour.wage_arrears\",\"violation\":\"wage_arrears\"}}", a);
+	CHECK(refused(SVC_INGEST, json, "bad_value", "had not passed when the decision was made"));
+	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"hr_social_security\",\"record\":{"
+		 "\"record_id\":\"HR-1\",\"kind\":\"determination\",\"domain\":\"labour\",\"subject\":{\"type\":\"org\","
+		 "\"code\":\"%s\",\"name\":\"欠薪公司\"},\"decision_date\":\"2026-11-20\",\"notice\":{\"date\":\"2026-11-20\"},"
+		 "\"order\":{\"date\":\"2026-11-02\",\"due\":\"2026-11-16\"},"
 		 "\"standard\":\"labour.wage_arrears\",\"violation\":\"wage_arrears\"}}", a);
 	CHECK_INT(ok(SVC_INGEST, json), 0);
 	CHECK_INT(h_clock(&H, "2026-12-02T10:00:00+08:00"), 0);

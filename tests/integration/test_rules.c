@@ -1014,7 +1014,8 @@ static void catalogue_changes_reach_entries_in_force(void)
 	snprintf(json, sizeof json, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"hr_social_security\",\"record\":{"
 		 "\"record_id\":\"RC-L\",\"kind\":\"determination\",\"domain\":\"labour\",\"standard\":\"labour.wage_arrears\","
 		 "\"subject\":{\"type\":\"org\",\"code\":\"%s\",\"name\":\"欠薪企业\"},\"decision_date\":\"2026-11-20\","
-		 "\"notice\":{\"date\":\"2026-11-20\"},\"violation\":\"wage_arrears\"}}", l1);
+		 "\"notice\":{\"date\":\"2026-11-20\"},\"order\":{\"date\":\"2026-11-01\",\"due\":\"2026-11-10\"},"
+		 "\"violation\":\"wage_arrears\"}}", l1);
 	CHECK_INT(h_json(&H3, SVC_INGEST, &in, &e, "%s", json), 0);
 	msg_in_free(&in);
 	CHECK_INT(h_clock(&H3, "2026-12-01T09:00:00+08:00"), 0);

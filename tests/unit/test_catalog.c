@@ -574,8 +574,10 @@ static void test_national_texts(void)
 	CHECK(s && s->list == LIST_BLACK && s->notice && s->publish);
 	CHECK(s && period_is(s->validity, 3, 0, 0) && period_is(s->repair_min, 1, 0, 0));
 
-	/* 人社部令第45号: 3 years; early removal 6 months after the correction, with a written commitment */
+	/* 人社部令第45号: listed after an order to pay went unmet; 3 years; early removal 6 months after the
+	 * correction, with a written commitment */
 	s = catalog_standard(c, "labour.wage_arrears");
+	CHECK(s && s->requires_order);
 	CHECK(s && period_is(s->validity, 3, 0, 0) && period_is(s->repair_min, 0, 6, 0));
 	CHECK(s && s->repair_from_rectification && (s->repair_methods & (1u << RM_COMMITMENT)));
 
@@ -680,7 +682,7 @@ static const struct bad_case bad_cases[] = {
 	{ "standards.yaml", "    publish: true\n", "    publish: true\n    colour: red\n", NULL, NULL, 18, 5,
 	  "unknown key 'colour' (allowed: id, name, domain, list, subject_types, basis, match, requires_final, "
 	  "validity, objection_days, notice, notice_period, repairable, repair_min, exit_focus, publish, class, "
-	  "severity, repair_methods, rectification_days, validity_basis, extension, repair_from, repair_basis)" },
+	  "severity, repair_methods, rectification_days, validity_basis, extension, repair_from, repair_basis, requires_order)" },
 	{ "measures.yaml", "measures:", "measure:", NULL, NULL, 1, 1, "unknown key 'measure' (allowed: measures)" },
 	{ "standards.yaml", "      kind: penalty\n", "      kind: penalty\n      amount: 5\n", NULL, NULL, 10, 7,
 	  "unknown key 'amount' (allowed: kind, violations, min_amount, min_percent, min_quantity, rating, cases)" },
