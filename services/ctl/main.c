@@ -38,6 +38,7 @@ static void usage(FILE *f)
 		"         [--decision-no N] [--facts TEXT] [--basis TEXT] [--id-type T]\n"
 		"         [--notice-date YYYY-MM-DD [--notice-linked]]   the subject was notified already\n"
 		"         [--final yes|no] [--refers-to RECORD_ID]   the decision is final; a finality record\n"
+		"         [--order-date YYYY-MM-DD --order-due YYYY-MM-DD]   the unmet order to correct or pay\n"
 		"         [--commitment missing_papers|notification|pledge --matter M --due YYYY-MM-DD --content TEXT]\n"
 		"                                a commitment (kind commitment); its result: kind commitment_kept or\n"
 		"                                commitment_broken with --refers-to the commitment's record id\n"
@@ -199,7 +200,8 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 		{ "facts", 1, 0, 'F' }, { "basis", 1, 0, 'B' }, { "notice-date", 1, 0, 'O' }, { "notice-linked", 0, 0, 'L' },
 		{ "final", 1, 0, 'Z' }, { "refers-to", 1, 0, 'T' }, { "base-amount", 1, 0, 'b' }, { "quantity", 1, 0, 'q' },
 		{ "extension", 1, 0, 'x' }, { "publish-until", 1, 0, 'P' }, { "commitment", 1, 0, 'c' }, { "matter", 1, 0, 'm' },
-		{ "due", 1, 0, 'u' }, { "content", 1, 0, 'X' }, { 0, 0, 0, 0 } };
+		{ "due", 1, 0, 'u' }, { "content", 1, 0, 'X' }, { "order-date", 1, 0, 'o' }, { "order-due", 1, 0, 'e' },
+		{ 0, 0, 0, 0 } };
 	const char *file = NULL, *lines = NULL, *v[128] = { 0 };
 	int opt;
 	jrp_client *cl;
@@ -310,6 +312,16 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 			mw_kstr(&w, "date", v['O']);
 			if (v['L'])
 				mw_kbool(&w, "linked", true);
+			mw_end(&w);
+		}
+		if (v['o'] || v['e']) {
+			/* the order to correct or pay that went unmet (the daemon says what is missing) */
+			mw_str(&w, "order");
+			mw_map(&w);
+			if (v['o'])
+				mw_kstr(&w, "date", v['o']);
+			if (v['e'])
+				mw_kstr(&w, "due", v['e']);
 			mw_end(&w);
 		}
 		if (v['c']) {
