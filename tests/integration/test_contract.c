@@ -583,6 +583,77 @@ static void damaged_store_refuses_to_start(void)
 	CHECK_INT(h_stop(&H), 0);
 }
 
+/* meta_format - set (v > 0) or read (v == 0) the format an ingest data directory records */
+static uint64_t meta_format(uint64_t v)
+{
+	static const char *const dbs[] = { "meta" };
+	char dir[400];
+	store *st;
+	jrp_error e;
+	MDB_txn *txn;
+	uint64_t got = 0;
+	snprintf(dir, sizeof dir, "%s/data/ingest", H.dir);
+	if (store_open(dir, 8 << 20, 64 << 20, dbs, 1, &st, &e) < 0) {
+		printf("# store_open: %s\n", e.message);
+		return 0;
+	}
+	store_begin(st, v > 0, &txn);
+	if (v)
+		meta_put_u64(txn, store_dbi(st, 0), "format", v);
+	meta_get_u64(txn, store_dbi(st, 0), "format", &got);
+	if (v)
+		store_commit(st, txn);
+	else
+		mdb_txn_abort(txn);
+	store_close(&st);
+	return got;
+}
+
+/* Log format 2 (issue 11) only added kinds and fields to format 1 (records.h JRP_LOG_FORMAT_MIN): a
+ * data directory written by a format-1 jrp opens as it is - its log id, its records, its consumers'
+ * cursors - says so in the log and records format 2 from then on; the pipeline carries on. A format
+ * this build does not know is still refused (damaged_store_refuses_to_start, unknown_format_stops). */
+static void older_format_store_opens(void)
+{
+	char a[19], b[19], path[600], line[400];
+	msg_in in;
+	jrp_error e;
+	mw w;
+	bool said = false;
+	FILE *f;
+	CHECK_INT(start_with_own_rules(), 0);
+	h_uscc("91350100MF", 71, a);
+	h_uscc("91350100MF", 72, b);
+	h_tax_penalty(&w, "OF-1", a, "旧格式企业", "tax_fraud", 5000000, NULL, "2026-11-20");
+	CHECK_INT(h_call(&H, SVC_INGEST, &w, &in, &e), 0);
+	msg_in_free(&in);
+	mw_free(&w);
+	CHECK_INT(h_settle(&H), 0);
+	CHECK_INT(h_kill(&H, SVC_INGEST, SIGTERM), 0);
+	CHECK_INT(meta_format(JRP_LOG_FORMAT_MIN), JRP_LOG_FORMAT_MIN);
+	CHECK_INT(h_start_daemon(&H, SVC_INGEST), 0);
+	client_free(&H.cl[SVC_INGEST]);
+	H.cl[SVC_INGEST] = h_client(&H, SVC_INGEST, NULL);
+	h_tax_penalty(&w, "OF-2", b, "新格式企业", "tax_fraud", 5000000, NULL, "2026-11-20");
+	CHECK_INT(h_call(&H, SVC_INGEST, &w, &in, &e), 0);
+	CHECK_INT(obj_u64(in.root, "seq"), 2);   /* the same log, carried on */
+	msg_in_free(&in);
+	mw_free(&w);
+	CHECK_INT(h_settle(&H), 0);
+	CHECK(h_entry(&H, a, "black", NULL, NULL) > 0);
+	CHECK(h_entry(&H, b, "black", NULL, NULL) > 0);
+	snprintf(path, sizeof path, "%s/ingest.log", H.dir);
+	if ((f = fopen(path, "r")) != NULL) {
+		while (fgets(line, sizeof line, f))
+			said |= strstr(line, "event=store_format_upgraded") != NULL && strstr(line, "from=1 to=2") != NULL;
+		fclose(f);
+	}
+	CHECK(said);
+	CHECK_INT(h_kill(&H, SVC_INGEST, SIGTERM), 0);
+	CHECK_INT(meta_format(0), JRP_LOG_FORMAT);
+	CHECK_INT(h_stop(&H), 0);
+}
+
 int main(void)
 {
 	RUN(rejected_kept_shown_retried);
@@ -592,5 +663,6 @@ int main(void)
 	RUN(unknown_format_stops_then_resumes);
 	RUN(asks_again_when_upstream_is_back);
 	RUN(damaged_store_refuses_to_start);
+	RUN(older_format_store_opens);
 	TAP_DONE();
 }
