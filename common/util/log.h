@@ -1,5 +1,6 @@
 /*
- * log.h - one line per event: "LEVEL daemon key=value ..." to stderr
+ * log.h - one line per event: "TIME LEVEL daemon key=value ..." to stderr (TIME in UTC,
+ * "...Z"; under systemd with a "<N>" syslog priority first: log.c)
  *
  * Levels below the threshold cost one comparison. Values with spaces are the
  * caller's to quote; log_* adds the timestamp, level and daemon name.
