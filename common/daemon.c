@@ -2,9 +2,12 @@
  * daemon.c - the daemon skeleton's start and stop (see daemon.h, skel.h):
  * options, configuration, the store with its format and identity, sockets,
  * the loop, signals, deadlines. Every service's main() calls daemon_main.
+ * It tells systemd READY=1 once it serves and STOPPING=1 when told to stop,
+ * and pings its watchdog from the loop (notify.h).
  */
 #include "skel.h"
 #include "clock.h"
+#include "notify.h"
 #include "proto.h"
 #include "util/fsutil.h"
 #include "util/log.h"
@@ -77,6 +80,7 @@ static void stop(jrp_daemon *d, const char *why)
 		return;
 	d->stopping = true;
 	log_info("event=stopping reason=%s", why);
+	notify_sendf("STOPPING=1\nSTATUS=stopping (%s): finishing the batch in flight", why);
 	uv_stop(d->loop);
 }
 
@@ -368,8 +372,13 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 	daemon_retick(d);
 	log_info("event=started endpoint=%s auth=%s catalog=%s test_clock=%s", d->cfg->endpoint[svc->svc],
 		 d->curve ? "curve" : "ipc", d->cat->version, d->cfg->test_clock ? "true" : "false");
+	/* bound, store open, routes set: systemd may start what comes after us */
+	if (notify_sendf("READY=1\nSTATUS=serving %s (catalogue %s)", d->cfg->endpoint[svc->svc], d->cat->version) < 0)
+		log_warn("event=notify_failed error=\"%s\"", strerror(errno));
+	d->wd = notify_watchdog_start(d->loop);
 	uv_run(d->loop, UV_RUN_DEFAULT);
 	rc = 0;
+	notify_watchdog_stop(&d->wd);
 	/* graceful: the batch in flight has committed (single thread); answer parked fetches empty */
 	if (d->parked) {
 		for (parked *p = d->parked; p; p = p->next)

@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include "daemon.h"
 #include "journal.h"
+#include "notify.h"
 #include "proto.h"
 #include "puller.h"
 #include "zloop.h"
@@ -75,6 +76,7 @@ struct jrp_daemon {
 	size_t nparked;
 	bool woke;           /* the outbound log grew in the transaction just run */
 	bool stopping;
+	notify_watchdog *wd;     /* WATCHDOG=1 to systemd while the loop turns (notify.h), NULL if not asked */
 	int lockfd;
 	char log_id[33];         /* the outbound log's identity: 32 hex digits, random at creation */
 	job *batch[JRP_MAX_BATCH];
