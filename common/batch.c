@@ -5,8 +5,8 @@
  * Everything waiting on the socket (up to JRP_MAX_BATCH) runs in one LMDB
  * write transaction, then one commit (one fsync), and only then the replies:
  * a reply that says ok is durable. If the map is full the whole batch is
- * redone after growing the map; if it cannot be, every request in it is
- * answered "storage" (nothing stored). Long-polls park here and are woken
+ * redone after growing the map; if it cannot be, or the disk is full, every
+ * request in it is answered "storage" (nothing stored), the message saying which. Long-polls park here and are woken
  * when the outbound log grows or their wait runs out. Writes outside requests
  * (pulled records, deadlines, the journal) go through batch_write, with the
  * same growth and wake-ups.
@@ -126,9 +126,13 @@ void batch_run(jrp_daemon *d, job **jobs, size_t n)
 	if (rc != 0) {
 		jrp_error e;
 		restore_catalog(d);
-		jrp_fail(&e, JRP_ERR_STORAGE, "", rc == JRP_EFULL ?
-			 "storage is full (the LMDB map reached map_max_mb); nothing was stored" :
-			 "the commit failed; nothing was stored");
+		if (rc == JRP_EFULL)
+			jrp_fail(&e, JRP_ERR_STORAGE, "", "storage is full (the LMDB map reached map_max_mb); nothing was stored");
+		else if (rc == JRP_ENOSPACE)
+			jrp_fail(&e, JRP_ERR_STORAGE, "", "the disk of jrp-%s's data is full; nothing was stored (try again "
+				 "when an operator has made room)", d->svc->name);
+		else
+			jrp_fail(&e, JRP_ERR_STORAGE, "", "the commit failed; nothing was stored");
 		d->woke = false;
 		/* everything but a definite refusal becomes "nothing was stored": that includes
 		 * the job that hit the full map and those never run after it */

@@ -27,7 +27,7 @@ const char *jrp_strerror(int rc)
 
 int jrp_rc_of(const char *code)
 {
-	/* storage is both JRP_EFULL and JRP_ESTORE; a refusal named storage is the latter */
+	/* storage is JRP_EFULL, JRP_ESTORE and JRP_ENOSPACE; a refusal named storage is JRP_ESTORE */
 	if (strcmp(code, JRP_ERR_STORAGE) == 0)
 		return JRP_ESTORE;
 	for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)

@@ -37,7 +37,8 @@
 	X(JRP_EUNKNOWNMATTER, -22, "unknown_matter", "a matter kind not in the catalogue") \
 	X(JRP_ENOTTEST, -23, "not_test_mode", "not in test mode") \
 	X(JRP_ECONFIG, -24, "config", "configuration or catalogue invalid") \
-	X(JRP_EREPLY, -25, NULL, "the daemon refused; the reply says why")
+	X(JRP_EREPLY, -25, NULL, "the daemon refused; the reply says why") \
+	X(JRP_ENOSPACE, -26, "storage", "the disk is full")
 
 #define ERR_ENUM(name, rc, wire, what) name = rc,
 enum { JRP_OK = 0, ERRORS(ERR_ENUM) };

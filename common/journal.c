@@ -137,7 +137,8 @@ int journal_flush(journal *j, jrp_error *e)
 				j->fd = -1;
 				j->seg++;   /* never append after a partial frame: a new segment next time */
 			}
-			jrp_fail(e, JRP_ERR_STORAGE, "", "the journal could not be written: %s", strerror(err));
+			jrp_fail(e, JRP_ERR_STORAGE, "", "%sthe journal could not be written: %s",
+				 err == ENOSPC || err == EDQUOT ? "the disk is full: " : "", strerror(err));
 			j->len = 0;
 			return JRP_ESTORE;
 		}

@@ -14,8 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
 
 #define STORE_MAXDBS 32
+#define FULL_MARGIN (16u << 20)      /* an EIO with less free than this is a full disk */
+#define FULL_LOG_MS 60000            /* map_full, disk_full: at most one line a minute */
 
 struct store {
 	MDB_env *env;
@@ -23,7 +28,62 @@ struct store {
 	int ndbs;
 	size_t map_size, map_max;
 	char *dir;
+	int64_t full_logged_ms[2];   /* map_full, disk_full: when last logged (monotonic) */
+	unsigned full_repeats[2];    /* failures since */
 };
+
+/* full_log_due - time to log event kind (0 map_full, 1 disk_full) again; *repeats gets the failures
+ * not logged since the last line */
+static bool full_log_due(store *s, int kind, unsigned *repeats)
+{
+	struct timespec t;
+	int64_t now;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	now = (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+	if (s->full_logged_ms[kind] && now - s->full_logged_ms[kind] < FULL_LOG_MS) {
+		s->full_repeats[kind]++;
+		return false;
+	}
+	*repeats = s->full_repeats[kind];
+	s->full_repeats[kind] = 0;
+	s->full_logged_ms[kind] = now;
+	return true;
+}
+
+/* disk_free - bytes this process may still write on the file system of dir (root may use the
+ * reserved blocks too); UINT64_MAX if it cannot be told */
+static uint64_t disk_free(const char *dir)
+{
+	struct statvfs v;
+	if (statvfs(dir, &v) != 0)
+		return UINT64_MAX;
+	return (uint64_t)(geteuid() == 0 ? v.f_bfree : v.f_bavail) * v.f_frsize;
+}
+
+/* commit_failed - the JRP_E* code of a failed commit, logged as what it is: a map that must grow
+ * (debug: the caller grows it), a full disk (whatever errno LMDB passed on), or another failure */
+static int commit_failed(store *s, int rc)
+{
+	unsigned repeats;
+	uint64_t free_b;
+	if (rc == MDB_MAP_FULL || rc == MDB_TXN_FULL) {
+		log_debug("event=map_full dir=%s map_mb=%zu max_mb=%zu", s->dir, s->map_size >> 20, s->map_max >> 20);
+		return JRP_EFULL;
+	}
+	if (rc == ENOSPC || rc == EDQUOT || rc == EIO) {
+		free_b = disk_free(s->dir);
+		if (rc != EIO || free_b < FULL_MARGIN) {
+			if (full_log_due(s, 1, &repeats))
+				log_error("event=disk_full dir=%s free_bytes=%llu error=\"%s\" repeats=%u hint=\"nothing was "
+					  "stored and the store is intact; free space on this disk (or grow it) and the daemon "
+					  "carries on by itself\"", s->dir, free_b == UINT64_MAX ? 0ULL : (unsigned long long)free_b,
+					  mdb_strerror(rc), repeats);
+			return JRP_ENOSPACE;
+		}
+	}
+	log_error("event=commit_failed dir=%s error=\"%s\"", s->dir, mdb_strerror(rc));
+	return store_rc(rc);
+}
 
 int store_rc(int rc)
 {
@@ -176,17 +236,21 @@ int store_begin(store *s, bool write, MDB_txn **txn)
 int store_commit(store *s, MDB_txn *txn)
 {
 	int rc = mdb_txn_commit(txn);
-	if (rc != 0)
-		log_error("event=commit_failed dir=%s error=\"%s\"", s->dir, mdb_strerror(rc));
-	return store_rc(rc);
+	return rc == 0 ? 0 : commit_failed(s, rc);
 }
 
 int store_grow(store *s)
 {
 	size_t next = s->map_size * 2;
+	unsigned repeats;
 	int rc;
-	if (s->map_size >= s->map_max)
+	if (s->map_size >= s->map_max) {
+		if (full_log_due(s, 0, &repeats))
+			log_error("event=map_full dir=%s map_mb=%zu max_mb=%zu repeats=%u hint=\"writes are refused with "
+				  "storage; raise map_max_mb in the configuration and restart this daemon\"", s->dir,
+				  s->map_size >> 20, s->map_max >> 20, repeats);
 		return JRP_EFULL;
+	}
 	if (next > s->map_max)
 		next = s->map_max;
 	if ((rc = mdb_env_set_mapsize(s->env, next)) != 0) {

@@ -11,6 +11,17 @@
  * Map full: store_commit() reports JRP_EFULL after aborting; the caller grows
  * the map with store_grow() (doubling up to the configured maximum) and redoes
  * the transaction. At the maximum, the caller refuses with a clear error.
+ * Growing is the design, not a fault: it is logged as info (event=map_grown);
+ * only a map at its maximum is an error (event=map_full).
+ *
+ * Disk full: LMDB writes a commit's pages with pwritev(2), so a full disk
+ * fails the commit with ENOSPC, or with EIO when the write was cut short
+ * ("Input/output error"). Either way the commit is aborted and the store is
+ * intact (the meta page still names the previous commit). store_commit looks
+ * at the file system and reports a full one as JRP_ENOSPACE and
+ * event=disk_full with the bytes left; the next commit after space is freed
+ * succeeds. Both events are logged at most once a minute per store, with the
+ * number of failures in between.
  */
 #ifndef JRP_STORE_H
 #define JRP_STORE_H
@@ -31,7 +42,8 @@ MDB_dbi store_dbi(store *s, int idx);
 size_t store_map_size(store *s);
 
 int store_begin(store *s, bool write, MDB_txn **txn);
-/* store_commit - commit; on failure the txn is gone and the code says why (JRP_EFULL for map full) */
+/* store_commit - commit; on failure the txn is gone and the code says why (JRP_EFULL for map full,
+ * JRP_ENOSPACE for a full disk) */
 int store_commit(store *s, MDB_txn *txn);
 /* store_grow - double the map (no transaction may be open); JRP_EFULL at the maximum */
 int store_grow(store *s);

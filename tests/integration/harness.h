@@ -29,6 +29,8 @@ typedef struct harness {
 int h_start(harness *h);
 /* h_config_map - if set before h_start: the map_size_mb / map_max_mb lines of the config */
 extern const char *h_config_map;
+/* h_data_dir - if set before h_start: the data_dir of the config (default DIR/data) */
+extern const char *h_data_dir;
 /* h_start_own_rules - like h_start, with a copy of rules/ in DIR/rules that the test may change */
 int h_start_own_rules(harness *h);
 /* h_start_curve - like h_start, but every daemon on tcp://127.0.0.1:<free port>

@@ -6,8 +6,9 @@
  * grow to 2 MiB; records with 4 KB of facts fill it. Checked: the map grows,
  * then submissions are refused with "storage" (nothing stored, the daemon goes
  * on serving, a duplicate of an accepted record still answers), `mdb_stat -a`
- * reads the environment cleanly, and after a restart with a larger limit
- * everything accepted before is there and new records are accepted.
+ * reads the environment cleanly, the log says map_grown (info) and map_full
+ * (one error line), and after a restart with a larger limit everything
+ * accepted before is there and new records are accepted.
  */
 #include "../tap.h"
 #include "codes.h"
@@ -62,6 +63,15 @@ static void fills_then_refuses(void)
 	/* a duplicate of an accepted record answers its seq (a read) */
 	CHECK_INT(submit(0, &e, &seq), 0);
 	CHECK_INT(seq, 1);
+	/* the log: growing was info, the map at its maximum one error line (at most one a minute), and
+	 * no LMDB commit error (issue 12: a map that grows as designed is not an error) */
+	{
+		char cmd[1200];
+		snprintf(cmd, sizeof cmd, "grep -q ' info ingest event=map_grown .* from_mb=1 to_mb=2' '%s/ingest.log' && "
+			 "test \"$(grep -c ' error ' '%s/ingest.log')\" = 1 && "
+			 "grep -q ' error ingest event=map_full .* map_mb=2 max_mb=2 ' '%s/ingest.log'", H.dir, H.dir, H.dir);
+		CHECK_INT(system(cmd), 0);
+	}
 }
 
 static void environment_is_clean(void)
