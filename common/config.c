@@ -11,6 +11,7 @@
  * pair and the daemons' public keys, `jrpctl keys new` writes them.
  */
 #include "config.h"
+#include "paths.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 #include "ydoc.h"
@@ -160,8 +161,12 @@ int config_load(const char *path, jrp_config **out, jrp_error *e)
 	int64_t size_mb = 1024, max_mb = 65536;
 	int rc, i;
 
-	if ((rc = ydoc_load(path, &d, e)))
+	if ((rc = ydoc_load(path, &d, e))) {
+		if (access(path, F_OK) != 0 && errno == ENOENT && strcmp(path, JRP_CONFIG_DEFAULT) == 0)
+			jrp_fail(e, JRP_ERR_CONFIG, path, "no such file: jrp is not installed here (give -c CONFIG or set "
+				 "JRP_CONFIG; in a source tree: -c deploy/local.yaml)");
 		return rc;
+	}
 	root = ydoc_root(d);
 	if ((rc = ydoc_map_check_keys(d, root, keys, e)))
 		goto out;
@@ -243,6 +248,12 @@ out:
 	config_free(&c);
 	ydoc_free(&d);
 	return rc;
+}
+
+const char *config_default_path(void)
+{
+	const char *env = getenv("JRP_CONFIG");
+	return env && *env ? env : JRP_CONFIG_DEFAULT;
 }
 
 bool config_is_tcp(const char *endpoint)

@@ -41,6 +41,10 @@ typedef struct jrp_config {
 	char *endpoint[SVC__N];
 } jrp_config;
 
+/* config_default_path - the configuration a binary reads when no -c is given: $JRP_CONFIG, else the
+ * installed one, SYSCONFDIR/jrp/jrp.yaml (meson's sysconfdir: /etc/jrp/jrp.yaml for --prefix=/usr) */
+const char *config_default_path(void);
+
 /* config_load - all keys optional except none; unknown keys are errors (file:line:col) */
 int config_load(const char *path, jrp_config **out, jrp_error *e);
 void config_free(jrp_config **c);

@@ -8,6 +8,7 @@
 #include "skel.h"
 #include "clock.h"
 #include "notify.h"
+#include "paths.h"
 #include "proto.h"
 #include "util/fsutil.h"
 #include "util/log.h"
@@ -200,14 +201,15 @@ static puller *start_puller(jrp_daemon *d)
 static void usage(const char *name)
 {
 	fprintf(stderr, "usage: jrp-%s [-c CONFIG] [-n]\n"
-		"  -c CONFIG  deployment configuration (default deploy/local.yaml)\n"
-		"  -n         check the configuration, parties and catalogue, print the result and exit\n", name);
+		"  -c CONFIG  deployment configuration (default $JRP_CONFIG, else %s)\n"
+		"  -n         check the configuration, parties and catalogue, print the result and exit\n", name,
+		JRP_CONFIG_DEFAULT);
 }
 
 int daemon_main(int argc, char **argv, const jrp_service *svc)
 {
 	jrp_daemon dd, *d = &dd;
-	const char *cfgpath = "deploy/local.yaml";
+	const char *cfgpath = config_default_path();
 	bool check_only = false;
 	jrp_error e;
 	char path[4096];

@@ -13,6 +13,7 @@
 #include "ctl.h"
 #include "clock.h"
 #include "conv.h"
+#include "paths.h"
 #include "proto.h"
 #include "util/xalloc.h"
 #include <errno.h>
@@ -78,7 +79,7 @@ static void usage(FILE *f)
 		"  call SERVICE FILE             send one raw request (JSON/YAML map) to a daemon, print the reply\n"
 		"  keys new NAME [--dir DIR]     make a CURVE key pair NAME.key (0600) and NAME.pub (default DIR: keys_dir)\n"
 		"\n"
-		"CONFIG defaults to $JRP_CONFIG or deploy/local.yaml; PARTY to $JRP_PARTY, or to the party of the key.\n"
+		"CONFIG defaults to $JRP_CONFIG, else " JRP_CONFIG_DEFAULT "; PARTY to $JRP_PARTY, or to the party of the key.\n"
 		"FILE of --key (default $JRP_KEY) is a key pair made by `jrpctl keys new`; tcp:// endpoints need it.\n");
 }
 
@@ -918,7 +919,7 @@ int main(int argc, char **argv)
 	const char *cmd;
 	int opt, rc;
 
-	c.config_path = getenv("JRP_CONFIG") ? getenv("JRP_CONFIG") : "deploy/local.yaml";
+	c.config_path = config_default_path();
 	c.party = getenv("JRP_PARTY");
 	c.key_path = getenv("JRP_KEY") && *getenv("JRP_KEY") ? getenv("JRP_KEY") : NULL;
 	c.timeout_ms = 10000;
