@@ -12,6 +12,7 @@
 #include "../tap.h"
 #include "harness.h"
 #include "notify.h"
+#include "paths.h"
 #include "proto.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -327,9 +328,48 @@ static void test_journal_priorities(void)
 	CHECK(h_stop(&h) == 0);
 }
 
+/* test_default_config - without -c: $JRP_CONFIG, else the installed configuration (paths.h), which
+ * a build tree's binaries do not find and say so */
+static void test_default_config(void)
+{
+	harness h;
+	char cmd[1200], out[2048];
+	FILE *p;
+	size_t n;
+	CHECK(h_start(&h) == 0);
+	snprintf(cmd, sizeof cmd, "env JRP_CONFIG='%s' '%s' status 2>&1", h.config, JRP_BIN_JRPCTL);
+	p = popen(cmd, "r");
+	n = p ? fread(out, 1, sizeof out - 1, p) : 0;
+	out[n] = 0;
+	CHECK(p && pclose(p) == 0);
+	CHECK(strstr(out, "jrp-feedback   up") != NULL);
+	if (access(JRP_CONFIG_DEFAULT, F_OK) != 0) {
+		snprintf(cmd, sizeof cmd, "env -u JRP_CONFIG '%s' -n 2>&1; env -u JRP_CONFIG '%s' status 2>&1", JRP_BIN_INGEST,
+			 JRP_BIN_JRPCTL);
+		p = popen(cmd, "r");
+		n = p ? fread(out, 1, sizeof out - 1, p) : 0;
+		out[n] = 0;
+		CHECK(p && pclose(p) != 0);
+		/* both name the default and say what to do */
+		{
+			char want[600];
+			snprintf(want, sizeof want, "%s: no such file: jrp is not installed here (give -c CONFIG or set JRP_CONFIG",
+				 JRP_CONFIG_DEFAULT);
+			char *first = strstr(out, want);
+			CHECK(first && strstr(first + 1, want));
+			if (tap_cur_failed)
+				printf("# %s\n", out);
+		}
+	} else {
+		printf("# %s exists here: the not-installed message is not checked\n", JRP_CONFIG_DEFAULT);
+	}
+	CHECK(h_stop(&h) == 0);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
+	RUN(test_default_config);
 	RUN(test_notify_send);
 	RUN(test_ready_and_stopping);
 	RUN(test_no_ready_when_start_fails);
