@@ -50,7 +50,12 @@ R=$work/root
 
 # ---- 1, 2: build and lintian ----
 mkdir -p "$work/src/jrp"
-(cd "$src" && git ls-files -co --exclude-standard -z | tar --null -T - -cf -) | tar -xf - -C "$work/src/jrp"
+# the tree as a clone has it: tracked files and new ones, none of the build directories
+if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
+  (cd "$src" && git ls-files -co --exclude-standard -z | tar --null -T - -cf -) | tar -xf - -C "$work/src/jrp"
+else
+  (cd "$src" && tar --exclude='./build*' --exclude=./var --exclude='./obj-*' -cf - .) | tar -xf - -C "$work/src/jrp"
+fi
 if (cd "$work/src/jrp" && dpkg-buildpackage -b -us -uc) > "$work/build.log" 2>&1; then
   ok "the package builds (dpkg-buildpackage -b: debhelper-compat 13, dh with meson, unit tests run)"
 else
