@@ -6,7 +6,8 @@
  * write transaction, then one commit (one fsync), and only then the replies:
  * a reply that says ok is durable. If the map is full the whole batch is
  * redone after growing the map; if it cannot be, or the disk is full, every
- * request in it is answered "storage" (nothing stored), the message saying which. Long-polls park here and are woken
+ * request in it is answered "storage" (nothing stored), the message saying
+ * which. Long-polls park here and are woken
  * when the outbound log grows or their wait runs out. Writes outside requests
  * (pulled records, deadlines, the journal) go through batch_write, with the
  * same growth and wake-ups.
