@@ -11,7 +11,6 @@
  * pair and the daemons' public keys, `jrpctl keys new` writes them.
  */
 #include "config.h"
-#include "paths.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 #include "ydoc.h"

@@ -41,6 +41,14 @@ typedef struct jrp_config {
 	char *endpoint[SVC__N];
 } jrp_config;
 
+/* JRP_CONFIG_DEFAULT - the installed configuration: meson writes it from sysconfdir into jrp_paths.h
+ * (/etc/jrp/jrp.yaml for --prefix=/usr); a build without meson (tests/fuzz/run.sh) takes the FHS one */
+#if __has_include("jrp_paths.h")
+#include "jrp_paths.h"
+#else
+#define JRP_CONFIG_DEFAULT "/etc/jrp/jrp.yaml"
+#endif
+
 /* config_default_path - the configuration a binary reads when no -c is given: $JRP_CONFIG, else the
  * installed one, SYSCONFDIR/jrp/jrp.yaml (meson's sysconfdir: /etc/jrp/jrp.yaml for --prefix=/usr) */
 const char *config_default_path(void);

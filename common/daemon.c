@@ -8,7 +8,6 @@
 #include "skel.h"
 #include "clock.h"
 #include "notify.h"
-#include "paths.h"
 #include "proto.h"
 #include "util/fsutil.h"
 #include "util/log.h"

@@ -340,7 +340,7 @@ fi
 M=$work/meson-root
 if meson install -C "$build" --destdir "$M" > "$work/meson-install.log" 2>&1; then
   prefix=$(meson introspect "$build" --buildoptions | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="prefix"][0])')
-  etc=$M$(dirname "$(sed -n 's/.*"\(\/.*\/jrp\.yaml\)".*/\1/p' "$build/common/paths.h")")
+  etc=$M$(dirname "$(sed -n 's/.*"\(\/.*\/jrp\.yaml\)".*/\1/p' "$build/common/jrp_paths.h")")
   [ -x "$M$prefix/sbin/jrp-ingest" ] && [ -x "$M$prefix/bin/jrpctl" ] && [ -f "$etc/jrp.yaml" ] && [ -L "$etc/rules" ] &&
     ok "meson install (prefix $prefix): daemons in sbin, jrpctl in bin, ${etc#$M}/jrp.yaml and the catalogue link" ||
     nok "meson install layout"

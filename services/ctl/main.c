@@ -13,7 +13,6 @@
 #include "ctl.h"
 #include "clock.h"
 #include "conv.h"
-#include "paths.h"
 #include "proto.h"
 #include "util/xalloc.h"
 #include <errno.h>

@@ -12,7 +12,6 @@
 #include "../tap.h"
 #include "harness.h"
 #include "notify.h"
-#include "paths.h"
 #include "proto.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -328,7 +327,7 @@ static void test_journal_priorities(void)
 	CHECK(h_stop(&h) == 0);
 }
 
-/* test_default_config - without -c: $JRP_CONFIG, else the installed configuration (paths.h), which
+/* test_default_config - without -c: $JRP_CONFIG, else the installed configuration (jrp_paths.h), which
  * a build tree's binaries do not find and say so */
 static void test_default_config(void)
 {
