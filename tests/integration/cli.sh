@@ -115,5 +115,12 @@ sed -i 's/publish: { period: 1y, min: 3m, max: 3y }/publish: { period: 5y, min: 
 out=$($J rules check "$rc_dir" 2>&1); rc=$?
 n=$((n + 1)); if [ $rc -ne 0 ] && has "catalog.yaml:" && has "needs 0 < min <= period <= max"; then echo "ok $n - rules check refuses a publication period outside its range"; else echo "not ok $n - rules check publish (rc $rc)"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
 rm -rf "$rc_dir"
+# issue 12 item 5: the parties registry checked offline
+t "parties check: the shipped registry" $J parties check
+rc_dir=$(mktemp -d /tmp/jrp-parties-XXXXXX)
+sed 's/^  - id: procurement_centre$/  - id: procurement_centre_gone/' "$root/deploy/parties.yaml" > "$rc_dir/parties.yaml"
+out=$($J parties check "$rc_dir/parties.yaml" 2>&1); rc=$?
+n=$((n + 1)); if [ $rc -ne 0 ] && has "P-GP-01" && has "procurement_centre"; then echo "ok $n - parties check refuses a registry that drops an agency the catalogue names"; else echo "not ok $n - parties check (rc $rc)"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
+rm -rf "$rc_dir"
 echo "1..$n"
 exit $((failed > 0))

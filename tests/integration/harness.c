@@ -187,10 +187,11 @@ int h_start_own_rules(harness *h)
 	if (!mkdtemp(h->dir))
 		return -1;
 	h->own_rules = true;
-	snprintf(cmd, sizeof cmd, "cp -r '%s/rules' '%s/rules'", JRP_SOURCE_ROOT, h->dir);
+	snprintf(cmd, sizeof cmd, "cp -r '%s/rules' '%s/rules' && cp '%s/deploy/parties.yaml' '%s/parties.yaml'",
+		 JRP_SOURCE_ROOT, h->dir, JRP_SOURCE_ROOT, h->dir);
 	if (system(cmd) != 0)
 		return -1;
-	snprintf(parties, sizeof parties, "%s/deploy/parties.yaml", JRP_SOURCE_ROOT);
+	snprintf(parties, sizeof parties, "%s/parties.yaml", h->dir);
 	if (h_write_config(h, parties, NULL) < 0)
 		return -1;
 	return h_start_all(h);

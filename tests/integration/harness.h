@@ -29,7 +29,8 @@ typedef struct harness {
 int h_start(harness *h);
 /* h_config_map - if set before h_start: the map_size_mb / map_max_mb lines of the config */
 extern const char *h_config_map;
-/* h_start_own_rules - like h_start, with a copy of rules/ in DIR/rules that the test may change */
+/* h_start_own_rules - like h_start, with a copy of rules/ in DIR/rules and of deploy/parties.yaml in
+ * DIR/parties.yaml that the test may change */
 int h_start_own_rules(harness *h);
 /* h_start_curve - like h_start, but every daemon on tcp://127.0.0.1:<free port>
  * with CURVE: a key pair in DIR/keys for each daemon, "office" and each of
