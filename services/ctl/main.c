@@ -76,6 +76,8 @@ static void usage(FILE *f)
 		"                                exit, tasks that would be pushed or stopped per agency; changes nothing\n"
 		"  rules reload                  (office) put the configured rules in force in every daemon\n"
 		"  config check                  validate the configuration, parties and catalogue\n"
+		"  backup DIR                    a consistent copy of the four daemons' data while they serve, with a manifest\n"
+		"  restore DIR                   (every daemon stopped) check a backup set and put it in place\n"
 		"  clock set TIME                set the test clock of every daemon (test_clock: true only)\n"
 		"  call SERVICE FILE             send one raw request (JSON/YAML map) to a daemon, print the reply\n"
 		"  keys new NAME [--dir DIR]     make a CURVE key pair NAME.key (0600) and NAME.pub (default DIR: keys_dir)\n"
@@ -1043,6 +1045,10 @@ int main(int argc, char **argv)
 		rc = cmd_rules(&c, argc, argv);
 	else if (strcmp(cmd, "parties") == 0)
 		rc = cmd_parties(&c, argc, argv);
+	else if (strcmp(cmd, "backup") == 0)
+		rc = ctl_backup(&c, argc, argv);
+	else if (strcmp(cmd, "restore") == 0)
+		rc = ctl_restore(&c, argc, argv);
 	else if (strcmp(cmd, "config") == 0 && argc == 2 && strcmp(argv[1], "check") == 0) {
 		jrp_error e;
 		jrp_catalog *cat = NULL;
