@@ -29,9 +29,15 @@ static int h_status(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 	mw_kbool(out, "test_clock", clock_is_test());
 	mw_kstr(out, "now", now);
 	mw_ku64(out, "map_size_mb", store_map_size(d->st) >> 20);
+	/* space: what the store uses against the map's maximum (when it reaches it, writes are refused) */
+	mw_ku64(out, "used_bytes", store_used(d->st, txn));
+	mw_ku64(out, "map_max_bytes", (uint64_t)store_map_max(d->st));
 	mw_ku64(out, "format", JRP_LOG_FORMAT);
 	if (d->svc->outlog >= 0 && store_log_last(txn, store_dbi(d->st, d->svc->outlog), &last) == 0) {
+		uint64_t first = 0;
 		mw_ku64(out, "log_last", last);
+		if (store_log_first(txn, store_dbi(d->st, d->svc->outlog), &first) == 0)
+			mw_ku64(out, "log_first", first);
 		mw_kstr(out, "log_id", d->log_id);
 	}
 	if (d->pull)
