@@ -181,7 +181,7 @@ int h_start(harness *h)
 
 int h_start_from(harness *h, const char *tarball)
 {
-	char parties[400], cmd[900];
+	char parties[400], cmd[4096];
 	memset(h, 0, sizeof *h);
 	snprintf(h->dir, sizeof h->dir, "/tmp/jrp-it-XXXXXX");
 	if (!mkdtemp(h->dir))
@@ -197,7 +197,7 @@ int h_start_from(harness *h, const char *tarball)
 
 int h_start_own_rules(harness *h)
 {
-	char parties[400], cmd[600];
+	char parties[400], cmd[4096];
 	memset(h, 0, sizeof *h);
 	snprintf(h->dir, sizeof h->dir, "/tmp/jrp-it-XXXXXX");
 	if (!mkdtemp(h->dir))
