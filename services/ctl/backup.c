@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -423,9 +424,65 @@ static void set_fits(const char *dir, const set_daemon *sd, char *why, size_t wn
 	}
 }
 
+/* new_ids - give each restored environment a new log id, and each consumer the new id of its upstream:
+ * what comes after the set is another history than the one the backup was cut from (consumers outside
+ * the set, and agencies' systems through tasks.fetch's `stream`, see that); 0 or -1 with why */
+static int new_ids(const char *data_dir, char ids[SVC__N][33], char *why, size_t wn)
+{
+	for (int s = 0; s < SVC__N; s++) {
+		unsigned char raw[16];
+		if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) {
+			pathf(why, wn, "no random bytes for a new log id: %s", strerror(errno));
+			return -1;
+		}
+		for (int i = 0; i < 16; i++)
+			sprintf(ids[s] + 2 * i, "%02x", raw[i]);
+	}
+	for (int s = 0; s < SVC__N; s++) {
+		char dir[PATH_MAX];
+		MDB_env *env = NULL;
+		MDB_txn *txn = NULL;
+		MDB_dbi meta;
+		MDB_val k, v;
+		int rc;
+		pathf(dir, sizeof dir, "%s/%s", data_dir, svc_names[s]);
+		if ((rc = mdb_env_create(&env)) || (rc = mdb_env_set_maxdbs(env, 32)) ||
+		    (rc = mdb_env_open(env, dir, MDB_NOTLS, 0600)) || (rc = mdb_txn_begin(env, NULL, 0, &txn)) ||
+		    (rc = mdb_dbi_open(txn, "meta", 0, &meta)))
+			goto fail;
+		k.mv_data = "log_id";
+		k.mv_size = 6;
+		v.mv_data = ids[s];
+		v.mv_size = 32;
+		if ((rc = mdb_put(txn, meta, &k, &v, 0)))
+			goto fail;
+		if (upstream_of[s] >= 0) {
+			k.mv_data = "upstream_log";
+			k.mv_size = strlen("upstream_log");
+			v.mv_data = ids[upstream_of[s]];
+			if ((rc = mdb_put(txn, meta, &k, &v, 0)))
+				goto fail;
+		}
+		rc = mdb_txn_commit(txn);
+		txn = NULL;
+		if (rc)
+			goto fail;
+		mdb_env_close(env);
+		continue;
+	fail:
+		pathf(why, wn, "%s: %s", dir, mdb_strerror(rc));
+		if (txn)
+			mdb_txn_abort(txn);
+		if (env)
+			mdb_env_close(env);
+		return -1;
+	}
+	return 0;
+}
+
 int ctl_restore(ctl *c, int argc, char **argv)
 {
-	char why[700] = "", taken[40] = "", stamp[40];
+	char why[700] = "", taken[40] = "", stamp[40], ids[SVC__N][33];
 	set_daemon sd[SVC__N];
 	int locks[SVC__N];
 	time_t now = time(NULL);
@@ -480,17 +537,22 @@ int ctl_restore(ctl *c, int argc, char **argv)
 			}
 		}
 	}
+	if (new_ids(c->cfg->data_dir, ids, why, sizeof why) < 0) {
+		fprintf(stderr, "jrpctl: restore: %s (the set is in place; run restore again)\n", why);
+		goto out;
+	}
 	printf("restored the set taken %s into %s (what was there is kept as <daemon>.before-restore-%s):\n", taken,
 	       c->cfg->data_dir, stamp);
 	for (int s = 0; s < SVC__N; s++)
-		printf("  jrp-%-10s log %s last seq %llu, cursor %llu\n", svc_names[s], sd[s].log_id[0] ? sd[s].log_id : "-",
-		       (unsigned long long)sd[s].log_last, (unsigned long long)sd[s].cursor);
+		printf("  jrp-%-10s log %s (was %s) last seq %llu, cursor %llu\n", svc_names[s], ids[s],
+		       sd[s].log_id[0] ? sd[s].log_id : "-", (unsigned long long)sd[s].log_last, (unsigned long long)sd[s].cursor);
 	printf("next: start the daemons; every department resubmits what it sent since %s (records already in the set\n"
 	       "answer as duplicates, the others are applied once). Tasks after dispatch's last seq %llu were lost with\n"
-	       "what came after the set: seqs from %llu on will be given to new tasks, so every agency must drop what it\n"
-	       "holds beyond %llu and read its stream again from there (README, Operations: after a restore).\n", taken,
-	       (unsigned long long)sd[SVC_DISPATCH].log_last, (unsigned long long)sd[SVC_DISPATCH].log_last + 1,
-	       (unsigned long long)sd[SVC_DISPATCH].log_last);
+	       "what came after the set: seqs from %llu on will be given to new tasks. The agencies' streams say so\n"
+	       "(tasks.fetch: stream %s, a new one): every agency drops what it holds beyond %llu and reads its stream\n"
+	       "again from there; feedback naming the old stream is refused (README, Operations: after a restore).\n",
+	       taken, (unsigned long long)sd[SVC_DISPATCH].log_last, (unsigned long long)sd[SVC_DISPATCH].log_last + 1,
+	       ids[SVC_DISPATCH], (unsigned long long)sd[SVC_DISPATCH].log_last);
 	rc = 0;
 out:
 	for (int s = 0; s < SVC__N; s++)

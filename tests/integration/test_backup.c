@@ -84,6 +84,24 @@ static void note(const char *text)
 	}
 }
 
+/* stream_of - the agency's stream id (tasks.fetch) and its first task's seq (0 if none) */
+static void stream_of(const char *agency, char id[40], uint64_t *first)
+{
+	msg_in in;
+	jrp_error e;
+	const msgpack_object *ts;
+	id[0] = 0;
+	*first = 0;
+	if (h_json(&H, SVC_DISPATCH, &in, &e, "{\"v\":1,\"type\":\"tasks.fetch\",\"id\":1,\"party\":\"%s\",\"after\":0,"
+		   "\"max\":1}", agency) != 0)
+		return;
+	obj_cstr(in.root, "stream", id, 40);
+	ts = obj_get(in.root, "tasks");
+	if (ts && ts->via.array.size)
+		*first = obj_u64(&ts->via.array.ptr[0], "seq");
+	msg_in_free(&in);
+}
+
 static void restart_all(void)
 {
 	for (int s = 0; s < SVC__N; s++) {
@@ -95,7 +113,9 @@ static void restart_all(void)
 
 static void backup_under_load_restore_resubmit(void)
 {
-	char first[400], rest[400], all[400], set[400], args[1400], out[8000], st[16], why[40];
+	char first[400], rest[400], all[400], set[400], args[1400], out[8000], st[16], why[40], old_stream[40],
+		new_stream[40];
+	uint64_t task;
 	int rc;
 	for (int i = 0; i < N; i++)
 		h_uscc("91350100BK", i + 1, codes[i]);
@@ -109,6 +129,8 @@ static void backup_under_load_restore_resubmit(void)
 	snprintf(args, sizeof args, "--as tax_bureau submit --lines '%s'", first);
 	CHECK_INT(ctl(out, sizeof out, args), 0);
 	CHECK_INT(h_settle(&H), 0);
+	stream_of("procurement_centre", old_stream, &task);
+	CHECK(strlen(old_stream) == 32);
 	/* the rest goes in while the backup is taken */
 	snprintf(args, sizeof args, "'%s' -c '%s' --as tax_bureau submit --lines '%s' > '%s/load.out' 2>&1 &",
 		 JRP_BIN_JRPCTL, H.config, rest, H.dir);
@@ -184,6 +206,25 @@ static void backup_under_load_restore_resubmit(void)
 		for (size_t e = 0; e < sizeof proc.per_entry / sizeof proc.per_entry[0]; e++)
 			once += proc.per_entry[e] == 1;
 		CHECK_INT(once, N);
+	}
+	/* the restored deployment is another history: the agency's stream says so, and feedback naming the
+	 * old stream is refused (the same seq may be another task now); naming the new one is taken */
+	stream_of("procurement_centre", new_stream, &task);
+	CHECK(strlen(new_stream) == 32 && strcmp(new_stream, old_stream) != 0);
+	CHECK(task > 0);
+	{
+		msg_in in;
+		jrp_error e;
+		CHECK_INT(h_json(&H, SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"feedback.submit\",\"id\":1,\"party\":"
+				 "\"procurement_centre\",\"task\":%llu,\"result\":\"applied\",\"stream\":\"%s\"}",
+				 (unsigned long long)task, old_stream), JRP_EREPLY);
+		CHECK_STR(e.code, "conflict");
+		CHECK_STR(e.field, "stream");
+		msg_in_free(&in);
+		CHECK_INT(h_json(&H, SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"feedback.submit\",\"id\":1,\"party\":"
+				 "\"procurement_centre\",\"task\":%llu,\"result\":\"applied\",\"stream\":\"%s\"}",
+				 (unsigned long long)task, new_stream), 0);
+		msg_in_free(&in);
 	}
 }
 
