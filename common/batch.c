@@ -100,6 +100,17 @@ static void restore_catalog(jrp_daemon *d)
 	log_warn("event=catalog_reload_undone version=%s", d->cat->version);
 }
 
+/* restore_parties - a batch that replaced the parties registry did not commit: the old one stays */
+static void restore_parties(jrp_daemon *d)
+{
+	if (!d->prev_parties)
+		return;
+	parties_free(&d->parties);
+	d->parties = d->prev_parties;
+	d->prev_parties = NULL;
+	log_warn("event=parties_reload_undone");
+}
+
 /* batch_run - all jobs in one write txn, one commit, then the replies */
 void batch_run(jrp_daemon *d, job **jobs, size_t n)
 {
@@ -110,6 +121,7 @@ void batch_run(jrp_daemon *d, job **jobs, size_t n)
 		uint64_t last0;
 		d->woke = false;
 		restore_catalog(d);
+		restore_parties(d);
 		if ((rc = store_begin(d->st, true, &txn)) != 0)
 			break;
 		last0 = out_last(d, txn);
@@ -127,6 +139,7 @@ void batch_run(jrp_daemon *d, job **jobs, size_t n)
 	if (rc != 0) {
 		jrp_error e;
 		restore_catalog(d);
+		restore_parties(d);
 		if (rc == JRP_EFULL)
 			jrp_fail(&e, JRP_ERR_STORAGE, "", "storage is full (the LMDB map reached map_max_mb); nothing was stored");
 		else if (rc == JRP_ENOSPACE)
@@ -149,6 +162,15 @@ void batch_run(jrp_daemon *d, job **jobs, size_t n)
 			pthread_rwlock_wrlock(&d->front_lock);
 		d->front_cat = d->cat;   /* committed: the front answers with it from now on */
 		catalog_free(&d->prev_cat);
+		if (d->front)
+			pthread_rwlock_unlock(&d->front_lock);
+	}
+	if (d->prev_parties) {
+		log_info("event=parties_reloaded parties=%zu path=%s", d->parties->n, d->parties->path);
+		if (d->front)
+			pthread_rwlock_wrlock(&d->front_lock);
+		d->front_parties = d->parties;   /* committed: the front reads it from now on */
+		parties_free(&d->prev_parties);
 		if (d->front)
 			pthread_rwlock_unlock(&d->front_lock);
 	}

@@ -29,9 +29,15 @@ static int h_status(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 	mw_kbool(out, "test_clock", clock_is_test());
 	mw_kstr(out, "now", now);
 	mw_ku64(out, "map_size_mb", store_map_size(d->st) >> 20);
+	/* space: what the store uses against the map's maximum (when it reaches it, writes are refused) */
+	mw_ku64(out, "used_bytes", store_used(d->st, txn));
+	mw_ku64(out, "map_max_bytes", (uint64_t)store_map_max(d->st));
 	mw_ku64(out, "format", JRP_LOG_FORMAT);
 	if (d->svc->outlog >= 0 && store_log_last(txn, store_dbi(d->st, d->svc->outlog), &last) == 0) {
+		uint64_t first = 0;
 		mw_ku64(out, "log_last", last);
+		if (store_log_first(txn, store_dbi(d->st, d->svc->outlog), &first) == 0)
+			mw_ku64(out, "log_first", first);
 		mw_kstr(out, "log_id", d->log_id);
 	}
 	if (d->pull)
@@ -175,6 +181,10 @@ static int h_catalog_reload(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jr
 		return jrp_fail(e, JRP_ERR_BUSY, "", "a reload is already in this batch; try again");
 	if ((rc = catalog_load(d->cfg->rules_dir, d->parties, &next, e)) < 0)
 		return rc;
+	if ((rc = catalog_check_parties(next, d->parties, e)) < 0) {   /* a department's domain dropped */
+		catalog_free(&next);
+		return rc;
+	}
 	if (strcmp(next->version, old->version) == 0) {
 		jrp_fail(e, JRP_ERR_CONFLICT, "version", "catalogue version %s is already in force; give the changed catalogue a new version in catalog.yaml",
 			 old->version);
@@ -193,11 +203,83 @@ static int h_catalog_reload(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jr
 	return 0;
 }
 
+/* party_same - do a and b say the same (name, roles, domains, key)? */
+static bool party_same(const jrp_party *a, const jrp_party *b)
+{
+	if (strcmp(a->name, b->name) != 0 || a->roles != b->roles || a->ndomains != b->ndomains ||
+	    (a->pubkey == NULL) != (b->pubkey == NULL) || (a->pubkey && strcmp(a->pubkey, b->pubkey) != 0))
+		return false;
+	for (size_t i = 0; i < a->ndomains; i++)
+		if (strcmp(a->domains[i], b->domains[i]) != 0)
+			return false;
+	return true;
+}
+
+/* diff_ids - ids of a's parties that are not in b (changed: in both but different) into out */
+static size_t diff_ids(const jrp_parties *a, const jrp_parties *b, bool changed, mw *out)
+{
+	size_t n = 0;
+	mw_arr(out);
+	for (size_t i = 0; i < a->n; i++) {
+		const jrp_party *o = parties_find(b, a->v[i].id);
+		if (changed ? (o && !party_same(&a->v[i], o)) : !o) {
+			mw_str(out, a->v[i].id);
+			n++;
+		}
+	}
+	mw_end(out);
+	return n;
+}
+
+/* h_parties_reload - the office puts the parties registry file in force without a restart (a new
+ * agency, a department's new domain, a rotated key): validated completely first, like the catalogue
+ * (a bad file changes nothing, the error names file:line:col), and it must fit what runs: the four
+ * daemons are still daemon parties, every measure of the catalogue in force still has its agency,
+ * every department's domain is in it. Requests after the commit are authorised with it and CURVE
+ * keys are mapped to parties with it; what the old registry authorised stands. */
+static int h_parties_reload(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	jrp_parties *next = NULL, *old = d->parties;
+	const jrp_party *me;
+	size_t added, removed, changed;
+	int rc;
+	if (d->prev_parties)
+		return jrp_fail(e, JRP_ERR_BUSY, "", "a parties reload is already in this batch; try again");
+	if ((rc = parties_load(d->cfg->parties_path, &next, e)) < 0)
+		return rc;
+	/* every daemon of the deployment stays a daemon party: a registry one of them could not use is
+	 * refused by all of them alike */
+	for (int k = 0; k < SVC__N; k++)
+		if (!(me = parties_find(next, svc_names[k])) || !(me->roles & ROLE_DAEMON)) {
+			jrp_fail(e, JRP_ERR_CONFLICT, "parties", "%s has no party %s with the daemon role: jrp-%s would not "
+				 "be known", next->path, svc_names[k], svc_names[k]);
+			parties_free(&next);
+			return JRP_ECONFLICT;
+		}
+	if ((rc = catalog_check_parties(d->cat, next, e)) < 0) {
+		parties_free(&next);
+		return rc;
+	}
+	mw_kstr(out, "daemon", d->svc->name);
+	mw_ku64(out, "parties", next->n);
+	mw_str(out, "added");
+	added = diff_ids(next, old, false, out);
+	mw_str(out, "removed");
+	removed = diff_ids(old, next, false, out);
+	mw_str(out, "changed");
+	changed = diff_ids(next, old, true, out);
+	log_info("event=parties_reload added=%zu removed=%zu changed=%zu by=%s", added, removed, changed, r->party->id);
+	d->parties = next;
+	d->prev_parties = old;
+	return 0;
+}
+
 static const jrp_route builtin_routes[] = {
 	{ T_PING, h_ping, 0, 0 },
 	{ T_STATUS, h_status, 0, 0 },
 	{ T_CLOCK_SET, h_clock_set, 0, 0 },
 	{ T_CATALOG_RELOAD, h_catalog_reload, ROLE_OFFICE, ROUTE_ATOMIC },
+	{ T_PARTIES_RELOAD, h_parties_reload, ROLE_OFFICE, ROUTE_ATOMIC },
 	{ T_LOG_FETCH, h_log_fetch, ROLE_DAEMON | ROLE_OFFICE, 0 },
 	{ T_REJECTED_LIST, h_rejected_list, ROLE_DAEMON | ROLE_OFFICE, 0 },
 	{ T_REJECTED_RETRY, h_rejected_retry, ROLE_OFFICE, ROUTE_ATOMIC },

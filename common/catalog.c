@@ -189,6 +189,29 @@ bool measure_applies(const jrp_measure *m, jrp_list l, const jrp_standard *s, un
 	return s && strv_has(m->domains, m->ndomains, s->domain);
 }
 
+int catalog_check_parties(const jrp_catalog *c, const jrp_parties *p, jrp_error *e)
+{
+	for (size_t i = 0; i < c->nmeasures; i++)
+		for (size_t j = 0; j < c->measures[i].nagencies; j++) {
+			const jrp_party *a = parties_find(p, c->measures[i].agencies[j]);
+			if (!a)
+				return jrp_fail(e, JRP_ERR_CONFLICT, "parties", "measure %s of catalogue %s is executed by "
+						"agency \"%s\", which is not in %s", c->measures[i].id, c->version,
+						c->measures[i].agencies[j], p->path);
+			if (!(a->roles & ROLE_AGENCY))
+				return jrp_fail(e, JRP_ERR_CONFLICT, "parties", "measure %s of catalogue %s is executed by "
+						"\"%s\", which no longer has the agency role in %s", c->measures[i].id,
+						c->version, a->id, p->path);
+		}
+	for (size_t i = 0; i < p->n; i++)
+		for (size_t j = 0; j < p->v[i].ndomains; j++)
+			if (!catalog_domain(c, p->v[i].domains[j]))
+				return jrp_fail(e, JRP_ERR_CONFLICT, "parties", "department \"%s\" identifies in domain "
+						"\"%s\", which catalogue %s does not have", p->v[i].id, p->v[i].domains[j],
+						c->version);
+	return 0;
+}
+
 bool measure_reaches(const jrp_measure *m, jrp_link_role role)
 {
 	return role == LINK_NONE || (m->persons & (1u << role));

@@ -134,6 +134,10 @@ const jrp_named *catalog_domain(const jrp_catalog *c, const char *id);
 const jrp_named *catalog_matter(const jrp_catalog *c, const char *id);
 const jrp_named *catalog_kind(const jrp_catalog *c, const char *id);
 
+/* catalog_check_parties - does registry p fit catalogue c: every measure's agency a party with the
+ * agency role, every department's domains domains of c? 0, or the first misfit in e (field "parties") */
+int catalog_check_parties(const jrp_catalog *c, const jrp_parties *p, jrp_error *e);
+
 /* measure_applies - does measure m target an entry on list l under standard s
  * for a subject of type subj (SUBJ_*)? (persons-only measures: see m->persons) */
 bool measure_applies(const jrp_measure *m, jrp_list l, const jrp_standard *s, unsigned subj);

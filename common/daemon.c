@@ -34,7 +34,8 @@
 const char *const skel_db_names[SKEL_DB__N] = { "rejected", "rejected_keys" };
 
 const jrp_catalog *daemon_catalog(jrp_daemon *d) { return front_thread ? d->front_cat : d->cat; }
-const jrp_parties *daemon_parties(jrp_daemon *d) { return d->parties; }
+const char *daemon_log_id(jrp_daemon *d) { return d->log_id; }
+const jrp_parties *daemon_parties(jrp_daemon *d) { return front_thread ? d->front_parties : d->parties; }
 MDB_dbi daemon_dbi(jrp_daemon *d, int idx) { return store_dbi(d->st, idx); }
 void daemon_dbis(jrp_daemon *d, MDB_dbi *out, int n)
 {
@@ -232,7 +233,8 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 	jrp_error_clear(&e);
 	if (config_load(cfgpath, &d->cfg, &e) < 0 ||
 	    parties_load(d->cfg->parties_path, &d->parties, &e) < 0 ||
-	    catalog_load(d->cfg->rules_dir, d->parties, &d->cat, &e) < 0) {
+	    catalog_load(d->cfg->rules_dir, d->parties, &d->cat, &e) < 0 ||
+	    catalog_check_parties(d->cat, d->parties, &e) < 0) {
 		fprintf(stderr, "jrp-%s: %s: %s\n", svc->name, e.field, e.message);
 		goto out;
 	}
@@ -307,6 +309,7 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 	if (d->front) {
 		pthread_rwlock_init(&d->front_lock, NULL);
 		d->front_cat = d->cat;
+		d->front_parties = d->parties;
 		snprintf(d->jdir, sizeof d->jdir, "%s", path);
 		if (front_recover(d, &e) < 0) {
 			log_error("event=journal_recover_failed error=\"%s\"", e.message);

@@ -110,6 +110,8 @@ int daemon_main(int argc, char **argv, const jrp_service *svc);
 const jrp_catalog *daemon_catalog(jrp_daemon *d);
 const jrp_parties *daemon_parties(jrp_daemon *d);
 MDB_dbi daemon_dbi(jrp_daemon *d, int idx);
+/* daemon_log_id - the identity of this daemon's data (32 hex digits): a restore gives a new one */
+const char *daemon_log_id(jrp_daemon *d);
 /* daemon_dbis - the service's first n databases into out (a rules context's db[]) */
 void daemon_dbis(jrp_daemon *d, MDB_dbi *out, int n);
 

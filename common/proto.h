@@ -24,6 +24,7 @@
 #define T_CLOCK_SET       "clock.set"       /* test mode only */
 #define T_LOG_FETCH       "log.fetch"       /* peer daemons: outbound log after a cursor */
 #define T_CATALOG_RELOAD  "catalog.reload"  /* the office: put the rules directory's catalogue in force */
+#define T_PARTIES_RELOAD  "parties.reload"  /* the office: put the parties registry file in force */
 #define T_REJECTED_LIST   "rejected.list"   /* consumers: the records they could not apply */
 #define T_REJECTED_RETRY  "rejected.retry"  /* the office: apply one again after a fix */
 #define T_CATALOG_DIFF    "catalog.diff"    /* the office: what a candidate catalogue would change (adjudicate,

@@ -137,7 +137,7 @@ int request_run(jrp_daemon *d, MDB_txn *txn, job *j)
 		}
 	}
 	if (party[0]) {
-		if (!(r.party = parties_find(d->parties, party))) {
+		if (!(r.party = parties_find(daemon_parties(d), party))) {
 			jrp_fail(&e, JRP_ERR_UNKNOWN_PARTY, "party", "\"%s\" is not in the parties registry", party);
 			goto error;
 		}

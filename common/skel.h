@@ -57,6 +57,8 @@ struct jrp_daemon {
 	jrp_parties *parties;
 	jrp_catalog *cat;
 	jrp_catalog *prev_cat;   /* replaced by catalog.reload in the batch being run; freed after its commit */
+	jrp_parties *prev_parties;   /* replaced by parties.reload in the batch being run; freed after its commit */
+	jrp_parties *front_parties;  /* the front thread's: the committed registry */
 	store *st;
 	jrp_route *routes;       /* the service's routes, then the built-in ones that apply */
 	size_t nroutes;

@@ -219,6 +219,32 @@ void store_close(store **sp)
 MDB_env *store_env(store *s) { return s->env; }
 MDB_dbi store_dbi(store *s, int idx) { return s->dbi[idx]; }
 size_t store_map_size(store *s) { return s->map_size; }
+size_t store_map_max(store *s) { return s->map_max; }
+
+uint64_t store_used(store *s, MDB_txn *txn)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+	(void)txn;
+	if (mdb_env_info(s->env, &info) != 0 || mdb_env_stat(s->env, &st) != 0)
+		return 0;
+	return (uint64_t)(info.me_last_pgno + 1) * st.ms_psize;
+}
+
+int store_log_first(MDB_txn *txn, MDB_dbi dbi, uint64_t *seq)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+	*seq = 0;
+	if ((rc = mdb_cursor_open(txn, dbi, &c)) != 0)
+		return store_rc(rc);
+	rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+	if (rc == 0 && k.mv_size == 8)
+		*seq = be64_get(k.mv_data);
+	mdb_cursor_close(c);
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_rc(rc);
+}
 
 int store_begin(store *s, bool write, MDB_txn **txn)
 {

@@ -40,6 +40,12 @@ void store_close(store **s);
 MDB_env *store_env(store *s);
 MDB_dbi store_dbi(store *s, int idx);
 size_t store_map_size(store *s);
+/* store_map_max - the map's configured maximum (map_max_mb) */
+size_t store_map_max(store *s);
+/* store_used - bytes of the map in use now: the last page written, as of txn */
+uint64_t store_used(store *s, MDB_txn *txn);
+/* store_log_first - the lowest seq in the log (0 if empty) */
+int store_log_first(MDB_txn *txn, MDB_dbi dbi, uint64_t *seq);
 
 int store_begin(store *s, bool write, MDB_txn **txn);
 /* store_commit - commit; on failure the txn is gone and the code says why (JRP_EFULL for map full,

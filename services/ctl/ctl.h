@@ -47,6 +47,9 @@ char *ctl_read_file(const char *path, size_t *len);
 const char *ctl_red(const char *s, char *buf, size_t n);
 void ctl_print_json(const msgpack_object *o);
 
+/* backup.c: a consistent hot copy of the four environments and the journal, with a manifest; its restore */
+int ctl_backup(ctl *c, int argc, char **argv);
+int ctl_restore(ctl *c, int argc, char **argv);
 int ctl_up(ctl *c, int argc, char **argv);
 int ctl_down(ctl *c, int argc, char **argv);
 int ctl_status(ctl *c, int argc, char **argv);

@@ -182,13 +182,19 @@ int ctl_status(ctl *c, int argc, char **argv)
 				       (unsigned long long)obj_u64(in.root, "pid"), obj_cstr(in.root, "catalog_version", b1, sizeof b1),
 				       obj_cstr(in.root, "now", b2, sizeof b2), obj_bool(in.root, "test_clock") ? " (test clock)" : "");
 				if (obj_get(in.root, "log_last"))
-					printf("  log %llu", (unsigned long long)obj_u64(in.root, "log_last"));
+					printf("  log %llu..%llu", (unsigned long long)obj_u64(in.root, "log_first"),
+					       (unsigned long long)obj_u64(in.root, "log_last"));
 				if (obj_get(in.root, "cursor"))
 					printf("  cursor %llu", (unsigned long long)obj_u64(in.root, "cursor"));
 				if (obj_u64(in.root, "journal_behind_bytes"))
 					printf("  checks journaled, not yet logged: %llu bytes",
 					       (unsigned long long)obj_u64(in.root, "journal_behind_bytes"));
 				printf("\n");
+				if (obj_u64(in.root, "map_max_bytes")) {
+					double used = (double)obj_u64(in.root, "used_bytes"), max = (double)obj_u64(in.root, "map_max_bytes");
+					printf("  space: %.1f MiB used of %.0f MiB at most (%.1f%%)%s\n", used / 1048576, max / 1048576,
+					       100 * used / max, used > 0.8 * max ? " - raise map_max_mb or free space before it is full" : "");
+				}
 				for (uint32_t i = 0; ws && ws->type == MSGPACK_OBJECT_ARRAY && i < ws->via.array.size; i++)
 					printf("  warning: %.*s\n", (int)ws->via.array.ptr[i].via.str.size, ws->via.array.ptr[i].via.str.ptr);
 				if (obj_get(in.root, "reconcile")) {

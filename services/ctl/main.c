@@ -70,10 +70,14 @@ static void usage(FILE *f)
 		"  rejected list [--all]         records a daemon kept because it could not apply them\n"
 		"  rejected retry SEQ [--daemon D]  (office) apply one again after a fix; what waited behind it follows\n"
 		"  rules check [DIR]             validate a rules directory (default: the configured one)\n"
+		"  parties check [FILE]          validate a parties registry against the configured rules\n"
+		"  parties reload                put the configured parties file in force in every daemon\n"
 		"  rules diff DIR                (office) what the catalogue in DIR would change: entries that would\n"
 		"                                exit, tasks that would be pushed or stopped per agency; changes nothing\n"
 		"  rules reload                  (office) put the configured rules in force in every daemon\n"
 		"  config check                  validate the configuration, parties and catalogue\n"
+		"  backup DIR                    a consistent copy of the four daemons' data while they serve, with a manifest\n"
+		"  restore DIR                   (every daemon stopped) check a backup set and put it in place\n"
 		"  clock set TIME                set the test clock of every daemon (test_clock: true only)\n"
 		"  call SERVICE FILE             send one raw request (JSON/YAML map) to a daemon, print the reply\n"
 		"  keys new NAME [--dir DIR]     make a CURVE key pair NAME.key (0600) and NAME.pub (default DIR: keys_dir)\n"
@@ -838,6 +842,71 @@ static int cmd_rules(ctl *c, int argc, char **argv)
 	return 0;
 }
 
+/* parties_reload - put the configured parties file in force in every daemon (a new agency, a new
+ * department domain, a rotated key) without a restart; each validates it and says what changed */
+static int parties_reload(ctl *c)
+{
+	int rc = 0;
+	for (int s = SVC__N - 1; s >= 0; s--) {
+		mw w;
+		msg_in in;
+		mw_init(&w);
+		client_begin(NULL, &w, T_PARTIES_RELOAD, c->party ? c->party : "office");
+		if (ctl_call(c, s, &w, NULL, &in) != 0) {
+			fprintf(stderr, "jrpctl: jrp-%s kept its parties registry\n", svc_names[s]);
+			mw_free(&w);
+			rc = 1;
+			continue;
+		}
+		mw_free(&w);
+		if (c->json) {
+			ctl_print_json(in.root);
+		} else {
+			static const char *const what[] = { "added", "removed", "changed" };
+			printf("jrp-%s: %llu parties in force", svc_names[s], (unsigned long long)obj_u64(in.root, "parties"));
+			for (int k = 0; k < 3; k++) {
+				const msgpack_object *a = obj_get(in.root, what[k]);
+				for (uint32_t i = 0; a && a->type == MSGPACK_OBJECT_ARRAY && i < a->via.array.size; i++)
+					printf("%s %.*s", i ? "," : k ? "; " : ": ", (int)a->via.array.ptr[i].via.str.size,
+					       a->via.array.ptr[i].via.str.ptr);
+				if (a && a->type == MSGPACK_OBJECT_ARRAY && a->via.array.size)
+					printf(" %s", what[k]);
+			}
+			printf("\n");
+		}
+		msg_in_free(&in);
+	}
+	return rc;
+}
+
+/* cmd_parties - check a parties file against the configured catalogue, or reload it everywhere */
+static int cmd_parties(ctl *c, int argc, char **argv)
+{
+	jrp_parties *p = NULL;
+	jrp_catalog *cat = NULL;
+	jrp_error e;
+	const char *path;
+	int rc = 0;
+	if (argc == 2 && strcmp(argv[1], "reload") == 0)
+		return parties_reload(c);
+	if (argc < 2 || strcmp(argv[1], "check") != 0 || argc > 3) {
+		fprintf(stderr, "usage: jrpctl parties check [FILE] | jrpctl parties reload\n");
+		return 2;
+	}
+	path = argc == 3 ? argv[2] : c->cfg->parties_path;
+	jrp_error_clear(&e);
+	if (parties_load(path, &p, &e) < 0 || catalog_load(c->cfg->rules_dir, p, &cat, &e) < 0 ||
+	    catalog_check_parties(cat, p, &e) < 0) {
+		fprintf(stderr, "jrpctl: %s: %s\n", e.field, e.message);
+		rc = 1;
+	} else {
+		printf("parties registry %s is valid: %zu parties, fits catalogue %s\n", path, p->n, cat->version);
+	}
+	catalog_free(&cat);
+	parties_free(&p);
+	return rc;
+}
+
 static int cmd_clock(ctl *c, int argc, char **argv)
 {
 	int rc = 0;
@@ -945,7 +1014,7 @@ int main(int argc, char **argv)
 		config_free(&c.cfg);
 		return rc;
 	}
-	ctl_load(&c, strcmp(cmd, "rules") != 0 && strcmp(cmd, "config") != 0);
+	ctl_load(&c, strcmp(cmd, "rules") != 0 && strcmp(cmd, "config") != 0 && strcmp(cmd, "parties") != 0);
 	if (strcmp(cmd, "submit") == 0)
 		rc = cmd_submit(&c, argc, argv);
 	else if (strcmp(cmd, "check") == 0)
@@ -974,6 +1043,12 @@ int main(int argc, char **argv)
 		rc = ctl_sync(&c, argc, argv);
 	else if (strcmp(cmd, "rules") == 0)
 		rc = cmd_rules(&c, argc, argv);
+	else if (strcmp(cmd, "parties") == 0)
+		rc = cmd_parties(&c, argc, argv);
+	else if (strcmp(cmd, "backup") == 0)
+		rc = ctl_backup(&c, argc, argv);
+	else if (strcmp(cmd, "restore") == 0)
+		rc = ctl_restore(&c, argc, argv);
 	else if (strcmp(cmd, "config") == 0 && argc == 2 && strcmp(argv[1], "check") == 0) {
 		jrp_error e;
 		jrp_catalog *cat = NULL;

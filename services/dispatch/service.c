@@ -107,6 +107,9 @@ static int h_tasks_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_e
 	mw_end(out);
 	mw_ku64(out, "cursor", cursor);
 	mw_ku64(out, "acked", ack);
+	/* the stream's identity: it changes when the deployment is restored from a backup, and then the
+	 * seqs after the set are given to new tasks (README, Operations: after a restore) */
+	mw_kstr(out, "stream", daemon_log_id(d));
 	return 0;
 }
 

@@ -29,6 +29,7 @@ static int h_feedback(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_erro
 {
 	fbk f = ctx(d, txn);
 	fb_report rep = { .date = f.today };
+	char stream[33] = "";
 	const char *s;
 	size_t n;
 	bool dup;
@@ -46,8 +47,19 @@ static int h_feedback(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_erro
 	if ((rc = mr_cstr(&r->body, "matter_id", MR_OPT, 64, rep.matter_id)) < 0 ||
 	    (rc = mr_date(&r->body, "date", MR_OPT, &rep.date)) < 0 ||
 	    (rc = mr_text(&r->body, "note", MR_OPT, JRP_NOTE_MAX, rep.note)) < 0 ||
-	    (rc = mr_bool(&r->body, "case", MR_OPT, &rep.is_case)) < 0 || (rc = mr_end(&r->body)) < 0)
+	    (rc = mr_bool(&r->body, "case", MR_OPT, &rep.is_case)) < 0 ||
+	    (rc = mr_cstr(&r->body, "stream", MR_OPT, 32, stream)) < 0 || (rc = mr_end(&r->body)) < 0)
 		return rc;
+	if (stream[0]) {
+		/* the agency says which stream the task came from (tasks.fetch's `stream`): after a restore the
+		 * same seq may be another task, and feedback meant for the old one must not land on it */
+		MDB_val v;
+		if (kv_get(txn, daemon_dbi(d, 0), "upstream_log", strlen("upstream_log"), &v) == 0 &&
+		    (v.mv_size != strlen(stream) || memcmp(v.mv_data, stream, v.mv_size) != 0))
+			return jrp_fail(e, JRP_ERR_CONFLICT, "stream", "task %llu of stream %s: dispatch's stream is now %.*s "
+					"(the deployment was restored from a backup); read your stream again from what you "
+					"acknowledged", (unsigned long long)rep.task, stream, (int)v.mv_size, (const char *)v.mv_data);
+	}
 	if ((rc = fb_report_submit(&f, r->party, &rep, &dup, e)) != 0)
 		return rc;
 	mw_ku64(out, "task", rep.task);

@@ -97,7 +97,8 @@ out=$($J --as office stats 2>&1)
 n=$((n + 1)); if has "credit commitments: 1 made, 0 kept, 1 broken; 0 open, 0 overdue now"; then echo "ok $n - stats count commitments"; else echo "not ok $n - stats commitments"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
 out=$($J --as office subject 91350100M000100Y43 2>&1)
 n=$((n + 1)); if has "commitment CM-1 by" && has "commitment CM-1 broken on 2026-11-02"; then echo "ok $n - the subject's credit record shows both"; else echo "not ok $n - subject commitments"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
-t "status" $J status
+out=$($J status 2>&1)
+n=$((n + 1)); if has "space: " && has "MiB used of" && has "log 1\.\."; then echo "ok $n - status shows space used against the map's maximum and each log's oldest seq"; else echo "not ok $n - status space"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
 t "down stops the four daemons" $J down
 
 # issue 11: rules check validates what the national texts needed the catalogue to say
@@ -114,6 +115,13 @@ cp "$root/rules/standards.yaml" "$rc_dir/standards.yaml"
 sed -i 's/publish: { period: 1y, min: 3m, max: 3y }/publish: { period: 5y, min: 3m, max: 3y }/' "$rc_dir/catalog.yaml"
 out=$($J rules check "$rc_dir" 2>&1); rc=$?
 n=$((n + 1)); if [ $rc -ne 0 ] && has "catalog.yaml:" && has "needs 0 < min <= period <= max"; then echo "ok $n - rules check refuses a publication period outside its range"; else echo "not ok $n - rules check publish (rc $rc)"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
+rm -rf "$rc_dir"
+# issue 12 item 5: the parties registry checked offline
+t "parties check: the shipped registry" $J parties check
+rc_dir=$(mktemp -d /tmp/jrp-parties-XXXXXX)
+sed 's/^  - id: procurement_centre$/  - id: procurement_centre_gone/' "$root/deploy/parties.yaml" > "$rc_dir/parties.yaml"
+out=$($J parties check "$rc_dir/parties.yaml" 2>&1); rc=$?
+n=$((n + 1)); if [ $rc -ne 0 ] && has "P-GP-01" && has "procurement_centre"; then echo "ok $n - parties check refuses a registry that drops an agency the catalogue names"; else echo "not ok $n - parties check (rc $rc)"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
 rm -rf "$rc_dir"
 echo "1..$n"
 exit $((failed > 0))

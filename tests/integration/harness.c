@@ -180,18 +180,35 @@ int h_start(harness *h)
 	return h_start_all(h);
 }
 
+int h_start_from(harness *h, const char *tarball)
+{
+	char parties[400], cmd[4096];
+	memset(h, 0, sizeof *h);
+	snprintf(h->dir, sizeof h->dir, "/tmp/jrp-it-XXXXXX");
+	if (!mkdtemp(h->dir))
+		return -1;
+	snprintf(cmd, sizeof cmd, "tar -C '%s' -xzf '%s'", h->dir, tarball);
+	if (system(cmd) != 0)
+		return -1;
+	snprintf(parties, sizeof parties, "%s/deploy/parties.yaml", JRP_SOURCE_ROOT);
+	if (h_write_config(h, parties, NULL) < 0)
+		return -1;
+	return h_start_all(h);
+}
+
 int h_start_own_rules(harness *h)
 {
-	char parties[400], cmd[600];
+	char parties[400], cmd[4096];
 	memset(h, 0, sizeof *h);
 	snprintf(h->dir, sizeof h->dir, "/tmp/jrp-it-XXXXXX");
 	if (!mkdtemp(h->dir))
 		return -1;
 	h->own_rules = true;
-	snprintf(cmd, sizeof cmd, "cp -r '%s/rules' '%s/rules'", JRP_SOURCE_ROOT, h->dir);
+	snprintf(cmd, sizeof cmd, "cp -r '%s/rules' '%s/rules' && cp '%s/deploy/parties.yaml' '%s/parties.yaml'",
+		 JRP_SOURCE_ROOT, h->dir, JRP_SOURCE_ROOT, h->dir);
 	if (system(cmd) != 0)
 		return -1;
-	snprintf(parties, sizeof parties, "%s/deploy/parties.yaml", JRP_SOURCE_ROOT);
+	snprintf(parties, sizeof parties, "%s/parties.yaml", h->dir);
 	if (h_write_config(h, parties, NULL) < 0)
 		return -1;
 	return h_start_all(h);

@@ -31,7 +31,10 @@ int h_start(harness *h);
 extern const char *h_config_map;
 /* h_data_dir - if set before h_start: the data_dir of the config (default DIR/data) */
 extern const char *h_data_dir;
-/* h_start_own_rules - like h_start, with a copy of rules/ in DIR/rules that the test may change */
+/* h_start_from - like h_start, on the data directory in tarball (a .tar.gz holding data/<daemon>/) */
+int h_start_from(harness *h, const char *tarball);
+/* h_start_own_rules - like h_start, with a copy of rules/ in DIR/rules and of deploy/parties.yaml in
+ * DIR/parties.yaml that the test may change */
 int h_start_own_rules(harness *h);
 /* h_start_curve - like h_start, but every daemon on tcp://127.0.0.1:<free port>
  * with CURVE: a key pair in DIR/keys for each daemon, "office" and each of

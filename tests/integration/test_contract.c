@@ -654,6 +654,58 @@ static void older_format_store_opens(void)
 	CHECK_INT(h_stop(&H), 0);
 }
 
+/* Issue 12 item 4 - a data directory written by the previous release (log format 1, b7450c7: a tax
+ * penalty, a court judgment and an A-grade rating, their entries in force, tasks pushed, one applied;
+ * tests/fixtures/format1-data.tar.gz, made as tests/fixtures/README says) opens under this build:
+ * every daemon says store_format_upgraded, the records, entries, tasks and figures are all there,
+ * and the pipeline carries on from its cursors */
+static void previous_release_fixture_opens(void)
+{
+	char path[600], line[400], st[16], why[40];
+	msg_in in;
+	jrp_error e;
+	mw w;
+	int said = 0;
+	snprintf(path, sizeof path, "%s/tests/fixtures/format1-data.tar.gz", JRP_SOURCE_ROOT);
+	CHECK_INT(h_start_from(&H, path), 0);
+	for (int s = 0; s < SVC__N; s++) {
+		FILE *f;
+		snprintf(path, sizeof path, "%s/%s.log", H.dir, svc_names[s]);
+		if ((f = fopen(path, "r")) != NULL) {
+			bool seen = false;
+			while (fgets(line, sizeof line, f))
+				seen |= strstr(line, "event=store_format_upgraded") && strstr(line, "from=1 to=2");
+			said += seen;
+			fclose(f);
+		}
+		CHECK_INT(h_status_u64(&H, s, "format"), JRP_LOG_FORMAT);
+	}
+	CHECK_INT(said, SVC__N);
+	CHECK_INT(h_status_u64(&H, SVC_INGEST, "log_last"), 3);
+	CHECK(h_entry(&H, "91350100M000100Y43", "black", st, why) > 0);
+	CHECK_STR(st, "effective");
+	CHECK(h_entry(&H, "11010519491231002X", "black", st, why) > 0);
+	CHECK_STR(st, "effective");
+	CHECK(h_entry(&H, "91350100MA0000010M", "red", st, why) > 0);
+	CHECK_INT(J(SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"stats.get\",\"id\":1,\"party\":\"office\"}"), 0);
+	CHECK_INT(obj_u64(obj_get(in.root, "feedback"), "applied"), 1);
+	msg_in_free(&in);
+	/* it carries on: a new record through every daemon */
+	CHECK_INT(h_clock(&H, "2026-12-11T09:00:00+08:00"), 0);
+	h_tax_penalty(&w, "FX-TAX-2", "91350100MA0000010M", "守信企业", "tax_fraud", 5000000, NULL, "2026-11-20");
+	CHECK_INT(h_call(&H, SVC_INGEST, &w, &in, &e), 0);
+	CHECK_INT(obj_u64(in.root, "seq"), 4);
+	msg_in_free(&in);
+	mw_free(&w);
+	CHECK_INT(h_clock(&H, "2026-12-12T09:00:00+08:00"), 0);
+	CHECK_INT(h_settle(&H), 0);
+	CHECK(h_entry(&H, "91350100MA0000010M", "black", st, why) > 0);
+	CHECK_STR(st, "effective");
+	h_entry(&H, "91350100MA0000010M", "red", st, why);
+	CHECK_STR(st, "exited");   /* black-listed: removed from red [001 §(五)6] */
+	CHECK_INT(h_stop(&H), 0);
+}
+
 int main(void)
 {
 	RUN(rejected_kept_shown_retried);
@@ -664,5 +716,6 @@ int main(void)
 	RUN(asks_again_when_upstream_is_back);
 	RUN(damaged_store_refuses_to_start);
 	RUN(older_format_store_opens);
+	RUN(previous_release_fixture_opens);
 	TAP_DONE();
 }

@@ -11,6 +11,8 @@
 #include "clock.h"
 #include "harness.h"
 #include "proto.h"
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -259,6 +261,72 @@ static void key_files_are_checked_at_start(void)
 	CHECK_INT(rename(moved, key), 0);
 }
 
+/* swap_in_file - replace the first `from` in file path with `to`; 0 or -1 */
+static int swap_in_file(const char *path, const char *from, const char *to)
+{
+	FILE *f = fopen(path, "rb");
+	char *s, *p, *out;
+	long n;
+	int rc = -1;
+	if (!f)
+		return -1;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	s = calloc(1, (size_t)n + 1);
+	if (fread(s, 1, (size_t)n, f) == (size_t)n && (p = strstr(s, from)) != NULL) {
+		out = calloc(1, (size_t)n + strlen(to) + 1);
+		memcpy(out, s, (size_t)(p - s));
+		strcat(out, to);
+		strcat(out, p + strlen(from));
+		fclose(f);
+		f = fopen(path, "w");
+		rc = f && fputs(out, f) >= 0 ? 0 : -1;
+		free(out);
+	}
+	if (f)
+		fclose(f);
+	free(s);
+	return rc;
+}
+
+/* Issue 12 item 5 - a party's key is rotated without restarting anything: the new pubkey goes into the
+ * parties file, the office reloads it (parties.reload on every daemon), and from then on the new key
+ * is accepted and the old one refused by ZAP (DESIGN.md Security: the key names the party) */
+static void key_rotation_without_restart(void)
+{
+	char oldpub[CONFIG_KEY_Z85], newpub[CONFIG_KEY_Z85], path[400], from[200], to[200], cmd[900];
+	jrp_client *c;
+	jrp_error e;
+	snprintf(path, sizeof path, "%s/tax_bureau.pub", H.cfg->keys_dir);
+	CHECK_INT(config_key_read(path, false, oldpub, NULL, &e), 0);
+	/* keep the old pair as "tax_bureau_old" to try it afterwards */
+	snprintf(cmd, sizeof cmd, "mv '%s/tax_bureau.key' '%s/tax_bureau_old.key' && mv '%s/tax_bureau.pub' "
+		 "'%s/tax_bureau_old.pub'", H.cfg->keys_dir, H.cfg->keys_dir, H.cfg->keys_dir, H.cfg->keys_dir);
+	CHECK_INT(system(cmd), 0);
+	CHECK_INT(h_keygen(&H, "tax_bureau", newpub), 0);
+	/* not registered yet: refused */
+	c = h_client(&H, SVC_INGEST, "tax_bureau");
+	CHECK_INT(ping(c, 1500), JRP_ETIMEOUT);
+	client_free(&c);
+	snprintf(path, sizeof path, "%s/parties.yaml", H.dir);
+	snprintf(from, sizeof from, "pubkey: \"%s\"", oldpub);
+	snprintf(to, sizeof to, "pubkey: \"%s\"", newpub);
+	CHECK_INT(swap_in_file(path, from, to), 0);
+	for (int s = SVC__N - 1; s >= 0; s--) {
+		msg_in in;
+		CHECK_INT(h_json(&H, s, &in, &e, "{\"v\":1,\"type\":\"parties.reload\",\"id\":1}"), 0);
+		CHECK(obj_get(in.root, "changed") && obj_get(in.root, "changed")->via.array.size == 1);
+		msg_in_free(&in);
+	}
+	c = h_client(&H, SVC_INGEST, "tax_bureau");
+	CHECK_INT(ping(c, 3000), 0);
+	client_free(&c);
+	c = h_client(&H, SVC_INGEST, "tax_bureau_old");
+	CHECK_INT(ping(c, 1500), JRP_ETIMEOUT);
+	client_free(&c);
+}
+
 static void clean_shutdown(void)
 {
 	CHECK_INT(h_stop(&H), 0);
@@ -276,6 +344,7 @@ int main(void)
 	RUN(key_cannot_claim_another_party);
 	RUN(party_defaults_to_the_key);
 	RUN(key_files_are_checked_at_start);
+	RUN(key_rotation_without_restart);
 	RUN(clean_shutdown);
 	TAP_DONE();
 }
