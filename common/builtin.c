@@ -32,6 +32,8 @@ static int h_status(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 	/* space: what the store uses against the map's maximum (when it reaches it, writes are refused) */
 	mw_ku64(out, "used_bytes", store_used(d->st, txn));
 	mw_ku64(out, "map_max_bytes", (uint64_t)store_map_max(d->st));
+	if (store_disk_free(d->st) != UINT64_MAX)
+		mw_ku64(out, "disk_free_bytes", store_disk_free(d->st));   /* the map grows into it */
 	mw_ku64(out, "format", JRP_LOG_FORMAT);
 	if (d->svc->outlog >= 0 && store_log_last(txn, store_dbi(d->st, d->svc->outlog), &last) == 0) {
 		uint64_t first = 0;

@@ -50,8 +50,15 @@ static bool full_log_due(store *s, int kind, unsigned *repeats)
 	return true;
 }
 
+static uint64_t disk_free(const char *dir);
+
 /* disk_free - bytes this process may still write on the file system of dir (root may use the
  * reserved blocks too); UINT64_MAX if it cannot be told */
+uint64_t store_disk_free(store *s)
+{
+	return disk_free(s->dir);
+}
+
 static uint64_t disk_free(const char *dir)
 {
 	struct statvfs v;

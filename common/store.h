@@ -44,6 +44,9 @@ size_t store_map_size(store *s);
 size_t store_map_max(store *s);
 /* store_used - bytes of the map in use now: the last page written, as of txn */
 uint64_t store_used(store *s, MDB_txn *txn);
+/* store_disk_free - bytes still free for this process on the file system of the store; UINT64_MAX if
+ * it cannot be told */
+uint64_t store_disk_free(store *s);
 /* store_log_first - the lowest seq in the log (0 if empty) */
 int store_log_first(MDB_txn *txn, MDB_dbi dbi, uint64_t *seq);
 

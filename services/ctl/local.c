@@ -194,6 +194,11 @@ int ctl_status(ctl *c, int argc, char **argv)
 					double used = (double)obj_u64(in.root, "used_bytes"), max = (double)obj_u64(in.root, "map_max_bytes");
 					printf("  space: %.1f MiB used of %.0f MiB at most (%.1f%%)%s\n", used / 1048576, max / 1048576,
 					       100 * used / max, used > 0.8 * max ? " - raise map_max_mb or free space before it is full" : "");
+					if (obj_get(in.root, "disk_free_bytes")) {
+						double dfree = (double)obj_u64(in.root, "disk_free_bytes");
+						printf("  disk: %.0f MiB free for its data%s\n", dfree / 1048576,
+						       dfree < max - used ? " - less than the map may still grow: the disk fills first" : "");
+					}
 				}
 				for (uint32_t i = 0; ws && ws->type == MSGPACK_OBJECT_ARRAY && i < ws->via.array.size; i++)
 					printf("  warning: %.*s\n", (int)ws->via.array.ptr[i].via.str.size, ws->via.array.ptr[i].via.str.ptr);
