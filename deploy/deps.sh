@@ -3,7 +3,8 @@
 # packages, if it is missing. Needs root (or sudo) only when something is missing.
 set -eu
 pkgs=(gcc clang libclang-rt-14-dev meson ninja-build pkg-config libzmq3-dev libmsgpack-dev liblmdb-dev lmdb-utils
-      libyaml-dev libuv1-dev)
+      libyaml-dev libuv1-dev
+      libzstd-dev zstd)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
