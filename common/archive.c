@@ -391,7 +391,8 @@ int archive_files(const char *dir, const char *log, uint64_t **out, size_t *n)
 		(*out)[(*n)++] = v;
 	}
 	closedir(d);
-	qsort(*out, *n, sizeof **out, cmp_u64);
+	if (*n)
+		qsort(*out, *n, sizeof **out, cmp_u64);
 	return 0;
 }
 

@@ -25,10 +25,17 @@
 #define RECON_BATCH 256        /* entries in force reconciled per transaction after a reload */
 #define DIFF_FIRST 100         /* items a catalog.diff names; the counts cover all */
 #define RECON_KEY "reconcile"  /* meta: a reconciliation under way (recon_state) */
+#define ARCHIVED_PER_FETCH 64  /* tasks.fetch: a page ends after this many tasks read from archives
+                                * (each may cost a block's decompression on the write loop) */
+
+static int log_read(void *arg, MDB_txn *txn, uint64_t seq, MDB_val *v, void **owned, jrp_error *e)
+{
+	return daemon_log_read(arg, txn, daemon_dbi(arg, DDB_OUT), seq, v, owned, e);
+}
 
 static dsp ctx(jrp_daemon *d, MDB_txn *txn)
 {
-	dsp x = { .txn = txn, .cat = daemon_catalog(d), .parties = daemon_parties(d) };
+	dsp x = { .txn = txn, .cat = daemon_catalog(d), .parties = daemon_parties(d), .log_read = log_read, .log_arg = d };
 	daemon_dbis(d, x.db, DDB__N);
 	dsp_set_now(&x, clock_now_ms());
 	return x;
@@ -57,7 +64,7 @@ static int acked(jrp_daemon *d, MDB_txn *txn, const char *party, uint64_t *v)
 static int h_tasks_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 {
 	const char *agency = r->party->id;
-	uint64_t after = 0, max = 100, wait = 0, ack, cursor;
+	uint64_t after = 0, max = 100, wait = 0, ack, cursor, archived;
 	unsigned char k[48];
 	size_t plen = strlen(agency) + 1, n = 0;
 	MDB_cursor *c;
@@ -92,16 +99,22 @@ static int h_tasks_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_e
 	mw_kstr(out, "agency", agency);
 	mw_str(out, "tasks");
 	mw_arr(out);
-	for (; rc == 0 && n < max; rc = mdb_cursor_get(c, &key, &val, MDB_NEXT), n++) {
+	archived = daemon_archived_through(d, txn, daemon_dbi(d, DDB_OUT));
+	for (size_t from_archive = 0; rc == 0 && n < max && from_archive < ARCHIVED_PER_FETCH;
+	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT), n++) {
 		MDB_val t;
+		void *owned;
 		if (key.mv_size != plen + 8 || memcmp(key.mv_data, agency, plen) != 0)
 			break;
 		cursor = be64_get((unsigned char *)key.mv_data + plen);
-		if ((rc = store_log_get(txn, daemon_dbi(d, DDB_OUT), cursor, &t)) != 0) {
+		from_archive += cursor <= archived;
+		/* the stream indexes the out log; a task older than the retention is read from its archive */
+		if ((rc = daemon_log_read(d, txn, daemon_dbi(d, DDB_OUT), cursor, &t, &owned, e)) != 0) {
 			mdb_cursor_close(c);
 			return rc;
 		}
 		mw_raw(out, t.mv_data, t.mv_size);
+		free(owned);
 	}
 	mdb_cursor_close(c);
 	mw_end(out);
