@@ -477,6 +477,7 @@ static void archived_when_passed_and_old(void)
 	}
 	CHECK(h_stream_each(&H, "procurement_centre", stream_one, &tasks_before) > 0);
 	CHECK_INT(audit_to("--from 2026-11-23 --to 2026-12-02", "audit-range.before"), 0);
+	CHECK_INT(audit_to("--from 2026-12-02 --to 2026-12-02", "audit-late.before"), 0);
 	code_of(5, code);
 	snprintf(args, sizeof args, "--subject %s", code);
 	CHECK_INT(audit_to(args, "audit-subject.before"), 0);
@@ -536,9 +537,41 @@ static void archived_when_passed_and_old(void)
 		CHECK_INT(now.crc, tasks_before.crc);
 	}
 	CHECK_INT(audit_to("--from 2026-11-23 --to 2026-12-02", "audit-range.after"), 0);
+	CHECK_INT(audit_to("--from 2026-12-02 --to 2026-12-02", "audit-late.after"), 0);
 	CHECK_INT(audit_to(args, "audit-subject.after"), 0);
 	CHECK_INT(same_files("audit-range.before", "audit-range.after"), 0);
+	CHECK_INT(same_files("audit-late.before", "audit-late.after"), 0);
 	CHECK_INT(same_files("audit-subject.before", "audit-subject.after"), 0);
+	{
+		/* the archive index by time: log.seek skips only blocks wholly older than `at` */
+		int64_t t0, t21;
+		mw w;
+		msg_in in;
+		jrp_error e;
+		uint64_t through = logst(SVC_DISPATCH, "out", "archived_through");
+		ms_parse("2026-11-23T09:00:00+08:00", &t0);
+		t21 = t0 + 21 * (int64_t)86400000;
+		for (int i = 0; i < 2; i++) {
+			mw_init(&w);
+			h_req(&w, T_LOG_SEEK, "office");
+			mw_ki64(&w, "at", i ? t21 : t0);
+			CHECK_INT(h_call(&H, SVC_DISPATCH, &w, &in, &e), 0);
+			CHECK_INT(obj_u64(in.root, "after"), i ? through : 0);
+			msg_in_free(&in);
+			mw_free(&w);
+		}
+	}
+	{
+		/* nobody acknowledged: every stream waits since day 9, its tasks in the archives; status says so */
+		char out[20000];
+		CHECK(h_status_u64(&H, SVC_DISPATCH, "streams_behind_total") >= 2);
+		CHECK_INT(ctl(out, sizeof out, "status"), 0);
+		CHECK(strstr(out, "procurement_centre has not acknowledged its stream since task") != NULL);
+		CHECK(strstr(out, "it reads those tasks from the archives") != NULL);
+		CHECK(strstr(out, "log out: ") != NULL);
+		CHECK(strstr(out, "archived: 1 files") != NULL);
+		CHECK(strstr(out, "jrp-feedback has taken it up to") != NULL);
+	}
 }
 
 /* DESIGN.md "Data flow": a consumer that is behind holds the records it has not passed, however old */
