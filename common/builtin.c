@@ -72,6 +72,7 @@ static int h_clock_set(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_err
 		return rc;
 	clock_set_ms(ms);
 	daemon_retick(d);
+	retain_kick(d);
 	ms_format(ms, s, sizeof s);
 	mw_kstr(out, "now", s);
 	return 0;

@@ -745,6 +745,13 @@ static int persist_fn(void *arg, MDB_txn *txn)
 	return 0;
 }
 
+void retain_kick(jrp_daemon *d)
+{
+	retain *r = d->ret;
+	if (r && r->timer_init && !d->stopping)
+		uv_timer_start(&r->timer, on_timer, 1, 0);
+}
+
 void retain_stop(jrp_daemon *d)
 {
 	retain *r = d->ret;

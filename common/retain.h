@@ -63,6 +63,8 @@ int retain_open(jrp_daemon *d, jrp_error *e);
 /* retain_start / retain_stop - the background pass on the daemon's loop */
 void retain_start(jrp_daemon *d);
 void retain_stop(jrp_daemon *d);
+/* retain_kick - run the pass soon (the test clock moved: records may have come of age) */
+void retain_kick(jrp_daemon *d);
 void retain_free(jrp_daemon *d);
 
 /* retain_fetched - a log.fetch of the outbound log by party asked after `after` (last: the log's
