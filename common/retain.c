@@ -501,6 +501,19 @@ static int step_log(retain *r, MDB_txn *txn, rlog *l, int64_t now, bool *more)
 	new_file = st.file == 0 || (st.size > 0 && st.size + r->block.n > RETAIN_FILE_MAX);
 	file = new_file ? meta_b.first_seq : st.file;
 	off = new_file ? 0 : st.size;
+	if (!new_file) {
+		/* the current file must be there with what was committed in it: never a new file with a hole
+		 * where moved-away blocks were */
+		uint64_t size;
+		if (!archive_size(r->dir, l->name, file, &size) || size < off) {
+			char path[4400];
+			archive_path(path, sizeof path, r->dir, l->name, file);
+			stop_log(l, "the current archive file %s is %s (%llu bytes are committed in it): put it back; until then "
+				 "nothing more is archived", path, archive_size(r->dir, l->name, file, &size) ? "shorter than that" :
+				 "missing", (unsigned long long)off);
+			return 0;
+		}
+	}
 	if ((rc = archive_write(r->dir, l->name, file, off, r->block.p, r->block.n, &e)) != 0) {
 		stop_log(l, "%s: %s", e.field, e.message);
 		return 0;
