@@ -5,9 +5,11 @@
  */
 #include "skel.h"
 #include "clock.h"
+#include "retain.h"
 #include "proto.h"
 #include "util/log.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -46,6 +48,7 @@ static int h_status(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 		puller_status(d->pull, txn, out);
 	if (d->front)
 		mw_ku64(out, "journal_behind_bytes", front_journal_behind(d, txn));
+	retain_status(d, txn, out);
 	mw_str(out, "warnings");
 	mw_arr(out);
 	if (d->svc->warnings)
@@ -71,6 +74,7 @@ static int h_clock_set(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_err
 		return rc;
 	clock_set_ms(ms);
 	daemon_retick(d);
+	retain_kick(d);
 	ms_format(ms, s, sizeof s);
 	mw_kstr(out, "now", s);
 	return 0;
@@ -96,8 +100,10 @@ static int fetch_one(void *arg, uint64_t seq, const MDB_val *v)
 /* fetch - {after, max?, wait_ms?} on the log dbi: {records, last}, long-polling when wait_ms is given
  * and nothing is new; ident (the outbound log): also its id and format, and the CRC-32C of the
  * record at `after` and of the last record returned, so that a consumer knows it is reading the
- * log its cursor belongs to (puller.h) */
-static int fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, MDB_dbi dbi, int after_opt, bool ident, mw *out)
+ * log its cursor belongs to (puller.h). Records that left LMDB are read from the archives, the
+ * same bytes (retain.h); the registered consumer's `after` is its cursor, which retention heeds. */
+static int fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, MDB_dbi dbi, int after_opt, bool ident, mw *out,
+		 jrp_error *e)
 {
 	uint64_t after = 0, max = 256, wait = 0, last = 0;
 	fetch_ctx f = { .out = out, .crc = ident };
@@ -113,6 +119,8 @@ static int fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, MDB_dbi dbi, int after
 		return mr_fail_value(&r->body, "wait_ms", "must be at most %d", JRP_MAX_WAIT_MS);
 	if ((rc = store_log_last(txn, dbi, &last)) != 0)
 		return rc;
+	if (ident && r->party)
+		retain_fetched(d, r->party->id, after, last);
 	if (last <= after && wait > 0 && !r->final) {
 		if (!r->wait_until)
 			r->wait_until = clock_real_ms() + (int64_t)wait;
@@ -120,30 +128,56 @@ static int fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, MDB_dbi dbi, int after
 	}
 	mw_str(out, "records");
 	mw_arr(out);
-	if ((rc = store_log_scan(txn, dbi, after, max, JRP_MAX_MESSAGE * 4, fetch_one, &f)) != 0)
+	if ((rc = retain_scan(d, txn, dbi, after, max, JRP_MAX_MESSAGE * 4, fetch_one, &f, e)) != 0)
 		return rc;
 	mw_end(out);
 	mw_ku64(out, "last", last);
 	if (ident) {
 		MDB_val v;
+		void *owned = NULL;
 		mw_kstr(out, "log_id", d->log_id);
 		mw_ku64(out, "format", JRP_LOG_FORMAT);
-		if (after && after <= last && store_log_get(txn, dbi, after, &v) == 0)
-			mw_ku64(out, "after_crc", crc32c(0, v.mv_data, v.mv_size));
+		if (after && after <= last) {
+			rc = daemon_log_read(d, txn, dbi, after, &v, &owned, e);
+			if (rc == 0)
+				mw_ku64(out, "after_crc", crc32c(0, v.mv_data, v.mv_size));
+			free(owned);
+			if (rc != 0 && rc != JRP_ENOTFOUND)
+				return rc;
+			if (rc == JRP_ENOTFOUND && e->code[0])
+				return rc;   /* in an archive file that is not there: say which */
+		}
 		if (f.n)
 			mw_ku64(out, "end_crc", f.end_crc);
 	}
 	return 0;
 }
 
-int daemon_fetch_log(jrp_daemon *d, jrp_req *r, MDB_txn *txn, MDB_dbi dbi, int after_opt, mw *out)
+int daemon_fetch_log(jrp_daemon *d, jrp_req *r, MDB_txn *txn, MDB_dbi dbi, int after_opt, mw *out, jrp_error *e)
 {
-	return fetch(d, r, txn, dbi, after_opt, false, out);
+	return fetch(d, r, txn, dbi, after_opt, false, out, e);
 }
 
 static int h_log_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 {
-	return fetch(d, r, txn, store_dbi(d->st, d->svc->outlog), MR_REQ, true, out);
+	return fetch(d, r, txn, store_dbi(d->st, d->svc->outlog), MR_REQ, true, out, e);
+}
+
+/* h_log_seek - {at: ms} -> {after, log_id}: where to start a log.fetch to see every record of the
+ * outbound log appended at or after `at` (earlier ones may follow it: the archive index by time
+ * skips only blocks that are wholly older; jrpctl audit --from uses it) */
+static int h_log_seek(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	int64_t at;
+	uint64_t after = 0;
+	int rc;
+	if ((rc = mr_i64(&r->body, "at", MR_REQ, &at)) < 0 || (rc = mr_end(&r->body)) < 0)
+		return rc;
+	if ((rc = retain_seek(d, txn, store_dbi(d->st, d->svc->outlog), at, &after)) != 0)
+		return rc;
+	mw_ku64(out, "after", after);
+	mw_kstr(out, "log_id", d->log_id);
+	return 0;
 }
 
 /* h_rejected_list - the records this daemon could not apply (puller.h): the operator's view */
@@ -283,6 +317,7 @@ static const jrp_route builtin_routes[] = {
 	{ T_CATALOG_RELOAD, h_catalog_reload, ROLE_OFFICE, ROUTE_ATOMIC },
 	{ T_PARTIES_RELOAD, h_parties_reload, ROLE_OFFICE, ROUTE_ATOMIC },
 	{ T_LOG_FETCH, h_log_fetch, ROLE_DAEMON | ROLE_OFFICE, 0 },
+	{ T_LOG_SEEK, h_log_seek, ROLE_DAEMON | ROLE_OFFICE, 0 },
 	{ T_REJECTED_LIST, h_rejected_list, ROLE_DAEMON | ROLE_OFFICE, 0 },
 	{ T_REJECTED_RETRY, h_rejected_retry, ROLE_OFFICE, ROUTE_ATOMIC },
 	{ NULL, NULL, 0, 0 },
@@ -292,7 +327,7 @@ size_t builtin_routes_of(const jrp_daemon *d, jrp_route *out)
 {
 	size_t n = 0;
 	for (const jrp_route *r = builtin_routes; r->type; r++) {
-		if (r->fn == h_log_fetch && d->svc->outlog < 0)
+		if ((r->fn == h_log_fetch || r->fn == h_log_seek) && d->svc->outlog < 0)
 			continue;   /* no outbound log */
 		if ((r->fn == h_rejected_list || r->fn == h_rejected_retry) && d->svc->upstream < 0)
 			continue;   /* pulls nothing, rejects nothing */

@@ -31,6 +31,8 @@ const char *const svc_names[SVC__N] = { "ingest", "adjudicate", "dispatch", "fee
 #define IPC_PATH_MAX 107        /* sizeof(sun_path) - 1 on Linux */
 #define MAP_MB_MAX (INT64_C(1) << 24)   /* 16 TiB */
 #define KEY_FILE_MAX 4096
+#define RETENTION_DAYS_DEFAULT 30       /* log_retention_days (README Configuration) */
+#define RETENTION_DAYS_MAX 36500
 
 /*
  * config_normalize - lexically drop "." and empty components and resolve ".."
@@ -149,7 +151,9 @@ void config_free(jrp_config **cp)
 int config_load(const char *path, jrp_config **out, jrp_error *e)
 {
 	static const char *const keys[] = { "data_dir", "run_dir", "rules", "parties", "keys_dir", "test_clock",
-		"map_size_mb", "map_max_mb", "log_level", "endpoints", NULL };
+		"map_size_mb", "map_max_mb", "log_level", "endpoints",
+		"log_retention_days",
+		NULL };
 	static const char *const levels[] = { "debug", "info", "warn", "error" };
 	static const char *const ep_keys[SVC__N + 1] = { "ingest", "adjudicate", "dispatch", "feedback", NULL };
 	jrp_config *c = NULL;
@@ -157,7 +161,7 @@ int config_load(const char *path, jrp_config **out, jrp_error *e)
 	ynode *root, *eps, *n;
 	char *dir = NULL, *slash, *s = NULL, *tmpl;
 	char real[PATH_MAX];
-	int64_t size_mb = 1024, max_mb = 65536;
+	int64_t size_mb = 1024, max_mb = 65536, retention = RETENTION_DAYS_DEFAULT;
 	int rc, i;
 
 	if ((rc = ydoc_load(path, &d, e))) {
@@ -207,6 +211,9 @@ int config_load(const char *path, jrp_config **out, jrp_error *e)
 	}
 	c->map_size = (size_t)size_mb << 20;
 	c->map_max = (size_t)max_mb << 20;
+	if ((rc = ydoc_int(d, root, "log_retention_days", false, 0, RETENTION_DAYS_MAX, &retention, e)))
+		goto out;
+	c->retention_days = (int)retention;
 
 	if ((rc = ydoc_str(d, root, "log_level", false, &s, e)))
 		goto out;

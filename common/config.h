@@ -12,6 +12,7 @@
  *   map_size_mb: 1024             # initial LMDB map; grows by doubling up to map_max_mb
  *   map_max_mb: 65536
  *   log_level: info
+ *   log_retention_days: 30        # then records every consumer has passed go to the archives
  *   endpoints:
  *     ingest: ipc://{run}/ingest.sock
  *     adjudicate: ipc://{run}/adjudicate.sock
@@ -38,6 +39,7 @@ typedef struct jrp_config {
 	size_t map_size;       /* bytes */
 	size_t map_max;        /* bytes */
 	int log_level;         /* LOG_* */
+	int retention_days;    /* log_retention_days: a log record stays in LMDB at least this long (retain.h) */
 	char *endpoint[SVC__N];
 } jrp_config;
 

@@ -8,6 +8,7 @@
 #include "skel.h"
 #include "clock.h"
 #include "notify.h"
+#include "retain.h"
 #include "proto.h"
 #include "util/fsutil.h"
 #include "util/log.h"
@@ -31,7 +32,7 @@
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01"
 #define ZAP_DOMAIN "jrp"
 
-const char *const skel_db_names[SKEL_DB__N] = { "rejected", "rejected_keys" };
+const char *const skel_db_names[SKEL_DB__N] = { "rejected", "rejected_keys", "archive" };
 
 const jrp_catalog *daemon_catalog(jrp_daemon *d) { return front_thread ? d->front_cat : d->cat; }
 const char *daemon_log_id(jrp_daemon *d) { return d->log_id; }
@@ -293,6 +294,12 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 			goto out;
 		}
 	}
+	if (retain_open(d, &e) < 0) {   /* the archives agree with the store (retain.h) */
+		log_error("event=archive_open_failed file=%s error=\"%s\"", e.field, e.message);
+		fprintf(stderr, "jrp-%s: %s: %s\n", svc->name, e.field, e.message);
+		rc = 1;
+		goto out;
+	}
 	{
 		/* the routes this daemon serves: the service's, then the built-in ones that apply */
 		size_t n = 0;
@@ -373,6 +380,7 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 	uv_timer_start(&d->park_timer, batch_on_park_timer, 50, 50);
 	if (svc->upstream >= 0)
 		d->pull = start_puller(d);
+	retain_start(d);
 	daemon_retick(d);
 	log_info("event=started endpoint=%s auth=%s catalog=%s test_clock=%s", d->cfg->endpoint[svc->svc],
 		 d->curve ? "curve" : "ipc", d->cat->version, d->cfg->test_clock ? "true" : "false");
@@ -392,6 +400,7 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 	if (d->front)
 		front_stop(d);
 	puller_free(&d->pull);
+	retain_stop(d);
 	zwatch_free(&d->rw);
 	zwatch_free(&d->zw);
 	uv_close((uv_handle_t *)&d->sigterm, NULL);
@@ -422,6 +431,7 @@ out:
 		free(p);
 	}
 	journal_close(&d->jw);
+	retain_free(d);
 	free(d->routes);
 	store_close(&d->st);
 	catalog_free(&d->cat);

@@ -101,6 +101,10 @@ typedef struct jrp_service {
 	/* after catalog.reload put a new catalogue in force: re-evaluate what depends on the
 	 * old one (old is still valid during the call); write reply fields into out */
 	int (*reload)(jrp_daemon *d, MDB_txn *txn, const jrp_catalog *old, mw *out, jrp_error *e);
+	/* another log database (> 0) the service serves to anyone (adjudicate's publications): kept
+	 * for log_retention_days, then archived like the outbound log (it has no registered consumer);
+	 * 0: none (retain.h) */
+	int public_log;
 } jrp_service;
 
 int daemon_main(int argc, char **argv, const jrp_service *svc);
@@ -128,8 +132,20 @@ int daemon_journal(jrp_daemon *d, const mw *rec);
 int daemon_next_seq(jrp_daemon *d, MDB_txn *txn, uint64_t *seq);
 
 /* daemon_fetch_log - a log.fetch-shaped request ({after, max?, wait_ms?}) on any log db of the
- * service: {records, last}, long-polling when wait_ms is given and nothing is new */
-int daemon_fetch_log(jrp_daemon *d, jrp_req *r, MDB_txn *txn, MDB_dbi dbi, int after_opt, mw *out);
+ * service: {records, last}, long-polling when wait_ms is given and nothing is new; archived
+ * records are read from their archive (e: one that cannot be read) */
+int daemon_fetch_log(jrp_daemon *d, jrp_req *r, MDB_txn *txn, MDB_dbi dbi, int after_opt, mw *out, jrp_error *e);
+
+/* daemon_log_read - the record at seq of a log database (the outbound log, or the public log), from
+ * LMDB or, once archived, from its archive file (retain.h): *v points into LMDB, or into *owned
+ * (malloc'ed: the caller frees it; NULL when the record came from LMDB). JRP_ENOTFOUND without e:
+ * no such record; with e (code not_found): its archive file is missing; JRP_EIO with e: the
+ * archive is damaged. Safe on the front thread too. */
+int daemon_log_read(jrp_daemon *d, MDB_txn *txn, MDB_dbi dbi, uint64_t seq, MDB_val *v, void **owned, jrp_error *e);
+/* daemon_archived_through - the highest seq of log dbi that has left LMDB for the archives (0: none) */
+uint64_t daemon_archived_through(jrp_daemon *d, MDB_txn *txn, MDB_dbi dbi);
+/* daemon_retention_ms - log_retention_days in ms */
+int64_t daemon_retention_ms(jrp_daemon *d);
 
 /* daemon_retick - ask for the tick hook to run soon (e.g. a new deadline was indexed) */
 void daemon_retick(jrp_daemon *d);

@@ -23,6 +23,7 @@
 #define T_STATUS          "status"
 #define T_CLOCK_SET       "clock.set"       /* test mode only */
 #define T_LOG_FETCH       "log.fetch"       /* peer daemons: outbound log after a cursor */
+#define T_LOG_SEEK        "log.seek"        /* the office: where in the outbound log a time begins */
 #define T_CATALOG_RELOAD  "catalog.reload"  /* the office: put the rules directory's catalogue in force */
 #define T_PARTIES_RELOAD  "parties.reload"  /* the office: put the parties registry file in force */
 #define T_REJECTED_LIST   "rejected.list"   /* consumers: the records they could not apply */

@@ -10,7 +10,9 @@
  *   front.c     the front thread of a service with ROUTE_READ routes, and its journal
  *   zap.c       CURVE keys and the ZAP handler (DESIGN.md Security)
  *   builtin.c   the routes every daemon serves: ping, status, clock.set, log.fetch,
- *               catalog.reload, rejected.list, rejected.retry
+ *               log.seek, catalog.reload, rejected.list, rejected.retry
+ *   retain.c    log retention: what leaves LMDB for the archives (archive.c), and reading
+ *               it back
  * The puller (puller.h) reaches the skeleton only through its puller_host.
  */
 #ifndef JRP_SKEL_H
@@ -97,10 +99,11 @@ struct jrp_daemon {
 	uv_async_t jasync;                /* front -> loop: the journal grew */
 	bool jsignalled;                  /* (atomic) the front has said so since the loop last looked */
 	uv_timer_t jtimer;
+	struct retain *ret;               /* the retained logs and their archives (retain.h) */
 };
 
 /* the skeleton's own databases, after the service's: what a consumer could not apply */
-enum { SKEL_DB_REJECTED, SKEL_DB_REJECTED_KEYS, SKEL_DB__N };
+enum { SKEL_DB_REJECTED, SKEL_DB_REJECTED_KEYS, SKEL_DB_ARCHIVE /* retain.h */, SKEL_DB__N };
 extern const char *const skel_db_names[SKEL_DB__N];
 MDB_dbi skel_dbi(jrp_daemon *d, int skel_db);
 
@@ -142,7 +145,7 @@ int zap_keys(jrp_daemon *d, jrp_error *e);
 void zap_on_request(zwatch *w, void *sock, void *arg);
 
 /* builtin.c: the built-in routes that apply to d's service into out (at most BUILTIN_ROUTES_MAX) */
-#define BUILTIN_ROUTES_MAX 8
+#define BUILTIN_ROUTES_MAX 10
 size_t builtin_routes_of(const jrp_daemon *d, jrp_route *out);
 
 #endif

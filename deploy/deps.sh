@@ -5,7 +5,9 @@ set -eu
 pkgs=(gcc clang libclang-rt-14-dev meson ninja-build pkg-config libzmq3-dev libmsgpack-dev liblmdb-dev lmdb-utils
       libyaml-dev libuv1-dev
       # the package and its test (tests/package.sh): build it, lint it, verify and emulate its units
-      dpkg-dev debhelper lintian systemd libseccomp-dev python3)
+      dpkg-dev debhelper lintian systemd libseccomp-dev python3
+      # archives of retained logs (common/archive.c), and the zstd tool to read them without jrp
+      libzstd-dev zstd)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -220,7 +220,7 @@ static int h_reward_abuse(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_
 /* publication.fetch {after?, max?, wait_ms?}: open to every party */
 static int h_publication_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 {
-	return daemon_fetch_log(d, r, txn, daemon_dbi(d, ADB_PUBLICATION), MR_OPT, out);
+	return daemon_fetch_log(d, r, txn, daemon_dbi(d, ADB_PUBLICATION), MR_OPT, out, e);
 }
 
 /* ---- hooks ---- */
@@ -349,4 +349,5 @@ const jrp_service adjudicate_service = {
 	.warnings = catalog_calendar_warnings,
 	.tick = tick,
 	.reload = reload,
+	.public_log = ADB_PUBLICATION,   /* 双公示 and the lists: kept log_retention_days, then archived */
 };

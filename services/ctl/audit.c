@@ -8,7 +8,10 @@
  *   audit --from TIME --to TIME
  *       every record of ingest's event log, every change of adjudicate's
  *       change log and every task and check of dispatch's log committed in the
- *       range, read with log.fetch (the office's right, like a daemon's)
+ *       range, read with log.fetch (the office's right, like a daemon's) from
+ *       where log.seek says --from begins; records that left LMDB come from
+ *       the daemons' archives (retain.h), and an archive file that is missing
+ *       is named in the error
  *
  * Each line: when, who (party id and name), what, and the record (event-log
  * seq) it came from. DESIGN.md Security: "every state change is written with
@@ -330,10 +333,37 @@ static int by_subject(audit *a, const char *code)
 	return 0;
 }
 
-/* by_log - page through one outbound log from its start (log.fetch) */
+/* seek - with --from, where in svc's log to start: log.seek answers a seq before which every record
+ * is older (the archives' index by time); 0 (the start) if it cannot say */
+static uint64_t seek(audit *a, int svc)
+{
+	jrp_client *cl;
+	mw w;
+	msg_in in;
+	jrp_error e;
+	uint64_t after = 0;
+	int rc;
+	if (a->from == INT64_MIN)
+		return 0;
+	cl = ctl_client(a->c, svc);
+	mw_init(&w);
+	client_begin(cl, &w, T_LOG_SEEK, a->party);
+	mw_ki64(&w, "at", a->from);
+	rc = client_call(cl, &w, a->c->timeout_ms, &in, &e);
+	if (rc == 0)
+		after = obj_u64(in.root, "after");
+	if (rc == 0 || rc == JRP_EREPLY)
+		msg_in_free(&in);
+	mw_free(&w);
+	client_free(&cl);
+	return after;
+}
+
+/* by_log - page through one outbound log (log.fetch), from where --from begins; records older than
+ * the retention come from the daemon's archives, the same as they were */
 static int by_log(audit *a, int svc, void (*each)(audit *, const msgpack_object *))
 {
-	uint64_t after = 0, next, last;
+	uint64_t after = seek(a, svc), next, last;
 	do {
 		mw w;
 		msg_in in;

@@ -18,7 +18,9 @@
  */
 #include "ctl.h"
 #include "conv.h"
+#include "archive.h"
 #include "records.h"
+#include "retain.h"
 #include "store.h"
 #include "util/crc32c.h"
 #include "util/xalloc.h"
@@ -53,10 +55,8 @@ static void pathf(char *buf, size_t n, const char *fmt, ...)
 static const char *const outlog_db[SVC__N] = { "events", "changes", "out", NULL };
 static const int upstream_of[SVC__N] = { -1, SVC_INGEST, SVC_ADJUDICATE, SVC_DISPATCH };
 
-#define BACKUP_MAX_FILES 64
-
 typedef struct set_file {
-	char name[64];          /* relative to the daemon's directory */
+	char name[64];          /* relative to the daemon's directory (archive/NAME for an archive file) */
 	uint64_t size;
 	uint32_t crc;
 } set_file;
@@ -64,9 +64,28 @@ typedef struct set_file {
 typedef struct set_daemon {
 	uint64_t format, log_last, cursor;
 	char log_id[64], upstream_log[64];
-	set_file files[BACKUP_MAX_FILES];
-	int nfiles;
+	set_file *files;
+	int nfiles, capfiles;
+	int archives_missing;   /* archive files the store names that were not in DATA_DIR */
 } set_daemon;
+
+/* file_add - a new entry of sd's file list */
+static set_file *file_add(set_daemon *sd)
+{
+	if (sd->nfiles == sd->capfiles)
+		sd->files = xrealloc(sd->files, (size_t)(sd->capfiles = sd->capfiles ? sd->capfiles * 2 : 16) * sizeof *sd->files);
+	memset(&sd->files[sd->nfiles], 0, sizeof *sd->files);
+	return &sd->files[sd->nfiles++];
+}
+
+static void set_free(set_daemon *sd)
+{
+	for (int s = 0; s < SVC__N; s++) {
+		free(sd[s].files);
+		sd[s].files = NULL;
+		sd[s].nfiles = sd[s].capfiles = 0;
+	}
+}
 
 /* file_crc - size and CRC-32C of a file; 0 or -1 */
 static int file_crc(const char *path, uint64_t *size, uint32_t *crc)
@@ -186,21 +205,156 @@ static int add_files(const char *dir, set_daemon *sd)
 	struct dirent *de;
 	if (!d)
 		return -1;
-	while ((de = readdir(d)) != NULL && sd->nfiles < BACKUP_MAX_FILES) {
+	while ((de = readdir(d)) != NULL) {
 		char p[PATH_MAX];
-		set_file *f = &sd->files[sd->nfiles];
+		set_file *f;
+		struct stat st;
 		if (de->d_name[0] == '.' || strcmp(de->d_name, "lock.mdb") == 0 || strlen(de->d_name) >= sizeof f->name)
 			continue;
 		pathf(p, sizeof p, "%s/%s", dir, de->d_name);
+		if (stat(p, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;   /* the archive directory: its files are added by copy_archives */
+		f = file_add(sd);
 		pathf(f->name, sizeof f->name, "%s", de->d_name);
 		if (file_crc(p, &f->size, &f->crc) < 0) {
 			closedir(d);
 			return -1;
 		}
-		sd->nfiles++;
 	}
 	closedir(d);
 	return 0;
+}
+
+/* copy_range - the first size bytes of from into a new file to (synced) */
+static int copy_range(const char *from, const char *to, uint64_t size)
+{
+	char buf[1 << 16];
+	uint64_t done = 0;
+	int in = open(from, O_RDONLY | O_CLOEXEC), out, rc = 0;
+	if (in < 0)
+		return -1;
+	if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+		close(in);
+		return -1;
+	}
+	while (rc == 0 && done < size) {
+		size_t want = size - done < sizeof buf ? (size_t)(size - done) : sizeof buf;
+		ssize_t n = read(in, buf, want);
+		if (n <= 0 || write(out, buf, (size_t)n) != n)
+			rc = -1;
+		else
+			done += (uint64_t)n;
+	}
+	if (rc == 0 && fsync(out) < 0)
+		rc = -1;
+	close(in);
+	if (close(out) < 0)
+		rc = -1;
+	return rc;
+}
+
+/* copy_archives - the archive files the copied store (copy) names, from the live directory: for
+ * each retained log, every file up to its current one, that one only up to its committed size (the
+ * daemon may be appending a block beyond it now, or have begun a new file: those belong to a later
+ * state). Files the store names that are not in DATA_DIR (moved away by the operator) are counted
+ * and named; the set says what it lacks. */
+static int copy_archives(const char *live, const char *copy, set_daemon *sd, char *err, size_t errn)
+{
+	MDB_env *env = NULL;
+	MDB_txn *txn = NULL;
+	MDB_dbi dbi;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	char ldir[PATH_MAX], cdir[PATH_MAX];
+	int rc;
+	pathf(ldir, sizeof ldir, "%s/archive", live);
+	pathf(cdir, sizeof cdir, "%s/archive", copy);
+	if ((rc = mdb_env_create(&env)) || (rc = mdb_env_set_maxdbs(env, 32)) ||
+	    (rc = mdb_env_open(env, copy, MDB_RDONLY | MDB_NOTLS, 0600)) || (rc = mdb_txn_begin(env, NULL, MDB_RDONLY, &txn))) {
+		pathf(err, errn, "%s: %s", copy, mdb_strerror(rc));
+		goto out;
+	}
+	if ((rc = mdb_dbi_open(txn, "archive", 0, &dbi)) == MDB_NOTFOUND) {
+		rc = 0;   /* a store from before retention: nothing archived */
+		goto out;
+	}
+	if (rc || (rc = mdb_cursor_open(txn, dbi, &cur))) {
+		pathf(err, errn, "%s: its archive index: %s", copy, mdb_strerror(rc));
+		goto out;
+	}
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		const char *key = k.mv_data;
+		char log[ARCHIVE_NAME_MAX];
+		retain_state st;
+		uint64_t *files = NULL;
+		size_t nf = 0;
+		/* a log's state: NAME NUL 's' */
+		if (k.mv_size < 3 || k.mv_size - 2 >= sizeof log || key[k.mv_size - 2] != 0 || key[k.mv_size - 1] != 's' ||
+		    !retain_state_decode(v.mv_data, v.mv_size, &st) || !st.file)
+			continue;
+		memcpy(log, key, k.mv_size - 2);
+		log[k.mv_size - 2] = 0;
+		if (mkdir(cdir, 0700) < 0 && errno != EEXIST) {
+			pathf(err, errn, "%s: %s", cdir, strerror(errno));
+			rc = -1;
+			goto out;
+		}
+		archive_files(ldir, log, &files, &nf);
+		for (uint64_t first = 0;; ) {
+			/* the files of this log up to the current one, those present */
+			size_t i;
+			char a[PATH_MAX], b[PATH_MAX];
+			uint64_t size;
+			set_file *f;
+			for (i = 0; i < nf && files[i] <= first; i++)
+				;
+			if (i == nf || files[i] > st.file)
+				break;
+			first = files[i];
+			archive_path(a, sizeof a, ldir, log, first);
+			archive_path(b, sizeof b, cdir, log, first);
+			if (!archive_size(ldir, log, first, &size))
+				continue;
+			if (first == st.file)
+				size = st.size;
+			if (copy_range(a, b, size) < 0) {
+				pathf(err, errn, "%s: %s", a, strerror(errno));
+				free(files);
+				rc = -1;
+				goto out;
+			}
+			f = file_add(sd);
+			pathf(f->name, sizeof f->name, "archive/%s", strrchr(b, '/') + 1);
+			if (file_crc(b, &f->size, &f->crc) < 0) {
+				pathf(err, errn, "%s: %s", b, strerror(errno));
+				free(files);
+				rc = -1;
+				goto out;
+			}
+		}
+		{
+			/* what the store names but the directory lacks: said, not hidden */
+			uint64_t have = 0;
+			for (size_t i = 0; i < nf; i++)
+				have += files[i] <= st.file;
+			if (have < st.files) {
+				sd->archives_missing += (int)(st.files - have);
+				fprintf(stderr, "jrpctl: backup: the store names %llu archive files of its %s log, %llu of them "
+					"are in %s: the set lacks the others (moved away?); copy them into its data/.../archive/\n",
+					(unsigned long long)st.files, log, (unsigned long long)have, ldir);
+			}
+		}
+		free(files);
+	}
+	rc = rc == MDB_NOTFOUND ? 0 : rc;
+out:
+	if (cur)
+		mdb_cursor_close(cur);
+	if (txn)
+		mdb_txn_abort(txn);
+	if (env)
+		mdb_env_close(env);
+	return rc ? -1 : 0;
 }
 
 static void write_manifest(FILE *f, const char *taken, const char *catalog, const set_daemon *sd)
@@ -222,7 +376,7 @@ static void write_manifest(FILE *f, const char *taken, const char *catalog, cons
 int ctl_backup(ctl *c, int argc, char **argv)
 {
 	char dir[PATH_MAX], p[PATH_MAX], q[PATH_MAX], err[512], taken[40];
-	set_daemon sd[SVC__N];
+	static set_daemon sd[SVC__N];   /* static: its file lists stay reachable on the early returns */
 	time_t now = time(NULL);
 	FILE *f;
 	if (argc != 2) {
@@ -285,6 +439,12 @@ int ctl_backup(ctl *c, int argc, char **argv)
 			fprintf(stderr, "jrpctl: backup: the copy of jrp-%s cannot be read back: %s\n", svc_names[s], err);
 			return 1;
 		}
+		/* the archives the copy's index names, after the copy (retain.h) */
+		if (copy_archives(p, q, &sd[s], err, sizeof err) < 0) {
+			fprintf(stderr, "jrpctl: backup: the archives of jrp-%s: %s; the set in %s is incomplete, remove it\n",
+				svc_names[s], err, dir);
+			return 1;
+		}
 		pathf(q, sizeof q, "%s/data/%s/lock.mdb", dir, svc_names[s]);
 		unlink(q);   /* a reader's lock file, not part of the set */
 	}
@@ -311,10 +471,15 @@ int ctl_backup(ctl *c, int argc, char **argv)
 		return 1;
 	}
 	printf("backup of %s taken %s into %s:\n", c->cfg->data_dir, taken, dir);
-	for (int s = 0; s < SVC__N; s++)
-		printf("  jrp-%-10s log %s last seq %llu, cursor %llu, %d files\n", svc_names[s],
+	for (int s = 0; s < SVC__N; s++) {
+		int na = 0;
+		for (int i = 0; i < sd[s].nfiles; i++)
+			na += strncmp(sd[s].files[i].name, "archive/", 8) == 0;
+		printf("  jrp-%-10s log %s last seq %llu, cursor %llu, %d files (%d archive files%s)\n", svc_names[s],
 		       sd[s].log_id[0] ? sd[s].log_id : "-", (unsigned long long)sd[s].log_last,
-		       (unsigned long long)sd[s].cursor, sd[s].nfiles);
+		       (unsigned long long)sd[s].cursor, sd[s].nfiles, na, sd[s].archives_missing ? ", some missing: see above" : "");
+	}
+	set_free(sd);
 	return 0;
 }
 
@@ -371,8 +536,8 @@ static int read_set(const char *dir, set_daemon *sd, char *taken, size_t tn, cha
 		obj_cstr(x, "log_id", sd[s].log_id, sizeof sd[s].log_id);
 		obj_cstr(x, "upstream_log", sd[s].upstream_log, sizeof sd[s].upstream_log);
 		fs = get(x, "files");
-		for (uint32_t i = 0; fs && fs->type == MSGPACK_OBJECT_ARRAY && i < fs->via.array.size && i < BACKUP_MAX_FILES; i++) {
-			set_file *sf = &sd[s].files[sd[s].nfiles++];
+		for (uint32_t i = 0; fs && fs->type == MSGPACK_OBJECT_ARRAY && i < fs->via.array.size; i++) {
+			set_file *sf = file_add(&sd[s]);
 			obj_cstr(&fs->via.array.ptr[i], "name", sf->name, sizeof sf->name);
 			sf->size = obj_u64(&fs->via.array.ptr[i], "size");
 			sf->crc = (uint32_t)obj_u64(&fs->via.array.ptr[i], "crc32c");
@@ -483,7 +648,7 @@ static int new_ids(const char *data_dir, char ids[SVC__N][33], char *why, size_t
 int ctl_restore(ctl *c, int argc, char **argv)
 {
 	char why[700] = "", taken[40] = "", stamp[40], ids[SVC__N][33];
-	set_daemon sd[SVC__N];
+	static set_daemon sd[SVC__N];   /* static: its file lists stay reachable on the early returns */
 	int locks[SVC__N];
 	time_t now = time(NULL);
 	int rc = 1;
@@ -530,6 +695,11 @@ int ctl_restore(ctl *c, int argc, char **argv)
 			char a[PATH_MAX], b[PATH_MAX];
 			pathf(a, sizeof a, "%s/data/%s/%s", argv[1], svc_names[s], sd[s].files[i].name);
 			pathf(b, sizeof b, "%s/%s", live, sd[s].files[i].name);
+			if (strncmp(sd[s].files[i].name, "archive/", 8) == 0) {
+				char ad[PATH_MAX];
+				pathf(ad, sizeof ad, "%s/archive", live);
+				mkdir(ad, 0700);
+			}
 			if (copy_file(a, b) < 0) {
 				fprintf(stderr, "jrpctl: restore: %s -> %s: %s (what was there is in %s)\n", a, b, strerror(errno),
 					aside);
@@ -558,5 +728,6 @@ out:
 	for (int s = 0; s < SVC__N; s++)
 		if (locks[s] >= 0)
 			close(locks[s]);
+	set_free(sd);
 	return rc;
 }

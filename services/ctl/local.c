@@ -160,6 +160,47 @@ int ctl_down(ctl *c, int argc, char **argv)
 	return rc;
 }
 
+/* status_retention - each retained log: what LMDB keeps, what the archives hold, who holds it back;
+ * dispatch: the streams whose tasks wait unacknowledged since before the retention (README Operations) */
+static void status_retention(const msgpack_object *st)
+{
+	const msgpack_object *ls = obj_get(st, "logs"), *sb = obj_get(st, "streams_behind");
+	char b1[64], b2[64], b3[500], red[600];
+	for (uint32_t i = 0; ls && ls->type == MSGPACK_OBJECT_ARRAY && i < ls->via.array.size; i++) {
+		const msgpack_object *l = &ls->via.array.ptr[i];
+		uint64_t through = obj_u64(l, "archived_through");
+		printf("  log %s: %llu..%llu in the store", obj_cstr(l, "log", b1, sizeof b1),
+		       (unsigned long long)obj_u64(l, "first"), (unsigned long long)obj_u64(l, "last"));
+		if (obj_get(l, "oldest_at"))
+			printf(" (the oldest %llu days old)", (unsigned long long)obj_u64(l, "oldest_age_days"));
+		if (through) {
+			double ab = (double)obj_u64(l, "archive_bytes");
+			printf(", 1..%llu archived: %llu files, %.1f %s", (unsigned long long)through,
+			       (unsigned long long)obj_u64(l, "archive_files"), ab < 1048576 ? ab / 1024 : ab / 1048576,
+			       ab < 1048576 ? "KiB" : "MiB");
+		}
+		if (obj_get(l, "consumer"))
+			printf("; jrp-%s has taken it up to %llu", obj_cstr(l, "consumer", b2, sizeof b2),
+			       (unsigned long long)obj_u64(l, "consumer_cursor"));
+		printf("; kept %llu days\n", (unsigned long long)obj_u64(st, "retention_days"));
+		if (obj_get(l, "archive_stopped")) {
+			char why[400];
+			snprintf(b3, sizeof b3, "  ARCHIVING STOPPED for log %s: %s", b1, obj_cstr(l, "archive_stopped", why, sizeof why));
+			printf("%s\n", ctl_red(b3, red, sizeof red));
+		}
+	}
+	for (uint32_t i = 0; sb && sb->type == MSGPACK_OBJECT_ARRAY && i < sb->via.array.size; i++) {
+		const msgpack_object *x = &sb->via.array.ptr[i];
+		printf("  %s has not acknowledged its stream since task %llu%s%s%s: %s\n", obj_cstr(x, "party", b1, sizeof b1),
+		       (unsigned long long)obj_u64(x, "next"), obj_get(x, "since") ? " (" : "",
+		       obj_get(x, "since") ? obj_cstr(x, "since", b2, sizeof b2) : "", obj_get(x, "since") ? ")" : "",
+		       obj_bool(x, "archived") ? "it reads those tasks from the archives" : "older than the retention period");
+	}
+	if (obj_u64(st, "streams_behind_total") > (sb ? sb->via.array.size : 0))
+		printf("  ... %llu streams in all wait since before the retention period\n",
+		       (unsigned long long)obj_u64(st, "streams_behind_total"));
+}
+
 int ctl_status(ctl *c, int argc, char **argv)
 {
 	int rc = 0;
@@ -200,6 +241,7 @@ int ctl_status(ctl *c, int argc, char **argv)
 						       dfree < max - used ? " - less than the map may still grow: the disk fills first" : "");
 					}
 				}
+				status_retention(in.root);
 				for (uint32_t i = 0; ws && ws->type == MSGPACK_OBJECT_ARRAY && i < ws->via.array.size; i++)
 					printf("  warning: %.*s\n", (int)ws->via.array.ptr[i].via.str.size, ws->via.array.ptr[i].via.str.ptr);
 				if (obj_get(in.root, "reconcile")) {

@@ -37,6 +37,11 @@ typedef struct dsp {
 	const jrp_parties *parties;
 	int64_t now;                 /* ms */
 	jrp_date today;
+	/* log_read - the record at seq of the outbound log, from LMDB or, once it was archived, from its
+	 * archive file (daemon_log_read); NULL: LMDB only (the unit tests). *owned: the caller frees */
+	int (*log_read)(void *arg, MDB_txn *txn, uint64_t seq, MDB_val *v, void **owned, jrp_error *e);
+	void *log_arg;
+	jrp_error *err;              /* where a log_read failure says why (NULL: only logged) */
 } dsp;
 
 void dsp_set_now(dsp *x, int64_t now_ms);

@@ -25,10 +25,17 @@
 #define RECON_BATCH 256        /* entries in force reconciled per transaction after a reload */
 #define DIFF_FIRST 100         /* items a catalog.diff names; the counts cover all */
 #define RECON_KEY "reconcile"  /* meta: a reconciliation under way (recon_state) */
+#define ARCHIVED_PER_FETCH 64  /* tasks.fetch: a page ends after this many tasks read from archives
+                                * (each may cost a block's decompression on the write loop) */
+
+static int log_read(void *arg, MDB_txn *txn, uint64_t seq, MDB_val *v, void **owned, jrp_error *e)
+{
+	return daemon_log_read(arg, txn, daemon_dbi(arg, DDB_OUT), seq, v, owned, e);
+}
 
 static dsp ctx(jrp_daemon *d, MDB_txn *txn)
 {
-	dsp x = { .txn = txn, .cat = daemon_catalog(d), .parties = daemon_parties(d) };
+	dsp x = { .txn = txn, .cat = daemon_catalog(d), .parties = daemon_parties(d), .log_read = log_read, .log_arg = d };
 	daemon_dbis(d, x.db, DDB__N);
 	dsp_set_now(&x, clock_now_ms());
 	return x;
@@ -57,7 +64,7 @@ static int acked(jrp_daemon *d, MDB_txn *txn, const char *party, uint64_t *v)
 static int h_tasks_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 {
 	const char *agency = r->party->id;
-	uint64_t after = 0, max = 100, wait = 0, ack, cursor;
+	uint64_t after = 0, max = 100, wait = 0, ack, cursor, archived;
 	unsigned char k[48];
 	size_t plen = strlen(agency) + 1, n = 0;
 	MDB_cursor *c;
@@ -92,16 +99,22 @@ static int h_tasks_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_e
 	mw_kstr(out, "agency", agency);
 	mw_str(out, "tasks");
 	mw_arr(out);
-	for (; rc == 0 && n < max; rc = mdb_cursor_get(c, &key, &val, MDB_NEXT), n++) {
+	archived = daemon_archived_through(d, txn, daemon_dbi(d, DDB_OUT));
+	for (size_t from_archive = 0; rc == 0 && n < max && from_archive < ARCHIVED_PER_FETCH;
+	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT), n++) {
 		MDB_val t;
+		void *owned;
 		if (key.mv_size != plen + 8 || memcmp(key.mv_data, agency, plen) != 0)
 			break;
 		cursor = be64_get((unsigned char *)key.mv_data + plen);
-		if ((rc = store_log_get(txn, daemon_dbi(d, DDB_OUT), cursor, &t)) != 0) {
+		from_archive += cursor <= archived;
+		/* the stream indexes the out log; a task older than the retention is read from its archive */
+		if ((rc = daemon_log_read(d, txn, daemon_dbi(d, DDB_OUT), cursor, &t, &owned, e)) != 0) {
 			mdb_cursor_close(c);
 			return rc;
 		}
 		mw_raw(out, t.mv_data, t.mv_size);
+		free(owned);
 	}
 	mdb_cursor_close(c);
 	mw_end(out);
@@ -252,9 +265,87 @@ static int tick(jrp_daemon *d, MDB_txn *txn, int64_t now, int64_t *next_due)
 	return kv_del(txn, daemon_dbi(d, DDB_META), RECON_KEY, strlen(RECON_KEY));
 }
 
+#define STREAMS_LISTED 100   /* status: streams behind named, at most */
+
+/* streams_behind - the parties whose stream waits unacknowledged since before the retention period:
+ * the out log does not keep their tasks in LMDB for them (an agency that never acknowledges must not
+ * make the store grow); tasks.fetch reads them from the archives, the same bytes. Named here so that
+ * the office knows who lags: {party, acked, next (the first task not acknowledged), since, archived} */
+static void streams_behind(jrp_daemon *d, MDB_txn *txn, mw *out)
+{
+	MDB_dbi as = daemon_dbi(d, DDB_ASTREAM), outlog = daemon_dbi(d, DDB_OUT);
+	uint64_t through = daemon_archived_through(d, txn, outlog), total = 0;
+	int64_t cutoff = clock_now_ms() - daemon_retention_ms(d);
+	unsigned char k[64];
+	MDB_cursor *c;
+	MDB_val key, val;
+	int rc;
+	if (mdb_cursor_open(txn, as, &c) != 0)
+		return;
+	mw_str(out, "streams_behind");
+	mw_arr(out);
+	key.mv_size = 0;
+	key.mv_data = k;
+	rc = mdb_cursor_get(c, &key, &val, MDB_FIRST);
+	while (rc == 0 && key.mv_size > 9) {
+		char party[JRP_ID_MAX + 1];
+		size_t plen = key.mv_size - 9;
+		uint64_t ack, next;
+		if (plen > JRP_ID_MAX)
+			break;
+		memcpy(party, key.mv_data, plen);
+		party[plen] = 0;
+		if (acked(d, txn, party, &ack) != 0)
+			break;
+		/* the party's first task after its acknowledged cursor */
+		key.mv_data = k;
+		key.mv_size = astream_key(k, party, ack + 1);
+		rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
+		if (rc == 0 && key.mv_size == plen + 9 && memcmp(key.mv_data, party, plen + 1) == 0) {
+			MDB_val t;
+			int64_t at = 0;
+			bool archived;
+			next = be64_get((unsigned char *)key.mv_data + plen + 1);
+			archived = next <= through;
+			if (!archived && store_log_get(txn, outlog, next, &t) == 0) {
+				msg_in in;
+				jrp_error e;
+				if (msg_parse_ref(t.mv_data, t.mv_size, t.mv_size, &in, &e) == 0)
+					at = obj_i64(in.root, "at");
+				msg_in_free(&in);
+			}
+			if (archived || at <= cutoff) {
+				if (++total <= STREAMS_LISTED) {
+					char ts[40];
+					mw_map(out);
+					mw_kstr(out, "party", party);
+					mw_ku64(out, "acked", ack);
+					mw_ku64(out, "next", next);
+					if (at) {
+						ms_format(at, ts, sizeof ts);
+						mw_kstr(out, "since", ts);
+					}
+					mw_kbool(out, "archived", archived);
+					mw_end(out);
+				}
+			}
+		}
+		/* on to the next party: the first key after every key of this one */
+		memcpy(k, party, plen);
+		k[plen] = 1;
+		key.mv_data = k;
+		key.mv_size = plen + 1;
+		rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
+	}
+	mdb_cursor_close(c);
+	mw_end(out);
+	mw_ku64(out, "streams_behind_total", total);
+}
+
 static void status(jrp_daemon *d, MDB_txn *txn, mw *out)
 {
 	recon_state st;
+	streams_behind(d, txn, out);
 	if (recon_load(d, txn, &st) != 0)
 		return;
 	/* a reconciliation under way: how far */

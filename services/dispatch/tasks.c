@@ -156,14 +156,23 @@ int applied_measure(dsp *x, uint64_t seq, jrp_task *t)
 	MDB_val v;
 	jrp_rec *r;
 	jrp_error e;
-	int rc = store_log_get(x->txn, x->db[DDB_OUT], seq, &v);
-	if (rc)
+	void *owned = NULL;
+	int rc;
+	/* an apply task of an entry in force for years has long left LMDB: read from its archive */
+	jrp_error_clear(&e);
+	rc = x->log_read ? x->log_read(x->log_arg, x->txn, seq, &v, &owned, &e) : store_log_get(x->txn, x->db[DDB_OUT], seq, &v);
+	if (rc) {
+		if (x->err && e.code[0])
+			*x->err = e;
 		return rc;
+	}
 	r = xmalloc(sizeof *r);
 	if (rec_decode_bytes(v.mv_data, v.mv_size, 1u << REC_TASK, false, r, &e) < 0) {
 		free(r);
+		free(owned);
 		return JRP_ESTORE;
 	}
+	free(owned);
 	t->cls = r->u.task.cls;
 	str_copy(t->measure, sizeof t->measure, r->u.task.measure);
 	str_copy(t->measure_name, sizeof t->measure_name, r->u.task.measure_name);
@@ -273,6 +282,7 @@ int tasks_apply_change(dsp *x, jrp_change *ch, jrp_error *e)
 	mw w;
 	int rc;
 
+	x->err = e;
 	/* unknown standards are refused before anything is written: the record is kept for a retry
 	 * once the catalogue knows it (a reload out of order) */
 	if (ch->standard[0] && !catalog_standard(x->cat, ch->standard) && ch->action == CH_EFFECTIVE)

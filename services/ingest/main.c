@@ -55,6 +55,7 @@ static int check_refers_to(jrp_daemon *d, MDB_txn *txn, const char *party, const
 	size_t klen = str_copy(key, sizeof key, party) + 1, n = strlen(rec->refers_to);
 	MDB_val v, evv;
 	jrp_error de;
+	void *owned = NULL;
 	int rc;
 	memcpy(key + klen, rec->refers_to, n);
 	klen += n;
@@ -64,9 +65,17 @@ static int check_refers_to(jrp_daemon *d, MDB_txn *txn, const char *party, const
 				" (a commitment's result comes from the department that accepted the commitment)");
 	if (rc)
 		return rc;
-	if ((rc = store_log_get(txn, daemon_dbi(d, DB_EVENTS), be64_get(v.mv_data), &evv)) != 0)
+	/* the earlier record may be older than the retention: then it is read from its archive */
+	jrp_error_clear(&de);
+	if ((rc = daemon_log_read(d, txn, daemon_dbi(d, DB_EVENTS), be64_get(v.mv_data), &evv, &owned, &de)) != 0) {
+		if (de.code[0])
+			return jrp_fail(e, de.code, "record.refers_to", "record \"%s\" cannot be read back: %s", rec->refers_to,
+					de.message);
 		return rc;
-	if (rec_decode_bytes(evv.mv_data, evv.mv_size, 1u << REC_EVENT, false, &ref, &de) != 0)
+	}
+	rc = rec_decode_bytes(evv.mv_data, evv.mv_size, 1u << REC_EVENT, false, &ref, &de);
+	free(owned);
+	if (rc != 0)
 		return jrp_fail(e, JRP_ERR_BAD_VALUE, "record.refers_to", "record \"%s\" cannot be read back: %s",
 				rec->refers_to, de.message);
 	if (rec->kind == RK_FINALITY && ref.u.event.record.kind == RK_FINALITY)
@@ -306,14 +315,29 @@ typedef struct records_arg {
 	jrp_daemon *d;
 	MDB_txn *txn;
 	mw *out;
+	jrp_error *e;
+	int rc;
 } records_arg;
 
+/* record_one - one of the subject's events: from the log, or from its archive once it is older
+ * than the retention (the same bytes); an archive that cannot be read refuses the request, naming
+ * the file */
 static int record_one(void *arg, const unsigned char *seq, size_t n, const MDB_val *v)
 {
 	records_arg *a = arg;
 	MDB_val ev;
-	if (n == 8 && store_log_get(a->txn, daemon_dbi(a->d, DB_EVENTS), be64_get(seq), &ev) == 0)
+	void *owned = NULL;
+	int rc;
+	if (n != 8)
+		return 0;
+	rc = daemon_log_read(a->d, a->txn, daemon_dbi(a->d, DB_EVENTS), be64_get(seq), &ev, &owned, a->e);
+	if (rc == 0)
 		mw_raw(a->out, ev.mv_data, ev.mv_size);
+	free(owned);
+	if (rc != 0 && (rc != JRP_ENOTFOUND || a->e->code[0])) {
+		a->rc = rc;
+		return 1;
+	}
 	return 0;
 }
 
@@ -321,7 +345,7 @@ static int record_one(void *arg, const unsigned char *seq, size_t n, const MDB_v
 static int h_records_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 {
 	char code[34];
-	records_arg a = { d, txn, out };
+	records_arg a = { d, txn, out, e, 0 };
 	int rc;
 	if ((rc = mr_cstr(&r->body, "subject", MR_REQ, 32, code)) < 0)
 		return rc;
@@ -330,7 +354,7 @@ static int h_records_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_e
 	mw_arr(out);
 	rc = kv_prefix_each(txn, daemon_dbi(d, DB_BY_SUBJECT), code, strlen(code) + 1, 1000, record_one, &a);
 	mw_end(out);
-	return rc;
+	return a.rc ? a.rc : rc;
 }
 
 /* h_commitment_list - DOMAIN.md "Commitments and 双公示": the commitments a department accepted, by

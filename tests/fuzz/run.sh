@@ -10,13 +10,14 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/build-fuzz
 mkdir -p "$out"
 common=(common/*.c common/util/*.c)   # all of libjrp, instrumented
-libs=(-lyaml -lmsgpackc -lzmq -llmdb -luv -lm)
+libs=(-lyaml -lmsgpackc -lzmq -llmdb -luv -lzstd -lm)
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE
        -Icommon -Iservices/ctl "-DJRP_SOURCE_ROOT=\"$root\"")
-declare -A extra=([conv]="services/ctl/conv.c" [request]="services/ingest/record.c" [yaml]="" [journal]="" [records]="")
+declare -A extra=([conv]="services/ctl/conv.c" [request]="services/ingest/record.c" [yaml]="" [journal]="" [records]=""
+  [archive]="")
 n=0; failed=0
 cd "$root"
-for t in conv request yaml journal records; do
+for t in conv request yaml journal records archive; do
   n=$((n + 1))
   if ! clang "${flags[@]}" "tests/fuzz/fuzz_$t.c" ${extra[$t]} "${common[@]}" "${libs[@]}" -o "$out/fuzz_$t" 2>"$out/fuzz_$t.build.log"; then
     echo "not ok $n - fuzz_$t does not build (see $out/fuzz_$t.build.log)"; failed=$((failed + 1)); continue

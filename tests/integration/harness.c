@@ -28,6 +28,7 @@ const char *const H_PERSON1 = "11010519491231002X";
 
 const char *h_config_map;
 const char *h_data_dir;
+const char *h_config_extra;
 
 static const char *const bins[SVC__N] = { JRP_BIN_INGEST, JRP_BIN_ADJUDICATE, JRP_BIN_DISPATCH, JRP_BIN_FEEDBACK };
 
@@ -138,8 +139,8 @@ static int h_write_config(harness *h, const char *parties, const int *ports)
 	else
 		snprintf(rules, sizeof rules, "%s/rules", JRP_SOURCE_ROOT);
 	fprintf(f, "data_dir: %s\nrun_dir: run\nrules: %s\nparties: %s\n"
-		   "test_clock: true\nlog_level: info\n%s", h_data_dir ? h_data_dir : "data", rules, parties,
-		   h_config_map ? h_config_map : "map_size_mb: 8\n");
+		   "test_clock: true\nlog_level: info\n%s%s", h_data_dir ? h_data_dir : "data", rules, parties,
+		   h_config_map ? h_config_map : "map_size_mb: 8\n", h_config_extra ? h_config_extra : "");
 	if (ports) {
 		fprintf(f, "endpoints:\n");
 		for (int s = 0; s < SVC__N; s++)

@@ -31,6 +31,8 @@ int h_start(harness *h);
 extern const char *h_config_map;
 /* h_data_dir - if set before h_start: the data_dir of the config (default DIR/data) */
 extern const char *h_data_dir;
+/* h_config_extra - if set before h_start: more lines of the config (e.g. log_retention_days) */
+extern const char *h_config_extra;
 /* h_start_from - like h_start, on the data directory in tarball (a .tar.gz holding data/<daemon>/) */
 int h_start_from(harness *h, const char *tarball);
 /* h_start_own_rules - like h_start, with a copy of rules/ in DIR/rules and of deploy/parties.yaml in

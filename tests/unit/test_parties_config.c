@@ -199,6 +199,7 @@ static void test_config_real(void)
 	CHECK(c->map_size == (size_t)1024 << 20);
 	CHECK(c->map_max == (size_t)65536 << 20);
 	CHECK_INT(c->log_level, LOG_INFO);
+	CHECK_INT(c->retention_days, 30);   /* log_retention_days' default (README Configuration) */
 	CHECK_STR(svc_names[SVC_INGEST], "ingest");
 	CHECK_STR(svc_names[SVC_ADJUDICATE], "adjudicate");
 	CHECK_STR(svc_names[SVC_DISPATCH], "dispatch");
@@ -251,6 +252,7 @@ static void test_config_defaults(void)
 			  "map_size_mb: 16\n"
 			  "map_max_mb: 16\n"
 			  "log_level: error\n"
+			  "log_retention_days: 0\n"
 			  "endpoints:\n"
 			  "  ingest: tcp://127.0.0.1:7001\n"
 			  "  feedback: ipc://{run}/fb-{run}.sock\n");
@@ -266,6 +268,7 @@ static void test_config_defaults(void)
 		CHECK(c->test_clock);
 		CHECK(c->map_size == (size_t)16 << 20 && c->map_max == (size_t)16 << 20);
 		CHECK_INT(c->log_level, LOG_ERROR);
+		CHECK_INT(c->retention_days, 0);
 		CHECK_STR(c->endpoint[SVC_INGEST], "tcp://127.0.0.1:7001");
 		CHECK(config_is_tcp(c->endpoint[SVC_INGEST]));
 		snprintf(want, sizeof want, "ipc://%s/run/y/fb-%s/run/y.sock", tmpdir, tmpdir);
@@ -284,7 +287,10 @@ static void test_config_errors(void)
 		const char *msg;
 	} cases[] = {
 		{ "data_dir: x\nrundir: y\n", 2, 1, "unknown key 'rundir' (allowed: data_dir, run_dir, rules, parties, "
-		  "keys_dir, test_clock, map_size_mb, map_max_mb, log_level, endpoints)" },
+		  "keys_dir, test_clock, map_size_mb, map_max_mb, log_level, endpoints" },
+		{ "log_retention_days: -1\n", 1, 21, "out of range" },
+		{ "log_retention_days: 36501\n", 1, 21, "out of range" },
+		{ "log_retention_days: 30d\n", 1, 21, "plain decimal integer" },
 		{ "keys_dir: [a]\n", 1, 11, "must be a string" },
 		{ "keys_dir: ~\n", 1, 11, "must be a string, not null" },
 		{ "log_level: verbose\n", 1, 12, "key 'log_level' must be debug, info, warn or error, not 'verbose'" },
