@@ -246,7 +246,7 @@ for d in ingest adjudicate dispatch feedback; do
 done
 J=/usr/bin/jrpctl
 st=$(env -u JRP_CONFIG $J status 2>&1)
-[ "$(grep -c ' up ' <<<"$st")" = 4 ] && grep -q "catalogue $VERSION" <<<"$st" &&
+[ "$(grep -cE '^jrp-[a-z]+ +up ' <<<"$st")" = 4 ] && grep -q "catalogue $VERSION" <<<"$st" &&
   res ok "the installed jrpctl, with no -c, reads /etc/jrp/jrp.yaml: four daemons up, catalogue $VERSION" ||
   res "not ok" "jrpctl status: $st"
 day=$(date -d '-10 days' +%F)
