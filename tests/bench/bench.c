@@ -496,6 +496,22 @@ int64_t bench_front_cpu_us(pid_t pid)
 	return us;
 }
 
+long bench_rss_kb(pid_t pid, const char *field)
+{
+	char path[64], line[256], fmt[64];
+	long kb = -1;
+	FILE *f;
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	snprintf(fmt, sizeof fmt, "%s: %%ld kB", field);
+	if (!(f = fopen(path, "r")))
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, fmt, &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
 long bench_rss_anon_kb(pid_t pid)
 {
 	char path[64], line[256];

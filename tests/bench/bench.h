@@ -117,7 +117,8 @@ uint64_t bench_commits(bench_env *b, int svc);
 int64_t bench_cpu_us(pid_t pid);        /* utime + stime of the whole process, µs */
 int64_t bench_main_cpu_us(pid_t pid);
 int64_t bench_front_cpu_us(pid_t pid);   /* ... of its main thread only (the daemon's loop) */
-long bench_rss_anon_kb(pid_t pid);      /* RssAnon from /proc/PID/status, -1 if unknown */
+long bench_rss_anon_kb(pid_t pid);
+long bench_rss_kb(pid_t pid, const char *field);   /* a "kB" line of /proc/PID/status (RssAnon, RssFile), -1 */      /* RssAnon from /proc/PID/status, -1 if unknown */
 double bench_file_mb(const char *path); /* disk space a file takes, MiB */
 int64_t bench_self_cpu_us(void);        /* this process (the load generator) */
 

@@ -436,10 +436,21 @@ static const char *db_str(bench_env *b)
 		snprintf(path, sizeof path, "%s/%s/data.mdb", b->cfg->data_dir, svc_names[s]);
 		mb[s] = bench_file_mb(path);
 	}
-	return bench_fmt("databases: ingest %.0f MiB (%s records), adjudicate %.0f MiB (%s changes), dispatch %.0f MiB (%s log records), feedback %.0f MiB",
+	/* memory: the daemons' own (RssAnon) and the pages of their LMDB maps they have touched (RssFile: page
+	 * cache the kernel may take back) */
+	long anon[SVC__N], file[SVC__N];
+	for (int s = 0; s < SVC__N; s++) {
+		anon[s] = b->pid[s] ? bench_rss_kb(b->pid[s], "RssAnon") : -1;
+		file[s] = b->pid[s] ? bench_rss_kb(b->pid[s], "RssFile") : -1;
+	}
+	return bench_fmt("databases: ingest %.0f MiB (%s records), adjudicate %.0f MiB (%s changes), dispatch %.0f MiB (%s log records), feedback %.0f MiB; "
+			 "memory (own + mapped pages touched), MiB: ingest %.1f + %.0f, adjudicate %.1f + %.0f, dispatch %.1f + %.0f, feedback %.1f + %.0f",
 			 mb[SVC_INGEST], bench_num((double)bench_status_u64(b, SVC_INGEST, "log_last")), mb[SVC_ADJUDICATE],
 			 bench_num((double)bench_status_u64(b, SVC_ADJUDICATE, "log_last")), mb[SVC_DISPATCH],
-			 bench_num((double)bench_status_u64(b, SVC_DISPATCH, "log_last")), mb[SVC_FEEDBACK]);
+			 bench_num((double)bench_status_u64(b, SVC_DISPATCH, "log_last")), mb[SVC_FEEDBACK],
+			 anon[SVC_INGEST] / 1024.0, file[SVC_INGEST] / 1024.0, anon[SVC_ADJUDICATE] / 1024.0,
+			 file[SVC_ADJUDICATE] / 1024.0, anon[SVC_DISPATCH] / 1024.0, file[SVC_DISPATCH] / 1024.0,
+			 anon[SVC_FEEDBACK] / 1024.0, file[SVC_FEEDBACK] / 1024.0);
 }
 
 /* ---- checks ---- */
