@@ -690,60 +690,72 @@ static int cmd_commitments(ctl *c, int argc, char **argv)
 	return 0;
 }
 
-/* rules_reload - put the configured rules directory in force in every daemon, downstream
- * first (dispatch must know the new measures before adjudicate's re-evaluation reaches it) */
-static int rules_reload(ctl *c)
+/* reload_every - one reload request to every daemon, downstream first; each reply printed (as JSON with
+ * --json); 1 if any daemon kept what it had */
+static int reload_every(ctl *c, const char *type, const char *kept,
+			void (*print)(ctl *c, int s, const msgpack_object *root))
 {
 	int rc = 0;
 	for (int s = SVC__N - 1; s >= 0; s--) {
 		mw w;
 		msg_in in;
 		mw_init(&w);
-		client_begin(NULL, &w, T_CATALOG_RELOAD, c->party ? c->party : "office");
+		client_begin(NULL, &w, type, c->party ? c->party : "office");
 		if (ctl_call(c, s, &w, NULL, &in) != 0) {
-			fprintf(stderr, "jrpctl: jrp-%s kept its catalogue\n", svc_names[s]);
+			fprintf(stderr, "jrpctl: jrp-%s kept %s\n", svc_names[s], kept);
 			mw_free(&w);
 			rc = 1;
 			continue;
 		}
 		mw_free(&w);
-		if (c->json) {
+		if (c->json)
 			ctl_print_json(in.root);
-		} else {
-			char from[40], to[40];
-			const msgpack_object *ch = obj_get(in.root, "changed");
-			printf("jrp-%s: catalogue %s in force (was %s)\n", svc_names[s],
-			       obj_cstr(in.root, "catalog_version", to, sizeof to),
-			       obj_cstr(in.root, "previous_version", from, sizeof from));
-			for (uint32_t i = 0; ch && i < ch->via.array.size; i++) {
-				char std[80], subj[40], why[40];
-				const msgpack_object *x = &ch->via.array.ptr[i];
-				printf("  entry %llu (%s, %s) no longer fits: %s — it exits\n", (unsigned long long)obj_u64(x, "entry"),
-				       obj_cstr(x, "subject", subj, sizeof subj), obj_cstr(x, "standard", std, sizeof std),
-				       obj_cstr(x, "reason", why, sizeof why));
-			}
-			ch = obj_get(in.root, "moved");
-			if (obj_u64(in.root, "moved_total"))
-				printf("  %llu deadline%s counted again with the new calendar:\n",
-				       (unsigned long long)obj_u64(in.root, "moved_total"), obj_u64(in.root, "moved_total") == 1 ? "" : "s");
-			for (uint32_t i = 0; ch && i < ch->via.array.size; i++) {
-				char what[40], d1[16], d2[16], who[40];
-				const msgpack_object *x = &ch->via.array.ptr[i];
-				if (obj_get(x, "task"))
-					printf("    task %llu (%s): feedback due %s, was %s\n", (unsigned long long)obj_u64(x, "task"),
-					       obj_cstr(x, "party", who, sizeof who), obj_cstr(x, "to", d2, sizeof d2),
-					       obj_cstr(x, "from", d1, sizeof d1));
-				else
-					printf("    entry %llu: %s %s, was %s\n", (unsigned long long)obj_u64(x, "entry"),
-					       obj_cstr(x, "deadline", what, sizeof what), obj_cstr(x, "to", d2, sizeof d2),
-					       obj_cstr(x, "from", d1, sizeof d1));
-			}
-			if (obj_get(in.root, "reconcile"))
-				printf("  the entries in force follow the new measures in the background (jrpctl status shows how far)\n");
-		}
+		else
+			print(c, s, in.root);
 		msg_in_free(&in);
 	}
 	return rc;
+}
+
+/* rules_reload - put the configured rules directory in force in every daemon, downstream
+ * first (dispatch must know the new measures before adjudicate's re-evaluation reaches it) */
+static void print_rules_reload(ctl *c, int s, const msgpack_object *root)
+{
+	char from[40], to[40];
+	const msgpack_object *ch = obj_get(root, "changed");
+	printf("jrp-%s: catalogue %s in force (was %s)\n", svc_names[s],
+	       obj_cstr(root, "catalog_version", to, sizeof to),
+	       obj_cstr(root, "previous_version", from, sizeof from));
+	for (uint32_t i = 0; ch && i < ch->via.array.size; i++) {
+		char std[80], subj[40], why[40];
+		const msgpack_object *x = &ch->via.array.ptr[i];
+		printf("  entry %llu (%s, %s) no longer fits: %s — it exits\n", (unsigned long long)obj_u64(x, "entry"),
+		       obj_cstr(x, "subject", subj, sizeof subj), obj_cstr(x, "standard", std, sizeof std),
+		       obj_cstr(x, "reason", why, sizeof why));
+	}
+	ch = obj_get(root, "moved");
+	if (obj_u64(root, "moved_total"))
+		printf("  %llu deadline%s counted again with the new calendar:\n",
+		       (unsigned long long)obj_u64(root, "moved_total"), obj_u64(root, "moved_total") == 1 ? "" : "s");
+	for (uint32_t i = 0; ch && i < ch->via.array.size; i++) {
+		char what[40], d1[16], d2[16], who[40];
+		const msgpack_object *x = &ch->via.array.ptr[i];
+		if (obj_get(x, "task"))
+			printf("    task %llu (%s): feedback due %s, was %s\n", (unsigned long long)obj_u64(x, "task"),
+			       obj_cstr(x, "party", who, sizeof who), obj_cstr(x, "to", d2, sizeof d2),
+			       obj_cstr(x, "from", d1, sizeof d1));
+		else
+			printf("    entry %llu: %s %s, was %s\n", (unsigned long long)obj_u64(x, "entry"),
+			       obj_cstr(x, "deadline", what, sizeof what), obj_cstr(x, "to", d2, sizeof d2),
+			       obj_cstr(x, "from", d1, sizeof d1));
+	}
+	if (obj_get(root, "reconcile"))
+		printf("  the entries in force follow the new measures in the background (jrpctl status shows how far)\n");
+}
+
+static int rules_reload(ctl *c)
+{
+	return reload_every(c, T_CATALOG_RELOAD, "its catalogue", print_rules_reload);
 }
 
 /* rules_diff - what the catalogue in dir would change if it were put in force: adjudicate names the
@@ -844,39 +856,24 @@ static int cmd_rules(ctl *c, int argc, char **argv)
 
 /* parties_reload - put the configured parties file in force in every daemon (a new agency, a new
  * department domain, a rotated key) without a restart; each validates it and says what changed */
+static void print_parties_reload(ctl *c, int s, const msgpack_object *root)
+{
+	static const char *const what[] = { "added", "removed", "changed" };
+	printf("jrp-%s: %llu parties in force", svc_names[s], (unsigned long long)obj_u64(root, "parties"));
+	for (int k = 0; k < 3; k++) {
+		const msgpack_object *a = obj_get(root, what[k]);
+		for (uint32_t i = 0; a && a->type == MSGPACK_OBJECT_ARRAY && i < a->via.array.size; i++)
+			printf("%s %.*s", i ? "," : k ? "; " : ": ", (int)a->via.array.ptr[i].via.str.size,
+			       a->via.array.ptr[i].via.str.ptr);
+		if (a && a->type == MSGPACK_OBJECT_ARRAY && a->via.array.size)
+			printf(" %s", what[k]);
+	}
+	printf("\n");
+}
+
 static int parties_reload(ctl *c)
 {
-	int rc = 0;
-	for (int s = SVC__N - 1; s >= 0; s--) {
-		mw w;
-		msg_in in;
-		mw_init(&w);
-		client_begin(NULL, &w, T_PARTIES_RELOAD, c->party ? c->party : "office");
-		if (ctl_call(c, s, &w, NULL, &in) != 0) {
-			fprintf(stderr, "jrpctl: jrp-%s kept its parties registry\n", svc_names[s]);
-			mw_free(&w);
-			rc = 1;
-			continue;
-		}
-		mw_free(&w);
-		if (c->json) {
-			ctl_print_json(in.root);
-		} else {
-			static const char *const what[] = { "added", "removed", "changed" };
-			printf("jrp-%s: %llu parties in force", svc_names[s], (unsigned long long)obj_u64(in.root, "parties"));
-			for (int k = 0; k < 3; k++) {
-				const msgpack_object *a = obj_get(in.root, what[k]);
-				for (uint32_t i = 0; a && a->type == MSGPACK_OBJECT_ARRAY && i < a->via.array.size; i++)
-					printf("%s %.*s", i ? "," : k ? "; " : ": ", (int)a->via.array.ptr[i].via.str.size,
-					       a->via.array.ptr[i].via.str.ptr);
-				if (a && a->type == MSGPACK_OBJECT_ARRAY && a->via.array.size)
-					printf(" %s", what[k]);
-			}
-			printf("\n");
-		}
-		msg_in_free(&in);
-	}
-	return rc;
+	return reload_every(c, T_PARTIES_RELOAD, "its parties registry", print_parties_reload);
 }
 
 /* cmd_parties - check a parties file against the configured catalogue, or reload it everywhere */
