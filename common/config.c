@@ -84,7 +84,7 @@ static int config_path(ydoc *d, ynode *root, const char *key, const char *def, c
 
 	if ((rc = ydoc_str(d, root, key, false, &s, e)))
 		return rc;
-	*out = config_abs(base, s ? s : def);
+	*out = s || def ? config_abs(base, s ? s : def) : NULL;
 	free(s);
 	return 0;
 }
@@ -144,15 +144,75 @@ void config_free(jrp_config **cp)
 	free(c->keys_dir);
 	for (i = 0; i < SVC__N; i++)
 		free(c->endpoint[i]);
+	free(c->gw.host);
+	free(c->gw.party);
+	free(c->gw.tls_cert);
+	free(c->gw.tls_key);
+	free(c->gw.client_ca);
 	free(c);
 	*cp = NULL;
+}
+
+/* config_gateway - the gateway: map (README Configuration); every key optional */
+static int config_gateway(ydoc *d, ynode *root, const char *dir, jrp_config *c, jrp_error *e)
+{
+	static const char *const keys[] = { "listen", "party", "tls_cert", "tls_key", "client_ca", NULL };
+	ynode *g = ydoc_map_get(d, root, "gateway");
+	char *listen = NULL, *colon;
+	long port;
+	int rc;
+
+	if (g && (rc = ydoc_map_check_keys(d, g, keys, e)))
+		return rc;
+	if (g && (rc = ydoc_str(d, g, "listen", false, &listen, e)))
+		return rc;
+	if (!listen)
+		listen = xstrdup("127.0.0.1:8480");
+	colon = strrchr(listen, ':');
+	port = colon ? strtol(colon + 1, NULL, 10) : -1;
+	if (!colon || colon == listen || colon[1] == '\0' || strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+	    port < 0 || port > 65535) {
+		rc = ydoc_fail(d, ydoc_map_get(d, g, "listen"), e,
+			       "key 'gateway.listen': '%s' must be HOST:PORT (127.0.0.1:8480, [::1]:8480, 0.0.0.0:443)",
+			       listen);
+		free(listen);
+		return rc;
+	}
+	*colon = '\0';
+	if (listen[0] == '[') {
+		size_t n = strlen(listen);
+		if (n < 3 || listen[n - 1] != ']') {
+			rc = ydoc_fail(d, ydoc_map_get(d, g, "listen"), e, "key 'gateway.listen': an IPv6 address is "
+				       "written in brackets: [::1]:8480");
+			free(listen);
+			return rc;
+		}
+		listen[n - 1] = '\0';
+		memmove(listen, listen + 1, n - 1);
+	}
+	c->gw.host = listen;
+	c->gw.port = (int)port;
+	if (g && (rc = ydoc_str(d, g, "party", false, &c->gw.party, e)))
+		return rc;
+	if (!c->gw.party)
+		c->gw.party = xstrdup("gateway");
+	if (g && ((rc = config_path(d, g, "tls_cert", NULL, dir, &c->gw.tls_cert, e)) ||
+		  (rc = config_path(d, g, "tls_key", NULL, dir, &c->gw.tls_key, e)) ||
+		  (rc = config_path(d, g, "client_ca", NULL, dir, &c->gw.client_ca, e))))
+		return rc;
+	if (!c->gw.tls_cert != !c->gw.tls_key)
+		return ydoc_fail(d, g, e, "key 'gateway': tls_cert and tls_key go together (HTTPS needs both)");
+	if (c->gw.client_ca && !c->gw.tls_cert)
+		return ydoc_fail(d, ydoc_map_get(d, g, "client_ca"), e,
+				 "key 'gateway.client_ca': client certificates need HTTPS (tls_cert and tls_key)");
+	return 0;
 }
 
 int config_load(const char *path, jrp_config **out, jrp_error *e)
 {
 	static const char *const keys[] = { "data_dir", "run_dir", "rules", "parties", "keys_dir", "test_clock",
 		"map_size_mb", "map_max_mb", "log_level", "endpoints",
-		"log_retention_days",
+		"log_retention_days", "gateway",
 		NULL };
 	static const char *const levels[] = { "debug", "info", "warn", "error" };
 	static const char *const ep_keys[SVC__N + 1] = { "ingest", "adjudicate", "dispatch", "feedback", NULL };
@@ -245,6 +305,8 @@ int config_load(const char *path, jrp_config **out, jrp_error *e)
 		if (rc)
 			goto out;
 	}
+	if ((rc = config_gateway(d, root, real, c, e)))
+		goto out;
 	*out = c;
 	c = NULL;
 	rc = 0;

@@ -18,6 +18,12 @@
  *     adjudicate: ipc://{run}/adjudicate.sock
  *     dispatch: ipc://{run}/dispatch.sock
  *     feedback: ipc://{run}/feedback.sock
+ *   gateway:                      # jrp-gateway, the HTTP door (README "The HTTP gateway")
+ *     listen: 127.0.0.1:8480      # host:port (IPv4 or [IPv6]); 0 as port: any free port (tests)
+ *     party: gateway              # its party; its CURVE key KEYS_DIR/<party>.key for tcp:// daemons
+ *     tls_cert: /etc/jrp/tls/gateway.crt   # both or neither: HTTPS through GnuTLS
+ *     tls_key: /etc/jrp/tls/gateway.key
+ *     client_ca: /etc/jrp/tls/ca.crt       # optional: clients may authenticate by certificate
  */
 #ifndef JRP_CONFIG_H
 #define JRP_CONFIG_H
@@ -41,6 +47,12 @@ typedef struct jrp_config {
 	int log_level;         /* LOG_* */
 	int retention_days;    /* log_retention_days: a log record stays in LMDB at least this long (retain.h) */
 	char *endpoint[SVC__N];
+	struct {
+		char *host;        /* "127.0.0.1", "::1", "0.0.0.0" */
+		int port;          /* 0: any free port (the gateway writes the one it got to RUN_DIR/gateway.port) */
+		char *party;       /* "gateway" */
+		char *tls_cert, *tls_key, *client_ca;   /* absolute, or NULL (plain HTTP) */
+	} gw;
 } jrp_config;
 
 /* JRP_CONFIG_DEFAULT - the installed configuration: meson writes it from sysconfdir into jrp_paths.h

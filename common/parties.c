@@ -7,6 +7,7 @@
  *       roles: [department, agency]
  *       domains: [tax]                 # departments only, and required for them
  *       pubkey: "<40 Z85 characters>"  # optional CURVE public key
+ *       tokens: ["sha256:<64 hex>"]    # optional HTTP bearer tokens of jrp-gateway, hashed (1..4)
  *
  * Loaded by every daemon at start (ZAP maps a public key to a party) and by
  * the catalogue loader (measure agencies must be agencies here).
@@ -28,6 +29,7 @@ static const struct {
 	{ "agency", ROLE_AGENCY },
 	{ "office", ROLE_OFFICE },
 	{ "daemon", ROLE_DAEMON },
+	{ "gateway", ROLE_GATEWAY },
 };
 
 /* parties_id_ok - [a-z0-9_]{1,32} */
@@ -50,6 +52,9 @@ static void party_clear(jrp_party *p)
 		free(p->domains[i]);
 	free(p->domains);
 	free(p->pubkey);
+	for (i = 0; i < p->ntokens; i++)
+		free(p->tokens[i]);
+	free(p->tokens);
 	memset(p, 0, sizeof *p);
 }
 
@@ -77,7 +82,7 @@ static ynode *item_at(ydoc *d, ynode *map, const char *key, size_t i)
 /* party_load - one party map into *p (p is zeroed; caller clears on error) */
 static int party_load(ydoc *d, ynode *m, jrp_party *p, jrp_error *e)
 {
-	static const char *const keys[] = { "id", "name", "roles", "domains", "pubkey", NULL };
+	static const char *const keys[] = { "id", "name", "roles", "domains", "pubkey", "tokens", NULL };
 	char **roles = NULL;
 	size_t nroles = 0, i, j;
 	int rc;
@@ -98,7 +103,7 @@ static int party_load(ydoc *d, ynode *m, jrp_party *p, jrp_error *e)
 	if (nroles == 0) {
 		rc = ydoc_fail(d, ydoc_map_get(d, m, "roles"), e,
 			       "key 'roles': party '%s' needs at least one role "
-			       "(department, agency, office, daemon)", p->id);
+			       "(department, agency, office, daemon, gateway)", p->id);
 		goto out;
 	}
 	for (i = 0; i < nroles; i++) {
@@ -107,7 +112,7 @@ static int party_load(ydoc *d, ynode *m, jrp_party *p, jrp_error *e)
 				break;
 		if (j == sizeof role_names / sizeof role_names[0]) {
 			rc = ydoc_fail(d, item_at(d, m, "roles", i), e,
-				       "key 'roles': unknown role '%s' (allowed: department, agency, office, daemon)",
+				       "key 'roles': unknown role '%s' (allowed: department, agency, office, daemon, gateway)",
 				       roles[i]);
 			goto out;
 		}
@@ -150,6 +155,22 @@ static int party_load(ydoc *d, ynode *m, jrp_party *p, jrp_error *e)
 			       "key 'pubkey': must be a 40-character Z85 CURVE public key");
 		goto out;
 	}
+	if ((rc = ydoc_strlist(d, m, "tokens", false, &p->tokens, &p->ntokens, e)))
+		goto out;
+	if (p->ntokens > 4) {
+		rc = ydoc_fail(d, item_at(d, m, "tokens", 4), e,
+			       "key 'tokens': at most 4 tokens a party (add the new one, then remove the old one)");
+		goto out;
+	}
+	for (i = 0; i < p->ntokens; i++) {
+		const char *t = p->tokens[i];
+		if (strncmp(t, "sha256:", 7) != 0 || strlen(t) != 7 + 64 || strspn(t + 7, "0123456789abcdef") != 64) {
+			rc = ydoc_fail(d, item_at(d, m, "tokens", i), e,
+				       "key 'tokens': must be \"sha256:\" and 64 lowercase hex digits, the hash of the "
+				       "token (jrpctl tokens new %s makes one), never the token itself", p->id);
+			goto out;
+		}
+	}
 out:
 	for (i = 0; i < nroles; i++)
 		free(roles[i]);
@@ -182,6 +203,14 @@ int parties_load(const char *path, jrp_parties **out, jrp_error *e)
 					       "key 'id': duplicate party id '%s'", p->v[i].id);
 				goto out;
 			}
+			for (size_t a = 0; a < p->v[i].ntokens; a++)
+				for (size_t b = 0; b < p->v[j].ntokens; b++)
+					if (strcmp(p->v[i].tokens[a], p->v[j].tokens[b]) == 0) {
+						rc = ydoc_fail(d, item_at(d, it, "tokens", a), e,
+							       "key 'tokens': party '%s' has the same token as '%s'",
+							       p->v[i].id, p->v[j].id);
+						goto out;
+					}
 			if (p->v[i].pubkey && p->v[j].pubkey && strcmp(p->v[i].pubkey, p->v[j].pubkey) == 0) {
 				rc = ydoc_fail(d, ydoc_map_get(d, it, "pubkey"), e,
 					       "key 'pubkey': party '%s' has the same key as '%s'",
@@ -221,4 +250,22 @@ bool party_has_domain(const jrp_party *p, const char *domain)
 		if (strcmp(p->domains[i], domain) == 0)
 			return true;
 	return false;
+}
+
+const jrp_party *parties_by_token(const jrp_parties *p, const char *hashed)
+{
+	const jrp_party *found = NULL;
+	size_t n = strlen(hashed);
+
+	/* every token is compared whole, whatever matched before: the time says nothing about which */
+	for (size_t i = 0; i < p->n; i++)
+		for (size_t t = 0; t < p->v[i].ntokens; t++) {
+			const char *a = p->v[i].tokens[t];
+			unsigned diff = strlen(a) != n;
+			for (size_t k = 0; k < n && a[k]; k++)
+				diff |= (unsigned char)(a[k] ^ hashed[k]);
+			if (!diff)
+				found = &p->v[i];
+		}
+	return found;
 }

@@ -17,6 +17,7 @@ enum {
 	ROLE_AGENCY = 1 << 1,
 	ROLE_OFFICE = 1 << 2,
 	ROLE_DAEMON = 1 << 3,
+	ROLE_GATEWAY = 1 << 4,   /* jrp-gateway: its CURVE key may speak for any party but a daemon (request.c) */
 };
 
 typedef struct jrp_party {
@@ -26,6 +27,9 @@ typedef struct jrp_party {
 	char **domains;    /* departments: domain ids (checked against the catalogue by the caller) */
 	size_t ndomains;
 	char *pubkey;      /* optional Z85 CURVE public key (40 chars), NULL if absent */
+	char **tokens;     /* HTTP bearer tokens of jrp-gateway, hashed: "sha256:<64 lowercase hex>" (at most 4,
+	                    * so that a token can be rotated: the new one added, the old one removed later) */
+	size_t ntokens;
 } jrp_party;
 
 typedef struct jrp_parties {
@@ -40,5 +44,7 @@ int parties_load(const char *path, jrp_parties **out, jrp_error *e);
 void parties_free(jrp_parties **p);
 const jrp_party *parties_find(const jrp_parties *p, const char *id);
 bool party_has_domain(const jrp_party *p, const char *domain);
+/* parties_by_token - the party one of whose tokens is "sha256:<hex>" (compared in constant time), or NULL */
+const jrp_party *parties_by_token(const jrp_parties *p, const char *hashed);
 
 #endif

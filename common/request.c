@@ -52,6 +52,17 @@ int request_parse(job *j)
 	return j->parsed;
 }
 
+/* gateway_speaks_for - over CURVE, jrp-gateway's key (a party with role gateway) may name the party its HTTP
+ * client authenticated as (a bearer token, README "The HTTP gateway"), any party but a daemon; every other key
+ * speaks only for its own party */
+static bool gateway_speaks_for(jrp_daemon *d, const char *key_party, const char *party)
+{
+	const jrp_party *k = parties_find(daemon_parties(d), key_party);
+	const jrp_party *p = parties_find(daemon_parties(d), party);
+
+	return k && (k->roles & ROLE_GATEWAY) && p && !(p->roles & ROLE_DAEMON);
+}
+
 int request_run(jrp_daemon *d, MDB_txn *txn, job *j)
 {
 	jrp_error e;
@@ -129,7 +140,7 @@ int request_run(jrp_daemon *d, MDB_txn *txn, job *j)
 	if (j->user[0]) {
 		if (!party[0]) {
 			snprintf(party, sizeof party, "%s", j->user);
-		} else if (strcmp(party, j->user) != 0) {
+		} else if (strcmp(party, j->user) != 0 && !gateway_speaks_for(d, j->user, party)) {
 			jrp_fail(&e, JRP_ERR_FORBIDDEN, "party", "this connection's key belongs to party \"%s\"; "
 				 "it may not speak as \"%s\"", j->user, party);
 			log_warn("event=forbidden key_party=%s party=%s type=%s", j->user, party, type);
