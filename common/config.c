@@ -164,6 +164,7 @@ static int config_gateway(ydoc *d, ynode *root, const char *dir, jrp_config *c, 
 
 	if (g && (rc = ydoc_map_check_keys(d, g, keys, e)))
 		return rc;
+	c->gw.enabled = g != NULL;
 	if (g && (rc = ydoc_str(d, g, "listen", false, &listen, e)))
 		return rc;
 	if (!listen)

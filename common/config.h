@@ -48,6 +48,7 @@ typedef struct jrp_config {
 	int retention_days;    /* log_retention_days: a log record stays in LMDB at least this long (retain.h) */
 	char *endpoint[SVC__N];
 	struct {
+		bool enabled;      /* the configuration has a gateway: section (jrpctl up starts it then) */
 		char *host;        /* "127.0.0.1", "::1", "0.0.0.0" */
 		int port;          /* 0: any free port (the gateway writes the one it got to RUN_DIR/gateway.port) */
 		char *party;       /* "gateway" */

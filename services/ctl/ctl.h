@@ -59,6 +59,8 @@ int64_t ctl_status_u64(ctl *c, int svc, const char *key);
 int ctl_sync(ctl *c, int argc, char **argv);
 /* ctl_keys - jrpctl keys new NAME [--dir DIR] */
 int ctl_keys(ctl *c, int argc, char **argv);
+/* ctl_tokens - jrpctl tokens new PARTY: a bearer token for jrp-gateway and the hash parties.yaml keeps */
+int ctl_tokens(ctl *c, int argc, char **argv);
 
 void print_check(ctl *c, const msgpack_object *r);
 void print_task(ctl *c, const msgpack_object *t);

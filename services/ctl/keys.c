@@ -11,7 +11,11 @@
  * party gives its .key to jrpctl with --key. DESIGN.md Security.
  */
 #include "ctl.h"
+#include <errno.h>
 #include <getopt.h>
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <sys/random.h>
 #include <stdio.h>
 #include <string.h>
 #include <zmq.h>
@@ -59,4 +63,46 @@ int ctl_keys(ctl *c, int argc, char **argv)
 wipe:
 	memset(sec, 0, sizeof sec);
 	return rc;
+}
+
+/*
+ * jrpctl tokens new PARTY - a bearer token for jrp-gateway (README "The HTTP gateway")
+ *
+ * 32 random bytes as "jrp_" and 64 hex digits, printed once; parties.yaml keeps only its SHA-256
+ * ("sha256:<hex>" under the party's tokens), so a copy of the registry gives no one a token. The
+ * gateway reads the registry again when the file changes: adding the line is enough.
+ */
+int ctl_tokens(ctl *c, int argc, char **argv)
+{
+	unsigned char raw[32], d[32];
+	char token[4 + 65], hashed[7 + 65];
+	(void)c;
+	if (argc != 3 || strcmp(argv[1], "new") != 0) {
+		fprintf(stderr, "usage: jrpctl tokens new PARTY\n");
+		return 2;
+	}
+	if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) {
+		fprintf(stderr, "jrpctl: no random bytes: %s\n", strerror(errno));
+		return 1;
+	}
+	memcpy(token, "jrp_", 4);
+	for (int i = 0; i < 32; i++)
+		snprintf(token + 4 + 2 * i, 3, "%02x", raw[i]);
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, token, strlen(token), d) < 0) {
+		fprintf(stderr, "jrpctl: SHA-256 failed\n");
+		return 1;
+	}
+	memcpy(hashed, "sha256:", 7);
+	for (int i = 0; i < 32; i++)
+		snprintf(hashed + 7 + 2 * i, 3, "%02x", d[i]);
+	if (c->json) {
+		printf("{\"party\": \"%s\", \"token\": \"%s\", \"hash\": \"%s\"}\n", argv[2], token, hashed);
+	} else {
+		printf("token of %s (shown once; give it to the party's system, keep it secret):\n%s\n"
+		       "add this line to the entry of %s in parties.yaml (the hash only; the gateway reads the file "
+		       "again when it changes):\n    tokens: [\"%s\"]\n", argv[2], token, argv[2], hashed);
+	}
+	memset(raw, 0, sizeof raw);
+	memset(token, 0, sizeof token);
+	return 0;
 }

@@ -76,9 +76,67 @@ static int ping(ctl *c, int svc, int timeout_ms)
 	return rc;
 }
 
-int ctl_up(ctl *c, int argc, char **argv)
+/* spawn - start jrp-NAME -c CONFIG in its own session, its output appended to RUN_DIR/NAME.log */
+static int spawn(ctl *c, const char *name)
 {
 	char bin[PATH_MAX], logp[PATH_MAX];
+	pid_t pid;
+	if (find_binary(name, bin, sizeof bin) < 0) {
+		fprintf(stderr, "jrpctl: cannot find jrp-%s beside jrpctl\n", name);
+		return -1;
+	}
+	snprintf(logp, sizeof logp, "%s/%s.log", c->cfg->run_dir, name);
+	if ((pid = fork()) < 0) {
+		perror("fork");
+		return -1;
+	}
+	if (pid == 0) {
+		int fd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		int nul = open("/dev/null", O_RDONLY);
+		setsid();
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		if (nul >= 0)
+			dup2(nul, 0);
+		execl(bin, bin, "-c", c->cfg->path, (char *)NULL);
+		_exit(127);
+	}
+	return 0;
+}
+
+/* gateway_up - jrp-gateway, when the configuration has a gateway: section; ready once it wrote its port */
+static int gateway_up(ctl *c, int *started)
+{
+	char path[PATH_MAX];
+	pid_t pid = running_pid(c, "gateway");
+	if (pid) {
+		printf("jrp-gateway already running (pid %d)\n", (int)pid);
+		return 0;
+	}
+	snprintf(path, sizeof path, "%s/gateway.port", c->cfg->run_dir);
+	unlink(path);
+	if (spawn(c, "gateway") < 0)
+		return -1;
+	int64_t until = clock_real_ms() + 10000;
+	while (!running_pid(c, "gateway") || access(path, R_OK) != 0) {
+		int st;
+		while (waitpid(-1, &st, WNOHANG) > 0)
+			;
+		if (clock_real_ms() > until) {
+			fprintf(stderr, "jrpctl: jrp-gateway did not start within 10 s; see %s/gateway.log\n", c->cfg->run_dir);
+			return -1;
+		}
+		usleep(20000);
+	}
+	(*started)++;
+	return 0;
+}
+
+int ctl_up(ctl *c, int argc, char **argv)
+{
+	char logp[PATH_MAX];
 	int started = 0;
 
 	if (mkdir_p(c->cfg->run_dir, 0700) < 0) {
@@ -92,29 +150,8 @@ int ctl_up(ctl *c, int argc, char **argv)
 			printf("jrp-%s already running (pid %d)\n", name, (int)pid);
 			continue;
 		}
-		if (find_binary(name, bin, sizeof bin) < 0) {
-			fprintf(stderr, "jrpctl: cannot find jrp-%s beside jrpctl\n", name);
+		if (spawn(c, name) < 0)
 			return 1;
-		}
-		snprintf(logp, sizeof logp, "%s/%s.log", c->cfg->run_dir, name);
-		pid = fork();
-		if (pid < 0) {
-			perror("fork");
-			return 1;
-		}
-		if (pid == 0) {
-			int fd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-			int nul = open("/dev/null", O_RDONLY);
-			setsid();
-			if (fd >= 0) {
-				dup2(fd, 1);
-				dup2(fd, 2);
-			}
-			if (nul >= 0)
-				dup2(nul, 0);
-			execl(bin, bin, "-c", c->cfg->path, (char *)NULL);
-			_exit(127);
-		}
 		started++;
 	}
 	for (int s = 0; s < SVC__N; s++) {
@@ -130,16 +167,32 @@ int ctl_up(ctl *c, int argc, char **argv)
 			}
 		}
 	}
+	if (c->cfg->gw.enabled && gateway_up(c, &started) < 0)
+		return 1;
 	printf("jrp is up: %d daemon%s started; data in %s, sockets and logs in %s\n", started, started == 1 ? "" : "s",
 	       c->cfg->data_dir, c->cfg->run_dir);
+	if (c->cfg->gw.enabled) {
+		char port[16] = "";
+		snprintf(logp, sizeof logp, "%s/gateway.port", c->cfg->run_dir);
+		FILE *f = fopen(logp, "r");
+		if (f && fgets(port, sizeof port, f))
+			port[strcspn(port, "\n")] = '\0';
+		if (f)
+			fclose(f);
+		printf("the office's dashboard: %s://%s%s%s:%s/dashboard/   (HTTP API: /v1, described in /openapi.yaml)\n",
+		       c->cfg->gw.tls_cert ? "https" : "http", strchr(c->cfg->gw.host, ':') ? "[" : "",
+		       strcmp(c->cfg->gw.host, "0.0.0.0") == 0 ? "127.0.0.1" : c->cfg->gw.host,
+		       strchr(c->cfg->gw.host, ':') ? "]" : "", port);
+	}
 	return 0;
 }
 
 int ctl_down(ctl *c, int argc, char **argv)
 {
 	int rc = 0;
-	for (int s = SVC__N - 1; s >= 0; s--) {
-		const char *name = svc_names[s];
+	/* the gateway first (it answers nothing without the daemons), then downstream to upstream */
+	for (int s = SVC__N; s >= 0; s--) {
+		const char *name = s == SVC__N ? "gateway" : svc_names[s];
 		pid_t pid = running_pid(c, name);
 		int64_t until;
 		if (!pid)

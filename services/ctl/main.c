@@ -76,6 +76,7 @@ static void usage(FILE *f)
 		"                                exit, tasks that would be pushed or stopped per agency; changes nothing\n"
 		"  rules reload                  (office) put the configured rules in force in every daemon\n"
 		"  config check                  validate the configuration, parties and catalogue\n"
+		"  tokens new PARTY              a bearer token for the HTTP gateway, and the hash for parties.yaml\n"
 		"  backup DIR                    a consistent copy of the four daemons' data while they serve, with a manifest\n"
 		"  restore DIR                   (every daemon stopped) check a backup set and put it in place\n"
 		"  clock set TIME                set the test clock of every daemon (test_clock: true only)\n"
@@ -1006,6 +1007,8 @@ int main(int argc, char **argv)
 	cmd = argv[optind];
 	argc -= optind;
 	argv += optind;
+	if (strcmp(cmd, "tokens") == 0)
+		return ctl_tokens(&c, argc, argv);
 	if (strcmp(cmd, "keys") == 0) {
 		rc = ctl_keys(&c, argc, argv);   /* needs no daemon, parties or catalogue */
 		config_free(&c.cfg);
