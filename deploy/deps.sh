@@ -7,7 +7,10 @@ pkgs=(gcc clang libclang-rt-14-dev meson ninja-build pkg-config libzmq3-dev libm
       # the package and its test (tests/package.sh): build it, lint it, verify and emulate its units
       dpkg-dev debhelper lintian systemd libseccomp-dev python3
       # archives of retained logs (common/archive.c), and the zstd tool to read them without jrp
-      libzstd-dev zstd)
+      libzstd-dev zstd
+      # jrp-gateway: HTTP in the libuv loop, HTTPS and token hashes; its test: an HTTP client checking
+      # every answer against docs/openapi.yaml, and a certificate for the HTTPS test
+      libmicrohttpd-dev libgnutls28-dev python3-jsonschema python3-yaml openssl)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
