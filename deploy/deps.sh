@@ -10,7 +10,7 @@ pkgs=(gcc clang libclang-rt-14-dev meson ninja-build pkg-config libzmq3-dev libm
       libzstd-dev zstd
       # jrp-gateway: HTTP in the libuv loop, HTTPS and token hashes; its test: an HTTP client checking
       # every answer against docs/openapi.yaml, and a certificate for the HTTPS test
-      libmicrohttpd-dev libgnutls28-dev python3-jsonschema python3-yaml openssl)
+      libmicrohttpd-dev libgnutls28-dev python3-jsonschema python3-yaml openssl curl)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
