@@ -229,7 +229,9 @@ int main(int argc, char **argv)
 	log_info("event=listening url=%s://%s%s%s:%u/ dashboard=/dashboard/ pid=%d",
 		 g->cfg->gw.tls_cert ? "https" : "http", strchr(g->cfg->gw.host, ':') ? "[" : "", g->cfg->gw.host,
 		 strchr(g->cfg->gw.host, ':') ? "]" : "", (unsigned)g->port, (int)getpid());
-	notify_send("READY=1");
+	if (notify_sendf("READY=1\nSTATUS=serving %s://%s:%u/", g->cfg->gw.tls_cert ? "https" : "http", g->cfg->gw.host,
+			 (unsigned)g->port) < 0)
+		log_warn("event=notify_failed error=\"%s\"", strerror(errno));
 	notify_watchdog *wd = notify_watchdog_start(g->loop);
 	uv_run(g->loop, UV_RUN_DEFAULT);
 	notify_watchdog_stop(&wd);
