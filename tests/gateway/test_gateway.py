@@ -60,11 +60,16 @@ tmp = tempfile.mkdtemp(prefix="jrp-gw-")
 tokens = {p: "jrp_" + secrets.token_hex(32) for p in ["office", "tax_bureau", "procurement_centre", "bank_regulator"]}
 
 
+certs = {}   # party -> "sha256:<fingerprint>" of its TLS client certificate
+
+
 def write_parties(toks):
     text = open(os.path.join(ROOT, "deploy/parties.yaml"), encoding="utf-8").read()
     for p, t in toks.items():
         h = hashlib.sha256(t.encode()).hexdigest()
         text = re.sub(r"(\n  - id: %s\n)" % p, lambda m: m.group(1) + '    tokens: ["sha256:%s"]\n' % h, text, count=1)
+    for p, fp in certs.items():
+        text = re.sub(r"(\n  - id: %s\n)" % p, lambda m: m.group(1) + '    certs: ["%s"]\n' % fp, text, count=1)
     with open(os.path.join(tmp, "parties.yaml.new"), "w", encoding="utf-8") as f:
         f.write(text)
     os.replace(os.path.join(tmp, "parties.yaml.new"), os.path.join(tmp, "parties.yaml"))
@@ -350,35 +355,65 @@ try:
     tap(st1 == 200 and st2 == 401, "a rotated token: the new one works within seconds, the old one is 401 (%d, %d)"
         % (st1, st2))
 
-    # ---- HTTPS through libmicrohttpd (GnuTLS) ----
-    crt, key = os.path.join(tmp, "gw.crt"), os.path.join(tmp, "gw.key")
-    r = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", crt,
-                        "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                       capture_output=True, text=True)
+    # ---- HTTPS through libmicrohttpd (GnuTLS), and client certificates of a CA the office names ----
+    def ossl(*a):
+        r = subprocess.run(["openssl"] + list(a), capture_output=True, text=True, cwd=tmp)
+        if r.returncode != 0:
+            raise RuntimeError("openssl %s: %s" % (" ".join(a), r.stderr))
+    ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "gw.key", "-out", "gw.crt", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")
+    ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2",
+         "-subj", "/CN=jrp test CA")
+    for who in ("centre", "stranger"):
+        ossl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", who + ".key", "-out", who + ".csr", "-subj", "/CN=" + who)
+        ossl("x509", "-req", "-in", who + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+             who + ".crt", "-days", "2")
+    der = subprocess.run(["openssl", "x509", "-in", os.path.join(tmp, "centre.crt"), "-outform", "DER"],
+                         capture_output=True).stdout
+    certs["procurement_centre"] = "sha256:" + hashlib.sha256(der).hexdigest()
+    write_parties(tokens)
+    crt = os.path.join(tmp, "gw.crt")
     cfg2 = os.path.join(tmp, "tls.yaml")
     with open(cfg2, "w") as f:
         f.write("data_dir: data\nrun_dir: run2\nrules: %s/rules\nparties: parties.yaml\n"
                 "endpoints:\n  ingest: ipc://%s/run/ingest.sock\n  adjudicate: ipc://%s/run/adjudicate.sock\n"
                 "  dispatch: ipc://%s/run/dispatch.sock\n  feedback: ipc://%s/run/feedback.sock\n"
-                "gateway:\n  listen: 127.0.0.1:0\n  tls_cert: gw.crt\n  tls_key: gw.key\n" % ((ROOT,) + (tmp,) * 4))
+                "gateway:\n  listen: 127.0.0.1:0\n  tls_cert: gw.crt\n  tls_key: gw.key\n  client_ca: ca.crt\n"
+                % ((ROOT,) + (tmp,) * 4))
     gwbin = os.path.join(os.path.dirname(JRPCTL), "../gateway/jrp-gateway")
     p = subprocess.Popen([gwbin, "-c", cfg2], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     portf = os.path.join(tmp, "run2/gateway.port")
     deadline = time.time() + 5
     while time.time() < deadline and not os.path.exists(portf):
         time.sleep(0.1)
-    try:
+
+    def https_check(who=None, token=None):
         ctx = ssl.create_default_context(cafile=crt)
-        port = open(portf).read().strip()
-        req = urllib.request.Request("https://127.0.0.1:%s/v1/check" % port, method="POST",
-                                     data=json.dumps({"subject": CODE, "matter": "public_procurement"}).encode(),
-                                     headers={"Authorization": "Bearer " + tokens["procurement_centre"],
-                                              "Content-Type": "application/json"})
-        with urllib.request.urlopen(req, context=ctx, timeout=10) as resp:
-            b = json.loads(resp.read())
-        tap(r.returncode == 0 and b["listed"], "HTTPS: the same check over TLS, the certificate verified", b)
+        if who:
+            ctx.load_cert_chain(os.path.join(tmp, who + ".crt"), os.path.join(tmp, who + ".key"))
+        h = {"Content-Type": "application/json"}
+        if token:
+            h["Authorization"] = "Bearer " + token
+        req = urllib.request.Request("https://127.0.0.1:%s/v1/check" % open(portf).read().strip(), method="POST",
+                                     data=json.dumps({"subject": CODE, "matter": "public_procurement"}).encode(), headers=h)
+        try:
+            with urllib.request.urlopen(req, context=ctx, timeout=10) as resp:
+                return resp.status, json.loads(resp.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read())
+    try:
+        st, b = https_check(token=tokens["procurement_centre"])
+        tap(st == 200 and b["listed"], "HTTPS: the same check over TLS with a token, the server's certificate verified", b)
+        st, b = https_check(who="centre")
+        tap(st == 200 and b["listed"] and any(m["yours"] for m in b["entries"][0]["measures"]),
+            "a client certificate of the CA, its fingerprint under the centre's certs: the centre, without a token", b)
+        st, b = https_check(who="stranger")
+        tap(st == 401 and b["error"]["code"] == "unauthorized", "a certificate of the same CA that no party lists: 401", b)
+        st, b = https_check()
+        tap(st == 401 and "client certificate" in b["error"]["message"], "neither a token nor a certificate: 401, "
+            "saying both ways in", b)
     except Exception as e:  # noqa: BLE001 - report whatever went wrong as the test's failure
-        tap(False, "HTTPS: the same check over TLS", repr(e))
+        tap(False, "HTTPS", repr(e))
     finally:
         p.terminate()
         p.wait(timeout=10)

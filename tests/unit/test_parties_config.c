@@ -126,7 +126,7 @@ static void test_parties_errors(void)
 		{ "parties:\n  - id: a\n    name: x\n    roles: [agency]\n    pubkey: \"rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf\\\"\"\n",
 		  5, 13, "40-character Z85" },
 		{ "parties:\n  - id: a\n    name: x\n    roles: [agency]\n    key: x\n", 5, 5,
-		  "unknown key 'key' (allowed: id, name, roles, domains, pubkey, tokens)" },
+		  "unknown key 'key' (allowed: id, name, roles, domains, pubkey, tokens, certs)" },
 		/* the gateway's bearer tokens: only their hashes, never a token itself (README "The HTTP gateway") */
 		{ "parties:\n  - id: a\n    name: x\n    roles: [agency]\n    tokens: [jrp_0123456789]\n", 5, 14,
 		  "the hash of the token" },
@@ -203,7 +203,7 @@ static void test_parties_tokens(void)
 		 "\"%s\", \"%s\", \"%s\"]\n", h1, h1, h1, h1, h1);
 	path = write_file("parties.yaml", text);
 	jrp_error_clear(&e);
-	CHECK(parties_load(path, &p, &e) != 0 && strstr(e.message, "at most 4 tokens"));
+	CHECK(parties_load(path, &p, &e) != 0 && strstr(e.message, "at most 4 a party"));
 }
 
 /* the gateway: section (README Configuration) */
