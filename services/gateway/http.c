@@ -289,7 +289,7 @@ int http_start(gw *g, jrp_error *e)
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)200,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128u << 10),
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32u << 10),   /* headers only: bodies are ours; the pool is zeroed per request */
 				  MHD_OPTION_ARRAY, opts,
 				  MHD_OPTION_END);
 	freeaddrinfo(ai);

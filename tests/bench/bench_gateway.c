@@ -88,10 +88,16 @@ static int start_gateway(bench_env *b, int *port)
 			dup2(fd, 1);
 			dup2(fd, 2);
 		}
+		/* JRP_BENCH_CALLGRIND=FILE: the gateway under callgrind, to count its instructions per check */
+		if (getenv("JRP_BENCH_CALLGRIND")) {
+			char out[600];
+			snprintf(out, sizeof out, "--callgrind-out-file=%s", getenv("JRP_BENCH_CALLGRIND"));
+			execlp("valgrind", "valgrind", "--tool=callgrind", out, JRP_BIN_GATEWAY, "-c", path, (char *)NULL);
+		}
 		execl(JRP_BIN_GATEWAY, JRP_BIN_GATEWAY, "-c", path, (char *)NULL);
 		_exit(127);
 	}
-	for (int i = 0; i < 500; i++) {
+	for (int i = 0; i < 3000; i++) {
 		if ((f = fopen(portf, "r"))) {
 			int ok = fscanf(f, "%d", port) == 1;
 			fclose(f);
