@@ -17,7 +17,6 @@ static const i18n_msg *tables[MAX_TABLES];
 static int ntables;
 static const i18n_msg **sorted;   /* every registered pair, by en */
 static size_t nsorted;
-static int zh = -1;               /* -1: not decided yet */
 
 void i18n_add(const i18n_msg *table)
 {
@@ -29,19 +28,14 @@ void i18n_add(const i18n_msg *table)
 
 bool i18n_zh(void)
 {
-	if (zh < 0) {
-		/* POSIX: LC_ALL overrides LC_MESSAGES, which overrides LANG; an empty one counts as unset */
-		static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
-		zh = 0;
-		for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-			const char *v = getenv(vars[i]);
-			if (v && *v) {
-				zh = strncmp(v, "zh", 2) == 0;
-				break;
-			}
-		}
+	/* POSIX: LC_ALL overrides LC_MESSAGES, which overrides LANG; an empty one counts as unset */
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return strncmp(v, "zh", 2) == 0;
 	}
-	return zh;
+	return false;
 }
 
 static int by_en(const void *a, const void *b)

@@ -23,10 +23,12 @@ typedef struct i18n_msg {
 
 /* i18n_add - register a table ending with { NULL, NULL }; it must outlive every tr (static) */
 void i18n_add(const i18n_msg *table);
-/* i18n_zh - the locale is Chinese (decided once, at the first call) */
+/* i18n_zh - the locale is Chinese (the environment as it is now) */
 bool i18n_zh(void);
 /* tr - the text in the reader's language: en itself, or its Chinese */
 const char *tr(const char *en) __attribute__((format_arg(1)));
+/* N_ - marks a text given to tr() later, from a variable (tests/unit/tr_coverage.py finds it) */
+#define N_(s) s
 /* i18n_pick - en or zh by the locale (texts kept side by side, e.g. a table of commands) */
 const char *i18n_pick(const char *en, const char *zh);
 /* i18n_same_conversions - en and zh have the same printf conversions in the same order (tests);
