@@ -28,6 +28,7 @@
 # restart, Restart=, the ordering done by systemd rather than by this script).
 # JRP_KEEP_TEST_DIR=1 keeps the work directory.
 set -u
+export LC_ALL=C.UTF-8   # jrpctl and the daemons in English, as this script greps them
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/build}" && pwd)
 n=0; failed=0
