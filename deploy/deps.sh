@@ -7,7 +7,9 @@ pkgs=(gcc clang libclang-rt-14-dev meson ninja-build pkg-config libzmq3-dev libm
       # the package and its test (tests/package.sh): build it, lint it, verify and emulate its units
       dpkg-dev debhelper lintian systemd libseccomp-dev python3
       # archives of retained logs (common/archive.c), and the zstd tool to read them without jrp
-      libzstd-dev zstd)
+      libzstd-dev zstd
+      # the manual pages' test (tests/man.sh): groff formats them, man-db reads them as lintian does
+      groff-base man-db)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
