@@ -198,6 +198,11 @@ n=$((n + 1)); if has "核查已留痕为 " && ! has "check recorded as"; then pa
 out=$(LANG=C $J --as procurement_centre check 91350100M000100Y43 --matter public_procurement 2>&1)
 n=$((n + 1)); if has "check recorded as " && ! has "核查已留痕"; then pass "check in English under LANG=C"; else fail "check C"; fi
 jt "ack" --as procurement_centre ack 0
+task=$($J --as procurement_centre --json tasks --after 0 | sed -n 's/^ *"task": \([0-9]*\),*$/\1/p' | head -1)
+jt "feedback" --as procurement_centre feedback "${task:-0}" applied --date 2026-11-02
+n=$((n + 1)); if [ -n "$task" ] && has '^  "ok": true'; then pass "feedback on task $task recorded"; else fail "feedback (task '$task')"; fi
+printf '{"v": 1, "type": "ping", "id": 1}\n' > "$dir/ping.json"
+jt "call" call ingest "$dir/ping.json"
 jt "audit" --as office audit --subject 91350100M000100Y43
 jt "rejected list" rejected list
 jt "backup" backup "$dir/backup"
