@@ -2,8 +2,10 @@
  * help.c - jrpctl's commands as one table: name, synopsis, summary, description
  * and options, in English and Chinese. It drives `jrpctl --help` (the list),
  * `jrpctl COMMAND --help` and `jrpctl help COMMAND` (one command: usage,
- * description, options) and their --json form; the manual page jrpctl(1) says
- * the same (tests/integration/cli.sh checks that it names every command here).
+ * description, options), their --json form and the usage printed after a usage
+ * error; the manual page jrpctl(1) says the same (tests/man.sh checks that it
+ * has an entry for every command here, tests/integration/cli.sh asks each one
+ * for its help).
  * Help goes to stdout with exit 0; a usage error goes to stderr with exit 2.
  */
 #include "ctl.h"
