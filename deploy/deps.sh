@@ -10,7 +10,9 @@ pkgs=(gcc clang libclang-rt-14-dev meson ninja-build pkg-config libzmq3-dev libm
       libzstd-dev zstd
       # jrp-gateway: HTTP in the libuv loop, HTTPS and token hashes; its test: an HTTP client checking
       # every answer against docs/openapi.yaml, and a certificate for the HTTPS test
-      libmicrohttpd-dev libgnutls28-dev python3-jsonschema python3-yaml openssl curl)
+      libmicrohttpd-dev libgnutls28-dev python3-jsonschema python3-yaml openssl curl
+      # the manual pages' test (tests/man.sh): groff formats them, man-db reads them as lintian does
+      groff-base man-db)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
