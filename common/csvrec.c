@@ -346,12 +346,18 @@ static int parse(csvrec_file *f, const char *s, size_t n, jrp_error *e)
 						return jrp_fail(e, JRP_ERR_BAD_VALUE, "csv", "row %zu: a quoted cell is not closed "
 								"(its closing quote is missing)", no);
 					q = i;
-					while (q < n && s[q] != '"')
+					while (q < n && s[q] != '"' && s[q] != '\r')
 						q++;
 					buf_put(&f->text, s + i, q - i);
 					i = q;
 					if (i >= n)
 						continue;
+					if (s[i] == '\r') {
+						/* a line break inside a cell is LF, whichever the file's line ends are */
+						buf_put(&f->text, i + 1 < n && s[i + 1] == '\n' ? "" : "\r", i + 1 < n && s[i + 1] == '\n' ? 0 : 1);
+						i++;
+						continue;
+					}
 					if (i + 1 < n && s[i + 1] == '"') {
 						buf_put(&f->text, "\"", 1);
 						i += 2;

@@ -84,6 +84,15 @@ static void test_reader_rfc4180(void)
 	CHECK_STR(csvrec_cell(f, 2, 7), "");    /* past the row's end */
 	csvrec_free(&f);
 
+	/* a line break inside a quoted cell is LF, whether the file wrote CRLF or LF */
+	f = read_ok("a,b\r\n\"x\r\ny\",\"p\rq\"\r\n");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	CHECK_STR(csvrec_cell(f, 0, 0), "x\ny");
+	CHECK_STR(csvrec_cell(f, 0, 1), "p\rq");
+	csvrec_free(&f);
+
 	/* LF, an empty row skipped but counted (as a spreadsheet numbers its rows), spaces trimmed
 	 * (ASCII and the ideographic U+3000) */
 	f = read_ok("a,b\n x ,\xe3\x80\x80y\xe3\x80\x80\n,\n\nz,w\n");
