@@ -2,7 +2,8 @@
  * bulk.c - the bulk loader's pipeline: many record.submit requests in flight on
  * one socket, with a progress bar (ctl.h)
  *
- * submit --lines (a JSON-lines file) sends its records through here: up to BULK_WINDOW requests in flight
+ * submit --lines (a JSON-lines file) and submit --csv (a spreadsheet, csv.c)
+ * both send their records through here: up to BULK_WINDOW requests in flight
  * (ingest commits what is waiting together: one fsync per batch), each reply
  * matched to its item by the request id (ids are consecutive from the first).
  */

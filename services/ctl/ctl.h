@@ -6,7 +6,7 @@
  * keys.c (CURVE key pairs for tcp:// deployments), entries.c (actions on
  * entries, a subject's record), audit.c (who changed what, from which
  * record), rejected.c (records a daemon could not apply), bulk.c (the bulk
- * loader's pipeline and progress bar).
+ * loader's pipeline and progress bar), csv.c (submit --csv: a spreadsheet).
  */
 #ifndef JRP_CTL_H
 #define JRP_CTL_H
@@ -82,7 +82,7 @@ int ctl_rejected(ctl *c, int argc, char **argv);
 /* ctl_audit - audit.c: jrpctl audit --subject CODE | --from TIME --to TIME: who changed what, when, from which record */
 int ctl_audit(ctl *c, int argc, char **argv);
 
-/* bulk.c: the bulk loader's pipeline (submit --lines): records sent with many requests
+/* bulk.c: the bulk loader's pipeline (submit --lines, submit --csv): records sent with many requests
  * in flight, each reply matched to its item's tag (a line or a row number) */
 typedef struct ctl_bulk {
 	ctl *c;
@@ -107,5 +107,11 @@ void bulk_skip(ctl_bulk *b);
 /* bulk_drain - wait for every reply in flight, then the last progress; 0, or -1 if some never came */
 int bulk_drain(ctl_bulk *b);
 void bulk_progress(ctl_bulk *b, bool force);
+
+/* csv.c: jrpctl submit --csv FILE [--mapping FILE] [--domain D] [--check] [--refused FILE] */
+int ctl_submit_csv(ctl *c, int argc, char **argv);
+/* ctl_csv_rules_check - validate the CSV mapping files of a rules directory (DIR/csv/NAME.yaml) against
+ * its catalogue, printing one line each; 0, or 1 with the error printed */
+int ctl_csv_rules_check(ctl *c, const char *dir, const jrp_catalog *cat);
 
 #endif

@@ -32,6 +32,11 @@ static void usage(FILE *f)
 		"departments:\n"
 		"  submit --file FILE            submit one record (JSON or YAML)\n"
 		"  submit --lines FILE           submit every record of a JSON-lines file, with progress\n"
+		"  submit --csv FILE [--mapping FILE] [--domain D] [--check] [--refused FILE]\n"
+		"                                submit a spreadsheet (CSV, Chinese headers, UTF-8 or GB18030) through\n"
+		"                                a mapping (default: the one in RULES/csv/ that fits its header);\n"
+		"                                --check converts and checks every row, sends nothing; refused rows\n"
+		"                                go to FILE.refused.csv with 行号 and 原因\n"
 		"  submit --record-id ID --kind KIND --domain D --subject-type org|person --code CODE --name NAME\n"
 		"         --decision-date YYYY-MM-DD [--violation V] [--amount YUAN] [--base-amount YUAN]\n"
 		"         [--quantity N] [--extension PERIOD] [--publish-until YYYY-MM-DD] [--rating R] [--standard S]\n"
@@ -134,6 +139,9 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 	jrp_client *cl;
 	int rc = 0;
 
+	for (int i = 1; i < argc; i++)   /* a spreadsheet: csv.c */
+		if (strcmp(argv[i], "--csv") == 0 || strncmp(argv[i], "--csv=", 6) == 0)
+			return ctl_submit_csv(c, argc, argv);
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == '?')
@@ -772,8 +780,9 @@ static int cmd_rules(ctl *c, int argc, char **argv)
 	       dir, cat->ndomains, cat->nmatters, cat->nstandards, cat->nmeasures);
 	for (int y = 2025; y <= 2027; y++)
 		printf("  calendar %d: %s\n", y, calendar_year_status(cat->cal, y));
+	int rc = ctl_csv_rules_check(c, dir, cat);   /* the spreadsheet mappings beside it, rules/csv/ */
 	catalog_free(&cat);
-	return 0;
+	return rc;
 }
 
 /* parties_reload - put the configured parties file in force in every daemon (a new agency, a new
