@@ -353,8 +353,10 @@ static int parse(csvrec_file *f, const char *s, size_t n, jrp_error *e)
 					if (i >= n)
 						continue;
 					if (s[i] == '\r') {
-						/* a line break inside a cell is LF, whichever the file's line ends are */
-						buf_put(&f->text, i + 1 < n && s[i + 1] == '\n' ? "" : "\r", i + 1 < n && s[i + 1] == '\n' ? 0 : 1);
+						/* a line break inside a cell is LF, whichever the file's line ends are: CR LF loses
+						 * its CR (a CR alone stays) */
+						if (i + 1 >= n || s[i + 1] != '\n')
+							buf_put(&f->text, "\r", 1);
 						i++;
 						continue;
 					}
