@@ -1816,16 +1816,23 @@ size_t csvrec_warnings(csvrec_file *f, const char *const **out)
 		f->warn[f->nwarn++] = xstrdup(f->unnamed);
 	for (size_t k = 0; f->m && k < f->m->nf; k++) {
 		buf b = { 0 };
-		size_t rows = 0;
+		size_t rows = 0, values = 0;
 		for (size_t t = 0; t < f->ntallies; t++) {
 			char n[32];
 			if (f->tallies[t].f != k)
+				continue;
+			rows += f->tallies[t].count;
+			if (++values > 20)   /* the first 20 values seen; the rest counted */
 				continue;
 			buf_puts(&b, b.n ? ", " : "");
 			buf_puts(&b, f->tallies[t].value);
 			snprintf(n, sizeof n, " (%zu)", f->tallies[t].count);
 			buf_puts(&b, n);
-			rows += f->tallies[t].count;
+		}
+		if (values > 20) {
+			char more[64];
+			snprintf(more, sizeof more, " and %zu other values", values - 20);
+			buf_puts(&b, more);
 		}
 		if (b.n)
 			f->warn[f->nwarn++] = xasprintf("%s: %zu row%s with values not in the mapping's table, sent without "

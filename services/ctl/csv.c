@@ -215,7 +215,7 @@ static int write_file(const char *path, const char *data, size_t len)
 
 /* print_summary_json - the summary as one JSON object */
 static void print_summary_json(csvrun *r, const char *file, const csvrec_map *m, const char *domain, bool check,
-			       const ctl_bulk *b, size_t would, size_t local_refused, bool wrote, double secs,
+			       const ctl_bulk *b, size_t would, size_t local_refused, bool wrote, uint64_t ms,
 			       const char *const *warn, size_t nwarn)
 {
 	mw w;
@@ -244,8 +244,7 @@ static void print_summary_json(csvrun *r, const char *file, const csvrec_map *m,
 	mw_ku64(&w, "refused_here", local_refused);
 	if (wrote)
 		mw_kstr(&w, "refused_file", r->refused_path);
-	mw_str(&w, "seconds");
-	mw_double(&w, secs);
+	mw_ku64(&w, "ms", ms);
 	mw_str(&w, "warnings");
 	mw_arr(&w);
 	for (size_t i = 0; i < nwarn; i++)
@@ -403,7 +402,7 @@ int ctl_submit_csv(ctl *c, int argc, char **argv)
 		rc = 1;
 	if (c->json) {
 		print_summary_json(&run, file, m, domain, check, &b, would, local_refused, wrote,
-				   (clock_real_ms() - t0) / 1000.0, warn, nwarn);
+				   (uint64_t)(clock_real_ms() - t0), warn, nwarn);
 	} else if (check) {
 		char today[11];
 		date_format(run.today, today);
