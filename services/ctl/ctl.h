@@ -6,7 +6,8 @@
  * keys.c (CURVE key pairs for tcp:// deployments), entries.c (actions on
  * entries, a subject's record), audit.c (who changed what, from which
  * record), rejected.c (records a daemon could not apply), help.c (the table of
- * commands behind --help), zh.c (the Chinese of what jrpctl prints).
+ * commands behind --help), zh.c (the Chinese of what jrpctl prints), bulk.c (the
+ * bulk loader's pipeline and progress bar), csv.c (submit --csv: a spreadsheet).
  */
 #ifndef JRP_CTL_H
 #define JRP_CTL_H
@@ -110,5 +111,38 @@ const char *party_name(ctl *c, const char *id);
 int ctl_rejected(ctl *c, int argc, char **argv);
 /* ctl_audit - audit.c: jrpctl audit --subject CODE | --from TIME --to TIME: who changed what, when, from which record */
 int ctl_audit(ctl *c, int argc, char **argv);
+
+/* bulk.c: the bulk loader's pipeline (submit --lines, submit --csv): records sent with many requests
+ * in flight, each reply matched to its item's tag (a line or a row number) */
+typedef struct ctl_bulk {
+	ctl *c;
+	jrp_client *cl;
+	size_t total, done, dups, failed, inflight;   /* done: committed (dups of them duplicates) */
+	int64_t t0;
+	uint64_t first_id;         /* request ids are consecutive from here: id - first_id = index */
+	size_t *tag;               /* each request's tag, by index */
+	size_t cap;
+	const char *what;          /* what an item is, in messages ("line" if NULL) */
+	/* refused - a refusal of the item tagged tag; NULL: printed as "line N refused [code] field: message" */
+	void (*refused)(void *arg, size_t tag, const char *code, const char *field, const char *message);
+	void *arg;
+	mw refusals;               /* --json without refused(): an array of {line, code, field, message} */
+} ctl_bulk;
+void bulk_init(ctl_bulk *b, ctl *c, jrp_client *cl, size_t total);
+void bulk_free(ctl_bulk *b);
+/* bulk_send - one record (its msgpack map) in flight, tagged; first waits for a reply if the window is
+ * full: 0, or -1 (no reply in time, or the send failed). Fits conv_json_lines' callback */
+int bulk_send(void *b, const char *mp, size_t mplen, size_t tag);
+/* bulk_skip - an item refused before it was sent: counted, the progress bar moves */
+void bulk_skip(ctl_bulk *b);
+/* bulk_drain - wait for every reply in flight, then the last progress; 0, or -1 if some never came */
+int bulk_drain(ctl_bulk *b);
+void bulk_progress(ctl_bulk *b, bool force);
+
+/* csv.c: jrpctl submit --csv FILE [--mapping FILE] [--domain D] [--check] [--refused FILE] */
+int ctl_submit_csv(ctl *c, int argc, char **argv);
+/* ctl_csv_rules_check - validate the CSV mapping files of a rules directory (DIR/csv/NAME.yaml) against
+ * its catalogue, printing one line each; 0, or 1 with the error printed */
+int ctl_csv_rules_check(ctl *c, const char *dir, const jrp_catalog *cat);
 
 #endif

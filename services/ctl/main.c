@@ -56,98 +56,9 @@ static int submit_one(ctl *c, jrp_client *cl, const char *mp, size_t mplen, bool
 	return 0;
 }
 
-/* the bulk loader: every line of a JSON-lines file through the real ingest path, with up to
- * LINES_WINDOW requests in flight (ingest commits what is waiting together: one fsync per batch) */
-#define LINES_WINDOW 256
-
-typedef struct lines_arg {
-	ctl *c;
-	jrp_client *cl;
-	size_t total, done, dups, failed, inflight;
-	int64_t t0;
-	uint64_t first_id;         /* request ids are consecutive from here: id - first_id = index */
-	size_t *lineno;            /* line of each request, by index */
-	size_t cap;
-	mw refusals;               /* --json: an array of {line, code, field, message} */
-} lines_arg;
-
-static void progress(lines_arg *a, bool force)
-{
-	if (isatty(2) && (force || a->done % 1000 == 0)) {
-		int width = 40, filled = a->total ? (int)((a->done + a->failed) * width / a->total) : width;
-		double secs = (clock_real_ms() - a->t0) / 1000.0;
-		fprintf(stderr, "\r[%.*s%*s] %zu/%zu  %.0f records/s", filled, "========================================",
-			width - filled, "", a->done + a->failed, a->total, secs > 0 ? a->done / secs : 0.0);
-	}
-}
-
-/* take_reply - one reply of the window; 0, or -1 when none came within the timeout */
-static int take_reply(lines_arg *a)
-{
-	msg_in in;
-	if (client_recv(a->cl, a->c->timeout_ms, &in) != 0) {
-		fprintf(stderr, tr("\njrpctl: no reply from ingest within %d ms; %zu records were in flight (resubmitting the file is safe: accepted lines answer as duplicates)\n"),
-			a->c->timeout_ms, a->inflight);
-		return -1;
-	}
-	a->inflight--;
-	if (obj_bool(in.root, "ok")) {
-		a->done++;
-		a->dups += obj_bool(in.root, "duplicate");
-	} else {
-		const msgpack_object *err = obj_get(in.root, "error");
-		uint64_t idx = obj_u64(in.root, "id") - a->first_id;
-		char code[32], field[128], msg[384];
-		a->failed++;
-		obj_cstr(err, "code", code, sizeof code);
-		obj_cstr(err, "field", field, sizeof field);
-		obj_cstr(err, "message", msg, sizeof msg);
-		if (a->c->json) {
-			mw_map(&a->refusals);
-			mw_ku64(&a->refusals, "line", idx < a->cap ? a->lineno[idx] : 0);
-			mw_kstr(&a->refusals, "code", code);
-			mw_kstr(&a->refusals, "field", field);
-			mw_kstr(&a->refusals, "message", msg);
-			mw_end(&a->refusals);
-		} else {
-			fprintf(stderr, tr("%sjrpctl: line %zu refused [%s] %s: %s\n"), isatty(2) ? "\n" : "",
-				idx < a->cap ? a->lineno[idx] : 0, code, field, msg);
-		}
-	}
-	msg_in_free(&in);
-	progress(a, false);
-	return 0;
-}
-
-static int line_cb(void *arg, const char *mp, size_t mplen, size_t lineno)
-{
-	lines_arg *a = arg;
-	mw w;
-	uint64_t id;
-	if (a->inflight >= LINES_WINDOW && take_reply(a) < 0)
-		return -1;
-	mw_init(&w);
-	client_begin(a->cl, &w, T_RECORD_SUBMIT, a->c->party);
-	mw_str(&w, "record");
-	mw_raw(&w, mp, mplen);
-	id = client_send(a->cl, &w);
-	mw_free(&w);
-	if (!id)
-		return -1;
-	if (!a->first_id)
-		a->first_id = id;
-	if (id - a->first_id >= a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 65536;
-		a->lineno = xrealloc(a->lineno, a->cap * sizeof *a->lineno);
-	}
-	a->lineno[id - a->first_id] = lineno;
-	a->inflight++;
-	return 0;
-}
-
 /* lines_json - submit --lines --json: the summary as one object; e: why the file stopped being read, if
  * it did (e->code set) */
-static void lines_json(lines_arg *a, const char *file, const jrp_error *e)
+static void lines_json(ctl_bulk *a, const char *file, const jrp_error *e)
 {
 	mw w;
 	mw_init(&w);
@@ -161,6 +72,7 @@ static void lines_json(lines_arg *a, const char *file, const jrp_error *e)
 		mw_ku64(&w, "unanswered", a->inflight);
 	mw_str(&w, "seconds");
 	mw_double(&w, (double)(clock_real_ms() - a->t0) / 1000.0);
+	mw_end(&a->refusals);
 	mw_str(&w, "refusals");
 	mw_raw(&w, mw_data(&a->refusals), mw_len(&a->refusals));
 	if (e && e->code[0]) {   /* the file could not be read on from here: the lines before it were sent */
@@ -193,6 +105,9 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 	jrp_client *cl;
 	int rc = 0;
 
+	for (int i = 1; i < argc; i++)   /* a spreadsheet: csv.c */
+		if (strcmp(argv[i], "--csv") == 0 || strncmp(argv[i], "--csv=", 6) == 0)
+			return ctl_submit_csv(c, argc, argv);
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == '?')
@@ -239,34 +154,29 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 			}
 			msgpack_sbuffer_destroy(&sb);
 		} else {
-			lines_arg a = { .c = c, .cl = cl, .t0 = clock_real_ms() };
-			mw_init(&a.refusals);
-			mw_arr(&a.refusals);
+			/* the bulk loader: every line through the real ingest path, pipelined (bulk.c) */
+			ctl_bulk a;
+			size_t total = 0;
 			for (size_t i = 0; i < len; i++)
-				a.total += text[i] == '\n';
+				total += text[i] == '\n';
 			if (len && text[len - 1] != '\n')
-				a.total++;
-			if (conv_json_lines(text, len, line_cb, &a, &e) < 0 && e.code[0]) {
+				total++;
+			bulk_init(&a, c, cl, total);
+			if (conv_json_lines(text, len, bulk_send, &a, &e) < 0 && e.code[0]) {
 				if (!c->json)
 					fprintf(stderr, tr("\njrpctl: %s: %s: %s (the lines before it were sent)\n"), lines, e.field,
 						e.message);
 				rc = 1;
 			}
-			while (a.inflight > 0 && take_reply(&a) == 0)
-				;
-			progress(&a, true);
-			if (isatty(2))
-				fputc('\n', stderr);
+			bulk_drain(&a);
 			if (a.inflight || a.failed)
 				rc = 1;
-			mw_end(&a.refusals);
 			if (c->json)
 				lines_json(&a, lines, &e);
 			else
 				printf(tr("%zu records committed (%zu of them already accepted before), %zu refused, in %.1f s\n"),
 				       a.done, a.dups, a.failed, (clock_real_ms() - a.t0) / 1000.0);
-			mw_free(&a.refusals);
-			free(a.lineno);
+			bulk_free(&a);
 		}
 		free(text);
 	} else {
@@ -914,8 +824,9 @@ static int cmd_rules(ctl *c, int argc, char **argv)
 		for (int y = 2025; y <= 2027; y++)
 			printf(tr("  calendar %d: %s\n"), y, calendar_year_status(cat->cal, y));
 	}
+	int rc = ctl_csv_rules_check(c, dir, cat);   /* the spreadsheet mappings beside it, rules/csv/ */
 	catalog_free(&cat);
-	return 0;
+	return rc;
 }
 
 /* parties_reload - put the configured parties file in force in every daemon (a new agency, a new
