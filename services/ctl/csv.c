@@ -451,7 +451,8 @@ int ctl_csv_rules_check(ctl *c, const char *dir, const jrp_catalog *cat)
 				cat->version);
 			rc = 1;
 		} else {
-			printf("  csv mapping %s: %s records%s%s\n", names[i] + strlen(dir) + 1, csvrec_map_kind(m),
+			if (!c->json)
+				printf("  csv mapping %s: %s records%s%s\n", names[i] + strlen(dir) + 1, csvrec_map_kind(m),
 			       csvrec_map_title(m) ? ", " : "", csvrec_map_title(m) ? csvrec_map_title(m) : "");
 		}
 		/* its template, NAME-template.csv: every example row must convert */
@@ -476,7 +477,8 @@ int ctl_csv_rules_check(ctl *c, const char *dir, const jrp_catalog *cat)
 				if (bad)
 					rc = 1;
 				else
-					printf("    template %s: %zu example row%s convert%s\n", tpl + strlen(dir) + 1,
+					if (!c->json)
+						printf("    template %s: %zu example row%s convert%s\n", tpl + strlen(dir) + 1,
 					       csvrec_nrows(f), csvrec_nrows(f) == 1 ? "" : "s", csvrec_nrows(f) == 1 ? "s" : "");
 			}
 			msgpack_sbuffer_destroy(&sb);
