@@ -108,14 +108,7 @@ uint64_t routes_begin(mw *w, const char *type, const char *party)
 /* json_of - one msgpack object as compact JSON (malloc'd) */
 static char *json_of(const msgpack_object *o, size_t *len)
 {
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&buf, &n);
-	conv_msgpack_to_json(o, 0, f);
-	fputc('\n', f);
-	fclose(f);
-	*len = n;
-	return buf;
+	return conv_msgpack_to_json_mem(o, 0, len);
 }
 
 char *routes_json_reply(const msgpack_object *reply, size_t *len)
