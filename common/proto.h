@@ -21,6 +21,7 @@
 /* every daemon */
 #define T_PING            "ping"
 #define T_STATUS          "status"
+#define T_METRICS         "metrics"         /* requests answered, by type and result; latencies */
 #define T_CLOCK_SET       "clock.set"       /* test mode only */
 #define T_LOG_FETCH       "log.fetch"       /* peer daemons: outbound log after a cursor */
 #define T_LOG_SEEK        "log.seek"        /* the office: where in the outbound log a time begins */
