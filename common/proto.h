@@ -53,6 +53,7 @@
 #define T_FEEDBACK_SUBMIT "feedback.submit"
 #define T_OVERDUE_LIST    "overdue.list"    /* feedback: what is past its deadline, whose, how late */
 #define T_STATS_GET       "stats.get"
+#define T_STATS_DAILY     "stats.daily"     /* feedback: the office's figures day by day, for trends */
 #define T_TASKS_GET       "tasks.get"
 
 #endif

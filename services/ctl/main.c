@@ -61,6 +61,7 @@ static void usage(FILE *f)
 		"  feedback TASK applied|not_applicable|failed [--matter-id ID] [--date D] [--note TEXT] [--case]\n"
 		"office:\n"
 		"  stats [--from D --to D]       statistics of the whole mechanism (over a period: what happened in it)\n"
+		"  stats --daily --from D --to D what happened day by day (at most 366 days), as a table\n"
 		"  overdue [--party P]           what is past its deadline: which task or duty, whose, due when, how late\n"
 		"  audit --subject CODE | --from TIME --to TIME   who changed what, when, from which record\n"
 		"                                (TIME: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+08:00; as the office unless --as)\n"
@@ -570,8 +571,10 @@ static int stats_call(ctl *c, int svc, const char *from, const char *to, void (*
 
 static int cmd_stats(ctl *c, int argc, char **argv)
 {
-	static const struct option opts[] = { { "from", 1, 0, 'f' }, { "to", 1, 0, 't' }, { 0, 0, 0, 0 } };
+	static const struct option opts[] = { { "from", 1, 0, 'f' }, { "to", 1, 0, 't' }, { "daily", 0, 0, 'd' },
+					      { 0, 0, 0, 0 } };
 	const char *from = NULL, *to = NULL;
+	bool daily = false;
 	int opt, rc;
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -579,12 +582,28 @@ static int cmd_stats(ctl *c, int argc, char **argv)
 			from = optarg;
 		else if (opt == 't')
 			to = optarg;
+		else if (opt == 'd')
+			daily = true;
 		else
 			return 2;
 	}
-	if (!from != !to) {
-		fprintf(stderr, "jrpctl: a period needs both --from and --to\n");
+	if (!from != !to || (daily && !from)) {
+		fprintf(stderr, "jrpctl: %s both --from and --to\n", daily ? "--daily needs" : "a period needs");
 		return 2;
+	}
+	if (daily) {
+		/* feedback's figures day by day: one row a day (README feedback, stats.daily) */
+		mw w;
+		msg_in in;
+		mw_init(&w);
+		client_begin(NULL, &w, T_STATS_DAILY, c->party ? c->party : "office");
+		mw_kstr(&w, "from", from);
+		mw_kstr(&w, "to", to);
+		if (ctl_send(c, SVC_FEEDBACK, &w, &in) != 0)
+			return 1;
+		c->json ? ctl_print_json(in.root) : print_daily(c, in.root);
+		msg_in_free(&in);
+		return 0;
 	}
 	rc = stats_call(c, SVC_FEEDBACK, from, to, print_stats);
 	if (rc == 0)
