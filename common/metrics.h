@@ -49,8 +49,9 @@ unsigned metrics_result(const char *code);
 /* metrics_result_name - the label of result index i (NULL past the last) */
 const char *metrics_result_name(unsigned i);
 
-/* metrics_count - one reply of type (index into the types, ntypes for METRICS_UNKNOWN) with
- * result, ns after its request came in; the hot path */
+/* metrics_count - one reply of type (index into the types, ntypes for METRICS_UNKNOWN: at most
+ * ntypes) with result (of metrics_result), ns after its request came in; the hot path, so neither
+ * is checked */
 void metrics_count(metrics *m, unsigned type, unsigned result, uint64_t ns);
 
 /* metrics_write - started_at, requests: [{type, result, count}] (the non-zero ones) and
