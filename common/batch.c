@@ -65,15 +65,17 @@ static void park(jrp_daemon *d, job *j)
 }
 
 /* finish - the write loop is done with j: send its reply (through the front, which owns
- * the socket and then frees j, when there is one) */
-static void finish(jrp_daemon *d, job *j)
+ * the socket, counts and then frees j, when there is one); now: metrics_now(), or 0 */
+static void finish(jrp_daemon *d, job *j, uint64_t *now)
 {
 	if (d->front) {
 		TSAN_RELEASE(j);
 		zmq_send(d->inner, &j, sizeof j, 0);
 		return;
 	}
-	request_send(d->router, j);
+	if (!*now)
+		*now = metrics_now();   /* one reading for the batch's replies, sent together */
+	request_send(d, j, *now);
 	request_free(j);
 }
 
@@ -115,6 +117,7 @@ static void restore_parties(jrp_daemon *d)
 void batch_run(jrp_daemon *d, job **jobs, size_t n)
 {
 	MDB_txn *txn;
+	uint64_t now = 0;   /* when the replies go (metrics.h), read once */
 	int rc = 0;
 
 	for (int attempt = 0;; attempt++) {
@@ -187,7 +190,7 @@ void batch_run(jrp_daemon *d, job **jobs, size_t n)
 			park(d, jobs[i]);
 			continue;
 		}
-		finish(d, jobs[i]);
+		finish(d, jobs[i], &now);
 	}
 	zwatch_kick(d->rw);
 	if (d->woke && d->parked)
@@ -237,7 +240,8 @@ void batch_on_router(zwatch *w, void *sock, void *arg)
 			d->batch[n++] = j;
 		}
 	} else {
-		while (n < JRP_MAX_BATCH && (j = request_recv(sock)))
+		uint64_t now = metrics_now();   /* one reading for the requests taken off the socket together */
+		while (n < JRP_MAX_BATCH && (j = request_recv(sock, now)))
 			d->batch[n++] = j;
 	}
 	if (n)

@@ -1,6 +1,6 @@
 /*
  * builtin.c - the routes every daemon serves (skel.h): ping, status,
- * clock.set (test mode), log.fetch (the outbound log, long-polled),
+ * metrics (metrics.h), clock.set (test mode), log.fetch (the outbound log, long-polled),
  * catalog.reload (the office), rejected.list and rejected.retry (puller.h)
  */
 #include "skel.h"
@@ -56,6 +56,19 @@ static int h_status(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 	mw_end(out);
 	if (d->svc->status)
 		d->svc->status(d, txn, out);
+	return 0;
+}
+
+/* h_metrics - {} -> {daemon, started_at, requests, latency}: every reply this daemon sent since it
+ * started, by type and result, and how long each type took (metrics.h). Like status, no party: it
+ * says how the daemon serves, nothing about subjects or parties, and a scraper polls it */
+static int h_metrics(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	int rc;
+	if ((rc = mr_end(&r->body)) < 0)
+		return rc;
+	mw_kstr(out, "daemon", d->svc->name);
+	metrics_write(d->metrics, out);
 	return 0;
 }
 
@@ -323,6 +336,7 @@ static int h_parties_reload(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jr
 static const jrp_route builtin_routes[] = {
 	{ T_PING, h_ping, 0, 0 },
 	{ T_STATUS, h_status, 0, 0 },
+	{ T_METRICS, h_metrics, 0, 0 },
 	{ T_CLOCK_SET, h_clock_set, 0, 0 },
 	{ T_CATALOG_RELOAD, h_catalog_reload, ROLE_OFFICE, ROUTE_ATOMIC },
 	{ T_PARTIES_RELOAD, h_parties_reload, ROLE_OFFICE, ROUTE_ATOMIC },

@@ -340,6 +340,11 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 				d->front = true;
 		}
 		d->nroutes += builtin_routes_of(d, d->routes + d->nroutes);
+		/* every reply counted by its route (metrics.h), from before the first request */
+		d->route_names = xcalloc(d->nroutes, sizeof *d->route_names);
+		for (size_t i = 0; i < d->nroutes; i++)
+			d->route_names[i] = d->routes[i].type;
+		d->metrics = metrics_new(d->route_names, d->nroutes);
 	}
 	if (d->front) {
 		pthread_rwlock_init(&d->front_lock, NULL);
@@ -460,6 +465,8 @@ out:
 	}
 	journal_close(&d->jw);
 	retain_free(d);
+	metrics_free(&d->metrics);
+	free(d->route_names);
 	free(d->routes);
 	store_close(&d->st);
 	catalog_free(&d->cat);

@@ -100,9 +100,12 @@ static void front_batch(jrp_daemon *d, job **jobs, size_t n)
 			journaled = true;
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		request_send(d->router, jobs[i]);
-		request_free(jobs[i]);
+	{
+		uint64_t now = metrics_now();   /* one reading for the batch's replies, sent together */
+		for (size_t i = 0; i < n; i++) {
+			request_send(d, jobs[i], now);
+			request_free(jobs[i]);
+		}
 	}
 	if (journaled && !__atomic_exchange_n(&d->jsignalled, true, __ATOMIC_ACQ_REL))
 		uv_async_send(&d->jasync);   /* once per apply period, not once per batch */
@@ -113,6 +116,7 @@ static void *front_main(void *arg)
 	jrp_daemon *d = arg;
 	zmq_pollitem_t it[2] = { { d->router, 0, ZMQ_POLLIN, 0 }, { d->outer, 0, ZMQ_POLLIN, 0 } };
 	job *reads[JRP_MAX_BATCH], *j;
+	uint64_t now;
 
 	front_thread = true;
 	pthread_setname_np(pthread_self(), "jrp-front");
@@ -127,16 +131,20 @@ static void *front_main(void *arg)
 			break;
 		}
 		/* the loop's replies first: they have waited longest */
+		now = 0;
 		while (zmq_recv(d->outer, &j, sizeof j, ZMQ_DONTWAIT) == (int)sizeof j) {
 			if (!j)
 				goto out;   /* the loop is stopping; everything it sent before is sent */
 			TSAN_ACQUIRE(j);
-			request_send(d->router, j);
+			if (!now)
+				now = metrics_now();   /* one reading for the replies sent together */
+			request_send(d, j, now);
 			request_free(j);
 		}
 		if (it[0].revents & ZMQ_POLLIN) {
 			size_t n = 0;
-			for (int k = 0; k < JRP_MAX_BATCH && (j = request_recv(d->router)); k++) {
+			now = metrics_now();   /* one reading for the requests taken off the socket together */
+			for (int k = 0; k < JRP_MAX_BATCH && (j = request_recv(d->router, now)); k++) {
 				if (is_read_route(d, j))
 					reads[n++] = j;
 				else {

@@ -21,6 +21,7 @@
 /* every daemon */
 #define T_PING            "ping"
 #define T_STATUS          "status"
+#define T_METRICS         "metrics"         /* requests answered, by type and result; latencies */
 #define T_CLOCK_SET       "clock.set"       /* test mode only */
 #define T_LOG_FETCH       "log.fetch"       /* peer daemons: outbound log after a cursor */
 #define T_LOG_SEEK        "log.seek"        /* the office: where in the outbound log a time begins */
@@ -52,6 +53,7 @@
 #define T_FEEDBACK_SUBMIT "feedback.submit"
 #define T_OVERDUE_LIST    "overdue.list"    /* feedback: what is past its deadline, whose, how late */
 #define T_STATS_GET       "stats.get"
+#define T_STATS_DAILY     "stats.daily"     /* feedback: the office's figures day by day, for trends */
 #define T_TASKS_GET       "tasks.get"
 
 #endif

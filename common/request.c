@@ -7,6 +7,8 @@
  * party stands (DESIGN.md Security); the route's roles decide whether the
  * party may send this type. A handler writes its reply fields after "ok":
  * true; a refusal replaces them with the error, keeping v, type and id.
+ * Every reply sent is counted (metrics.h) under its route's type, or
+ * METRICS_UNKNOWN, and its result.
  */
 #include "skel.h"
 #include "clock.h"
@@ -21,17 +23,44 @@
 
 /* ---- replies ---- */
 
-void request_send(void *router, job *j)
+/* route_index - the metrics label of a type: its route, or METRICS_UNKNOWN (never the client's string) */
+static int route_index(const jrp_daemon *d, const char *type)
 {
+	const jrp_route *r = request_route(d, type);
+	return r ? (int)(r - d->routes) : (int)d->nroutes;
+}
+
+/* type_of - the metrics label of a request that never reached request_run (its batch failed first) */
+static int type_of(const jrp_daemon *d, job *j)
+{
+	const msgpack_object *t;
+	char type[40];
+	if (j->frame_bad || request_parse(j) < 0 || !(t = obj_get(j->in.root, "type")) || t->type != MSGPACK_OBJECT_STR ||
+	    t->via.str.size >= sizeof type)
+		return (int)d->nroutes;
+	memcpy(type, t->via.str.ptr, t->via.str.size);
+	type[t->via.str.size] = 0;
+	return route_index(d, type);
+}
+
+void request_send(jrp_daemon *d, job *j, uint64_t now)
+{
+	void *router = d->router;
 	zmq_send(router, j->rid, j->rid_len, ZMQ_SNDMORE | ZMQ_DONTWAIT);
 	if (j->delim)
 		zmq_send(router, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT);
 	if (zmq_send(router, mw_data(&j->reply), mw_len(&j->reply), ZMQ_DONTWAIT) < 0)
 		log_warn("event=reply_dropped error=\"%s\"", zmq_strerror(zmq_errno()));
+	if (j->mtype < 0)
+		j->mtype = type_of(d, j);
+	metrics_count(d->metrics, (unsigned)j->mtype, j->mresult, now > j->t_recv ? now - j->t_recv : 0);
 }
 
-static void write_error(mw *w, const jrp_error *e)
+/* write_error - the error into j's reply; the reply is counted under its code */
+static void write_error(job *j, const jrp_error *e)
 {
+	mw *w = &j->reply;
+	j->mresult = metrics_result(e->code);
 	mw_kbool(w, "ok", false);
 	mw_str(w, "error");
 	mw_map(w);
@@ -80,17 +109,18 @@ int request_run(jrp_daemon *d, MDB_txn *txn, job *j)
 	memset(&r, 0, sizeof r);
 	jrp_error_clear(&e);
 	j->ok = j->park = j->refused = false;
+	j->mtype = (int)d->nroutes;   /* until its type is read: a request too broken to have one */
 	mw_reset(&j->reply);
 	mw_map(&j->reply);
 	mw_ku64(&j->reply, "v", JRP_PROTO_VERSION);
 	if (j->frame_bad) {
-		write_error(&j->reply, &j->frame_err);
+		write_error(j, &j->frame_err);
 		mw_end(&j->reply);
 		j->refused = true;
 		return 0;
 	}
 	if (request_parse(j) < 0) {
-		write_error(&j->reply, &j->perr);
+		write_error(j, &j->perr);
 		mw_end(&j->reply);
 		j->refused = true;
 		return 0;
@@ -102,8 +132,10 @@ int request_run(jrp_daemon *d, MDB_txn *txn, job *j)
 		jrp_error te;
 		int trc = mr_cstr(&top, "type", MR_REQ, 32, type), irc;
 		te = e;
-		if (trc > 0)
+		if (trc > 0) {
 			mw_kstr(&j->reply, "type", type);
+			j->mtype = route_index(d, type);
+		}
 		if ((irc = mr_any(&top, "id", MR_REQ, &id)) > 0) {
 			if (!((id->type == MSGPACK_OBJECT_STR && id->via.str.size <= 64) ||
 			      id->type == MSGPACK_OBJECT_POSITIVE_INTEGER)) {
@@ -125,7 +157,7 @@ int request_run(jrp_daemon *d, MDB_txn *txn, job *j)
 			     (unsigned long long)v, JRP_PROTO_VERSION);
 	if (rc < 0)
 		goto error;
-	if (!(route = request_route(d, type))) {
+	if (!(route = j->mtype < (int)d->nroutes ? &d->routes[j->mtype] : NULL)) {
 		jrp_fail(&e, JRP_ERR_UNKNOWN_TYPE, "type", "\"%s\" is not served by jrp-%s", type, d->svc->name);
 		goto error;
 	}
@@ -195,6 +227,7 @@ int request_run(jrp_daemon *d, MDB_txn *txn, job *j)
 		if (rc == 0) {
 			mw_end(&j->reply);
 			j->ok = true;
+			j->mresult = 0;   /* "ok" */
 			return 0;
 		}
 	}
@@ -209,12 +242,12 @@ handler_error:
 	j->reply.sb.size = hdr_len;
 	j->reply.cnt[0] = hdr_cnt;
 	j->reply.depth = 1;
-	write_error(&j->reply, &e);
+	write_error(j, &e);
 	mw_end(&j->reply);
 	j->refused = true;
 	return 0;
 error:
-	write_error(&j->reply, &e);
+	write_error(j, &e);
 	mw_end(&j->reply);
 	j->refused = true;
 	return 0;
@@ -246,13 +279,13 @@ void request_fail(job *j, const jrp_error *e)
 			mw_kobj(&j->reply, "id", id);
 	}
 	msg_in_free(&in);
-	write_error(&j->reply, e);
+	write_error(j, e);
 	mw_end(&j->reply);
 }
 
 /* ---- receiving ---- */
 
-job *request_recv(void *router)
+job *request_recv(void *router, uint64_t now)
 {
 	zmq_msg_t m;
 	job *j;
@@ -266,6 +299,8 @@ job *request_recv(void *router)
 	}
 	j = xcalloc(1, sizeof *j);
 	mw_init(&j->reply);
+	j->t_recv = now;
+	j->mtype = -1;
 	j->rid_len = zmq_msg_size(&m) < sizeof j->rid ? zmq_msg_size(&m) : sizeof j->rid;
 	memcpy(j->rid, zmq_msg_data(&m), j->rid_len);
 	for (;;) {

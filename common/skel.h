@@ -9,7 +9,7 @@
  *               map growth, long-polls parked and woken, writes outside requests
  *   front.c     the front thread of a service with ROUTE_READ routes, and its journal
  *   zap.c       CURVE keys and the ZAP handler (DESIGN.md Security)
- *   builtin.c   the routes every daemon serves: ping, status, clock.set, log.fetch,
+ *   builtin.c   the routes every daemon serves: ping, status, metrics, clock.set, log.fetch,
  *               log.seek, catalog.reload, rejected.list, rejected.retry
  *   retain.c    log retention: what leaves LMDB for the archives (archive.c), and reading
  *               it back
@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include "daemon.h"
 #include "journal.h"
+#include "metrics.h"
 #include "notify.h"
 #include "proto.h"
 #include "puller.h"
@@ -46,6 +47,10 @@ typedef struct job {
 	bool ok;                /* result: the handler succeeded (needs the commit) */
 	bool refused;           /* result: the reply is already a complete error reply */
 	mw reply;
+	/* metrics.h: when it came in, and the type and result its reply is counted under */
+	uint64_t t_recv;        /* metrics_now() when it was taken off the socket */
+	int mtype;              /* index into routes, nroutes for METRICS_UNKNOWN; -1 not known yet */
+	unsigned mresult;       /* metrics_result of the reply */
 } job;
 
 typedef struct parked {
@@ -100,6 +105,8 @@ struct jrp_daemon {
 	bool jsignalled;                  /* (atomic) the front has said so since the loop last looked */
 	uv_timer_t jtimer;
 	struct retain *ret;               /* the retained logs and their archives (retain.h) */
+	metrics *metrics;                 /* every reply counted (metrics.h), served by `metrics` */
+	const char **route_names;         /* the routes' types, for metrics */
 };
 
 /* the skeleton's own databases, after the service's: what a consumer could not apply */
@@ -110,14 +117,16 @@ MDB_dbi skel_dbi(jrp_daemon *d, int skel_db);
 extern __thread bool front_thread;   /* this thread is the front (front.c) */
 
 /* request.c */
-job *request_recv(void *router);
+/* request_recv - the next request on router, taken off the socket at now (metrics_now) */
+job *request_recv(void *router, uint64_t now);
 int request_parse(job *j);
 /* request_run - parse, authorise and handle j inside txn; JRP_EFULL/JRP_ESTORE: the batch must
  * be redone (or refused); 0 otherwise, with j's reply and result flags set */
 int request_run(jrp_daemon *d, MDB_txn *txn, job *j);
 /* request_fail - j's reply becomes an error reply (type and id kept when readable) */
 void request_fail(job *j, const jrp_error *e);
-void request_send(void *router, job *j);
+/* request_send - send j's reply on d's ROUTER, counting it (metrics.h) as sent at now */
+void request_send(jrp_daemon *d, job *j, uint64_t now);
 void request_free(job *j);
 const jrp_route *request_route(const jrp_daemon *d, const char *type);
 
@@ -145,7 +154,7 @@ int zap_keys(jrp_daemon *d, jrp_error *e);
 void zap_on_request(zwatch *w, void *sock, void *arg);
 
 /* builtin.c: the built-in routes that apply to d's service into out (at most BUILTIN_ROUTES_MAX) */
-#define BUILTIN_ROUTES_MAX 10
+#define BUILTIN_ROUTES_MAX 12
 size_t builtin_routes_of(const jrp_daemon *d, jrp_route *out);
 
 #endif

@@ -95,6 +95,7 @@ void print_check(ctl *c, const msgpack_object *r);
 void print_task(ctl *c, const msgpack_object *t);
 void print_stats(ctl *c, const msgpack_object *r);
 void print_report_stats(ctl *c, const msgpack_object *r);
+void print_daily(ctl *c, const msgpack_object *r);
 void print_overdue(ctl *c, const msgpack_object *r);
 void print_commitments(ctl *c, const msgpack_object *r, bool first);
 void print_entries(ctl *c, const msgpack_object *r);

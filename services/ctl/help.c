@@ -211,7 +211,7 @@ static const ctl_cmd cmds[] = {
 	       { "--note TEXT", "a note", "备注" },
 	       { "--case", "a typical case (案例归集)", "典型案例(案例归集)" }) },
 	/* ---- office ---- */
-	{ "stats", G_OFFICE, "stats [--from YYYY-MM-DD --to YYYY-MM-DD]", "statistics of the whole mechanism",
+	{ "stats", G_OFFICE, "stats [--from YYYY-MM-DD --to YYYY-MM-DD] [--daily]", "statistics of the whole mechanism",
 	  "整个机制的统计",
 	  "The office's figures: lists in force by domain, tasks and feedback per agency, departments' duties and "
 	  "records reported late, who lags, how long objections and repairs take, credit commitments, and the records "
@@ -221,7 +221,9 @@ static const ctl_cmd cmds[] = {
 	  "异议和修复耗时, 信用承诺, 以及守护进程未能应用而保留的记录。指定期间时: 该期间内发生的情况。"
 	  "--json: 一个对象 {feedback, ingest, rejected}。",
 	  OPTS({ "--from YYYY-MM-DD", "the first day of the period", "期间的第一天" },
-	       { "--to YYYY-MM-DD", "its last day", "期间的最后一天" }) },
+	       { "--to YYYY-MM-DD", "its last day", "期间的最后一天" },
+	       { "--daily", "feedback's figures day by day over the period (at most 366 days), as a table",
+		 "按日列出期间内的反馈统计(最多 366 天)" }) },
 	{ "overdue", G_OFFICE, "overdue [--party P]", "what is past its deadline", "已逾期的事项",
 	  "What is past its deadline: which task or duty, whose, due when, how many working days late. An agency or "
 	  "a department sees its own; the office everyone's, or P's.",

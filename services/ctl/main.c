@@ -483,8 +483,10 @@ static int stats_call(ctl *c, int svc, const char *from, const char *to, void (*
 
 static int cmd_stats(ctl *c, int argc, char **argv)
 {
-	static const struct option opts[] = { { "from", 1, 0, 'f' }, { "to", 1, 0, 't' }, { 0, 0, 0, 0 } };
+	static const struct option opts[] = { { "from", 1, 0, 'f' }, { "to", 1, 0, 't' }, { "daily", 0, 0, 'd' },
+					      { 0, 0, 0, 0 } };
 	const char *from = NULL, *to = NULL;
+	bool daily = false;
 	int opt, rc;
 	mw json;
 	optind = 0;
@@ -493,12 +495,28 @@ static int cmd_stats(ctl *c, int argc, char **argv)
 			from = optarg;
 		else if (opt == 't')
 			to = optarg;
+		else if (opt == 'd')
+			daily = true;
 		else
 			return 2;
 	}
-	if (!from != !to) {
-		fprintf(stderr, "jrpctl: a period needs both --from and --to\n");
+	if (!from != !to || (daily && !from)) {
+		fprintf(stderr, "jrpctl: %s both --from and --to\n", daily ? "--daily needs" : "a period needs");
 		return 2;
+	}
+	if (daily) {
+		/* feedback's figures day by day: one row a day (README feedback, stats.daily) */
+		mw w;
+		msg_in in;
+		mw_init(&w);
+		client_begin(NULL, &w, T_STATS_DAILY, c->party ? c->party : "office");
+		mw_kstr(&w, "from", from);
+		mw_kstr(&w, "to", to);
+		if (ctl_send(c, SVC_FEEDBACK, &w, &in) != 0)
+			return 1;
+		c->json ? ctl_print_json(in.root) : print_daily(c, in.root);
+		msg_in_free(&in);
+		return 0;
 	}
 	if (c->json) {
 		mw_init(&json);

@@ -191,6 +191,43 @@ void print_stats(ctl *c, const msgpack_object *r)
 #undef U
 }
 
+/* print_daily - feedback's stats.daily: a row a day, and the totals */
+void print_daily(ctl *c, const msgpack_object *r)
+{
+	static const char *const cols[] = { "proposed", "listed", "black", "red", "focus", "warning", "exited",
+					    "objections_filed", "repairs_applied", "tasks_pushed", "tasks_stopped",
+					    "applied", "not_applicable", "failed", "cases", "checks", "checks_listed" };
+	static const char *const heads[] = { "proposed", "listed", "black", "red", "focus", "warning", "exited",
+					     "objected", "repairs", "apply", "stop", "applied", "n/a", "failed", "cases",
+					     "checks", "hits" };
+	enum { NCOL = sizeof cols / sizeof cols[0] };
+	const msgpack_object *days = obj_get(r, "days");
+	uint64_t total[NCOL] = { 0 };
+	printf("Joint reward and punishment — what happened day by day, %s to %s (as of %s)\n", S(r, "from"), S(r, "to"),
+	       S(r, "as_of"));
+	printf("  black..warning: entries that took effect on each list; objected, repairs: objections filed, repair\n"
+	       "  applications; apply, stop: tasks pushed to agencies; applied, n/a, failed: agencies' feedback;\n"
+	       "  checks: checks before handling (hits: those that found the subject listed)\n");
+	printf("  %-10s", "date");
+	for (int k = 0; k < NCOL; k++)
+		printf(" %*s", k == 0 ? 8 : 7, heads[k]);
+	printf("\n");
+	for (uint32_t i = 0; days && i <= days->via.array.size; i++) {
+		const msgpack_object *d = i < days->via.array.size ? &days->via.array.ptr[i] : NULL;
+		const msgpack_object *by = d ? obj_get(d, "listed_by_list") : NULL;
+		printf("  %-10s", d ? S(d, "date") : "total");
+		for (int k = 0; k < NCOL; k++) {
+			/* a list's column comes from listed_by_list */
+			bool list = k >= 2 && k <= 5;
+			uint64_t v = d ? obj_u64(list ? by : d, cols[k]) : total[k];
+			if (d)
+				total[k] += v;
+			printf(" %*llu", k == 0 ? 8 : 7, (unsigned long long)v);
+		}
+		printf("\n");
+	}
+}
+
 /* print_report_stats - ingest's figures: records per department, late ones */
 void print_report_stats(ctl *c, const msgpack_object *r)
 {

@@ -54,6 +54,34 @@ uint64_t fb_stat_period(fbk *f, const char *key, jrp_date from, jrp_date to)
 	return sum;
 }
 
+void fb_stat_days(fbk *f, const char *key, jrp_date from, jrp_date to, uint64_t *acc)
+{
+	char lo[160], df[11], dt[11];
+	MDB_cursor *c;
+	MDB_val k, v;
+	size_t n;
+	int rc;
+	date_format(from, df);
+	date_format(to, dt);
+	n = (size_t)snprintf(lo, sizeof lo, "%s@", key);
+	if (n + 10 >= sizeof lo)
+		return;
+	memcpy(lo + n, df, 11);
+	if (mdb_cursor_open(f->txn, f->db[FDB_STATS], &c) != 0)
+		return;
+	k.mv_data = lo;
+	k.mv_size = n + 10;
+	/* "key@YYYY-MM-DD" sort by date: one seek, then only the days that have a count */
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		jrp_date d;
+		if (k.mv_size != n + 10 || memcmp(k.mv_data, lo, n) != 0 || memcmp((char *)k.mv_data + n, dt, 10) > 0)
+			break;
+		if (v.mv_size == 8 && date_parse((char *)k.mv_data + n, 10, &d) == 0 && d >= from && d <= to)
+			acc[d - from] += be64_get(v.mv_data);
+	}
+	mdb_cursor_close(c);
+}
+
 uint64_t fb_stat_get(fbk *f, const char *fmt, const char *a)
 {
 	char key[128];

@@ -11,7 +11,8 @@
  *   overdue.c    deadlines: what is due, what is overdue and how late, what a
  *                calendar change moves
  *   counters.c   the counters, by name and by day
- *   figures.c    the office's statistics and a subject's tasks
+ *   figures.c    the office's statistics (in all, over a period, day by day) and a
+ *                subject's tasks
  * service.c is the daemon; main.c starts it.
  *
  * Databases: "tasks" task seq -> state byte (jrp_task_state) + the task as
@@ -63,6 +64,11 @@ int fb_report_submit(fbk *f, const jrp_party *agency, const fb_report *r, bool *
 /* figures.c: the office's statistics; from/to (0: none) sum the flows over those days (stocks are
  * as of now either way) */
 void fb_stats(fbk *f, mw *out, jrp_date from, jrp_date to);
+/* fb_daily - the office's figures day by day from..to (at most FB_DAILY_MAX days): the reply's
+ * days array, one element a day, zeros too, in date order; each figure is the day's counter, the same
+ * stats.get {from: day, to: day} gives */
+#define FB_DAILY_MAX 366
+void fb_daily(fbk *f, mw *out, jrp_date from, jrp_date to);
 /* fb_overdue - tasks past their deadline, in all (party NULL) or of one party: a counter */
 uint64_t fb_overdue(fbk *f, const char *party);
 
@@ -90,6 +96,8 @@ int fb_stat_add(fbk *f, int64_t delta, const char *fmt, const char *a, const cha
 uint64_t fb_stat_get(fbk *f, const char *fmt, const char *a);
 /* fb_stat_period - the sum of a flow counter's days from..to (both included) */
 uint64_t fb_stat_period(fbk *f, const char *key, jrp_date from, jrp_date to);
+/* fb_stat_days - each day's count of a flow counter from..to added into acc[day - from] */
+void fb_stat_days(fbk *f, const char *key, jrp_date from, jrp_date to, uint64_t *acc);
 /* fb_due_key - (due day's end, task): the overdue index */
 void fb_due_key(unsigned char k[16], jrp_date due, uint64_t task);
 /* fb_task_set_due - the stored task (in state `state`) with a new feedback_due */

@@ -2,7 +2,8 @@
  * figures.c - what the office reads (DOMAIN.md "Monitoring by the office"
  * [001 四(三)] [003 六]): lists in force, measures pushed, applied and
  * overdue by agency, departments' duties, checks; and a subject's tasks with
- * what came of them (DOMAIN.md Lists [001 §(二)3]: what followed an entry)
+ * what came of them (DOMAIN.md Lists [001 §(二)3]: what followed an entry);
+ * and what happened day by day, for trends (stats.daily)
  */
 #include "feedback.h"
 #include "clock.h"
@@ -284,6 +285,75 @@ void fb_stats(fbk *f, mw *out, jrp_date from, jrp_date to)
 	}
 	mw_end(out);
 	lagging(f, &p, out);
+}
+
+/* the figures of a day (stats.daily), each the sum of the day counters of what happened that the
+ * flows of stats.get read (accounts.c, report.c): its name in the reply, its counters */
+static const struct {
+	const char *name;
+	const char *keys[2];
+} day_figures[] = {
+	{ "proposed", { "changes.proposed" } },                        /* entries.proposed_total */
+	{ "exited", { "changes.exited", "changes.revoked" } },         /* entries.exited_total */
+	{ "objections_filed", { "changes.objection_filed" } },
+	{ "objections_decided", { "changes.objection_decided" } },
+	{ "repairs_applied", { "changes.repair_applied" } },
+	{ "repairs_decided", { "changes.repair_decided" } },
+	{ "tasks_pushed", { "tasks.apply" } },                         /* tasks.apply */
+	{ "tasks_stopped", { "tasks.stop" } },                         /* tasks.stop */
+	{ "applied", { "feedback.applied" } },                         /* feedback.applied ... */
+	{ "not_applicable", { "feedback.not_applicable" } },
+	{ "failed", { "feedback.failed" } },
+	{ "cases", { "cases" } },
+	{ "checks", { "checks" } },                                    /* checks.total */
+	{ "checks_listed", { "checks_listed" } },                      /* checks.listed */
+};
+#define NDAY_FIGURES (sizeof day_figures / sizeof day_figures[0])
+
+void fb_daily(fbk *f, mw *out, jrp_date from, jrp_date to)
+{
+	size_t n = (size_t)(to - from) + 1;
+	uint64_t *fig = xcalloc(NDAY_FIGURES * n, sizeof *fig), *listed = xcalloc((size_t)LIST__N * n, sizeof *listed);
+	char now[32];
+	/* one range of day counters per figure (and per list and domain for what took effect, as
+	 * by_domain reads them): the cost is the days and the counters, never the tasks */
+	for (size_t i = 0; i < NDAY_FIGURES; i++)
+		for (size_t k = 0; k < 2 && day_figures[i].keys[k]; k++)
+			fb_stat_days(f, day_figures[i].keys[k], from, to, fig + i * n);
+	for (int l = 0; f->cat && l < LIST__N; l++)
+		for (size_t d = 0; d <= f->cat->ndomains; d++) {
+			char key[120];
+			snprintf(key, sizeof key, "changes.effective.%s.%s", list_name((jrp_list)l),
+				 d < f->cat->ndomains ? f->cat->domains[d].id : "-");
+			fb_stat_days(f, key, from, to, listed + (size_t)l * n);
+		}
+	ms_format(f->now, now, sizeof now);
+	mw_kstr(out, "as_of", now);
+	mw_kdate(out, "from", from);
+	mw_kdate(out, "to", to);
+	mw_str(out, "days");
+	mw_arr(out);
+	for (size_t k = 0; k < n; k++) {
+		uint64_t all = 0;
+		for (int l = 0; l < LIST__N; l++)
+			all += listed[(size_t)l * n + k];
+		mw_map(out);
+		mw_kdate(out, "date", from + (jrp_date)k);
+		mw_ku64(out, day_figures[0].name, fig[k]);
+		/* entries that took effect that day: in all, and by list */
+		mw_ku64(out, "listed", all);
+		mw_str(out, "listed_by_list");
+		mw_map(out);
+		for (int l = 0; l < LIST__N; l++)
+			mw_ku64(out, list_name((jrp_list)l), listed[(size_t)l * n + k]);
+		mw_end(out);
+		for (size_t i = 1; i < NDAY_FIGURES; i++)
+			mw_ku64(out, day_figures[i].name, fig[i * n + k]);
+		mw_end(out);
+	}
+	mw_end(out);
+	free(fig);
+	free(listed);
 }
 
 typedef struct tasks_arg {

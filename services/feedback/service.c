@@ -1,6 +1,7 @@
 /*
  * service.c - jrp-feedback as a daemon: the context of each call, the
- * requests (feedback.submit, stats.get, tasks.get) and the pulled log
+ * requests (feedback.submit, stats.get, stats.daily, overdue.list, tasks.get)
+ * and the pulled log
  */
 #include "feedback.h"
 #include "clock.h"
@@ -81,6 +82,26 @@ static int h_stats(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *
 	return 0;
 }
 
+/* h_stats_daily - {from: date, to: date} -> {as_of, from, to, days: [...]}: the office's figures of
+ * what happened, one element a day (zeros too), from the day counters: the cost is the days, never
+ * the tasks. At most FB_DAILY_MAX days */
+static int h_stats_daily(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	fbk f = ctx(d, txn);
+	jrp_date from, to;
+	int rc;
+	if ((rc = mr_date(&r->body, "from", MR_REQ, &from)) < 0 || (rc = mr_date(&r->body, "to", MR_REQ, &to)) < 0 ||
+	    (rc = mr_end(&r->body)) < 0)
+		return rc;
+	if (to < from)
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "to", "is before from");
+	if (to - from + 1 > FB_DAILY_MAX)
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "to", "the period is %d days long; at most %d", (int)(to - from + 1),
+				FB_DAILY_MAX);
+	fb_daily(&f, out, from, to);
+	return 0;
+}
+
 /* h_overdue_list - DOMAIN.md "Monitoring by the office": which task or duty is past its deadline,
  * whose, due when, how late. The office sees everyone's (or one party's); an agency or a department
  * its own. {of?: party, after?: cursor, max?: 1..1000 (100)} -> {overdue_total, items, next?} */
@@ -136,6 +157,7 @@ static const jrp_route routes[] = {
 	{ T_TASKS_GET, h_tasks_get, ROLE_DEPARTMENT | ROLE_OFFICE | ROLE_AGENCY, 0 },
 	{ T_FEEDBACK_SUBMIT, h_feedback, ROLE_AGENCY, 0 },
 	{ T_STATS_GET, h_stats, ROLE_OFFICE, 0 },
+	{ T_STATS_DAILY, h_stats_daily, ROLE_OFFICE, 0 },
 	{ T_OVERDUE_LIST, h_overdue_list, ROLE_OFFICE | ROLE_AGENCY | ROLE_DEPARTMENT, 0 },
 	{ NULL, NULL, 0, 0 },
 };

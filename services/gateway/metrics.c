@@ -10,6 +10,7 @@
 #include "gw.h"
 #include "clock.h"
 #include "util/xalloc.h"
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,18 +163,19 @@ static void render_daemon_requests(FILE *f, hreq *h)
 		const msgpack_object *m = ok_reply(h, SLOT(i, S_METRICS)), *lat = m ? obj_get(m, "latency") : NULL;
 		if (!lat || lat->type != MSGPACK_OBJECT_ARRAY)
 			continue;
-		bool cumulative = obj_bool(m, "cumulative");
 		for (uint32_t k = 0; k < lat->via.array.size; k++) {
 			const msgpack_object *r = &lat->via.array.ptr[k], *le = obj_get(r, "le"), *b = obj_get(r, "buckets");
 			if (!le || !b || le->type != MSGPACK_OBJECT_ARRAY || b->type != MSGPACK_OBJECT_ARRAY)
 				continue;
-			uint64_t acc = 0;
+			/* the daemon's buckets are cumulative, its last bound +Inf (README "metrics"): that one is
+			 * written below from count */
 			for (uint32_t j = 0; j < b->via.array.size && j < le->via.array.size; j++) {
-				uint64_t v = b->via.array.ptr[j].via.u64;
-				acc = cumulative ? v : acc + v;
+				double bound = le->via.array.ptr[j].via.f64;
+				if ((le->via.array.ptr[j].type != MSGPACK_OBJECT_FLOAT64 && le->via.array.ptr[j].type != MSGPACK_OBJECT_FLOAT32) || isinf(bound))
+					continue;
 				fprintf(f, "jrp_request_duration_seconds_bucket{daemon=\"%s\",type=\"", svc_names[i]);
 				lvo(f, obj_get(r, "type"));
-				fprintf(f, "\",le=\"%g\"} %llu\n", le->via.array.ptr[j].via.f64, (unsigned long long)acc);
+				fprintf(f, "\",le=\"%g\"} %llu\n", bound, (unsigned long long)b->via.array.ptr[j].via.u64);
 			}
 			fprintf(f, "jrp_request_duration_seconds_bucket{daemon=\"%s\",type=\"", svc_names[i]);
 			lvo(f, obj_get(r, "type"));

@@ -320,6 +320,11 @@ try:
         "GET /v1/stats: one black entry, the centre's feedback and its three checks", b)
     st, b, _ = call("GET", "/v1/stats?from=2026-12-01", party="office", template="/v1/stats")
     tap(st >= 400 and b["error"]["code"] in ("missing_field", "bad_value"), "from without to: refused by feedback", b)
+    st, b, _ = call("GET", "/v1/stats/daily?from=2026-11-30&to=2026-12-02", party="office", template="/v1/stats/daily")
+    d1 = next((d for d in b.get("days", []) if d["date"] == "2026-12-01"), {})
+    tap(st == 200 and [d["date"] for d in b["days"]] == ["2026-11-30", "2026-12-01", "2026-12-02"] and
+        d1.get("listed_by_list", {}).get("black") == 1 and d1.get("applied") == 1 and d1.get("checks") == 3,
+        "GET /v1/stats/daily: the day the entry took effect, was applied and checked, the days around it", b)
     st, b, _ = call("GET", "/v1/stats/records", party="office", template="/v1/stats/records")
     tb = next((d for d in b.get("departments", []) if d["department"] == "tax_bureau"), {})
     tap(st == 200 and tb.get("records", 0) >= 20, "GET /v1/stats/records: the tax bureau's records", b)
@@ -350,6 +355,17 @@ try:
         re.search(r'^jrp_catalog_info\{daemon="dispatch",version="[^"]+"\} 1$', b, re.M) and
         re.search(r'^jrp_consumer_lag_records\{daemon="feedback",upstream="dispatch"\} 0$', b, re.M),
         "metrics carry the real figures: one black entry, the catalogue in force, feedback caught up", b[:1500])
+    ok_checks = re.search(r'^jrp_requests_total\{daemon="dispatch",type="check",result="ok"\} (\d+)$', b, re.M)
+    bad_codes = re.search(r'^jrp_requests_total\{daemon="dispatch",type="check",result="bad_code"\} (\d+)$', b, re.M)
+    inf = re.search(r'^jrp_request_duration_seconds_bucket\{daemon="dispatch",type="check",le="\+Inf"\} (\d+)$', b, re.M)
+    cnt = re.search(r'^jrp_request_duration_seconds_count\{daemon="dispatch",type="check"\} (\d+)$', b, re.M)
+    les = [float(x) for x in re.findall(r'^jrp_request_duration_seconds_bucket\{daemon="dispatch",type="check",le="([0-9.e-]+)"\} \d+$', b, re.M)]
+    vals = [int(x) for x in re.findall(r'^jrp_request_duration_seconds_bucket\{daemon="dispatch",type="check",le="[^"]+"\} (\d+)$', b, re.M)]
+    tap(ok_checks and int(ok_checks.group(1)) >= 3 and bad_codes and int(bad_codes.group(1)) >= 1 and inf and cnt and
+        inf.group(1) == cnt.group(1) and int(cnt.group(1)) >= int(ok_checks.group(1)) and les == sorted(les) and
+        vals == sorted(vals),
+        "the daemons' own counters: dispatch's checks by result (ok, bad_code), a cumulative latency histogram whose "
+        "+Inf bucket is its count", "\n".join(l for l in b.splitlines() if 'type="check"' in l)[:2000])
     st, b, _ = call("GET", "/metrics", party="tax_bureau")
     tap(st == 403, "metrics are the office's: a department's token is refused", b)
 

@@ -206,6 +206,15 @@ jt "call" call ingest "$dir/ping.json"
 jt "audit" --as office audit --subject 91350100M000100Y43
 jt "rejected list" rejected list
 jt "backup" backup "$dir/backup"
+# stats --daily: feedback's stats.daily as a table, a row a day from --from to --to and the totals
+out=$($J --as office stats --daily --from 2026-09-25 --to 2026-11-02 2>&1)
+n=$((n + 1)); if has "^  2026-09-25 " && has "^  2026-11-02 " && has "^  total " && [ "$(grep -c '^  2026-' <<<"$out")" = 39 ]; then echo "ok $n - stats --daily: 39 days and the totals"; else echo "not ok $n - stats --daily"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
+out=$($J --as office --json stats --daily --from 2026-10-17 --to 2026-10-17 2>&1)
+n=$((n + 1)); if has '"date": "2026-10-17"' && has '"objections_filed": 1'; then echo "ok $n - stats --daily --json: the day of the objection"; else echo "not ok $n - stats --daily --json"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
+out=$($J --as office stats --daily --to 2026-11-02 2>&1); rc=$?
+n=$((n + 1)); if [ $rc -eq 2 ] && has "needs both --from and --to"; then echo "ok $n - stats --daily without --from is a usage error"; else echo "not ok $n - stats --daily usage (rc $rc)"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
+out=$($J --as office stats --daily --from 2025-11-01 --to 2026-11-02 2>&1); rc=$?
+n=$((n + 1)); if [ $rc -eq 1 ] && has "refused \[bad_value\] to: the period is 367 days long; at most 366"; then echo "ok $n - stats --daily over 366 days is refused"; else echo "not ok $n - stats --daily 367 days (rc $rc)"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
 out=$($J --as office subject 91350100M000100Y43 2>&1)
 n=$((n + 1)); if has "commitment CM-1 by" && has "commitment CM-1 broken on 2026-11-02"; then echo "ok $n - the subject's credit record shows both"; else echo "not ok $n - subject commitments"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
 out=$($J status 2>&1)
