@@ -7,7 +7,14 @@ pkgs=(gcc clang libclang-rt-14-dev meson ninja-build pkg-config libzmq3-dev libm
       # the package and its test (tests/package.sh): build it, lint it, verify and emulate its units
       dpkg-dev debhelper lintian systemd libseccomp-dev python3
       # archives of retained logs (common/archive.c), and the zstd tool to read them without jrp
-      libzstd-dev zstd)
+      libzstd-dev zstd
+      # the HTTP gateway (services/gateway): HTTP, SHA-256 of tokens and HTTPS, the dashboard's XLSX exports
+      libmicrohttpd-dev libgnutls28-dev libxlsxwriter-dev
+      # the dashboard's test (tests/browser/run.sh): the browser it runs headless, Chinese fonts for the page
+      chromium fonts-noto-cjk)
+# and Node.js with npm for its driver (playwright-core): Debian's, unless a node and npm are there already
+# (NodeSource's nodejs package carries its own npm and conflicts with Debian's npm package)
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
