@@ -36,6 +36,13 @@
     return 10 * p;
   }
 
+  /* niceStep - a whole, round step so that four steps reach v (counts: the ticks stay whole numbers) */
+  function niceStep(v) {
+    const raw = Math.max(1, v / 4), p = Math.pow(10, Math.floor(Math.log10(raw)));
+    for (const m of [1, 2, 3, 5, 10]) if (m * p >= raw) return m * p;
+    return 10 * p;
+  }
+
   function fmt(n) { return Number(n).toLocaleString('zh-CN'); }
 
   function line(container, days, series) {
@@ -45,7 +52,7 @@
       'aria-label': '每日趋势图' }, container);
     let max = 0;
     for (const d of days) for (const s of series) max = Math.max(max, Number(d[s.key]) || 0);
-    const top = niceMax(max);
+    const top = 4 * niceStep(max);
     const n = days.length;
     const x = i => L + (n <= 1 ? (W - L - R) / 2 : i * (W - L - R) / (n - 1));
     const y = v => T + (H - T - B) * (1 - v / top);
@@ -53,7 +60,7 @@
     for (let k = 0; k <= 4; k++) {
       const v = top * k / 4, yy = y(v);
       el('line', { x1: L, x2: W - R, y1: yy, y2: yy }, grid);
-      text(grid, L - 6, yy + 4, fmt(Number.isInteger(v) ? v : v.toFixed(1)), 'axis-label', 'end');
+      text(grid, L - 6, yy + 4, fmt(v), 'axis-label', 'end');
     }
     const step = Math.max(1, Math.ceil(n / 12));
     const xa = el('g', { class: 'x-axis' }, svg);
