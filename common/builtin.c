@@ -239,7 +239,7 @@ static int h_catalog_reload(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jr
 	return 0;
 }
 
-/* party_same - do a and b say the same (name, roles, domains, key, tokens)? */
+/* party_same - do a and b say the same (name, roles, domains, key, tokens, certs)? */
 static bool party_same(const jrp_party *a, const jrp_party *b)
 {
 	if (strcmp(a->name, b->name) != 0 || a->roles != b->roles || a->ndomains != b->ndomains ||
@@ -252,6 +252,11 @@ static bool party_same(const jrp_party *a, const jrp_party *b)
 		return false;
 	for (size_t i = 0; i < a->ntokens; i++)
 		if (strcmp(a->tokens[i], b->tokens[i]) != 0)
+			return false;
+	if (a->ncerts != b->ncerts)
+		return false;
+	for (size_t i = 0; i < a->ncerts; i++)
+		if (strcmp(a->certs[i], b->certs[i]) != 0)
 			return false;
 	return true;
 }

@@ -180,6 +180,12 @@ static int config_gateway(ydoc *d, ynode *root, const char *dir, jrp_config *c, 
 		return rc;
 	}
 	*colon = '\0';
+	if (listen[0] != '[' && strchr(listen, ':')) {
+		rc = ydoc_fail(d, ydoc_map_get(d, g, "listen"), e, "key 'gateway.listen': an IPv6 address is "
+			       "written in brackets: [::1]:8480");
+		free(listen);
+		return rc;
+	}
 	if (listen[0] == '[') {
 		size_t n = strlen(listen);
 		if (n < 3 || listen[n - 1] != ']') {

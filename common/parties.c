@@ -8,6 +8,7 @@
  *       domains: [tax]                 # departments only, and required for them
  *       pubkey: "<40 Z85 characters>"  # optional CURVE public key
  *       tokens: ["sha256:<64 hex>"]    # optional HTTP bearer tokens of jrp-gateway, hashed (1..4)
+ *       certs: ["sha256:<64 hex>"]     # optional TLS client certificates of jrp-gateway, by fingerprint (1..4)
  *
  * Loaded by every daemon at start (ZAP maps a public key to a party) and by
  * the catalogue loader (measure agencies must be agencies here).
@@ -55,6 +56,9 @@ static void party_clear(jrp_party *p)
 	for (i = 0; i < p->ntokens; i++)
 		free(p->tokens[i]);
 	free(p->tokens);
+	for (i = 0; i < p->ncerts; i++)
+		free(p->certs[i]);
+	free(p->certs);
 	memset(p, 0, sizeof *p);
 }
 
@@ -79,10 +83,32 @@ static ynode *item_at(ydoc *d, ynode *map, const char *key, size_t i)
 	return ydoc_seq_at(d, ydoc_map_get(d, map, key), i);
 }
 
+/* hash_list - tokens or certs: 1..4 "sha256:<64 lowercase hex>", never the secret itself */
+static int hash_list(ydoc *d, ynode *m, const char *key, const char *id, const char *how, char ***list, size_t *n,
+		     jrp_error *e)
+{
+	int rc;
+	char hint[160];
+	if ((rc = ydoc_strlist(d, m, key, false, list, n, e)))
+		return rc;
+	if (*n > 4)
+		return ydoc_fail(d, item_at(d, m, key, 4), e, "key '%s': at most 4 a party (add the new one, then remove the "
+				 "old one)", key);
+	snprintf(hint, sizeof hint, how, id);
+	for (size_t i = 0; i < *n; i++) {
+		const char *t = (*list)[i];
+		if (strncmp(t, "sha256:", 7) != 0 || strlen(t) != 7 + 64 || strspn(t + 7, "0123456789abcdef") != 64)
+			return ydoc_fail(d, item_at(d, m, key, i), e, "key '%s': must be \"sha256:\" and 64 lowercase hex "
+					 "digits, the hash of the %s (%s), never the %s itself", key,
+					 key[0] == 't' ? "token" : "certificate", hint, key[0] == 't' ? "token" : "certificate");
+	}
+	return 0;
+}
+
 /* party_load - one party map into *p (p is zeroed; caller clears on error) */
 static int party_load(ydoc *d, ynode *m, jrp_party *p, jrp_error *e)
 {
-	static const char *const keys[] = { "id", "name", "roles", "domains", "pubkey", "tokens", NULL };
+	static const char *const keys[] = { "id", "name", "roles", "domains", "pubkey", "tokens", "certs", NULL };
 	char **roles = NULL;
 	size_t nroles = 0, i, j;
 	int rc;
@@ -155,22 +181,10 @@ static int party_load(ydoc *d, ynode *m, jrp_party *p, jrp_error *e)
 			       "key 'pubkey': must be a 40-character Z85 CURVE public key");
 		goto out;
 	}
-	if ((rc = ydoc_strlist(d, m, "tokens", false, &p->tokens, &p->ntokens, e)))
+	if ((rc = hash_list(d, m, "tokens", p->id, "jrpctl tokens new %s makes one", &p->tokens, &p->ntokens, e)) ||
+	    (rc = hash_list(d, m, "certs", p->id, "openssl x509 -noout -fingerprint -sha256 gives it for %s's certificate",
+			    &p->certs, &p->ncerts, e)))
 		goto out;
-	if (p->ntokens > 4) {
-		rc = ydoc_fail(d, item_at(d, m, "tokens", 4), e,
-			       "key 'tokens': at most 4 tokens a party (add the new one, then remove the old one)");
-		goto out;
-	}
-	for (i = 0; i < p->ntokens; i++) {
-		const char *t = p->tokens[i];
-		if (strncmp(t, "sha256:", 7) != 0 || strlen(t) != 7 + 64 || strspn(t + 7, "0123456789abcdef") != 64) {
-			rc = ydoc_fail(d, item_at(d, m, "tokens", i), e,
-				       "key 'tokens': must be \"sha256:\" and 64 lowercase hex digits, the hash of the "
-				       "token (jrpctl tokens new %s makes one), never the token itself", p->id);
-			goto out;
-		}
-	}
 out:
 	for (i = 0; i < nroles; i++)
 		free(roles[i]);
@@ -208,6 +222,14 @@ int parties_load(const char *path, jrp_parties **out, jrp_error *e)
 					if (strcmp(p->v[i].tokens[a], p->v[j].tokens[b]) == 0) {
 						rc = ydoc_fail(d, item_at(d, it, "tokens", a), e,
 							       "key 'tokens': party '%s' has the same token as '%s'",
+							       p->v[i].id, p->v[j].id);
+						goto out;
+					}
+			for (size_t a = 0; a < p->v[i].ncerts; a++)
+				for (size_t b = 0; b < p->v[j].ncerts; b++)
+					if (strcmp(p->v[i].certs[a], p->v[j].certs[b]) == 0) {
+						rc = ydoc_fail(d, item_at(d, it, "certs", a), e,
+							       "key 'certs': party '%s' has the same certificate as '%s'",
 							       p->v[i].id, p->v[j].id);
 						goto out;
 					}
@@ -252,20 +274,27 @@ bool party_has_domain(const jrp_party *p, const char *domain)
 	return false;
 }
 
-const jrp_party *parties_by_token(const jrp_parties *p, const char *hashed)
+/* find_hash - the party whose list (tokens or certs) holds hashed; every entry is compared whole, whatever
+ * matched before: the time says nothing about which */
+static const jrp_party *find_hash(const jrp_parties *p, const char *hashed, bool certs)
 {
 	const jrp_party *found = NULL;
 	size_t n = strlen(hashed);
 
-	/* every token is compared whole, whatever matched before: the time says nothing about which */
-	for (size_t i = 0; i < p->n; i++)
-		for (size_t t = 0; t < p->v[i].ntokens; t++) {
-			const char *a = p->v[i].tokens[t];
+	for (size_t i = 0; i < p->n; i++) {
+		char **list = certs ? p->v[i].certs : p->v[i].tokens;
+		size_t cnt = certs ? p->v[i].ncerts : p->v[i].ntokens;
+		for (size_t t = 0; t < cnt; t++) {
+			const char *a = list[t];
 			unsigned diff = strlen(a) != n;
 			for (size_t k = 0; k < n && a[k]; k++)
 				diff |= (unsigned char)(a[k] ^ hashed[k]);
 			if (!diff)
 				found = &p->v[i];
 		}
+	}
 	return found;
 }
+
+const jrp_party *parties_by_token(const jrp_parties *p, const char *hashed) { return find_hash(p, hashed, false); }
+const jrp_party *parties_by_cert(const jrp_parties *p, const char *hashed) { return find_hash(p, hashed, true); }

@@ -30,6 +30,9 @@ typedef struct jrp_party {
 	char **tokens;     /* HTTP bearer tokens of jrp-gateway, hashed: "sha256:<64 lowercase hex>" (at most 4,
 	                    * so that a token can be rotated: the new one added, the old one removed later) */
 	size_t ntokens;
+	char **certs;      /* TLS client certificates jrp-gateway accepts for the party: "sha256:<hex>" of the DER
+	                    * (openssl x509 -noout -fingerprint -sha256, lowercased, colons removed), at most 4 */
+	size_t ncerts;
 } jrp_party;
 
 typedef struct jrp_parties {
@@ -46,5 +49,7 @@ const jrp_party *parties_find(const jrp_parties *p, const char *id);
 bool party_has_domain(const jrp_party *p, const char *domain);
 /* parties_by_token - the party one of whose tokens is "sha256:<hex>" (compared in constant time), or NULL */
 const jrp_party *parties_by_token(const jrp_parties *p, const char *hashed);
+/* parties_by_cert - the party one of whose certs is "sha256:<hex>" (a client certificate's fingerprint), or NULL */
+const jrp_party *parties_by_cert(const jrp_parties *p, const char *hashed);
 
 #endif

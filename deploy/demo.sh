@@ -18,7 +18,22 @@ $J down >/dev/null 2>&1 || true
 if [ -d var/demo ]; then echo "(removing the previous demo's data in var/demo/)"; rm -rf var/demo; fi
 trap '[ "${JRP_DEMO_KEEP:-}" = 1 ] || $J down >/dev/null 2>&1' EXIT
 
-say "The operator starts the four daemons (ingest, adjudicate, dispatch, feedback)"
+# the demo's parties: deploy/parties.yaml with a fresh HTTP token for the office and the procurement centre
+# (parties.yaml keeps only their SHA-256; the tokens are printed once, here)
+mkdir -p var/demo
+cp deploy/parties.yaml var/demo/parties.yaml
+token_for() {   # token_for PARTY: make a token, put its hash under the party, print the token
+  local out tok hash
+  out=$($J --json tokens new "$1")
+  tok=$(sed -n 's/.*"token": "\([^"]*\)".*/\1/p' <<<"$out")
+  hash=$(sed -n 's/.*"hash": "\([^"]*\)".*/\1/p' <<<"$out")
+  sed -i "s/^  - id: $1\$/&\n    tokens: [\"$hash\"]/" var/demo/parties.yaml
+  echo "$tok"
+}
+OFFICE_TOKEN=$(token_for office)
+CENTRE_TOKEN=$(token_for procurement_centre)
+
+say "The operator starts the four daemons (ingest, adjudicate, dispatch, feedback) and the HTTP gateway"
 run up
 run clock set 2026-05-25T09:00:00+08:00
 run status
@@ -68,6 +83,11 @@ run --as bank_regulator tasks --ack
 say "4. Before a procurement, the centre checks the company (逢办必查); the check is recorded"
 run --as procurement_centre check $CODE --matter public_procurement
 
+echo "   The centre's own system asks the same over HTTP (jrp-gateway, JSON; docs/openapi.yaml describes it):"
+printf '$ curl -H "Authorization: Bearer $CENTRE_TOKEN" -d '"'"'{"subject":"%s","matter":"public_procurement"}'"'"' http://127.0.0.1:8480/v1/check\n' "$CODE"
+curl -sS -H "Authorization: Bearer $CENTRE_TOKEN" -d "{\"subject\":\"$CODE\",\"matter\":\"public_procurement\"}" \
+  http://127.0.0.1:8480/v1/check | head -c 400; echo " ..."
+
 say "5. The centre reports back; the office reads the statistics"
 TASK=$($J --as procurement_centre --json tasks --after 0 | sed -n 's/^ *"task": \([0-9]*\),*$/\1/p' | head -1)
 run --as procurement_centre feedback "$TASK" applied --matter-id GP-2026-0777 --note "取消其投标资格"
@@ -84,3 +104,5 @@ run --as tax_bureau subject $CODE
 run --as office stats
 
 say "Done. Data is in var/demo/data, daemon logs in var/demo/run/*.log"
+echo "The office's dashboard: http://127.0.0.1:8480/dashboard/  (office token for this run: $OFFICE_TOKEN)"
+[ "${JRP_DEMO_KEEP:-}" = 1 ] || echo "(the daemons stop now; JRP_DEMO_KEEP=1 deploy/demo.sh leaves them and the dashboard running)"

@@ -8,8 +8,11 @@ pkgs=(gcc clang libclang-rt-14-dev meson ninja-build pkg-config libzmq3-dev libm
       dpkg-dev debhelper lintian systemd libseccomp-dev python3
       # archives of retained logs (common/archive.c), and the zstd tool to read them without jrp
       libzstd-dev zstd
-      # the HTTP gateway (services/gateway): HTTP, SHA-256 of tokens and HTTPS, the dashboard's XLSX exports
-      libmicrohttpd-dev libgnutls28-dev libxlsxwriter-dev
+      # jrp-gateway: HTTP in the libuv loop, HTTPS and token hashes; its test: an HTTP client checking
+      # every answer against docs/openapi.yaml, and a certificate for the HTTPS test
+      libmicrohttpd-dev libgnutls28-dev python3-jsonschema python3-yaml openssl curl
+      # the dashboard's XLSX exports (services/gateway/export.c)
+      libxlsxwriter-dev
       # the dashboard's test (tests/browser/run.sh): the browser it runs headless, Chinese fonts for the page
       chromium fonts-noto-cjk)
 # and Node.js with npm for its driver (playwright-core): Debian's, unless a node and npm are there already

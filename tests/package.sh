@@ -81,7 +81,7 @@ want() {   # want PATH MODE: the file is there with that mode, owned by root
   local m; m=$(stat -c '%a %u' "$R$1" 2>/dev/null)
   if [ "$m" != "$2 0" ]; then echo "# $1: '$m', want '$2 0'"; tree_ok=false; fi
 }
-for d in ingest adjudicate dispatch feedback; do
+for d in ingest adjudicate dispatch feedback gateway; do
   want /usr/sbin/jrp-$d 755; want /lib/systemd/system/jrp-$d.service 644; want /usr/share/man/man8/jrp-$d.8.gz 644
 done
 want /usr/bin/jrpctl 755; want /usr/share/man/man1/jrpctl.1.gz 644; want /lib/systemd/system/jrp.target 644
@@ -112,16 +112,16 @@ check "every binary's default configuration is /etc/jrp/jrp.yaml" eval \
   "'$R/usr/sbin/jrp-ingest' -h 2>&1 | grep -q 'else /etc/jrp/jrp.yaml' && '$R/usr/bin/jrpctl' -h | grep -q 'else /etc/jrp/jrp.yaml'"
 
 # ---- 5: systemd-analyze ----
-units=("$R"/lib/systemd/system/jrp-{ingest,adjudicate,dispatch,feedback}.service "$R/lib/systemd/system/jrp.target")
+units=("$R"/lib/systemd/system/jrp-{ingest,adjudicate,dispatch,feedback,gateway}.service "$R/lib/systemd/system/jrp.target")
 if unshare --mount --propagation private sh -c "mount -t overlay overlay -o lowerdir='$R/usr':/usr /usr &&
      MANPATH=/usr/share/man systemd-analyze verify $(printf "'%s' " "${units[@]}")" > "$work/verify.log" 2>&1 &&
    [ ! -s "$work/verify.log" ]; then
-  ok "systemd-analyze verify: the four services and jrp.target (commands, manual pages, dependencies)"
+  ok "systemd-analyze verify: the five services and jrp.target (commands, manual pages, dependencies)"
 else
   sed 's/^/# /' "$work/verify.log"; nok "systemd-analyze verify"
 fi
 sec_ok=true
-for u in "${units[@]:0:4}"; do
+for u in "${units[@]:0:5}"; do
   line=$(unshare --mount --propagation private sh -c "mount -t overlay overlay -o lowerdir='$R/usr':/usr /usr &&
     systemd-analyze security --offline=yes '$u'" 2>&1 | grep 'Overall exposure level')
   echo "# ${u##*/}: ${line#*: }"
@@ -226,7 +226,7 @@ declare -A pid
 lp=()
 # whatever this script started ends with it, even when a step fails
 trap 'kill "${pid[@]}" "${lp[@]}" 2>/dev/null; wait 2>/dev/null' EXIT
-for d in ingest adjudicate dispatch feedback; do
+for d in ingest adjudicate dispatch feedback gateway; do
   pre=$(sed -n 's/^ExecStartPre=//p' $T/jrp-$d.service)
   start=$(sed -n 's/^ExecStart=//p' $T/jrp-$d.service)
   if out=$(as_unit $T/syscalls "$FAMILIES" $pre 2>&1) && grep -q '^configuration OK' <<<"$out"; then
@@ -238,7 +238,9 @@ for d in ingest adjudicate dispatch feedback; do
   for _ in $(seq 50); do [ -S $T/notify-$d.sock ] && break; sleep 0.1; done
   NOTIFY_SOCKET=$T/notify-$d.sock as_unit $T/syscalls "$FAMILIES" $start 2> $T/$d.log &
   pid[$d]=$!
-  if wait_notify $T/notify-$d.log "${pid[$d]}" 'READY=1|STATUS=serving ipc:///run/jrp/'"$d"'.sock'; then
+  if [ $d = gateway ]; then want_status='READY=1|STATUS=serving http://127.0.0.1:8480/'
+  else want_status='READY=1|STATUS=serving ipc:///run/jrp/'"$d"'.sock'; fi
+  if wait_notify $T/notify-$d.log "${pid[$d]}" "$want_status"; then
     res ok "jrp-$d: ExecStart= ($start) said READY=1 from its own pid once it served"
   else
     res "not ok" "jrp-$d: no READY=1 (log: $(tail -3 $T/$d.log | tr '\n' ' '))"
@@ -261,7 +263,10 @@ out=$(env -u JRP_CONFIG $J --as tax_bureau submit --record-id PKG-0001 --kind pe
   [ "$(stat -c '%a %u' /run/jrp)" = "700 $U" ] &&
   res ok "the data (0600) and sockets (0600, in a 0700 directory) are jrp's" ||
   res "not ok" "modes: $(ls -la /var/lib/jrp/ingest /run/jrp | tr '\n' ' ')"
-for d in feedback dispatch adjudicate ingest; do
+out=$(curl -sS http://127.0.0.1:8480/readyz 2>&1)
+grep -q '"ready":true' <<<"$out" && res ok "through the units: the gateway answers /readyz, every daemon ready ($out)" ||
+  res "not ok" "gateway /readyz: $out"
+for d in gateway feedback dispatch adjudicate ingest; do
   kill -TERM "${pid[$d]}"; wait "${pid[$d]}"; rc=$?
   if [ $rc -eq 0 ] && wait_notify $T/notify-$d.log "${pid[$d]}" 'STOPPING=1'; then
     res ok "jrp-$d: SIGTERM: STOPPING=1, exit 0"

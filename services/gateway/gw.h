@@ -162,5 +162,8 @@ const gw_file *static_find(const char *path);
 /* party_by_token - the party whose stored hash is SHA-256(token), or NULL */
 const jrp_party *gw_token_party(gw *g, const char *token);
 void gw_parties_refresh(gw *g);
+/* gw_cert_party - over HTTPS with client_ca: the party whose certs hold the fingerprint of the client's
+ * certificate, verified against the CA; NULL otherwise */
+const jrp_party *gw_cert_party(gw *g, struct MHD_Connection *conn);
 
 #endif

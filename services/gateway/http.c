@@ -283,13 +283,13 @@ int http_start(gw *g, jrp_error *e)
 			opts[no++] = tls[i];
 	opts[no] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	g->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_access, g,
+				  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,   /* first: it logs about the others */
 				  MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, g,
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)200,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128u << 10),
-				  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32u << 10),   /* headers only: bodies are ours; the pool is zeroed per request */
 				  MHD_OPTION_ARRAY, opts,
 				  MHD_OPTION_END);
 	freeaddrinfo(ai);

@@ -49,6 +49,30 @@ const jrp_party *gw_token_party(gw *g, const char *token)
 	return parties_by_token(g->parties, hashed);
 }
 
+const jrp_party *gw_cert_party(gw *g, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci;
+	const gnutls_datum_t *peers;
+	unsigned status = 0, n = 0;
+	unsigned char d[32];
+	char hashed[7 + 65];
+
+	if (!g->cfg->gw.client_ca || !(ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION)) ||
+	    !ci->tls_session)
+		return NULL;
+	gnutls_session_t s = (gnutls_session_t)ci->tls_session;
+	/* signed by the configured CA, in its validity period: else it names no one */
+	if (gnutls_certificate_verify_peers2(s, &status) < 0 || status != 0)
+		return NULL;
+	if (!(peers = gnutls_certificate_get_peers(s, &n)) || n == 0 ||
+	    gnutls_hash_fast(GNUTLS_DIG_SHA256, peers[0].data, peers[0].size, d) < 0)
+		return NULL;
+	memcpy(hashed, "sha256:", 7);
+	for (int i = 0; i < 32; i++)
+		snprintf(hashed + 7 + 2 * i, 3, "%02x", d[i]);
+	return parties_by_cert(g->parties, hashed);
+}
+
 static void mtime_of(const char *path, char *out, size_t n)
 {
 	struct stat st;
@@ -229,7 +253,9 @@ int main(int argc, char **argv)
 	log_info("event=listening url=%s://%s%s%s:%u/ dashboard=/dashboard/ pid=%d",
 		 g->cfg->gw.tls_cert ? "https" : "http", strchr(g->cfg->gw.host, ':') ? "[" : "", g->cfg->gw.host,
 		 strchr(g->cfg->gw.host, ':') ? "]" : "", (unsigned)g->port, (int)getpid());
-	notify_send("READY=1");
+	if (notify_sendf("READY=1\nSTATUS=serving %s://%s:%u/", g->cfg->gw.tls_cert ? "https" : "http", g->cfg->gw.host,
+			 (unsigned)g->port) < 0)
+		log_warn("event=notify_failed error=\"%s\"", strerror(errno));
 	notify_watchdog *wd = notify_watchdog_start(g->loop);
 	uv_run(g->loop, UV_RUN_DEFAULT);
 	notify_watchdog_stop(&wd);

@@ -710,12 +710,15 @@ void routes_handle(hreq *h, const char *url)
 	h->rt = r;
 	if (!(r->flags & R_OPEN)) {
 		const char *auth = MHD_lookup_connection_value(h->conn, MHD_HEADER_KIND, "Authorization");
-		if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
+		if (!auth && (h->party = gw_cert_party(h->g, h->conn))) {
+			/* a client certificate named the party (HTTPS with gateway.client_ca) */
+		} else if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
 			http_error(h, 401, "unauthorized", "Authorization", "this path needs \"Authorization: Bearer "
-				   "TOKEN\", a token of your party (jrpctl tokens new PARTY)");
+				   "TOKEN\", a token of your party (jrpctl tokens new PARTY)%s",
+				   h->g->cfg->gw.client_ca ? ", or a client certificate of the configured CA whose fingerprint "
+				   "is under your party's certs" : "");
 			return;
-		}
-		if (!(h->party = gw_token_party(h->g, auth + 7))) {
+		} else if (!(h->party = gw_token_party(h->g, auth + 7))) {
 			http_error(h, 401, "unauthorized", "Authorization", "this token is not a party's in the registry "
 				   "(a token is stored hashed: parties.yaml tokens)");
 			return;

@@ -112,7 +112,7 @@ static void test_parties_errors(void)
 		{ "parties:\n  - id: a\n    name: x\n    roles: [agency]\n  - id: a\n    name: y\n    roles: [office]\n",
 		  5, 9, "duplicate party id 'a'" },
 		{ "parties:\n  - id: a\n    name: x\n    roles: [agency, judge]\n", 4, 21,
-		  "unknown role 'judge' (allowed: department, agency, office, daemon)" },
+		  "unknown role 'judge' (allowed: department, agency, office, daemon, gateway)" },
 		{ "parties:\n  - id: a\n    name: x\n    roles: [agency, agency]\n", 4, 21, "listed twice" },
 		{ "parties:\n  - id: a\n    name: x\n    roles: []\n", 4, 12, "at least one role" },
 		{ "parties:\n  - id: a\n    name: x\n    roles: [department]\n", 2, 5,
@@ -126,7 +126,12 @@ static void test_parties_errors(void)
 		{ "parties:\n  - id: a\n    name: x\n    roles: [agency]\n    pubkey: \"rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf\\\"\"\n",
 		  5, 13, "40-character Z85" },
 		{ "parties:\n  - id: a\n    name: x\n    roles: [agency]\n    key: x\n", 5, 5,
-		  "unknown key 'key' (allowed: id, name, roles, domains, pubkey)" },
+		  "unknown key 'key' (allowed: id, name, roles, domains, pubkey, tokens, certs)" },
+		/* the gateway's bearer tokens: only their hashes, never a token itself (README "The HTTP gateway") */
+		{ "parties:\n  - id: a\n    name: x\n    roles: [agency]\n    tokens: [jrp_0123456789]\n", 5, 14,
+		  "the hash of the token" },
+		{ "parties:\n  - id: a\n    name: x\n    roles: [agency]\n    tokens: [\"sha256:ABCDEF\"]\n", 5, 14,
+		  "64 lowercase hex digits" },
 		{ "parties:\n  - id: a\n    roles: [agency]\n", 2, 5, "missing required key 'name'" },
 		{ "parties:\n  - id: a\n    name: \"\"\n    roles: [agency]\n", 3, 11, "not empty" },
 		{ "parties: []\n", 1, 10, "non-empty sequence" },
@@ -163,6 +168,86 @@ static void test_parties_errors(void)
 	path = write_file("parties.yaml", text);
 	jrp_error_clear(&e);
 	expect_error(parties_load(path, &p, &e), &e, path, 9, 13, "same key as 'a'");
+}
+
+/* tokens: at most 4, no two parties with the same one, found by their hash in constant time */
+static void test_parties_tokens(void)
+{
+	static const char h1[] = "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+	static const char h2[] = "sha256:60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752";
+	char text[1400];
+	jrp_parties *p = NULL;
+	const char *path;
+	jrp_error e;
+
+	snprintf(text, sizeof text, "parties:\n  - id: a\n    name: x\n    roles: [agency]\n    tokens: [\"%s\", \"%s\"]\n"
+		 "  - id: g\n    name: y\n    roles: [gateway]\n", h1, h2);
+	path = write_file("parties.yaml", text);
+	jrp_error_clear(&e);
+	CHECK_INT(parties_load(path, &p, &e), 0);
+	if (p) {
+		CHECK_INT(p->v[0].ntokens, 2);
+		CHECK(parties_by_token(p, h2) == &p->v[0]);
+		CHECK(parties_by_token(p, h1) == &p->v[0]);
+		CHECK(parties_by_token(p, "sha256:60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c75") == NULL);
+		CHECK(parties_by_token(p, "") == NULL);
+		CHECK_INT(p->v[1].roles, ROLE_GATEWAY);
+		parties_free(&p);
+	}
+	snprintf(text, sizeof text, "parties:\n  - id: a\n    name: x\n    roles: [agency]\n    tokens: [\"%s\"]\n"
+		 "  - id: b\n    name: y\n    roles: [agency]\n    tokens: [\"%s\"]\n", h1, h1);
+	path = write_file("parties.yaml", text);
+	jrp_error_clear(&e);
+	expect_error(parties_load(path, &p, &e), &e, path, 9, 14, "same token as 'a'");
+	snprintf(text, sizeof text, "parties:\n  - id: a\n    name: x\n    roles: [agency]\n    tokens: [\"%s\", \"%s\", "
+		 "\"%s\", \"%s\", \"%s\"]\n", h1, h1, h1, h1, h1);
+	path = write_file("parties.yaml", text);
+	jrp_error_clear(&e);
+	CHECK(parties_load(path, &p, &e) != 0 && strstr(e.message, "at most 4 a party"));
+}
+
+/* the gateway: section (README Configuration) */
+static void test_config_gateway(void)
+{
+	static const struct {
+		const char *text;
+		int line, col;
+		const char *msg;
+	} cases[] = {
+		{ "gateway:\n  listen: 8480\n", 2, 11, "must be HOST:PORT" },
+		{ "gateway:\n  listen: 127.0.0.1:99999\n", 2, 11, "must be HOST:PORT" },
+		{ "gateway:\n  listen: \"::1:8480\"\n", 2, 11, "written in brackets" },
+		{ "gateway:\n  port: 1\n", 2, 3, "unknown key 'port' (allowed: listen, party, tls_cert, tls_key, client_ca)" },
+		{ "gateway:\n  tls_cert: a.crt\n", 2, 3, "tls_cert and tls_key go together" },
+	};
+	jrp_config *c = NULL;
+	const char *path;
+	jrp_error e;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		path = write_file("gw.yaml", cases[i].text);
+		jrp_error_clear(&e);
+		expect_error(config_load(path, &c, &e), &e, path, cases[i].line, cases[i].col, cases[i].msg);
+	}
+	path = write_file("gw.yaml", "gateway:\n  listen: \"[::1]:0\"\n  tls_cert: t/a.crt\n  tls_key: t/a.key\n");
+	jrp_error_clear(&e);
+	CHECK_INT(config_load(path, &c, &e), 0);
+	if (c) {
+		CHECK(c->gw.enabled);
+		CHECK_STR(c->gw.host, "::1");
+		CHECK_INT(c->gw.port, 0);
+		CHECK_STR(c->gw.party, "gateway");
+		CHECK(c->gw.tls_key && strstr(c->gw.tls_key, "/t/a.key"));
+		config_free(&c);
+	}
+	path = write_file("gw.yaml", "log_level: info\n");
+	CHECK_INT(config_load(path, &c, &e), 0);
+	if (c) {
+		CHECK(!c->gw.enabled);
+		CHECK_STR(c->gw.host, "127.0.0.1");
+		CHECK_INT(c->gw.port, 8480);
+		config_free(&c);
+	}
 }
 
 /* the real local config: defaults spelled out, paths relative to deploy/ */
@@ -522,6 +607,8 @@ int main(void)
 	snprintf(tmpdir, sizeof tmpdir, "%s", tmpdir_real);
 	RUN(test_parties_real);
 	RUN(test_parties_errors);
+	RUN(test_parties_tokens);
+	RUN(test_config_gateway);
 	RUN(test_config_real);
 	RUN(test_config_defaults);
 	RUN(test_config_errors);
