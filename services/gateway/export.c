@@ -98,8 +98,7 @@ typedef struct export {
 	cell *cells;
 	size_t nrows, cap;
 	char note[160];          /* said in the title row (a cut overdue list) */
-	/* overdue.list pages: slots 1.. */
-	size_t rows_read;
+	size_t rows_read;        /* overdue items laid out so far */
 } export;
 
 static cell *row_new(export *x)
@@ -325,8 +324,9 @@ static void lay_durations(export *x, const msgpack_object *st)
 	}
 }
 
-/* overdue: the items of every page of overdue.list; the party's name from stats.get */
-static void lay_overdue(export *x, hreq *h)
+/* overdue: the items of the page of overdue.list in slot 1 (each page in turn, export_render), the party's
+ * name from stats.get in slot 0 */
+static void lay_overdue_page(export *x, hreq *h)
 {
 	static const col cols[] = {
 		{ "部门代码", "party", C_TEXT, false }, { "部门名称", NULL, C_TEXT, false },
@@ -336,25 +336,25 @@ static void lay_overdue(export *x, hreq *h)
 		{ "主体代码", "subject", C_TEXT, false }, { "主体名称", "subject_name", C_TEXT, false },
 		{ "反馈期限", "due", C_TEXT, false }, { "逾期工作日", "late_workdays", C_NUM, false },
 	};
-	set_cols(x, cols, sizeof cols / sizeof cols[0]);
+	if (!x->cols)
+		set_cols(x, cols, sizeof cols / sizeof cols[0]);
 	const msgpack_object *st = h->slots[0].reply.root;
 	const msgpack_object *parties[2] = { arr_of(st, "agencies"), arr_of(st, "departments") };
-	for (size_t s = 1; s < h->nslots; s++) {
-		const msgpack_object *items = arr_of(h->slots[s].reply.root, "items");
-		for (uint32_t i = 0; items && i < items->via.array.size; i++) {
-			const msgpack_object *it = &items->via.array.ptr[i], *p = obj_get(it, "party");
-			cell *r = lay_row(x, it);
-			if (!p || p->type != MSGPACK_OBJECT_STR)
-				continue;
-			char id[64];
-			snprintf(id, sizeof id, "%.*s", (int)(p->via.str.size < 63 ? p->via.str.size : 63), p->via.str.ptr);
-			for (int k = 0; k < 2 && r[1].kind == C_EMPTY; k++)
-				for (uint32_t j = 0; parties[k] && j < parties[k]->via.array.size; j++)
-					if (str_is(&parties[k]->via.array.ptr[j], k ? "department" : "agency", id)) {
-						set_obj(&r[1], obj_get(&parties[k]->via.array.ptr[j], "name"), false);
-						break;
-					}
-		}
+	const msgpack_object *items = arr_of(h->slots[1].reply.root, "items");
+	for (uint32_t i = 0; items && i < items->via.array.size; i++) {
+		const msgpack_object *it = &items->via.array.ptr[i], *p = obj_get(it, "party");
+		cell *r = lay_row(x, it);
+		x->rows_read++;
+		if (!p || p->type != MSGPACK_OBJECT_STR)
+			continue;
+		char id[64];
+		snprintf(id, sizeof id, "%.*s", (int)(p->via.str.size < 63 ? p->via.str.size : 63), p->via.str.ptr);
+		for (int k = 0; k < 2 && r[1].kind == C_EMPTY; k++)
+			for (uint32_t j = 0; parties[k] && j < parties[k]->via.array.size; j++)
+				if (str_is(&parties[k]->via.array.ptr[j], k ? "department" : "agency", id)) {
+					set_obj(&r[1], obj_get(&parties[k]->via.array.ptr[j], "name"), false);
+					break;
+				}
 	}
 }
 
@@ -660,7 +660,8 @@ void export_start(hreq *h)
 			   "%s has no agency", tables[t].name);
 		return;
 	}
-	/* slot 0: feedback's stats.get (or stats.daily); departments: 1 ingest's stats.get; overdue: 1.. pages */
+	/* slot 0: feedback's stats.get (or stats.daily); slot 1: ingest's stats.get (departments), or
+	 * overdue.list's pages one after the other (overdue) */
 	h->slots = xcalloc(2, sizeof *h->slots);
 	h->nslots = t == T_DEPARTMENTS || t == T_OVERDUE ? 2 : 1;
 	if (t == T_DAILY) {
@@ -699,24 +700,24 @@ static bool failed(hreq *h)
 	return false;
 }
 
-/* more_overdue - the last page said next: ask for it into a new slot; true if sent */
-static bool more_overdue(hreq *h)
+/* next_overdue - lay out the page in slot 1; when it says next, ask for that page into the same slot
+ * (the page's cells are copies: its reply is freed first); true if asked */
+static bool next_overdue(hreq *h)
 {
 	export *x = h->exp;
-	const msgpack_object *last = h->slots[h->nslots - 1].reply.root, *items = arr_of(last, "items");
+	slot *sl = &h->slots[1];
 	char after[256];
-	x->rows_read += items ? items->via.array.size : 0;
-	if (!obj_get(last, "next") || !obj_cstr(last, "next", after, sizeof after)[0])
+	lay_overdue_page(x, h);
+	if (!obj_get(sl->reply.root, "next") || !obj_cstr(sl->reply.root, "next", after, sizeof after)[0])
 		return false;
 	if (x->rows_read >= EXPORT_MAX_ROWS) {
 		snprintf(x->note, sizeof x->note, "仅含前 %zu 项，共 %" PRIu64 " 项", x->rows_read,
-			 obj_u64(last, "overdue_total"));
+			 obj_u64(sl->reply.root, "overdue_total"));
 		return false;
 	}
-	h->slots = xrealloc(h->slots, (h->nslots + 1) * sizeof *h->slots);
-	memset(&h->slots[h->nslots], 0, sizeof *h->slots);
-	h->nslots++;
-	if (ask(h, h->nslots - 1, SVC_FEEDBACK, "overdue.list", after) < 0)
+	msg_in_free(&sl->reply);
+	memset(sl, 0, sizeof *sl);
+	if (ask(h, 1, SVC_FEEDBACK, "overdue.list", after) < 0)
 		return false;   /* the slot has no reply: failed() answers it */
 	return true;
 }
@@ -726,10 +727,10 @@ void export_render(hreq *h)
 	export *x = h->exp;
 	if (failed(h))
 		return;
-	if (x->table == T_OVERDUE && more_overdue(h))
+	if (x->table == T_OVERDUE && next_overdue(h))
 		return;         /* the next page's reply calls again */
 	if (x->table == T_OVERDUE && failed(h))
-		return;
+		return;         /* the next page could not be asked for */
 	const msgpack_object *st = h->slots[0].reply.root;
 	switch (x->table) {
 	case T_LISTS: lay_lists(x, st); break;
@@ -739,7 +740,7 @@ void export_render(hreq *h)
 		break;
 	case T_DEPARTMENTS: lay_departments(x, st, h->slots[1].reply.root); break;
 	case T_DURATIONS: lay_durations(x, st); break;
-	case T_OVERDUE: lay_overdue(x, h); break;
+	case T_OVERDUE: break;      /* laid out page by page (next_overdue) */
 	case T_DAILY: lay_daily(x, st); break;
 	}
 	/* the period: stats.get's period (absent: everything so far), stats.daily's from and to */
