@@ -57,11 +57,13 @@ typedef struct jrp_config {
 } jrp_config;
 
 /* JRP_CONFIG_DEFAULT - the installed configuration: meson writes it from sysconfdir into jrp_paths.h
- * (/etc/jrp/jrp.yaml for --prefix=/usr); a build without meson (tests/fuzz/run.sh) takes the FHS one */
+ * (/etc/jrp/jrp.yaml for --prefix=/usr); a build without meson (tests/fuzz/run.sh) takes the FHS one.
+ * JRP_VERSION - meson's project version, printed by --version ("jrpctl (jrp) 0.1.0") */
 #if __has_include("jrp_paths.h")
 #include "jrp_paths.h"
 #else
 #define JRP_CONFIG_DEFAULT "/etc/jrp/jrp.yaml"
+#define JRP_VERSION "unknown (built without meson)"
 #endif
 
 /* config_default_path - the configuration a binary reads when no -c is given: $JRP_CONFIG, else the

@@ -11,6 +11,7 @@
 #include "retain.h"
 #include "proto.h"
 #include "util/fsutil.h"
+#include "util/i18n.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 #include <errno.h>
@@ -199,16 +200,39 @@ static puller *start_puller(jrp_daemon *d)
 	return puller_new(&h);
 }
 
-static void usage(const char *name)
+/* the daemons' help in Chinese (util/i18n.h) */
+static const i18n_msg daemon_zh[] = {
+	{ "usage: jrp-%s [-c CONFIG] [-n] [-h|--help] [--version]\n",
+	  "用法: jrp-%s [-c CONFIG] [-n] [-h|--help] [--version]\n" },
+	{ "jrp-%s is one of the four daemons of jrp, the joint reward-and-punishment engine; systemd runs it as\n"
+	  "jrp-%s.service, jrpctl up in a build tree. It logs one line per event to stderr. See jrp-%s(8).\n",
+	  "jrp-%s 是 jrp(守信联合激励和失信联合惩戒引擎)的四个守护进程之一; 由 systemd 以\n"
+	  "jrp-%s.service 运行, 在构建目录中由 jrpctl up 启动。每个事件向标准错误输出一行日志。参见 jrp-%s(8)。\n" },
+	{ "  -c CONFIG     deployment configuration (default $JRP_CONFIG, else %s)\n",
+	  "  -c CONFIG     部署配置文件(默认为 $JRP_CONFIG, 否则为 %s)\n" },
+	{ "  -n            check the configuration, parties and catalogue, print the result and exit\n",
+	  "  -n            检查配置、参与方登记和目录, 打印结果后退出\n" },
+	{ "  -h, --help    print this help and exit\n", "  -h, --help    打印本帮助后退出\n" },
+	{ "  --version     print the version and exit\n", "  --version     打印版本后退出\n" },
+	{ NULL, NULL } };
+
+/* usage - the daemon's options: on stdout for --help (exit 0), on stderr after a usage error (exit 2) */
+static void usage(FILE *f, const char *name)
 {
-	fprintf(stderr, "usage: jrp-%s [-c CONFIG] [-n]\n"
-		"  -c CONFIG  deployment configuration (default $JRP_CONFIG, else %s)\n"
-		"  -n         check the configuration, parties and catalogue, print the result and exit\n", name,
-		JRP_CONFIG_DEFAULT);
+	fprintf(f, tr("usage: jrp-%s [-c CONFIG] [-n] [-h|--help] [--version]\n"), name);
+	if (f == stdout)
+		fprintf(f, tr("jrp-%s is one of the four daemons of jrp, the joint reward-and-punishment engine; systemd runs it as\n"
+			      "jrp-%s.service, jrpctl up in a build tree. It logs one line per event to stderr. See jrp-%s(8).\n"),
+			name, name, name);
+	fprintf(f, tr("  -c CONFIG     deployment configuration (default $JRP_CONFIG, else %s)\n"), JRP_CONFIG_DEFAULT);
+	fprintf(f, "%s", tr("  -n            check the configuration, parties and catalogue, print the result and exit\n"));
+	fprintf(f, "%s", tr("  -h, --help    print this help and exit\n"));
+	fprintf(f, "%s", tr("  --version     print the version and exit\n"));
 }
 
 int daemon_main(int argc, char **argv, const jrp_service *svc)
 {
+	static const struct option opts[] = { { "help", 0, 0, 'h' }, { "version", 0, 0, 'V' }, { 0, 0, 0, 0 } };
 	jrp_daemon dd, *d = &dd;
 	const char *cfgpath = config_default_path();
 	bool check_only = false;
@@ -224,13 +248,17 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	log_init(svc->name, LOG_INFO);
-	while ((opt = getopt(argc, argv, "c:nh")) != -1) {
+	i18n_add(daemon_zh);
+	while ((opt = getopt_long(argc, argv, "c:nh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': cfgpath = optarg; break;
 		case 'n': check_only = true; break;
-		default: usage(svc->name); return 2;
+		case 'h': usage(stdout, svc->name); return 0;
+		case 'V': printf("jrp-%s (jrp) %s\n", svc->name, JRP_VERSION); return 0;
+		default: usage(stderr, svc->name); return 2;
 		}
 	}
+
 	jrp_error_clear(&e);
 	if (config_load(cfgpath, &d->cfg, &e) < 0 ||
 	    parties_load(d->cfg->parties_path, &d->parties, &e) < 0 ||

@@ -11,6 +11,8 @@ pkgs=(gcc clang libclang-rt-14-dev meson ninja-build pkg-config libzmq3-dev libm
       # jrp-gateway: HTTP in the libuv loop, HTTPS and token hashes; its test: an HTTP client checking
       # every answer against docs/openapi.yaml, and a certificate for the HTTPS test
       libmicrohttpd-dev libgnutls28-dev python3-jsonschema python3-yaml openssl curl
+      # the manual pages' test (tests/man.sh): groff formats them, man-db reads them as lintian does
+      groff-base man-db
       # the dashboard's XLSX exports (services/gateway/export.c)
       libxlsxwriter-dev
       # the dashboard's test (tests/browser/run.sh): the browser it runs headless, Chinese fonts for the page

@@ -28,6 +28,7 @@
 # restart, Restart=, the ordering done by systemd rather than by this script).
 # JRP_KEEP_TEST_DIR=1 keeps the work directory.
 set -u
+export LC_ALL=C.UTF-8   # jrpctl and the daemons in English, as this script greps them
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/build}" && pwd)
 n=0; failed=0
@@ -84,7 +85,8 @@ want() {   # want PATH MODE: the file is there with that mode, owned by root
 for d in ingest adjudicate dispatch feedback gateway; do
   want /usr/sbin/jrp-$d 755; want /lib/systemd/system/jrp-$d.service 644; want /usr/share/man/man8/jrp-$d.8.gz 644
 done
-want /usr/bin/jrpctl 755; want /usr/share/man/man1/jrpctl.1.gz 644; want /lib/systemd/system/jrp.target 644
+want /usr/bin/jrpctl 755; want /usr/share/man/man1/jrpctl.1.gz 644; want /usr/share/man/man5/jrp.yaml.5.gz 644
+want /lib/systemd/system/jrp.target 644
 want /etc/jrp/jrp.yaml 644; want /etc/jrp/parties.yaml 644
 want /usr/lib/sysusers.d/jrp.conf 644; want /usr/lib/tmpfiles.d/jrp.conf 644
 version=$(sed -n 's/^version: "\(.*\)"/\1/p' "$src/rules/catalog.yaml")

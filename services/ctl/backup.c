@@ -470,14 +470,45 @@ int ctl_backup(ctl *c, int argc, char **argv)
 		fprintf(stderr, "jrpctl: backup: %s: %s\n", q, strerror(errno));
 		return 1;
 	}
-	printf("backup of %s taken %s into %s:\n", c->cfg->data_dir, taken, dir);
+	if (c->json) {   /* what the manifest says, as one object */
+		mw w;
+		mw_init(&w);
+		mw_map(&w);
+		mw_kbool(&w, "ok", true);
+		mw_kstr(&w, "dir", dir);
+		mw_kstr(&w, "taken", taken);
+		mw_kstr(&w, "data_dir", c->cfg->data_dir);
+		mw_str(&w, "daemons");
+		mw_map(&w);
+		for (int s = 0; s < SVC__N; s++) {
+			int na = 0;
+			for (int i = 0; i < sd[s].nfiles; i++)
+				na += strncmp(sd[s].files[i].name, "archive/", 8) == 0;
+			mw_str(&w, svc_names[s]);
+			mw_map(&w);
+			mw_kstr(&w, "log_id", sd[s].log_id);
+			mw_ku64(&w, "log_last", sd[s].log_last);
+			mw_ku64(&w, "cursor", sd[s].cursor);
+			mw_ku64(&w, "files", (uint64_t)sd[s].nfiles);
+			mw_ku64(&w, "archive_files", (uint64_t)na);
+			mw_kbool(&w, "archives_missing", sd[s].archives_missing);
+			mw_end(&w);
+		}
+		mw_end(&w);
+		mw_end(&w);
+		ctl_print_mw(&w);
+		mw_free(&w);
+		set_free(sd);
+		return 0;
+	}
+	printf(tr("backup of %s taken %s into %s:\n"), c->cfg->data_dir, taken, dir);
 	for (int s = 0; s < SVC__N; s++) {
 		int na = 0;
 		for (int i = 0; i < sd[s].nfiles; i++)
 			na += strncmp(sd[s].files[i].name, "archive/", 8) == 0;
-		printf("  jrp-%-10s log %s last seq %llu, cursor %llu, %d files (%d archive files%s)\n", svc_names[s],
+		printf(tr("  jrp-%-10s log %s last seq %llu, cursor %llu, %d files (%d archive files%s)\n"), svc_names[s],
 		       sd[s].log_id[0] ? sd[s].log_id : "-", (unsigned long long)sd[s].log_last,
-		       (unsigned long long)sd[s].cursor, sd[s].nfiles, na, sd[s].archives_missing ? ", some missing: see above" : "");
+		       (unsigned long long)sd[s].cursor, sd[s].nfiles, na, sd[s].archives_missing ? tr(", some missing: see above") : "");
 	}
 	set_free(sd);
 	return 0;
@@ -711,10 +742,37 @@ int ctl_restore(ctl *c, int argc, char **argv)
 		fprintf(stderr, "jrpctl: restore: %s (the set is in place; run restore again)\n", why);
 		goto out;
 	}
-	printf("restored the set taken %s into %s (what was there is kept as <daemon>.before-restore-%s):\n", taken,
+	if (c->json) {
+		mw w;
+		mw_init(&w);
+		mw_map(&w);
+		mw_kbool(&w, "ok", true);
+		mw_kstr(&w, "dir", argv[1]);
+		mw_kstr(&w, "taken", taken);
+		mw_kstr(&w, "data_dir", c->cfg->data_dir);
+		mw_kstr(&w, "kept_as", stamp);   /* what was there: DATA_DIR/<daemon>.before-restore-<kept_as> */
+		mw_str(&w, "daemons");
+		mw_map(&w);
+		for (int s = 0; s < SVC__N; s++) {
+			mw_str(&w, svc_names[s]);
+			mw_map(&w);
+			mw_kstr(&w, "log_id", ids[s]);
+			mw_kstr(&w, "was", sd[s].log_id);
+			mw_ku64(&w, "log_last", sd[s].log_last);
+			mw_ku64(&w, "cursor", sd[s].cursor);
+			mw_end(&w);
+		}
+		mw_end(&w);
+		mw_end(&w);
+		ctl_print_mw(&w);
+		mw_free(&w);
+		rc = 0;
+		goto out;
+	}
+	printf(tr("restored the set taken %s into %s (what was there is kept as <daemon>.before-restore-%s):\n"), taken,
 	       c->cfg->data_dir, stamp);
 	for (int s = 0; s < SVC__N; s++)
-		printf("  jrp-%-10s log %s (was %s) last seq %llu, cursor %llu\n", svc_names[s], ids[s],
+		printf(tr("  jrp-%-10s log %s (was %s) last seq %llu, cursor %llu\n"), svc_names[s], ids[s],
 		       sd[s].log_id[0] ? sd[s].log_id : "-", (unsigned long long)sd[s].log_last, (unsigned long long)sd[s].cursor);
 	printf("next: start the daemons; every department resubmits what it sent since %s (records already in the set\n"
 	       "answer as duplicates, the others are applied once). Tasks after dispatch's last seq %llu were lost with\n"

@@ -898,3 +898,15 @@ void conv_msgpack_to_json(const msgpack_object *o, int indent, FILE *out)
 	sink s = { .f = out, .b = NULL };
 	json_value(&s, o, indent, 0);
 }
+
+char *conv_msgpack_to_json_mem(const msgpack_object *o, int indent, size_t *len)
+{
+	buf b = { 0 };
+	sink s = { .f = NULL, .b = &b };
+	json_value(&s, o, indent, 0);
+	buf_put(&b, "\n", 1);
+	buf_reserve(&b, 1);
+	b.data[b.len] = '\0';
+	*len = b.len;
+	return b.data;
+}

@@ -28,5 +28,8 @@ int conv_json_lines(const char *text, size_t len,
 		    void *arg, jrp_error *e);
 
 void conv_msgpack_to_json(const msgpack_object *o, int indent, FILE *out);
+/* conv_msgpack_to_json_mem - the same into a malloc'd, NUL-terminated buffer, a newline at its end
+ * (*len counts it): no stdio on the way (jrp-gateway's answers) */
+char *conv_msgpack_to_json_mem(const msgpack_object *o, int indent, size_t *len);
 
 #endif

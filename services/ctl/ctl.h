@@ -5,16 +5,20 @@
  * (up/down/status of the local deployment), print.c (human-readable output),
  * keys.c (CURVE key pairs for tcp:// deployments), entries.c (actions on
  * entries, a subject's record), audit.c (who changed what, from which
- * record), rejected.c (records a daemon could not apply).
+ * record), rejected.c (records a daemon could not apply), help.c (the table of
+ * commands behind --help), zh.c (the Chinese of what jrpctl prints), bulk.c (the
+ * bulk loader's pipeline and progress bar), csv.c (submit --csv: a spreadsheet).
  */
 #ifndef JRP_CTL_H
 #define JRP_CTL_H
 #include <stdbool.h>
+#include <stdio.h>
 #include "catalog.h"
 #include "client.h"
 #include "config.h"
 #include "msg.h"
 #include "parties.h"
+#include "util/i18n.h"
 
 typedef struct ctl {
 	const char *config_path;
@@ -46,6 +50,31 @@ char *ctl_read_file(const char *path, size_t *len);
 /* ctl_red - the text in red when stdout is a terminal */
 const char *ctl_red(const char *s, char *buf, size_t n);
 void ctl_print_json(const msgpack_object *o);
+/* ctl_print_mw - print the object built in w as JSON (--json output that jrpctl puts together) */
+void ctl_print_mw(const mw *w);
+/* ctl_mw_error - {"ok": false, "error": {code, field, message}} into w, as a daemon's error reply says it */
+void ctl_mw_error(mw *w, const jrp_error *e);
+/* ctl_fail - a failure found by jrpctl itself: that object on stdout with --json, else "jrpctl: FIELD:
+ * MESSAGE" on stderr; returns 1 */
+int ctl_fail(ctl *c, const jrp_error *e);
+/* ctl_call_quiet - one request to a daemon, nothing printed: 0 and *reply filled, or the error in *e
+ * (*reply freed) */
+int ctl_call_quiet(ctl *c, int svc, mw *req, msg_in *reply, jrp_error *e);
+/* ctl_mw_reply - KEY: the reply, or the error as ctl_mw_error says it (rc: ctl_call_quiet's), into a map */
+void ctl_mw_reply(mw *w, const char *key, int rc, const msg_in *reply, const jrp_error *e);
+
+/* help.c: one table of every command (name, synopsis, description, options; English and Chinese) */
+/* ctl_usage - the list of every command: stdout for --help, stderr after a usage error */
+void ctl_usage(FILE *f);
+/* ctl_help - help of the command that words name (n == 0: the list), as JSON with --json; 0, or 2 if there
+ * is no such command */
+int ctl_help(ctl *c, int n, char **words);
+/* ctl_usage_of - the synopsis of the command(s) named cmd on stderr after a usage error: 2, or -1 if none */
+int ctl_usage_of(const char *cmd);
+/* ctl_wants_help - --help or -h among a command's arguments */
+bool ctl_wants_help(int argc, char **argv);
+/* zh.c: the Chinese of jrpctl's output (util/i18n.h) */
+extern const i18n_msg ctl_zh[];
 
 /* backup.c: a consistent hot copy of the four environments and the journal, with a manifest; its restore */
 int ctl_backup(ctl *c, int argc, char **argv);
@@ -82,5 +111,38 @@ const char *party_name(ctl *c, const char *id);
 int ctl_rejected(ctl *c, int argc, char **argv);
 /* ctl_audit - audit.c: jrpctl audit --subject CODE | --from TIME --to TIME: who changed what, when, from which record */
 int ctl_audit(ctl *c, int argc, char **argv);
+
+/* bulk.c: the bulk loader's pipeline (submit --lines, submit --csv): records sent with many requests
+ * in flight, each reply matched to its item's tag (a line or a row number) */
+typedef struct ctl_bulk {
+	ctl *c;
+	jrp_client *cl;
+	size_t total, done, dups, failed, inflight;   /* done: committed (dups of them duplicates) */
+	int64_t t0;
+	uint64_t first_id;         /* request ids are consecutive from here: id - first_id = index */
+	size_t *tag;               /* each request's tag, by index */
+	size_t cap;
+	const char *what;          /* what an item is, in messages ("line" if NULL) */
+	/* refused - a refusal of the item tagged tag; NULL: printed as "line N refused [code] field: message" */
+	void (*refused)(void *arg, size_t tag, const char *code, const char *field, const char *message);
+	void *arg;
+	mw refusals;               /* --json without refused(): an array of {line, code, field, message} */
+} ctl_bulk;
+void bulk_init(ctl_bulk *b, ctl *c, jrp_client *cl, size_t total);
+void bulk_free(ctl_bulk *b);
+/* bulk_send - one record (its msgpack map) in flight, tagged; first waits for a reply if the window is
+ * full: 0, or -1 (no reply in time, or the send failed). Fits conv_json_lines' callback */
+int bulk_send(void *b, const char *mp, size_t mplen, size_t tag);
+/* bulk_skip - an item refused before it was sent: counted, the progress bar moves */
+void bulk_skip(ctl_bulk *b);
+/* bulk_drain - wait for every reply in flight, then the last progress; 0, or -1 if some never came */
+int bulk_drain(ctl_bulk *b);
+void bulk_progress(ctl_bulk *b, bool force);
+
+/* csv.c: jrpctl submit --csv FILE [--mapping FILE] [--domain D] [--check] [--refused FILE] */
+int ctl_submit_csv(ctl *c, int argc, char **argv);
+/* ctl_csv_rules_check - validate the CSV mapping files of a rules directory (DIR/csv/NAME.yaml) against
+ * its catalogue, printing one line each; 0, or 1 with the error printed */
+int ctl_csv_rules_check(ctl *c, const char *dir, const jrp_catalog *cat);
 
 #endif

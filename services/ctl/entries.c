@@ -67,21 +67,22 @@ static int act(ctl *c, mw *w, const char *done)
 		ctl_print_json(in.root);
 	} else {
 		char state[24], date[16];
-		printf("%s: entry %llu is now %s", done, (unsigned long long)obj_u64(in.root, "entry"),
+		printf(tr("%s: entry %llu is now %s"), tr(done), (unsigned long long)obj_u64(in.root, "entry"),
 		       obj_cstr(in.root, "state", state, sizeof state));
 		if (obj_get(in.root, "objection_end"))
-			printf("; the objection window ends %s", obj_cstr(in.root, "objection_end", date, sizeof date));
+			printf(tr("; the objection window ends %s"), obj_cstr(in.root, "objection_end", date, sizeof date));
 		if (obj_get(in.root, "linked")) {
 			const msgpack_object *l = obj_get(in.root, "linked");
 			uint32_t n = l->type == MSGPACK_OBJECT_ARRAY ? l->via.array.size : 0;
-			printf("; the same notice covered %u linked person%s' entr%s", n, n == 1 ? "" : "s", n == 1 ? "y" : "ies");
+			printf(n == 1 ? tr("; the same notice covered %u linked person's entry")
+				      : tr("; the same notice covered %u linked persons' entries"), n);
 			for (uint32_t i = 0; i < n; i++)
 				printf("%s%llu", i ? ", " : " ", (unsigned long long)obj_u64(&l->via.array.ptr[i], "entry"));
 		}
 		if (obj_get(in.root, "decide_by"))
-			printf("; the department decides by %s", obj_cstr(in.root, "decide_by", date, sizeof date));
+			printf(tr("; the department decides by %s"), obj_cstr(in.root, "decide_by", date, sizeof date));
 		if (obj_bool(in.root, "suspended"))
-			printf("; its punishments are suspended while the objection is verified");
+			printf("%s", tr("; its punishments are suspended while the objection is verified"));
 		printf("\n");
 	}
 	msg_in_free(&in);
@@ -90,7 +91,7 @@ static int act(ctl *c, mw *w, const char *done)
 
 static int usage(const char *u)
 {
-	fprintf(stderr, "usage: jrpctl %s\n", u);
+	fprintf(stderr, "%sjrpctl %s\n", tr("usage: "), u);
 	return 2;
 }
 
@@ -98,7 +99,7 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 {
 	opts o;
 	uint64_t id;
-	mw w;
+	mw w, json;
 
 	if (strcmp(cmd, "publication") == 0) {
 		jrp_client *cl;
@@ -119,13 +120,13 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 			if (rc)
 				break;
 			rs = obj_get(in.root, "records");
+			if (c->json)   /* the reply: one object a page */
+				ctl_print_json(in.root);
 			for (uint32_t i = 0; rs && i < rs->via.array.size; i++) {
 				const msgpack_object *p = &rs->via.array.ptr[i], *s = obj_get(p, "subject");
 				char b[8][1024];
-				if (c->json) {
-					ctl_print_json(p);
-				} else {
-					printf("#%llu %s %s: %s %s (%s), %s, valid %s to %s%s%s\n", (unsigned long long)obj_u64(p, "seq"),
+				if (!c->json) {
+					printf(tr("#%llu %s %s: %s %s (%s), %s, valid %s to %s%s%s\n"), (unsigned long long)obj_u64(p, "seq"),
 					       obj_cstr(p, "kind", b[0], 1024), obj_cstr(p, "list_name", b[1], 1024),
 					       obj_cstr(s, "name", b[2], 1024), obj_cstr(s, "code", b[3], 1024),
 					       obj_cstr(p, "standard_name", b[4], 1024), party_name(c, obj_cstr(p, "party", b[5], 1024)),
@@ -150,6 +151,11 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 			return usage("history ENTRY [--after N]");
 		has_after = o.after > 0;
 		cl = ctl_client(c, SVC_ADJUDICATE);
+		mw_init(&json);   /* --json: one object, {entry, history: every item} */
+		mw_map(&json);
+		mw_ku64(&json, "entry", id);
+		mw_str(&json, "history");
+		mw_arr(&json);
 		do {
 			msg_in in;
 			const msgpack_object *h;
@@ -169,10 +175,10 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 				const msgpack_object *x = &h->via.array.ptr[i];
 				char at[32], b[3][256];
 				if (c->json) {
-					ctl_print_json(x);
+					mw_obj(&json, x);
 				} else {
 					ms_format(obj_i64(x, "at"), at, sizeof at);
-					printf("%5llu  %s  %-16s by %s%s%s\n", (unsigned long long)obj_u64(x, "n"), at,
+					printf(tr("%5llu  %s  %-16s by %s%s%s\n"), (unsigned long long)obj_u64(x, "n"), at,
 					       obj_cstr(x, "event", b[0], 256), party_name(c, obj_cstr(x, "by", b[1], 256)),
 					       obj_get(x, "note") ? ": " : "", obj_cstr(x, "note", b[2], 256));
 				}
@@ -181,6 +187,11 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 			}
 			msg_in_free(&in);
 		} while (got == 1000);
+		mw_end(&json);
+		mw_end(&json);
+		if (c->json && rc == 0)
+			ctl_print_mw(&json);
+		mw_free(&json);
 		client_free(&cl);
 		return rc ? 1 : 0;
 	}
@@ -193,7 +204,7 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 		mw_kstr(&w, "notice_date", argv[optind + 1]);
 		if (o.linked)
 			mw_kbool(&w, "linked", true);
-		return act(c, &w, "notice recorded");
+		return act(c, &w, N_("notice recorded"));
 	}
 	if (strcmp(cmd, "object") == 0) {
 		if (parse(argc, argv, &o) < 0 || optind != argc - 1 || !entry_arg(argv[optind], &id) || !o.reason)
@@ -202,7 +213,7 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 		client_begin(NULL, &w, T_OBJECTION_FILE, c->party);
 		mw_ku64(&w, "entry", id);
 		mw_kstr(&w, "reason", o.reason);
-		return act(c, &w, "objection filed");
+		return act(c, &w, N_("objection filed"));
 	}
 	if (strcmp(cmd, "decide-objection") == 0) {
 		if (parse(argc, argv, &o) < 0 || optind != argc - 2 || !entry_arg(argv[optind], &id))
@@ -213,7 +224,7 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 		mw_kstr(&w, "outcome", argv[optind + 1]);
 		if (o.note)
 			mw_kstr(&w, "note", o.note);
-		return act(c, &w, "objection decided");
+		return act(c, &w, N_("objection decided"));
 	}
 	if (strcmp(cmd, "repair") == 0) {
 		char *ms, *tok, *save = NULL;
@@ -231,7 +242,7 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 		mw_end(&w);
 		if (o.note)
 			mw_kstr(&w, "note", o.note);
-		return act(c, &w, "repair application recorded");
+		return act(c, &w, N_("repair application recorded"));
 	}
 	if (strcmp(cmd, "decide-repair") == 0) {
 		if (parse(argc, argv, &o) < 0 || optind != argc - 2 || !entry_arg(argv[optind], &id) ||
@@ -243,7 +254,7 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 		mw_kbool(&w, "approved", strcmp(argv[optind + 1], "approve") == 0);
 		if (o.note)
 			mw_kstr(&w, "note", o.note);
-		return act(c, &w, "repair decided");
+		return act(c, &w, N_("repair decided"));
 	}
 	if (strcmp(cmd, "abuse") == 0) {
 		if (parse(argc, argv, &o) < 0 || optind != argc - 1 || !entry_arg(argv[optind], &id) || !o.note)
@@ -252,7 +263,7 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 		client_begin(NULL, &w, T_REWARD_ABUSE, c->party);
 		mw_ku64(&w, "entry", id);
 		mw_kstr(&w, "note", o.note);
-		return act(c, &w, "reward abuse recorded");
+		return act(c, &w, N_("reward abuse recorded"));
 	}
 	return -1;
 }

@@ -11,10 +11,12 @@
  * party gives its .key to jrpctl with --key. DESIGN.md Security.
  */
 #include "ctl.h"
+#include "util/xalloc.h"
 #include <errno.h>
 #include <getopt.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
+#include <stdlib.h>
 #include <sys/random.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,10 +43,8 @@ int ctl_keys(ctl *c, int argc, char **argv)
 	name = argv[optind + 1];
 	jrp_error_clear(&e);
 	if (!dir) {
-		if (config_load(c->config_path, &c->cfg, &e) < 0) {
-			fprintf(stderr, "jrpctl: %s: %s\n", e.field, e.message);
-			return 1;
-		}
+		if (config_load(c->config_path, &c->cfg, &e) < 0)
+			return ctl_fail(c, &e);
 		dir = c->cfg->keys_dir;
 	}
 	if (!zmq_has("curve") || zmq_curve_keypair(pub, sec) != 0) {
@@ -52,13 +52,30 @@ int ctl_keys(ctl *c, int argc, char **argv)
 		return 1;
 	}
 	if (config_key_write(dir, name, pub, sec, &e) < 0) {
-		fprintf(stderr, "jrpctl: %s: %s\n", e.field, e.message);
+		ctl_fail(c, &e);
 		goto wipe;
 	}
-	printf("public key of %s: %s\n"
-	       "wrote %s/%s.key (the key pair, mode 0600: keep it secret) and %s/%s.pub\n"
-	       "add this line to the entry of %s in parties.yaml:\n"
-	       "    pubkey: \"%s\"\n", name, pub, dir, name, dir, name, name, pub);
+	if (c->json) {
+		mw w;
+		char *key = xasprintf("%s/%s.key", dir, name), *pubf = xasprintf("%s/%s.pub", dir, name);
+		mw_init(&w);
+		mw_map(&w);
+		mw_kbool(&w, "ok", true);
+		mw_kstr(&w, "name", name);
+		mw_kstr(&w, "public", pub);
+		mw_kstr(&w, "key_file", key);
+		mw_kstr(&w, "pub_file", pubf);
+		mw_end(&w);
+		ctl_print_mw(&w);
+		mw_free(&w);
+		free(key);
+		free(pubf);
+	} else {
+		printf(tr("public key of %s: %s\n"
+			  "wrote %s/%s.key (the key pair, mode 0600: keep it secret) and %s/%s.pub\n"
+			  "add this line to the entry of %s in parties.yaml:\n"
+			  "    pubkey: \"%s\"\n"), name, pub, dir, name, dir, name, name, pub);
+	}
 	rc = 0;
 wipe:
 	memset(sec, 0, sizeof sec);

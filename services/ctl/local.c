@@ -76,13 +76,13 @@ static int ping(ctl *c, int svc, int timeout_ms)
 	return rc;
 }
 
-/* spawn - start jrp-NAME -c CONFIG in its own session, its output appended to RUN_DIR/NAME.log */
-static int spawn(ctl *c, const char *name)
+/* spawn - start jrp-NAME -c CONFIG in its own session, its output appended to RUN_DIR/NAME.log; its pid or -1 */
+static pid_t spawn(ctl *c, const char *name)
 {
 	char bin[PATH_MAX], logp[PATH_MAX];
 	pid_t pid;
 	if (find_binary(name, bin, sizeof bin) < 0) {
-		fprintf(stderr, "jrpctl: cannot find jrp-%s beside jrpctl\n", name);
+		fprintf(stderr, tr("jrpctl: cannot find jrp-%s beside jrpctl\n"), name);
 		return -1;
 	}
 	snprintf(logp, sizeof logp, "%s/%s.log", c->cfg->run_dir, name);
@@ -103,21 +103,23 @@ static int spawn(ctl *c, const char *name)
 		execl(bin, bin, "-c", c->cfg->path, (char *)NULL);
 		_exit(127);
 	}
-	return 0;
+	return pid;
 }
 
 /* gateway_up - jrp-gateway, when the configuration has a gateway: section; ready once it wrote its port */
-static int gateway_up(ctl *c, int *started)
+static int gateway_up(ctl *c, int *started, pid_t *pidp, bool *was)
 {
 	char path[PATH_MAX];
 	pid_t pid = running_pid(c, "gateway");
-	if (pid) {
-		printf("jrp-gateway already running (pid %d)\n", (int)pid);
+	if ((*was = pid != 0)) {
+		*pidp = pid;
+		if (!c->json)
+			printf(tr("jrp-%s already running (pid %d)\n"), "gateway", (int)pid);
 		return 0;
 	}
 	snprintf(path, sizeof path, "%s/gateway.port", c->cfg->run_dir);
 	unlink(path);
-	if (spawn(c, "gateway") < 0)
+	if ((*pidp = spawn(c, "gateway")) < 0)
 		return -1;
 	int64_t until = clock_real_ms() + 10000;
 	while (!running_pid(c, "gateway") || access(path, R_OK) != 0) {
@@ -125,7 +127,8 @@ static int gateway_up(ctl *c, int *started)
 		while (waitpid(-1, &st, WNOHANG) > 0)
 			;
 		if (clock_real_ms() > until) {
-			fprintf(stderr, "jrpctl: jrp-gateway did not start within 10 s; see %s/gateway.log\n", c->cfg->run_dir);
+			fprintf(stderr, tr("jrpctl: jrp-%s did not answer within 10 s; see %s/%s.log\n"), "gateway",
+				c->cfg->run_dir, "gateway");
 			return -1;
 		}
 		usleep(20000);
@@ -138,6 +141,8 @@ int ctl_up(ctl *c, int argc, char **argv)
 {
 	char logp[PATH_MAX];
 	int started = 0;
+	pid_t pids[SVC__N] = { 0 }, gw_pid = 0;
+	bool was[SVC__N] = { false }, gw_was = false;
 
 	if (mkdir_p(c->cfg->run_dir, 0700) < 0) {
 		fprintf(stderr, "jrpctl: cannot create %s: %s\n", c->cfg->run_dir, strerror(errno));
@@ -147,11 +152,15 @@ int ctl_up(ctl *c, int argc, char **argv)
 		const char *name = svc_names[s];
 		pid_t pid;
 		if ((pid = running_pid(c, name))) {
-			printf("jrp-%s already running (pid %d)\n", name, (int)pid);
+			if (!c->json)
+				printf(tr("jrp-%s already running (pid %d)\n"), name, (int)pid);
+			pids[s] = pid;
+			was[s] = true;
 			continue;
 		}
-		if (spawn(c, name) < 0)
+		if ((pid = spawn(c, name)) < 0)
 			return 1;
+		pids[s] = pid;
 		started++;
 	}
 	for (int s = 0; s < SVC__N; s++) {
@@ -161,16 +170,15 @@ int ctl_up(ctl *c, int argc, char **argv)
 			while (waitpid(-1, &st, WNOHANG) > 0)
 				;
 			if (clock_real_ms() > until) {
-				fprintf(stderr, "jrpctl: jrp-%s did not answer within 10 s; see %s/%s.log\n", svc_names[s],
+				fprintf(stderr, tr("jrpctl: jrp-%s did not answer within 10 s; see %s/%s.log\n"), svc_names[s],
 					c->cfg->run_dir, svc_names[s]);
 				return 1;
 			}
 		}
 	}
-	if (c->cfg->gw.enabled && gateway_up(c, &started) < 0)
+	if (c->cfg->gw.enabled && gateway_up(c, &started, &gw_pid, &gw_was) < 0)
 		return 1;
-	printf("jrp is up: %d daemon%s started; data in %s, sockets and logs in %s\n", started, started == 1 ? "" : "s",
-	       c->cfg->data_dir, c->cfg->run_dir);
+	char gw_url[300] = "";
 	if (c->cfg->gw.enabled) {
 		char port[16] = "";
 		snprintf(logp, sizeof logp, "%s/gateway.port", c->cfg->run_dir);
@@ -179,10 +187,47 @@ int ctl_up(ctl *c, int argc, char **argv)
 			port[strcspn(port, "\n")] = '\0';
 		if (f)
 			fclose(f);
-		printf("the office's dashboard: %s://%s%s%s:%s/dashboard/   (HTTP API: /v1, described in /openapi.yaml)\n",
-		       c->cfg->gw.tls_cert ? "https" : "http", strchr(c->cfg->gw.host, ':') ? "[" : "",
-		       strcmp(c->cfg->gw.host, "0.0.0.0") == 0 ? "127.0.0.1" : c->cfg->gw.host,
-		       strchr(c->cfg->gw.host, ':') ? "]" : "", port);
+		snprintf(gw_url, sizeof gw_url, "%s://%s%s%s:%s/", c->cfg->gw.tls_cert ? "https" : "http",
+			 strchr(c->cfg->gw.host, ':') ? "[" : "",
+			 strcmp(c->cfg->gw.host, "0.0.0.0") == 0 ? "127.0.0.1" : c->cfg->gw.host,
+			 strchr(c->cfg->gw.host, ':') ? "]" : "", port);
+	}
+	if (c->json) {
+		mw w;
+		mw_init(&w);
+		mw_map(&w);
+		mw_kbool(&w, "ok", true);
+		mw_ku64(&w, "started", (uint64_t)started);
+		mw_kstr(&w, "data_dir", c->cfg->data_dir);
+		mw_kstr(&w, "run_dir", c->cfg->run_dir);
+		mw_str(&w, "daemons");
+		mw_map(&w);
+		for (int s = 0; s < SVC__N; s++) {
+			mw_str(&w, svc_names[s]);
+			mw_map(&w);
+			mw_ku64(&w, "pid", (uint64_t)pids[s]);
+			mw_kbool(&w, "started", !was[s]);
+			mw_end(&w);
+		}
+		if (c->cfg->gw.enabled) {
+			mw_str(&w, "gateway");
+			mw_map(&w);
+			mw_ku64(&w, "pid", (uint64_t)gw_pid);
+			mw_kbool(&w, "started", !gw_was);
+			mw_kstr(&w, "url", gw_url);
+			mw_end(&w);
+		}
+		mw_end(&w);
+		mw_end(&w);
+		ctl_print_mw(&w);
+		mw_free(&w);
+	} else {
+		printf(started == 1 ? tr("jrp is up: %d daemon started; data in %s, sockets and logs in %s\n")
+				    : tr("jrp is up: %d daemons started; data in %s, sockets and logs in %s\n"),
+		       started, c->cfg->data_dir, c->cfg->run_dir);
+		if (c->cfg->gw.enabled)
+			printf(tr("the office's dashboard: %sdashboard/   (HTTP API: %sv1, described in %sopenapi.yaml)\n"),
+			       gw_url, gw_url, gw_url);
 	}
 	return 0;
 }
@@ -190,6 +235,11 @@ int ctl_up(ctl *c, int argc, char **argv)
 int ctl_down(ctl *c, int argc, char **argv)
 {
 	int rc = 0;
+	mw json;
+	mw_init(&json);   /* --json: {daemons: {NAME: {pid, stopped}}} for those that were running */
+	mw_map(&json);
+	mw_str(&json, "daemons");
+	mw_map(&json);
 	/* the gateway first (it answers nothing without the daemons), then downstream to upstream */
 	for (int s = SVC__N; s >= 0; s--) {
 		const char *name = s == SVC__N ? "gateway" : svc_names[s];
@@ -201,15 +251,28 @@ int ctl_down(ctl *c, int argc, char **argv)
 		until = clock_real_ms() + 15000;
 		while (running_pid(c, name)) {
 			if (clock_real_ms() > until) {
-				fprintf(stderr, "jrpctl: jrp-%s (pid %d) did not stop within 15 s\n", name, (int)pid);
+				fprintf(stderr, tr("jrpctl: jrp-%s (pid %d) did not stop within 15 s\n"), name, (int)pid);
 				rc = 1;
 				break;
 			}
 			usleep(20000);
 		}
-		if (!running_pid(c, name))
-			printf("jrp-%s stopped\n", name);
+		if (c->json) {
+			mw_str(&json, name);
+			mw_map(&json);
+			mw_ku64(&json, "pid", (uint64_t)pid);
+			mw_kbool(&json, "stopped", !running_pid(c, name));
+			mw_end(&json);
+		} else if (!running_pid(c, name)) {
+			printf(tr("jrp-%s stopped\n"), name);
+		}
 	}
+	mw_end(&json);
+	mw_kbool(&json, "ok", rc == 0);
+	mw_end(&json);
+	if (c->json)
+		ctl_print_mw(&json);
+	mw_free(&json);
 	return rc;
 }
 
@@ -222,41 +285,44 @@ static void status_retention(const msgpack_object *st)
 	for (uint32_t i = 0; ls && ls->type == MSGPACK_OBJECT_ARRAY && i < ls->via.array.size; i++) {
 		const msgpack_object *l = &ls->via.array.ptr[i];
 		uint64_t through = obj_u64(l, "archived_through");
-		printf("  log %s: %llu..%llu in the store", obj_cstr(l, "log", b1, sizeof b1),
+		printf(tr("  log %s: %llu..%llu in the store"), obj_cstr(l, "log", b1, sizeof b1),
 		       (unsigned long long)obj_u64(l, "first"), (unsigned long long)obj_u64(l, "last"));
 		if (obj_get(l, "oldest_at"))
-			printf(" (the oldest %llu days old)", (unsigned long long)obj_u64(l, "oldest_age_days"));
+			printf(tr(" (the oldest %llu days old)"), (unsigned long long)obj_u64(l, "oldest_age_days"));
 		if (through) {
 			double ab = (double)obj_u64(l, "archive_bytes");
-			printf(", 1..%llu archived: %llu files, %.1f %s", (unsigned long long)through,
+			printf(tr(", 1..%llu archived: %llu files, %.1f %s"), (unsigned long long)through,
 			       (unsigned long long)obj_u64(l, "archive_files"), ab < 1048576 ? ab / 1024 : ab / 1048576,
 			       ab < 1048576 ? "KiB" : "MiB");
 		}
 		if (obj_get(l, "consumer"))
-			printf("; jrp-%s has taken it up to %llu", obj_cstr(l, "consumer", b2, sizeof b2),
+			printf(tr("; jrp-%s has taken it up to %llu"), obj_cstr(l, "consumer", b2, sizeof b2),
 			       (unsigned long long)obj_u64(l, "consumer_cursor"));
-		printf("; kept %llu days\n", (unsigned long long)obj_u64(st, "retention_days"));
+		printf(tr("; kept %llu days\n"), (unsigned long long)obj_u64(st, "retention_days"));
 		if (obj_get(l, "archive_stopped")) {
 			char why[400];
-			snprintf(b3, sizeof b3, "  ARCHIVING STOPPED for log %s: %s", b1, obj_cstr(l, "archive_stopped", why, sizeof why));
+			snprintf(b3, sizeof b3, tr("  ARCHIVING STOPPED for log %s: %s"), b1, obj_cstr(l, "archive_stopped", why, sizeof why));
 			printf("%s\n", ctl_red(b3, red, sizeof red));
 		}
 	}
 	for (uint32_t i = 0; sb && sb->type == MSGPACK_OBJECT_ARRAY && i < sb->via.array.size; i++) {
 		const msgpack_object *x = &sb->via.array.ptr[i];
-		printf("  %s has not acknowledged its stream since task %llu%s%s%s: %s\n", obj_cstr(x, "party", b1, sizeof b1),
+		printf(tr("  %s has not acknowledged its stream since task %llu%s%s%s: %s\n"), obj_cstr(x, "party", b1, sizeof b1),
 		       (unsigned long long)obj_u64(x, "next"), obj_get(x, "since") ? " (" : "",
 		       obj_get(x, "since") ? obj_cstr(x, "since", b2, sizeof b2) : "", obj_get(x, "since") ? ")" : "",
-		       obj_bool(x, "archived") ? "it reads those tasks from the archives" : "older than the retention period");
+		       obj_bool(x, "archived") ? tr("it reads those tasks from the archives") : tr("older than the retention period"));
 	}
 	if (obj_u64(st, "streams_behind_total") > (sb ? sb->via.array.size : 0))
-		printf("  ... %llu streams in all wait since before the retention period\n",
+		printf(tr("  ... %llu streams in all wait since before the retention period\n"),
 		       (unsigned long long)obj_u64(st, "streams_behind_total"));
 }
 
 int ctl_status(ctl *c, int argc, char **argv)
 {
 	int rc = 0;
+	mw json;
+	mw_init(&json);   /* --json: one object, each daemon's status reply (or its error) by name */
+	mw_map(&json);
 	for (int s = 0; s < SVC__N; s++) {
 		jrp_client *cl = ctl_client(c, s);
 		mw w;
@@ -270,53 +336,58 @@ int ctl_status(ctl *c, int argc, char **argv)
 			const msgpack_object *ws = obj_get(in.root, "warnings");
 			char b1[64], b2[64];
 			if (c->json) {
-				ctl_print_json(in.root);
+				mw_kobj(&json, svc_names[s], in.root);
 			} else {
-				printf("jrp-%-10s up   pid %-7llu catalogue %s  now %s%s", svc_names[s],
+				printf(tr("jrp-%-10s up   pid %-7llu catalogue %s  now %s%s"), svc_names[s],
 				       (unsigned long long)obj_u64(in.root, "pid"), obj_cstr(in.root, "catalog_version", b1, sizeof b1),
-				       obj_cstr(in.root, "now", b2, sizeof b2), obj_bool(in.root, "test_clock") ? " (test clock)" : "");
+				       obj_cstr(in.root, "now", b2, sizeof b2), obj_bool(in.root, "test_clock") ? tr(" (test clock)") : "");
 				if (obj_get(in.root, "log_last"))
-					printf("  log %llu..%llu", (unsigned long long)obj_u64(in.root, "log_first"),
+					printf(tr("  log %llu..%llu"), (unsigned long long)obj_u64(in.root, "log_first"),
 					       (unsigned long long)obj_u64(in.root, "log_last"));
 				if (obj_get(in.root, "cursor"))
-					printf("  cursor %llu", (unsigned long long)obj_u64(in.root, "cursor"));
+					printf(tr("  cursor %llu"), (unsigned long long)obj_u64(in.root, "cursor"));
 				if (obj_u64(in.root, "journal_behind_bytes"))
-					printf("  checks journaled, not yet logged: %llu bytes",
+					printf(tr("  checks journaled, not yet logged: %llu bytes"),
 					       (unsigned long long)obj_u64(in.root, "journal_behind_bytes"));
 				printf("\n");
 				if (obj_u64(in.root, "map_max_bytes")) {
 					double used = (double)obj_u64(in.root, "used_bytes"), max = (double)obj_u64(in.root, "map_max_bytes");
-					printf("  space: %.1f MiB used of %.0f MiB at most (%.1f%%)%s\n", used / 1048576, max / 1048576,
-					       100 * used / max, used > 0.8 * max ? " - raise map_max_mb or free space before it is full" : "");
+					printf(tr("  space: %.1f MiB used of %.0f MiB at most (%.1f%%)%s\n"), used / 1048576, max / 1048576,
+					       100 * used / max, used > 0.8 * max ? tr(" - raise map_max_mb or free space before it is full") : "");
 					if (obj_get(in.root, "disk_free_bytes")) {
 						double dfree = (double)obj_u64(in.root, "disk_free_bytes");
-						printf("  disk: %.0f MiB free for its data%s\n", dfree / 1048576,
-						       dfree < max - used ? " - less than the map may still grow: the disk fills first" : "");
+						printf(tr("  disk: %.0f MiB free for its data%s\n"), dfree / 1048576,
+						       dfree < max - used ? tr(" - less than the map may still grow: the disk fills first") : "");
 					}
 				}
 				status_retention(in.root);
 				for (uint32_t i = 0; ws && ws->type == MSGPACK_OBJECT_ARRAY && i < ws->via.array.size; i++)
-					printf("  warning: %.*s\n", (int)ws->via.array.ptr[i].via.str.size, ws->via.array.ptr[i].via.str.ptr);
+					printf(tr("  warning: %.*s\n"), (int)ws->via.array.ptr[i].via.str.size, ws->via.array.ptr[i].via.str.ptr);
 				if (obj_get(in.root, "reconcile")) {
 					const msgpack_object *rc_ = obj_get(in.root, "reconcile");
-					printf("  the entries in force are following the new catalogue: %llu done, %llu apply and %llu stop "
-					       "tasks pushed so far\n", (unsigned long long)obj_u64(rc_, "entries"),
+					printf(tr("  the entries in force are following the new catalogue: %llu done, %llu apply and %llu stop "
+						  "tasks pushed so far\n"), (unsigned long long)obj_u64(rc_, "entries"),
 					       (unsigned long long)obj_u64(rc_, "apply"), (unsigned long long)obj_u64(rc_, "stop"));
 				}
 				if (obj_u64(in.root, "rejected")) {
 					char b[160], red[200];
-					snprintf(b, sizeof b, "  %llu record%s of the upstream log kept unapplied (jrpctl rejected list)",
-						 (unsigned long long)obj_u64(in.root, "rejected"), obj_u64(in.root, "rejected") == 1 ? "" : "s");
+					snprintf(b, sizeof b, obj_u64(in.root, "rejected") == 1
+						 ? tr("  %llu record of the upstream log kept unapplied (jrpctl rejected list)")
+						 : tr("  %llu records of the upstream log kept unapplied (jrpctl rejected list)"),
+						 (unsigned long long)obj_u64(in.root, "rejected"));
 					printf("%s\n", ctl_red(b, red, sizeof red));
 				}
 				if (obj_get(in.root, "stopped")) {
 					char b[600], red[640];
-					snprintf(b, sizeof b, "  STOPPED taking records: %s", obj_cstr(in.root, "stopped", (char[500]){ 0 }, 500));
+					snprintf(b, sizeof b, tr("  STOPPED taking records: %s"), obj_cstr(in.root, "stopped", (char[500]){ 0 }, 500));
 					printf("%s\n", ctl_red(b, red, sizeof red));
 				}
 			}
+		} else if (c->json) {
+			ctl_mw_reply(&json, svc_names[s], r, &in, &e);
+			rc = 1;
 		} else {
-			printf("jrp-%-10s DOWN (%s)\n", svc_names[s], e.message);
+			printf(tr("jrp-%-10s DOWN (%s)\n"), svc_names[s], e.message);
 			rc = 1;
 		}
 		if (r == 0 || r == JRP_EREPLY)
@@ -324,6 +395,10 @@ int ctl_status(ctl *c, int argc, char **argv)
 		mw_free(&w);
 		client_free(&cl);
 	}
+	mw_end(&json);
+	if (c->json)
+		ctl_print_mw(&json);
+	mw_free(&json);
 	return rc;
 }
 
@@ -358,13 +433,31 @@ int ctl_sync(ctl *c, int argc, char **argv)
 			if (cur < 0 || last < 0 || cur != last)
 				done = false;
 		}
-		if (done) {
-			if (!c->json)
-				printf("every daemon has applied everything its upstream logged\n");
-			return 0;
-		}
-		if (clock_real_ms() > until) {
-			fprintf(stderr, "jrpctl: the pipeline did not drain within %d ms (see jrpctl status)\n", c->timeout_ms);
+		if (done || clock_real_ms() > until) {
+			if (c->json) {
+				mw w;
+				mw_init(&w);
+				mw_map(&w);
+				mw_kbool(&w, "ok", done);
+				mw_kbool(&w, "synced", done);
+				mw_str(&w, "log_last");   /* each daemon's log, as far as its downstream has applied it */
+				mw_map(&w);
+				for (int s = 0; s < SVC__N; s++) {
+					int64_t v = ctl_status_u64(c, s, "log_last");
+					mw_str(&w, svc_names[s]);
+					v < 0 ? mw_nil(&w) : mw_u64(&w, (uint64_t)v);
+				}
+				mw_end(&w);
+				mw_end(&w);
+				ctl_print_mw(&w);
+				mw_free(&w);
+			}
+			if (done) {
+				if (!c->json)
+					printf("%s", tr("every daemon has applied everything its upstream logged\n"));
+				return 0;
+			}
+			fprintf(stderr, tr("jrpctl: the pipeline did not drain within %d ms (see jrpctl status)\n"), c->timeout_ms);
 			return 1;
 		}
 		usleep(5000);

@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "conv.h"
 #include "proto.h"
+#include "util/i18n.h"
 #include "util/xalloc.h"
 #include <errno.h>
 #include <getopt.h>
@@ -23,69 +24,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: jrpctl [-c CONFIG] [--as PARTY] [--key FILE] [--json] [--timeout MS] COMMAND [ARGS]\n"
-		"\n"
-		"departments:\n"
-		"  submit --file FILE            submit one record (JSON or YAML)\n"
-		"  submit --lines FILE           submit every record of a JSON-lines file, with progress\n"
-		"  submit --record-id ID --kind KIND --domain D --subject-type org|person --code CODE --name NAME\n"
-		"         --decision-date YYYY-MM-DD [--violation V] [--amount YUAN] [--base-amount YUAN]\n"
-		"         [--quantity N] [--extension PERIOD] [--publish-until YYYY-MM-DD] [--rating R] [--standard S]\n"
-		"         [--decision-no N] [--facts TEXT] [--basis TEXT] [--id-type T]\n"
-		"         [--notice-date YYYY-MM-DD [--notice-linked]]   the subject was notified already\n"
-		"         [--final yes|no] [--refers-to RECORD_ID]   the decision is final; a finality record\n"
-		"         [--order-date YYYY-MM-DD --order-due YYYY-MM-DD]   the unmet order to correct or pay\n"
-		"         [--commitment missing_papers|notification|pledge --matter M --due YYYY-MM-DD --content TEXT]\n"
-		"                                a commitment (kind commitment); its result: kind commitment_kept or\n"
-		"                                commitment_broken with --refers-to the commitment's record id\n"
-		"  commitments [--state open|overdue|kept|broken] [--party P]   the commitments you accepted (the\n"
-		"                                office: everyone's), by state: due when, kept or broken when\n"
-		"  subject CODE                  a subject's credit record: records, entries with history, tasks\n"
-		"  history ENTRY [--after N]     an entry's whole history, every item\n"
-		"  notice ENTRY DATE [--linked]  report when the subject (--linked: and its linked persons) was\n"
-		"                                notified (persons; standards with notice: true)\n"
-		"  decide-objection ENTRY upheld|wrong [--note TEXT]\n"
-		"  repair ENTRY --methods commitment,training,report,service [--note TEXT]\n"
-		"  decide-repair ENTRY approve|reject [--note TEXT]\n"
-		"  object ENTRY --reason TEXT    an objection (departments, agencies, the office)\n"
-		"  abuse ENTRY --note TEXT       a red-list subject abused its rewards\n"
-		"  publication [--after N] [--follow]   the public, masked publication log (anyone)\n"
-		"agencies:\n"
-		"  check CODE --matter KIND [--id-type hmt|foreign]   lists and measures before handling a matter\n"
-		"  tasks [--after N] [--max N] [--ack] [--follow]   read (and acknowledge) your task stream\n"
-		"  ack SEQ                       acknowledge your stream up to SEQ\n"
-		"  feedback TASK applied|not_applicable|failed [--matter-id ID] [--date D] [--note TEXT] [--case]\n"
-		"office:\n"
-		"  stats [--from D --to D]       statistics of the whole mechanism (over a period: what happened in it)\n"
-		"  overdue [--party P]           what is past its deadline: which task or duty, whose, due when, how late\n"
-		"  audit --subject CODE | --from TIME --to TIME   who changed what, when, from which record\n"
-		"                                (TIME: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+08:00; as the office unless --as)\n"
-		"operator:\n"
-		"  up | down | status            start, stop, inspect the local daemons\n"
-		"  sync                          wait until every daemon has applied all its upstream logged\n"
-		"  rejected list [--all]         records a daemon kept because it could not apply them\n"
-		"  rejected retry SEQ [--daemon D]  (office) apply one again after a fix; what waited behind it follows\n"
-		"  rules check [DIR]             validate a rules directory (default: the configured one)\n"
-		"  parties check [FILE]          validate a parties registry against the configured rules\n"
-		"  parties reload                put the configured parties file in force in every daemon\n"
-		"  rules diff DIR                (office) what the catalogue in DIR would change: entries that would\n"
-		"                                exit, tasks that would be pushed or stopped per agency; changes nothing\n"
-		"  rules reload                  (office) put the configured rules in force in every daemon\n"
-		"  config check                  validate the configuration, parties and catalogue\n"
-		"  tokens new PARTY              a bearer token for the HTTP gateway, and the hash for parties.yaml\n"
-		"  backup DIR                    a consistent copy of the four daemons' data while they serve, with a manifest\n"
-		"  restore DIR                   (every daemon stopped) check a backup set and put it in place\n"
-		"  clock set TIME                set the test clock of every daemon (test_clock: true only)\n"
-		"  call SERVICE FILE             send one raw request (JSON/YAML map) to a daemon, print the reply\n"
-		"  keys new NAME [--dir DIR]     make a CURVE key pair NAME.key (0600) and NAME.pub (default DIR: keys_dir)\n"
-		"\n"
-		"CONFIG defaults to $JRP_CONFIG, else " JRP_CONFIG_DEFAULT "; PARTY to $JRP_PARTY, or to the party of the key.\n"
-		"FILE of --key (default $JRP_KEY) is a key pair made by `jrpctl keys new`; tcp:// endpoints need it.\n");
-}
 
 /* ---- submit ---- */
 
@@ -108,91 +46,46 @@ static int submit_one(ctl *c, jrp_client *cl, const char *mp, size_t mplen, bool
 		if (c->json)
 			ctl_print_json(in.root);
 		else if (*dup)
-			printf("already accepted: this record id was committed before as event #%llu; nothing changed\n",
+			printf(tr("already accepted: this record id was committed before as event #%llu; nothing changed\n"),
 			       (unsigned long long)*seq);
 		else
-			printf("accepted and committed as event #%llu%s\n", (unsigned long long)*seq,
-			       obj_get(in.root, "late_workdays") ? " (reported late: more than 7 working days after the decision)" : "");
+			printf(tr("accepted and committed as event #%llu%s\n"), (unsigned long long)*seq,
+			       obj_get(in.root, "late_workdays") ? tr(" (reported late: more than 7 working days after the decision)") : "");
 	}
 	msg_in_free(&in);
 	return 0;
 }
 
-/* the bulk loader: every line of a JSON-lines file through the real ingest path, with up to
- * LINES_WINDOW requests in flight (ingest commits what is waiting together: one fsync per batch) */
-#define LINES_WINDOW 256
-
-typedef struct lines_arg {
-	ctl *c;
-	jrp_client *cl;
-	size_t total, done, dups, failed, inflight;
-	int64_t t0;
-	uint64_t first_id;         /* request ids are consecutive from here: id - first_id = index */
-	size_t *lineno;            /* line of each request, by index */
-	size_t cap;
-} lines_arg;
-
-static void progress(lines_arg *a, bool force)
+/* lines_json - submit --lines --json: the summary as one object; e: why the file stopped being read, if
+ * it did (e->code set) */
+static void lines_json(ctl_bulk *a, const char *file, const jrp_error *e)
 {
-	if (isatty(2) && (force || a->done % 1000 == 0)) {
-		int width = 40, filled = a->total ? (int)((a->done + a->failed) * width / a->total) : width;
-		double secs = (clock_real_ms() - a->t0) / 1000.0;
-		fprintf(stderr, "\r[%.*s%*s] %zu/%zu  %.0f records/s", filled, "========================================",
-			width - filled, "", a->done + a->failed, a->total, secs > 0 ? a->done / secs : 0.0);
-	}
-}
-
-/* take_reply - one reply of the window; 0, or -1 when none came within the timeout */
-static int take_reply(lines_arg *a)
-{
-	msg_in in;
-	if (client_recv(a->cl, a->c->timeout_ms, &in) != 0) {
-		fprintf(stderr, "\njrpctl: no reply from ingest within %d ms; %zu records were in flight (resubmitting the file is safe: accepted lines answer as duplicates)\n",
-			a->c->timeout_ms, a->inflight);
-		return -1;
-	}
-	a->inflight--;
-	if (obj_bool(in.root, "ok")) {
-		a->done++;
-		a->dups += obj_bool(in.root, "duplicate");
-	} else {
-		const msgpack_object *err = obj_get(in.root, "error");
-		uint64_t idx = obj_u64(in.root, "id") - a->first_id;
-		char code[32], field[128], msg[384];
-		a->failed++;
-		fprintf(stderr, "%sjrpctl: line %zu refused [%s] %s: %s\n", isatty(2) ? "\n" : "",
-			idx < a->cap ? a->lineno[idx] : 0, obj_cstr(err, "code", code, sizeof code),
-			obj_cstr(err, "field", field, sizeof field), obj_cstr(err, "message", msg, sizeof msg));
-	}
-	msg_in_free(&in);
-	progress(a, false);
-	return 0;
-}
-
-static int line_cb(void *arg, const char *mp, size_t mplen, size_t lineno)
-{
-	lines_arg *a = arg;
 	mw w;
-	uint64_t id;
-	if (a->inflight >= LINES_WINDOW && take_reply(a) < 0)
-		return -1;
 	mw_init(&w);
-	client_begin(a->cl, &w, T_RECORD_SUBMIT, a->c->party);
-	mw_str(&w, "record");
-	mw_raw(&w, mp, mplen);
-	id = client_send(a->cl, &w);
-	mw_free(&w);
-	if (!id)
-		return -1;
-	if (!a->first_id)
-		a->first_id = id;
-	if (id - a->first_id >= a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 65536;
-		a->lineno = xrealloc(a->lineno, a->cap * sizeof *a->lineno);
+	mw_map(&w);
+	mw_kbool(&w, "ok", a->failed == 0 && a->inflight == 0 && !(e && e->code[0]));
+	mw_kstr(&w, "file", file);
+	mw_ku64(&w, "accepted", a->done - a->dups);
+	mw_ku64(&w, "duplicates", a->dups);
+	mw_ku64(&w, "refused", a->failed);
+	if (a->inflight)   /* no reply within the timeout */
+		mw_ku64(&w, "unanswered", a->inflight);
+	mw_str(&w, "seconds");
+	mw_double(&w, (double)(clock_real_ms() - a->t0) / 1000.0);
+	mw_end(&a->refusals);
+	mw_str(&w, "refusals");
+	mw_raw(&w, mw_data(&a->refusals), mw_len(&a->refusals));
+	if (e && e->code[0]) {   /* the file could not be read on from here: the lines before it were sent */
+		mw_str(&w, "error");
+		mw_map(&w);
+		mw_kstr(&w, "code", e->code);
+		mw_kstr(&w, "field", e->field);
+		mw_kstr(&w, "message", e->message);
+		mw_end(&w);
 	}
-	a->lineno[id - a->first_id] = lineno;
-	a->inflight++;
-	return 0;
+	mw_end(&w);
+	ctl_print_mw(&w);
+	mw_free(&w);
 }
 
 static int cmd_submit(ctl *c, int argc, char **argv)
@@ -212,6 +105,9 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 	jrp_client *cl;
 	int rc = 0;
 
+	for (int i = 1; i < argc; i++)   /* a spreadsheet: csv.c */
+		if (strcmp(argv[i], "--csv") == 0 || strncmp(argv[i], "--csv=", 6) == 0)
+			return ctl_submit_csv(c, argc, argv);
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == '?')
@@ -248,32 +144,39 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 			bool dup;
 			msgpack_sbuffer_init(&sb);
 			if (conv_text_to_msgpack(text, len, &sb, &e) < 0) {
-				fprintf(stderr, "jrpctl: %s: %s: %s\n", file, e.field, e.message);
+				if (c->json)
+					ctl_fail(c, &e);
+				else
+					fprintf(stderr, "jrpctl: %s: %s: %s\n", file, e.field, e.message);
 				rc = 1;
 			} else {
 				rc = submit_one(c, cl, sb.data, sb.size, false, &seq, &dup);
 			}
 			msgpack_sbuffer_destroy(&sb);
 		} else {
-			lines_arg a = { .c = c, .cl = cl, .t0 = clock_real_ms() };
+			/* the bulk loader: every line through the real ingest path, pipelined (bulk.c) */
+			ctl_bulk a;
+			size_t total = 0;
 			for (size_t i = 0; i < len; i++)
-				a.total += text[i] == '\n';
+				total += text[i] == '\n';
 			if (len && text[len - 1] != '\n')
-				a.total++;
-			if (conv_json_lines(text, len, line_cb, &a, &e) < 0 && e.code[0]) {
-				fprintf(stderr, "\njrpctl: %s: %s: %s (the lines before it were sent)\n", lines, e.field, e.message);
+				total++;
+			bulk_init(&a, c, cl, total);
+			if (conv_json_lines(text, len, bulk_send, &a, &e) < 0 && e.code[0]) {
+				if (!c->json)
+					fprintf(stderr, tr("\njrpctl: %s: %s: %s (the lines before it were sent)\n"), lines, e.field,
+						e.message);
 				rc = 1;
 			}
-			while (a.inflight > 0 && take_reply(&a) == 0)
-				;
-			progress(&a, true);
-			if (isatty(2))
-				fputc('\n', stderr);
+			bulk_drain(&a);
 			if (a.inflight || a.failed)
 				rc = 1;
-			printf("%zu records committed (%zu of them already accepted before), %zu refused, in %.1f s\n", a.done,
-			       a.dups, a.failed, (clock_real_ms() - a.t0) / 1000.0);
-			free(a.lineno);
+			if (c->json)
+				lines_json(&a, lines, &e);
+			else
+				printf(tr("%zu records committed (%zu of them already accepted before), %zu refused, in %.1f s\n"),
+				       a.done, a.dups, a.failed, (clock_real_ms() - a.t0) / 1000.0);
+			bulk_free(&a);
 		}
 		free(text);
 	} else {
@@ -396,7 +299,9 @@ static int cmd_check(ctl *c, int argc, char **argv)
 	return 0;
 }
 
-static int ack(ctl *c, jrp_client *cl, uint64_t upto)
+/* ack - store the cursor; the reply printed as JSON with --json when json_reply (jrpctl ack; tasks --ack
+ * prints the page it acknowledges) */
+static int ack(ctl *c, jrp_client *cl, uint64_t upto, bool json_reply)
 {
 	mw w;
 	msg_in in;
@@ -408,7 +313,9 @@ static int ack(ctl *c, jrp_client *cl, uint64_t upto)
 	mw_free(&w);
 	if (rc == 0) {
 		if (!c->json)
-			printf("acknowledged up to #%llu\n", (unsigned long long)obj_u64(in.root, "acked"));
+			printf(tr("acknowledged up to #%llu\n"), (unsigned long long)obj_u64(in.root, "acked"));
+		else if (json_reply)
+			ctl_print_json(in.root);
 		msg_in_free(&in);
 	}
 	return rc;
@@ -456,12 +363,12 @@ static int cmd_tasks(ctl *c, int argc, char **argv)
 			ctl_print_json(in.root);
 		} else {
 			if (!follow && ts->via.array.size == 0)
-				printf("no new tasks for %s after #%llu\n", c->party ? party_name(c, c->party) : "you",
+				printf(tr("no new tasks for %s after #%llu\n"), c->party ? party_name(c, c->party) : tr("you"),
 				       (unsigned long long)cursor);
 			for (uint32_t i = 0; i < ts->via.array.size; i++)
 				print_task(c, &ts->via.array.ptr[i]);
 		}
-		if (do_ack && ts->via.array.size > 0 && (rc = ack(c, cl, cursor)) != 0) {
+		if (do_ack && ts->via.array.size > 0 && (rc = ack(c, cl, cursor, false)) != 0) {
 			msg_in_free(&in);
 			break;
 		}
@@ -484,7 +391,7 @@ static int cmd_ack(ctl *c, int argc, char **argv)
 	}
 	ctl_need_party(c);
 	cl = ctl_client(c, SVC_DISPATCH);
-	rc = ack(c, cl, strtoull(argv[1], NULL, 10));
+	rc = ack(c, cl, strtoull(argv[1], NULL, 10), true);
 	client_free(&cl);
 	return rc ? 1 : 0;
 }
@@ -538,7 +445,8 @@ static int cmd_feedback(ctl *c, int argc, char **argv)
 	if (c->json)
 		ctl_print_json(in.root);
 	else
-		printf("feedback %s: task %llu %s\n", obj_bool(in.root, "duplicate") ? "was already recorded" : "recorded",
+		printf(obj_bool(in.root, "duplicate") ? tr("feedback was already recorded: task %llu %s\n")
+						      : tr("feedback recorded: task %llu %s\n"),
 		       (unsigned long long)task, argv[optind + 1]);
 	msg_in_free(&in);
 	return 0;
@@ -549,7 +457,8 @@ static int cmd_feedback(ctl *c, int argc, char **argv)
 /* cmd_stats - feedback's statistics, and what each daemon kept unapplied (their status) */
 /* stats - the office's figures: feedback's (lists, tasks, feedback, overdue, durations, by agency
  * and department) and ingest's (records reported, late); --from/--to: what happened in a period */
-static int stats_call(ctl *c, int svc, const char *from, const char *to, void (*print)(ctl *, const msgpack_object *))
+static int stats_call(ctl *c, int svc, const char *from, const char *to, void (*print)(ctl *, const msgpack_object *),
+		      mw *json)
 {
 	mw w;
 	msg_in in;
@@ -564,7 +473,10 @@ static int stats_call(ctl *c, int svc, const char *from, const char *to, void (*
 	mw_free(&w);
 	if (rc)
 		return 1;
-	c->json ? ctl_print_json(in.root) : print(c, in.root);
+	if (json)   /* --json: one object for the whole command */
+		mw_kobj(json, svc_names[svc], in.root);
+	else
+		print(c, in.root);
 	msg_in_free(&in);
 	return 0;
 }
@@ -574,6 +486,7 @@ static int cmd_stats(ctl *c, int argc, char **argv)
 	static const struct option opts[] = { { "from", 1, 0, 'f' }, { "to", 1, 0, 't' }, { 0, 0, 0, 0 } };
 	const char *from = NULL, *to = NULL;
 	int opt, rc;
+	mw json;
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == 'f')
@@ -587,24 +500,44 @@ static int cmd_stats(ctl *c, int argc, char **argv)
 		fprintf(stderr, "jrpctl: a period needs both --from and --to\n");
 		return 2;
 	}
-	rc = stats_call(c, SVC_FEEDBACK, from, to, print_stats);
+	if (c->json) {
+		mw_init(&json);
+		mw_map(&json);
+	}
+	rc = stats_call(c, SVC_FEEDBACK, from, to, print_stats, c->json ? &json : NULL);
 	if (rc == 0)
-		rc = stats_call(c, SVC_INGEST, from, to, print_report_stats);
-	if (rc == 0 && !c->json) {
+		rc = stats_call(c, SVC_INGEST, from, to, print_report_stats, c->json ? &json : NULL);
+	if (rc == 0) {
 		char line[256], red[300], n[3][24];
 		int64_t total = 0;
+		if (c->json) {
+			mw_str(&json, "rejected");   /* what each daemon keeps unapplied (status), null if it does not answer */
+			mw_map(&json);
+		}
 		for (int s = SVC_ADJUDICATE; s < SVC__N; s++) {
 			int64_t v = ctl_status_u64(c, s, "rejected");
+			if (c->json) {
+				mw_str(&json, svc_names[s]);
+				v < 0 ? mw_nil(&json) : mw_u64(&json, (uint64_t)v);
+			}
 			if (v < 0)
 				snprintf(n[s - SVC_ADJUDICATE], sizeof n[0], "?");
 			else
 				snprintf(n[s - SVC_ADJUDICATE], sizeof n[0], "%lld", (long long)v);
 			total += v > 0 ? v : 0;
 		}
-		snprintf(line, sizeof line, "  records kept unapplied (jrpctl rejected list): adjudicate %s, dispatch %s, feedback %s",
-			 n[0], n[1], n[2]);
-		printf("%s\n", total ? ctl_red(line, red, sizeof red) : line);
+		if (c->json) {
+			mw_end(&json);
+			mw_end(&json);
+			ctl_print_mw(&json);
+		} else {
+			snprintf(line, sizeof line, tr("  records kept unapplied (jrpctl rejected list): adjudicate %s, dispatch %s, feedback %s"),
+				 n[0], n[1], n[2]);
+			printf("%s\n", total ? ctl_red(line, red, sizeof red) : line);
+		}
 	}
+	if (c->json)
+		mw_free(&json);
 	return rc;
 }
 
@@ -691,30 +624,40 @@ static int cmd_commitments(ctl *c, int argc, char **argv)
 	return 0;
 }
 
-/* reload_every - one reload request to every daemon, downstream first; each reply printed (as JSON with
- * --json); 1 if any daemon kept what it had */
+/* reload_every - one reload request to every daemon, downstream first; each reply printed (with --json:
+ * one object, each daemon's reply or error by its name); 1 if any daemon kept what it had */
 static int reload_every(ctl *c, const char *type, const char *kept,
 			void (*print)(ctl *c, int s, const msgpack_object *root))
 {
 	int rc = 0;
+	mw json;
+	mw_init(&json);
+	mw_map(&json);
 	for (int s = SVC__N - 1; s >= 0; s--) {
 		mw w;
 		msg_in in;
+		jrp_error e;
+		int r;
 		mw_init(&w);
 		client_begin(NULL, &w, type, c->party ? c->party : "office");
-		if (ctl_call(c, s, &w, NULL, &in) != 0) {
-			fprintf(stderr, "jrpctl: jrp-%s kept %s\n", svc_names[s], kept);
-			mw_free(&w);
+		r = c->json ? ctl_call_quiet(c, s, &w, &in, &e) : ctl_call(c, s, &w, NULL, &in);
+		mw_free(&w);
+		if (c->json)
+			ctl_mw_reply(&json, svc_names[s], r, &in, &e);
+		if (r != 0) {
+			if (!c->json)
+				fprintf(stderr, tr("jrpctl: jrp-%s kept %s\n"), svc_names[s], tr(kept));
 			rc = 1;
 			continue;
 		}
-		mw_free(&w);
-		if (c->json)
-			ctl_print_json(in.root);
-		else
+		if (!c->json)
 			print(c, s, in.root);
 		msg_in_free(&in);
 	}
+	mw_end(&json);
+	if (c->json)
+		ctl_print_mw(&json);
+	mw_free(&json);
 	return rc;
 }
 
@@ -724,39 +667,39 @@ static void print_rules_reload(ctl *c, int s, const msgpack_object *root)
 {
 	char from[40], to[40];
 	const msgpack_object *ch = obj_get(root, "changed");
-	printf("jrp-%s: catalogue %s in force (was %s)\n", svc_names[s],
+	printf(tr("jrp-%s: catalogue %s in force (was %s)\n"), svc_names[s],
 	       obj_cstr(root, "catalog_version", to, sizeof to),
 	       obj_cstr(root, "previous_version", from, sizeof from));
 	for (uint32_t i = 0; ch && i < ch->via.array.size; i++) {
 		char std[80], subj[40], why[40];
 		const msgpack_object *x = &ch->via.array.ptr[i];
-		printf("  entry %llu (%s, %s) no longer fits: %s — it exits\n", (unsigned long long)obj_u64(x, "entry"),
+		printf(tr("  entry %llu (%s, %s) no longer fits: %s — it exits\n"), (unsigned long long)obj_u64(x, "entry"),
 		       obj_cstr(x, "subject", subj, sizeof subj), obj_cstr(x, "standard", std, sizeof std),
 		       obj_cstr(x, "reason", why, sizeof why));
 	}
 	ch = obj_get(root, "moved");
 	if (obj_u64(root, "moved_total"))
-		printf("  %llu deadline%s counted again with the new calendar:\n",
-		       (unsigned long long)obj_u64(root, "moved_total"), obj_u64(root, "moved_total") == 1 ? "" : "s");
+		printf(tr("  %llu deadline%s counted again with the new calendar:\n"),
+		       (unsigned long long)obj_u64(root, "moved_total"), obj_u64(root, "moved_total") == 1 || i18n_zh() ? "" : "s");
 	for (uint32_t i = 0; ch && i < ch->via.array.size; i++) {
 		char what[40], d1[16], d2[16], who[40];
 		const msgpack_object *x = &ch->via.array.ptr[i];
 		if (obj_get(x, "task"))
-			printf("    task %llu (%s): feedback due %s, was %s\n", (unsigned long long)obj_u64(x, "task"),
+			printf(tr("    task %llu (%s): feedback due %s, was %s\n"), (unsigned long long)obj_u64(x, "task"),
 			       obj_cstr(x, "party", who, sizeof who), obj_cstr(x, "to", d2, sizeof d2),
 			       obj_cstr(x, "from", d1, sizeof d1));
 		else
-			printf("    entry %llu: %s %s, was %s\n", (unsigned long long)obj_u64(x, "entry"),
+			printf(tr("    entry %llu: %s %s, was %s\n"), (unsigned long long)obj_u64(x, "entry"),
 			       obj_cstr(x, "deadline", what, sizeof what), obj_cstr(x, "to", d2, sizeof d2),
 			       obj_cstr(x, "from", d1, sizeof d1));
 	}
 	if (obj_get(root, "reconcile"))
-		printf("  the entries in force follow the new measures in the background (jrpctl status shows how far)\n");
+		printf("%s", tr("  the entries in force follow the new measures in the background (jrpctl status shows how far)\n"));
 }
 
 static int rules_reload(ctl *c)
 {
-	return reload_every(c, T_CATALOG_RELOAD, "its catalogue", print_rules_reload);
+	return reload_every(c, T_CATALOG_RELOAD, N_("its catalogue"), print_rules_reload);
 }
 
 /* rules_diff - what the catalogue in dir would change if it were put in force: adjudicate names the
@@ -766,10 +709,11 @@ static int rules_diff(ctl *c, const char *dir)
 {
 	char abs[PATH_MAX], b[6][256];
 	msg_in in;
-	mw w;
+	mw w, json;
 	if (!realpath(dir, abs)) {
-		fprintf(stderr, "jrpctl: %s: %s\n", dir, strerror(errno));
-		return 1;
+		jrp_error e;
+		jrp_fail(&e, JRP_ERR_NOT_FOUND, dir, "%s", strerror(errno));
+		return ctl_fail(c, &e);
 	}
 	mw_init(&w);
 	client_begin(NULL, &w, T_CATALOG_DIFF, c->party ? c->party : "office");
@@ -778,17 +722,20 @@ static int rules_diff(ctl *c, const char *dir)
 		mw_free(&w);
 		return 1;
 	}
+	mw_init(&json);   /* --json: one object, {adjudicate, dispatch} */
+	mw_map(&json);
 	if (c->json) {
-		ctl_print_json(in.root);
+		mw_kobj(&json, "adjudicate", in.root);
 	} else {
 		const msgpack_object *x = obj_get(in.root, "exits");
-		printf("catalogue %s in %s, against %s in force (nothing changes until jrpctl rules reload):\n",
+		printf(tr("catalogue %s in %s, against %s in force (nothing changes until jrpctl rules reload):\n"),
 		       obj_cstr(in.root, "candidate_version", b[0], 256), abs, obj_cstr(in.root, "catalog_version", b[1], 256));
-		printf("jrp-adjudicate: %llu entr%s would exit\n", (unsigned long long)obj_u64(in.root, "exits_total"),
-		       obj_u64(in.root, "exits_total") == 1 ? "y" : "ies");
+		printf(obj_u64(in.root, "exits_total") == 1 ? tr("jrp-adjudicate: %llu entry would exit\n")
+							     : tr("jrp-adjudicate: %llu entries would exit\n"),
+		       (unsigned long long)obj_u64(in.root, "exits_total"));
 		for (uint32_t i = 0; x && i < x->via.array.size; i++) {
 			const msgpack_object *y = &x->via.array.ptr[i];
-			printf("  entry %llu (%s, %s): %s\n", (unsigned long long)obj_u64(y, "entry"), obj_cstr(y, "subject", b[2], 256),
+			printf(tr("  entry %llu (%s, %s): %s\n"), (unsigned long long)obj_u64(y, "entry"), obj_cstr(y, "subject", b[2], 256),
 			       obj_cstr(y, "standard", b[3], 256), obj_cstr(y, "reason", b[4], 256));
 		}
 	}
@@ -799,31 +746,35 @@ static int rules_diff(ctl *c, const char *dir)
 	mw_kstr(&w, "dir", abs);
 	if (ctl_call(c, SVC_DISPATCH, &w, NULL, &in) != 0) {
 		mw_free(&w);
+		mw_free(&json);
 		return 1;
 	}
 	mw_free(&w);
 	if (c->json) {
-		ctl_print_json(in.root);
+		mw_kobj(&json, "dispatch", in.root);
+		mw_end(&json);
+		ctl_print_mw(&json);
 	} else {
 		const msgpack_object *ag = obj_get(in.root, "agencies"), *f = obj_get(in.root, "first");
-		printf("jrp-dispatch: of %llu entries in force, %llu tasks would be pushed (apply) and %llu stopped\n",
+		printf(tr("jrp-dispatch: of %llu entries in force, %llu tasks would be pushed (apply) and %llu stopped\n"),
 		       (unsigned long long)obj_u64(in.root, "entries_in_force"), (unsigned long long)obj_u64(in.root, "apply_total"),
 		       (unsigned long long)obj_u64(in.root, "stop_total"));
 		for (uint32_t i = 0; ag && i < ag->via.array.size; i++) {
 			const msgpack_object *y = &ag->via.array.ptr[i];
-			printf("  %-20s %s: apply %llu, stop %llu\n", obj_cstr(y, "agency", b[0], 256),
+			printf(tr("  %-20s %s: apply %llu, stop %llu\n"), obj_cstr(y, "agency", b[0], 256),
 			       party_name(c, b[0]), (unsigned long long)obj_u64(y, "apply"), (unsigned long long)obj_u64(y, "stop"));
 		}
 		if (f && f->via.array.size)
-			printf("  the first %u:\n", f->via.array.size);
+			printf(tr("  the first %u:\n"), f->via.array.size);
 		for (uint32_t i = 0; f && i < f->via.array.size; i++) {
 			const msgpack_object *y = &f->via.array.ptr[i];
-			printf("    %s %s → %s for entry %llu (%s, %s)%s%s\n", obj_cstr(y, "action", b[0], 256),
+			printf(tr("    %s %s → %s for entry %llu (%s, %s)%s%s\n"), obj_cstr(y, "action", b[0], 256),
 			       obj_cstr(y, "measure", b[1], 256), obj_cstr(y, "agency", b[2], 256),
 			       (unsigned long long)obj_u64(y, "entry"), obj_cstr(y, "subject", b[3], 256), obj_cstr(y, "list", b[4], 256),
-			       obj_get(y, "reason") ? ", the entry exits: " : "", obj_cstr(y, "reason", b[5], 256));
+			       obj_get(y, "reason") ? tr(", the entry exits: ") : "", obj_cstr(y, "reason", b[5], 256));
 		}
 	}
+	mw_free(&json);
 	msg_in_free(&in);
 	return 0;
 }
@@ -843,38 +794,61 @@ static int cmd_rules(ctl *c, int argc, char **argv)
 	}
 	dir = argc == 3 ? argv[2] : c->cfg->rules_dir;
 	jrp_error_clear(&e);
-	if (catalog_load(dir, c->parties, &cat, &e) < 0) {
-		fprintf(stderr, "jrpctl: %s: %s\n", e.field, e.message);
-		return 1;
+	if (catalog_load(dir, c->parties, &cat, &e) < 0)
+		return ctl_fail(c, &e);
+	if (c->json) {
+		mw w;
+		char y[8];
+		mw_init(&w);
+		mw_map(&w);
+		mw_kbool(&w, "ok", true);
+		mw_kstr(&w, "dir", dir);
+		mw_kstr(&w, "catalog_version", cat->version);
+		mw_ku64(&w, "domains", cat->ndomains);
+		mw_ku64(&w, "matters", cat->nmatters);
+		mw_ku64(&w, "standards", cat->nstandards);
+		mw_ku64(&w, "measures", cat->nmeasures);
+		mw_str(&w, "calendar");
+		mw_map(&w);
+		for (int i = 2025; i <= 2027; i++) {
+			snprintf(y, sizeof y, "%d", i);
+			mw_kstr(&w, y, calendar_year_status(cat->cal, i));
+		}
+		mw_end(&w);
+		mw_end(&w);
+		ctl_print_mw(&w);
+		mw_free(&w);
+	} else {
+		printf(tr("catalogue %s in %s is valid: %zu domains, %zu matter kinds, %zu standards, %zu measures\n"),
+		       cat->version, dir, cat->ndomains, cat->nmatters, cat->nstandards, cat->nmeasures);
+		for (int y = 2025; y <= 2027; y++)
+			printf(tr("  calendar %d: %s\n"), y, calendar_year_status(cat->cal, y));
 	}
-	printf("catalogue %s in %s is valid: %zu domains, %zu matter kinds, %zu standards, %zu measures\n", cat->version,
-	       dir, cat->ndomains, cat->nmatters, cat->nstandards, cat->nmeasures);
-	for (int y = 2025; y <= 2027; y++)
-		printf("  calendar %d: %s\n", y, calendar_year_status(cat->cal, y));
+	int rc = ctl_csv_rules_check(c, dir, cat);   /* the spreadsheet mappings beside it, rules/csv/ */
 	catalog_free(&cat);
-	return 0;
+	return rc;
 }
 
 /* parties_reload - put the configured parties file in force in every daemon (a new agency, a new
  * department domain, a rotated key) without a restart; each validates it and says what changed */
 static void print_parties_reload(ctl *c, int s, const msgpack_object *root)
 {
-	static const char *const what[] = { "added", "removed", "changed" };
-	printf("jrp-%s: %llu parties in force", svc_names[s], (unsigned long long)obj_u64(root, "parties"));
+	static const char *const what[] = { N_("added"), N_("removed"), N_("changed") };
+	printf(tr("jrp-%s: %llu parties in force"), svc_names[s], (unsigned long long)obj_u64(root, "parties"));
 	for (int k = 0; k < 3; k++) {
 		const msgpack_object *a = obj_get(root, what[k]);
 		for (uint32_t i = 0; a && a->type == MSGPACK_OBJECT_ARRAY && i < a->via.array.size; i++)
 			printf("%s %.*s", i ? "," : k ? "; " : ": ", (int)a->via.array.ptr[i].via.str.size,
 			       a->via.array.ptr[i].via.str.ptr);
 		if (a && a->type == MSGPACK_OBJECT_ARRAY && a->via.array.size)
-			printf(" %s", what[k]);
+			printf(" %s", tr(what[k]));
 	}
 	printf("\n");
 }
 
 static int parties_reload(ctl *c)
 {
-	return reload_every(c, T_PARTIES_RELOAD, "its parties registry", print_parties_reload);
+	return reload_every(c, T_PARTIES_RELOAD, N_("its parties registry"), print_parties_reload);
 }
 
 /* cmd_parties - check a parties file against the configured catalogue, or reload it everywhere */
@@ -895,10 +869,20 @@ static int cmd_parties(ctl *c, int argc, char **argv)
 	jrp_error_clear(&e);
 	if (parties_load(path, &p, &e) < 0 || catalog_load(c->cfg->rules_dir, p, &cat, &e) < 0 ||
 	    catalog_check_parties(cat, p, &e) < 0) {
-		fprintf(stderr, "jrpctl: %s: %s\n", e.field, e.message);
-		rc = 1;
+		rc = ctl_fail(c, &e);
+	} else if (c->json) {
+		mw w;
+		mw_init(&w);
+		mw_map(&w);
+		mw_kbool(&w, "ok", true);
+		mw_kstr(&w, "path", path);
+		mw_ku64(&w, "parties", p->n);
+		mw_kstr(&w, "catalog_version", cat->version);
+		mw_end(&w);
+		ctl_print_mw(&w);
+		mw_free(&w);
 	} else {
-		printf("parties registry %s is valid: %zu parties, fits catalogue %s\n", path, p->n, cat->version);
+		printf(tr("parties registry %s is valid: %zu parties, fits catalogue %s\n"), path, p->n, cat->version);
 	}
 	catalog_free(&cat);
 	parties_free(&p);
@@ -908,22 +892,30 @@ static int cmd_parties(ctl *c, int argc, char **argv)
 static int cmd_clock(ctl *c, int argc, char **argv)
 {
 	int rc = 0;
+	mw json;
 	if (argc != 3 || strcmp(argv[1], "set") != 0) {
 		fprintf(stderr, "usage: jrpctl clock set YYYY-MM-DD[THH:MM:SS+08:00]\n");
 		return 2;
 	}
+	mw_init(&json);   /* --json: one object, each daemon's reply by name */
+	mw_map(&json);
 	/* downstream first: a daemon must have the new time before its upstream
 	 * produces the changes that the new time causes */
 	for (int s = SVC__N - 1; s >= 0; s--) {
 		mw w;
 		msg_in in;
+		jrp_error e;
+		int r;
 		mw_init(&w);
 		client_begin(NULL, &w, T_CLOCK_SET, NULL);
 		mw_kstr(&w, "now", argv[2]);
-		if (ctl_call(c, s, &w, NULL, &in) == 0) {
-			if (s == 0 && !c->json) {
+		r = c->json ? ctl_call_quiet(c, s, &w, &in, &e) : ctl_call(c, s, &w, NULL, &in);
+		if (c->json)
+			ctl_mw_reply(&json, svc_names[s], r, &in, &e);
+		if (r == 0) {
+			if (s == 0 && !c->json && rc == 0) {
 				char now[40];
-				printf("test clock of every daemon set to %s\n", obj_cstr(in.root, "now", now, sizeof now));
+				printf(tr("test clock of every daemon set to %s\n"), obj_cstr(in.root, "now", now, sizeof now));
 			}
 			msg_in_free(&in);
 		} else {
@@ -931,6 +923,10 @@ static int cmd_clock(ctl *c, int argc, char **argv)
 		}
 		mw_free(&w);
 	}
+	mw_end(&json);
+	if (c->json)
+		ctl_print_mw(&json);
+	mw_free(&json);
 	return rc;
 }
 
@@ -980,11 +976,13 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = { { "config", 1, 0, 'c' }, { "as", 1, 0, 'a' }, { "json", 0, 0, 'j' },
 					      { "timeout", 1, 0, 't' }, { "key", 1, 0, 'k' }, { "help", 0, 0, 'h' },
-					      { 0, 0, 0, 0 } };
+					      { "version", 0, 0, 'V' }, { 0, 0, 0, 0 } };
 	ctl c = { 0 };
 	const char *cmd;
 	int opt, rc;
+	bool help = false, version = false;
 
+	i18n_add(ctl_zh);
 	c.config_path = config_default_path();
 	c.party = getenv("JRP_PARTY");
 	c.key_path = getenv("JRP_KEY") && *getenv("JRP_KEY") ? getenv("JRP_KEY") : NULL;
@@ -996,17 +994,32 @@ int main(int argc, char **argv)
 		case 'a': c.party = optarg; break;
 		case 'j': c.json = true; break;
 		case 't': c.timeout_ms = atoi(optarg) > 0 ? atoi(optarg) : 10000; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'h': help = true; break;
+		case 'V': version = true; break;
+		default: ctl_usage(stderr); return 2;
 		}
 	}
+	if (version) {
+		if (c.json)
+			printf("{\n  \"program\": \"jrpctl\",\n  \"package\": \"jrp\",\n  \"version\": \"%s\"\n}\n", JRP_VERSION);
+		else
+			printf("jrpctl (jrp) %s\n", JRP_VERSION);
+		return 0;
+	}
+	if (help)   /* jrpctl --help [COMMAND] */
+		return ctl_help(&c, argc - optind, argv + optind);
 	if (optind >= argc) {
-		usage(stderr);
+		ctl_usage(stderr);
 		return 2;
 	}
 	cmd = argv[optind];
 	argc -= optind;
 	argv += optind;
+	/* help needs no configuration: jrpctl help [COMMAND], jrpctl COMMAND ... --help */
+	if (ctl_wants_help(argc, argv))
+		return ctl_help(&c, argc, argv);
+	if (strcmp(cmd, "help") == 0)
+		return ctl_help(&c, argc - 1, argv + 1);
 	if (strcmp(cmd, "tokens") == 0)
 		return ctl_tokens(&c, argc, argv);
 	if (strcmp(cmd, "keys") == 0) {
@@ -1054,10 +1067,23 @@ int main(int argc, char **argv)
 		jrp_catalog *cat = NULL;
 		jrp_error_clear(&e);
 		if (catalog_load(c.cfg->rules_dir, c.parties, &cat, &e) < 0) {
-			fprintf(stderr, "jrpctl: %s: %s\n", e.field, e.message);
-			rc = 1;
+			rc = ctl_fail(&c, &e);
 		} else {
-			printf("configuration OK: %s (catalogue %s, %zu parties)\n", c.cfg->path, cat->version, c.parties->n);
+			if (c.json) {
+				mw w;
+				mw_init(&w);
+				mw_map(&w);
+				mw_kbool(&w, "ok", true);
+				mw_kstr(&w, "config", c.cfg->path);
+				mw_kstr(&w, "catalog_version", cat->version);
+				mw_ku64(&w, "parties", c.parties->n);
+				mw_end(&w);
+				ctl_print_mw(&w);
+				mw_free(&w);
+			} else {
+				printf(tr("configuration OK: %s (catalogue %s, %zu parties)\n"), c.cfg->path, cat->version,
+				       c.parties->n);
+			}
 			catalog_free(&cat);
 			rc = 0;
 		}
@@ -1069,11 +1095,15 @@ int main(int argc, char **argv)
 		rc = ctl_rejected(&c, argc, argv);
 	else if (strcmp(cmd, "audit") == 0)
 		rc = ctl_audit(&c, argc, argv);
-	else if ((rc = ctl_entry_cmd(&c, cmd, argc, argv)) < 0) {
-		fprintf(stderr, "jrpctl: unknown command \"%s\"\n", cmd);
-		usage(stderr);
-		rc = 2;
+	else if ((rc = ctl_entry_cmd(&c, cmd, argc, argv)) < 0 && (rc = ctl_usage_of(cmd)) < 0) {
+		fprintf(stderr, tr("jrpctl: unknown command \"%s\"\n"), cmd);
+		ctl_usage(stderr);
+		rc = 3;
 	}
+	if (rc == 2)   /* a usage error of a command: what it printed, and where its help is */
+		fprintf(stderr, tr("jrpctl: see jrpctl %s --help\n"), cmd);
+	else if (rc == 3)
+		rc = 2;
 	catalog_free(&c.cat);
 	parties_free(&c.parties);
 	config_free(&c.cfg);

@@ -35,30 +35,37 @@ static const char *asking(ctl *c)
 }
 
 /* list_one - one daemon's kept records; *pending gets how many wait; 0, or 1 if it did not answer */
-static int list_one(ctl *c, int svc, bool all, uint64_t *pending, int *shown)
+static int list_one(ctl *c, int svc, bool all, uint64_t *pending, int *shown, mw *json)
 {
 	mw w;
 	msg_in in;
+	jrp_error e;
 	const msgpack_object *rs;
+	int rc;
 	mw_init(&w);
 	client_begin(NULL, &w, T_REJECTED_LIST, asking(c));
 	if (all)
 		mw_kbool(&w, "all", true);
 	mw_ku64(&w, "max", 1000);
-	if (ctl_send(c, svc, &w, &in))
-		return 1;
-	*pending = obj_u64(in.root, "pending");
-	if (c->json) {
-		ctl_print_json(in.root);
+	if (c->json) {   /* one object for the command: each daemon's reply (or error) by name */
+		rc = ctl_call_quiet(c, svc, &w, &in, &e);
+		mw_free(&w);
+		ctl_mw_reply(json, svc_names[svc], rc, &in, &e);
+		if (rc)
+			return 1;
+		*pending = obj_u64(in.root, "pending");
 		msg_in_free(&in);
 		return 0;
 	}
+	if (ctl_send(c, svc, &w, &in))
+		return 1;
+	*pending = obj_u64(in.root, "pending");
 	rs = obj_get(in.root, "records");
 	for (uint32_t i = 0; rs && i < rs->via.array.size; i++) {
 		const msgpack_object *r = &rs->via.array.ptr[i];
 		char at[32];
 		ms_format(obj_i64(r, "at"), at, sizeof at);
-		printf("jrp-%-10s record %-8llu %-8s %s  [%s]%s%s: %s%s%s%s\n", svc_names[svc],
+		printf(tr("jrp-%-10s record %-8llu %-8s %s  [%s]%s%s: %s%s%s%s\n"), svc_names[svc],
 		       (unsigned long long)obj_u64(r, "seq"), S(r, "state"), at, S(r, "code"), S(r, "field")[0] ? " " : "",
 		       S(r, "field"), S(r, "message"), S(r, "key")[0] ? " (" : "", S(r, "key"), S(r, "key")[0] ? ")" : "");
 		(*shown)++;
@@ -71,21 +78,29 @@ static int cmd_list(ctl *c, bool all)
 {
 	uint64_t pending, total = 0;
 	int shown = 0, rc = 0;
+	mw json;
+	mw_init(&json);
+	mw_map(&json);
 	for (int s = SVC_ADJUDICATE; s < SVC__N; s++) {
-		if (list_one(c, s, all, &pending, &shown))
+		if (list_one(c, s, all, &pending, &shown, &json))
 			rc = 1;
 		else
 			total += pending;
 	}
-	if (!c->json) {
+	mw_end(&json);
+	if (c->json) {
+		ctl_print_mw(&json);
+	} else {
 		char b[128], r[160];
 		if (total) {
-			snprintf(b, sizeof b, "%llu record%s kept unapplied", (unsigned long long)total, total == 1 ? "" : "s");
-			printf("%s: see why above; after a fix, jrpctl rejected retry SEQ\n", ctl_red(b, r, sizeof r));
+			snprintf(b, sizeof b, total == 1 ? tr("%llu record kept unapplied") : tr("%llu records kept unapplied"),
+				 (unsigned long long)total);
+			printf(tr("%s: see why above; after a fix, jrpctl rejected retry SEQ\n"), ctl_red(b, r, sizeof r));
 		} else if (!shown) {
-			printf("no record was rejected: every daemon applied everything it took in\n");
+			printf("%s", tr("no record was rejected: every daemon applied everything it took in\n"));
 		}
 	}
+	mw_free(&json);
 	return rc;
 }
 

@@ -32,6 +32,18 @@
 #define JRP_VERSION "0"
 #endif
 
+/* hex_hash - "sha256:" and the 64 lowercase hex digits of d */
+static void hex_hash(const unsigned char d[32], char out[7 + 65])
+{
+	static const char hex[] = "0123456789abcdef";
+	memcpy(out, "sha256:", 7);
+	for (int i = 0; i < 32; i++) {
+		out[7 + 2 * i] = hex[d[i] >> 4];
+		out[8 + 2 * i] = hex[d[i] & 15];
+	}
+	out[7 + 64] = '\0';
+}
+
 const jrp_party *gw_token_party(gw *g, const char *token)
 {
 	unsigned char d[32];
@@ -43,9 +55,7 @@ const jrp_party *gw_token_party(gw *g, const char *token)
 		return NULL;
 	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, token, n, d) < 0)
 		return NULL;
-	memcpy(hashed, "sha256:", 7);
-	for (int i = 0; i < 32; i++)
-		snprintf(hashed + 7 + 2 * i, 3, "%02x", d[i]);
+	hex_hash(d, hashed);
 	return parties_by_token(g->parties, hashed);
 }
 
@@ -67,9 +77,7 @@ const jrp_party *gw_cert_party(gw *g, struct MHD_Connection *conn)
 	if (!(peers = gnutls_certificate_get_peers(s, &n)) || n == 0 ||
 	    gnutls_hash_fast(GNUTLS_DIG_SHA256, peers[0].data, peers[0].size, d) < 0)
 		return NULL;
-	memcpy(hashed, "sha256:", 7);
-	for (int i = 0; i < 32; i++)
-		snprintf(hashed + 7 + 2 * i, 3, "%02x", d[i]);
+	hex_hash(d, hashed);
 	return parties_by_cert(g->parties, hashed);
 }
 

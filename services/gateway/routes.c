@@ -13,6 +13,7 @@
 #include "gw.h"
 #include "clock.h"
 #include "conv.h"
+#include "csvrec.h"
 #include "proto.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -22,7 +23,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { K_ONE, K_BATCH, K_BULK, K_SUBJECT, K_METRICS, K_READY, K_HEALTH, K_STATIC, K_EXPORT };
 enum { R_OPEN = 1, R_BODY = 2, R_OFFICE = 4 };
@@ -107,14 +110,7 @@ uint64_t routes_begin(mw *w, const char *type, const char *party)
 /* json_of - one msgpack object as compact JSON (malloc'd) */
 static char *json_of(const msgpack_object *o, size_t *len)
 {
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&buf, &n);
-	conv_msgpack_to_json(o, 0, f);
-	fputc('\n', f);
-	fclose(f);
-	*len = n;
-	return buf;
+	return conv_msgpack_to_json_mem(o, 0, len);
 }
 
 char *routes_json_reply(const msgpack_object *reply, size_t *len)
@@ -462,6 +458,10 @@ static void render_batch(hreq *h)
 /* ---- an upload of many records (NDJSON: one record map a line, as jrpctl submit --lines) ---- */
 
 typedef struct bulk {
+	csvrec_file *csv;         /* a CSV upload: rows instead of lines (slot_line holds the row's index) */
+	csvrec_map *map;
+	bool csv_answer;          /* ?format=csv: answer the refused rows as a CSV */
+	size_t row;               /* the next data row */
 	size_t pos;               /* where the next line starts */
 	size_t line;              /* its number */
 	size_t slot_line[GW_BULK_WINDOW];
@@ -505,7 +505,36 @@ static void bulk_refuse(hreq *h, size_t line, const char *code, const char *fiel
 static bool bulk_next(hreq *h, size_t s)
 {
 	bulk *b = h->bulk;
-	while (b->pos < h->len) {
+	while (b->csv && b->row < csvrec_nrows(b->csv)) {
+		size_t i = b->row++;
+		msgpack_sbuffer sb;
+		msgpack_sbuffer_init(&sb);
+		b->lines++;
+		if (csvrec_convert(b->csv, i, &sb) < 0) {
+			const csvrec_refusal *r = csvrec_refusal_of(b->csv, i);
+			bulk_refuse(h, r ? r->row : csvrec_row_no(b->csv, i), r ? r->code : "bad_value", r ? r->field : "",
+				    r ? r->reason : "");
+			msgpack_sbuffer_destroy(&sb);
+			continue;
+		}
+		mw w;
+		mw_init(&w);
+		uint64_t id = routes_begin(&w, "record.submit", h->party_id);
+		mw_str(&w, "record");
+		mw_raw(&w, sb.data, sb.size);
+		mw_end(&w);
+		msgpack_sbuffer_destroy(&sb);
+		b->slot_line[s] = i;
+		int rc = up_send(h->g, h, s, mw_data(&w), mw_len(&w), id, GW_TIMEOUT_MS);
+		mw_free(&w);
+		if (rc < 0) {
+			csvrec_refuse(b->csv, i, "unavailable", "", h->slots[s].err);
+			bulk_refuse(h, csvrec_row_no(b->csv, i), "unavailable", "", h->slots[s].err);
+			continue;
+		}
+		return true;
+	}
+	while (!b->csv && b->pos < h->len) {
 		const char *p = h->body + b->pos, *nl = memchr(p, '\n', h->len - b->pos);
 		size_t n = nl ? (size_t)(nl - p) : h->len - b->pos;
 		b->pos += n + (nl != NULL);
@@ -548,6 +577,14 @@ static bool bulk_next(hreq *h, size_t s)
 	return false;
 }
 
+static void json_str(FILE *f, const char *s)
+{
+	msgpack_object o = { .type = MSGPACK_OBJECT_STR };
+	o.via.str.ptr = s;
+	o.via.str.size = (uint32_t)strlen(s);
+	conv_msgpack_to_json(&o, 0, f);
+}
+
 static void render_bulk(hreq *h)
 {
 	bulk *b = h->bulk;
@@ -555,14 +592,178 @@ static void render_bulk(hreq *h)
 	size_t n = 0;
 	fclose(b->ef);
 	b->ef = NULL;
+	if (b->csv && b->csv_answer) {   /* the refused rows as the clerk's own spreadsheet, 行号 and 原因 added */
+		char *csv = NULL;
+		size_t len = 0;
+		csvrec_refused_csv(b->csv, &csv, &len);
+		free(b->errs);
+		b->errs = NULL;
+		free(h->resp);
+		h->resp = csv ? csv : xstrdup("");
+		h->resp_len = len;
+		h->status = 200;
+		h->ctype = "text/csv; charset=utf-8";
+		if (csvrec_encoding_of(b->csv) == CSVREC_GB18030)
+			h->ctype = "text/csv; charset=gb18030";
+		h->disposition = xstrdup("attachment; filename=\"refused.csv\"");
+		http_finish(h);
+		return;
+	}
 	FILE *f = open_memstream(&buf, &n);
 	fprintf(f, "{\"ok\":true,\"lines\":%zu,\"accepted\":%zu,\"duplicates\":%zu,\"refused\":%zu,"
-		"\"refusals\":[%.*s],\"refusals_total\":%zu}\n", b->lines, b->accepted, b->duplicates, b->refused,
+		"\"refusals\":[%.*s],\"refusals_total\":%zu", b->lines, b->accepted, b->duplicates, b->refused,
 		(int)b->errs_len, b->errs ? b->errs : "", b->nerrs);
+	if (b->csv) {
+		const char *const *w = NULL;
+		size_t nw = csvrec_warnings(b->csv, &w);
+		const char *mp = csvrec_map_path(b->map), *slash = strrchr(mp, '/');
+		fprintf(f, ",\"encoding\":\"%s\",\"mapping\":", csvrec_encoding_name(csvrec_encoding_of(b->csv)));
+		json_str(f, slash ? slash + 1 : mp);
+		fputs(",\"warnings\":[", f);
+		for (size_t i = 0; i < nw; i++) {
+			if (i)
+				fputc(',', f);
+			json_str(f, w[i]);
+		}
+		fputc(']', f);
+	}
+	fputs("}\n", f);
 	fclose(f);
 	free(b->errs);
 	b->errs = NULL;
 	http_set_json(h, 200, buf, n);
+}
+
+/* csv_query - one query parameter of a CSV upload: mapping, domain, format */
+typedef struct csvq {
+	hreq *h;
+	char mapping[64], domain[40], format[8];
+	bool bad;
+} csvq;
+
+static enum MHD_Result csv_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	csvq *q = cls;
+	char *dst = NULL;
+	size_t cap = 0;
+	(void)kind;
+	if (q->bad)
+		return MHD_NO;
+	if (strcmp(key, "mapping") == 0)
+		dst = q->mapping, cap = sizeof q->mapping;
+	else if (strcmp(key, "domain") == 0)
+		dst = q->domain, cap = sizeof q->domain;
+	else if (strcmp(key, "format") == 0)
+		dst = q->format, cap = sizeof q->format;
+	if (!dst) {
+		http_error(q->h, 400, "unknown_field", key, "a CSV upload takes the query parameters mapping, domain and "
+			   "format; not \"%s\"", key);
+		q->bad = true;
+		return MHD_NO;
+	}
+	if (!value || !value[0] || strlen(value) >= cap || strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789_-") !=
+	    strlen(value)) {
+		http_error(q->h, 422, "bad_value", key, "\"%s\" must be a short name of [a-z0-9_-]", key);
+		q->bad = true;
+		return MHD_NO;
+	}
+	snprintf(dst, cap, "%s", value);
+	return MHD_YES;
+}
+
+/* send_csv - POST /v1/records with text/csv: a clerk's spreadsheet (common/csvrec.h), as jrpctl submit --csv
+ * does it: the mapping named (RULES/csv/NAME.yaml) or the one whose required columns the file has */
+static void send_csv(hreq *h)
+{
+	csvq q = { .h = h };
+	csvrec_file *f = NULL;
+	csvrec_map *m = NULL;
+	jrp_error e;
+	char path[600];
+
+	MHD_get_connection_values(h->conn, MHD_GET_ARGUMENT_KIND, csv_query, &q);
+	if (q.bad)
+		return;
+	if (q.format[0] && strcmp(q.format, "csv") != 0 && strcmp(q.format, "json") != 0) {
+		http_error(h, 422, "bad_value", "format", "format is json (the default: a summary) or csv (the refused "
+			   "rows, with 行号 and 原因)");
+		return;
+	}
+	jrp_error_clear(&e);
+	if (csvrec_read(h->body ? h->body : "", h->len, &f, &e) < 0) {
+		http_error(h, 422, e.code[0] ? e.code : "bad_value", e.field, "%s", e.message);
+		return;
+	}
+	const char *domain = q.domain[0] ? q.domain : NULL;
+	if (!domain && h->party->ndomains == 1)
+		domain = h->party->domains[0];
+	csvrec_opts o = { .domain = domain ? domain : "-" };
+	if (q.mapping[0]) {
+		snprintf(path, sizeof path, "%s/csv/%s.yaml", h->g->cfg->rules_dir, q.mapping);
+		if (csvrec_map_load(path, &m, &e) < 0) {
+			http_error(h, access(path, R_OK) == 0 ? 422 : 404, access(path, R_OK) == 0 ? "config" : "not_found",
+				   "mapping", "mapping \"%s\": %s", q.mapping, access(path, R_OK) == 0 ? e.message :
+				   "no such file in the rules' csv directory");
+			csvrec_free(&f);
+			return;
+		}
+		if (csvrec_bind(f, m, &o, &e) < 0) {
+			http_error(h, 422, "bad_value", "csv", "%s", e.message);
+			goto fail;
+		}
+	} else {
+		/* every RULES/csv/NAME.yaml, as jrpctl submit --csv looks for the one that fits */
+		char dir[520];
+		size_t fits = 0;
+		snprintf(dir, sizeof dir, "%s/csv", h->g->cfg->rules_dir);
+		DIR *dd = opendir(dir);
+		struct dirent *de;
+		while (dd && (de = readdir(dd))) {
+			size_t l = strlen(de->d_name);
+			csvrec_map *c = NULL;
+			if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".yaml") != 0)
+				continue;
+			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+			if (csvrec_map_load(path, &c, &e) == 0 && csvrec_bind(f, c, &o, &e) == 0) {
+				fits++;
+				csvrec_map_free(&m);
+				m = c;
+			} else {
+				csvrec_map_free(&c);
+			}
+		}
+		if (dd)
+			closedir(dd);
+		if (fits != 1) {
+			http_error(h, 422, "bad_value", "mapping", fits ? "the file fits more than one mapping: name one with "
+				   "?mapping=" : "the file's columns fit no mapping of the rules' csv directory: name one "
+				   "with ?mapping= (the templates beside them show the columns)");
+			goto fail;
+		}
+		csvrec_bind(f, m, &o, &e);   /* bound to the last tried: bind the one that fits again */
+	}
+	if (!csvrec_map_domain(m) && !domain) {
+		http_error(h, 422, "missing_field", "domain", "the mapping names no domain and party \"%s\" has %zu: "
+			   "give ?domain=", h->party_id, h->party->ndomains);
+		goto fail;
+	}
+	h->bulk = xcalloc(1, sizeof *h->bulk);
+	h->bulk->ef = open_memstream(&h->bulk->errs, &h->bulk->errs_len);
+	h->bulk->csv = f;
+	h->bulk->map = m;
+	h->bulk->csv_answer = strcmp(q.format, "csv") == 0;
+	slots_alloc(h, GW_BULK_WINDOW);
+	for (size_t s = 0; s < GW_BULK_WINDOW; s++) {
+		h->slots[s].svc = SVC_INGEST;
+		if (!bulk_next(h, s))
+			break;
+	}
+	if (!h->waiting)
+		render_bulk(h);
+	return;
+fail:
+	csvrec_free(&f);
+	csvrec_map_free(&m);
 }
 
 void routes_free(hreq *h)
@@ -573,6 +774,8 @@ void routes_free(hreq *h)
 	if (h->bulk->ef)
 		fclose(h->bulk->ef);
 	free(h->bulk->errs);
+	csvrec_free(&h->bulk->csv);
+	csvrec_map_free(&h->bulk->map);
 	free(h->bulk);
 	h->bulk = NULL;
 }
@@ -596,7 +799,12 @@ static void bulk_reply(hreq *h, size_t s)
 	bulk *b = h->bulk;
 	slot *sl = &h->slots[s];
 	if (!sl->have_reply) {
-		bulk_refuse(h, b->slot_line[s], sl->timed_out ? "timeout" : "unavailable", "", sl->err);
+		size_t line = b->slot_line[s];
+		if (b->csv) {
+			csvrec_refuse(b->csv, line, sl->timed_out ? "timeout" : "unavailable", "", sl->err);
+			line = csvrec_row_no(b->csv, line);
+		}
+		bulk_refuse(h, line, sl->timed_out ? "timeout" : "unavailable", "", sl->err);
 	} else {
 		if (obj_bool(sl->reply.root, "ok")) {
 			if (obj_bool(sl->reply.root, "duplicate"))
@@ -606,8 +814,17 @@ static void bulk_reply(hreq *h, size_t s)
 		} else {
 			const msgpack_object *err = obj_get(sl->reply.root, "error");
 			char code[40], field[128], msg[600];
-			bulk_refuse(h, b->slot_line[s], obj_cstr(err, "code", code, sizeof code),
-				    obj_cstr(err, "field", field, sizeof field), obj_cstr(err, "message", msg, sizeof msg));
+			obj_cstr(err, "code", code, sizeof code);
+			obj_cstr(err, "field", field, sizeof field);
+			obj_cstr(err, "message", msg, sizeof msg);
+			if (b->csv) {   /* the row's refusal, in Chinese, kept for the refused CSV too */
+				size_t i = b->slot_line[s];
+				csvrec_refuse(b->csv, i, code, field, msg);
+				const csvrec_refusal *r = csvrec_refusal_of(b->csv, i);
+				bulk_refuse(h, csvrec_row_no(b->csv, i), code, field, r ? r->reason : msg);
+			} else {
+				bulk_refuse(h, b->slot_line[s], code, field, msg);
+			}
 		}
 		msg_in_free(&sl->reply);
 		sl->have_reply = false;
@@ -738,10 +955,14 @@ void routes_handle(hreq *h, const char *url)
 				send_bulk(h);
 				return;
 			}
+			if (ct && strncasecmp(ct, "text/csv", 8) == 0) {
+				send_csv(h);
+				return;
+			}
 			if (ct && strncasecmp(ct, "application/json", 16) != 0) {
 				http_error(h, 415, "unsupported_media_type", "Content-Type", "POST /v1/records takes "
-					   "application/json (one record: {\"record\": {...}}) or application/x-ndjson "
-					   "(one record object a line); not %s", ct);
+					   "application/json (one record: {\"record\": {...}}), application/x-ndjson "
+					   "(one record object a line) or text/csv (a spreadsheet, ?mapping=); not %s", ct);
 				return;
 			}
 		}

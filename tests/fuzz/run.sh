@@ -14,10 +14,10 @@ libs=(-lyaml -lmsgpackc -lzmq -llmdb -luv -lzstd -lm)
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE
        -Icommon -Iservices/ctl "-DJRP_SOURCE_ROOT=\"$root\"")
 declare -A extra=([conv]="services/ctl/conv.c" [request]="services/ingest/record.c" [yaml]="" [journal]="" [records]=""
-  [archive]="")
+  [archive]="" [csv]="")
 n=0; failed=0
 cd "$root"
-for t in conv request yaml journal records archive; do
+for t in conv request yaml journal records archive csv; do
   n=$((n + 1))
   if ! clang "${flags[@]}" "tests/fuzz/fuzz_$t.c" ${extra[$t]} "${common[@]}" "${libs[@]}" -o "$out/fuzz_$t" 2>"$out/fuzz_$t.build.log"; then
     echo "not ok $n - fuzz_$t does not build (see $out/fuzz_$t.build.log)"; failed=$((failed + 1)); continue

@@ -202,6 +202,37 @@ try:
                     template="/v1/records")
     tap(st == 200 and b["duplicates"] == 18 and b["accepted"] == 0, "the same upload again: 18 duplicates", b)
 
+    # ---- a clerk's spreadsheet (双公示 layout, Chinese headers) as an HTTP upload [001 §(一)4] ----
+    tpl = open(os.path.join(ROOT, "rules/csv/penalty-template.csv"), encoding="utf-8-sig").read().splitlines()
+    header, example = tpl[0], tpl[1]
+    good = example.replace("示税稽罚〔2026〕1号", "示税稽罚〔2026〕HTTP-1").replace("示例行：请删除后填写", "")
+    bad = example.replace("示税稽罚〔2026〕1号", "示税稽罚〔2026〕HTTP-2").replace("91350100M000100Y43", "91350100M000100Y44") \
+        .replace("示例行：请删除后填写", "")
+    body = ("\r\n".join([header, good, bad]) + "\r\n")
+    st, b, _ = call("POST", "/v1/records?mapping=penalty", raw=body.encode("utf-8"), party="tax_bureau",
+                    headers={"Content-Type": "text/csv"}, template="/v1/records")
+    r3 = next((e for e in b.get("refusals", []) if e["line"] == 3), {})
+    tap(st == 200 and b["lines"] == 2 and b["accepted"] == 1 and b["refused"] == 1 and b["encoding"] == "UTF-8" and
+        b["mapping"] == "penalty.yaml" and r3.get("code") == "bad_code" and "统一社会信用代码" in r3.get("message", ""),
+        "text/csv upload: row 2 committed, row 3 refused with a Chinese reason naming 统一社会信用代码", b)
+    st, b, _ = call("POST", "/v1/records", raw=body.encode("gb18030"), party="tax_bureau",
+                    headers={"Content-Type": "text/csv"}, template="/v1/records")
+    tap(st == 200 and b["encoding"] == "GB18030" and b["duplicates"] == 1 and b["refused"] == 1,
+        "the same spreadsheet in GB18030, no mapping named: detected, the one mapping that fits, row 2 a duplicate", b)
+    st, text, h = call("POST", "/v1/records?format=csv", raw=body.encode("utf-8"), party="tax_bureau",
+                       headers={"Content-Type": "text/csv"})
+    rows = text.lstrip("\ufeff").splitlines() if isinstance(text, str) else []
+    tap(st == 200 and h.get("Content-Type", "").startswith("text/csv") and rows and rows[0].endswith("行号,原因") and
+        len(rows) == 2 and ",3," in rows[1] and "91350100M000100Y44" in rows[1],
+        "?format=csv answers the refused rows as the clerk's own spreadsheet with 行号 and 原因", text)
+    st, b, _ = call("POST", "/v1/records?mapping=nothing", raw=body.encode("utf-8"), party="tax_bureau",
+                    headers={"Content-Type": "text/csv"}, template="/v1/records")
+    tap(st == 404 and b["error"]["field"] == "mapping", "an unknown mapping: 404 on mapping", b)
+    st, b, _ = call("POST", "/v1/records?mapping=penalty", raw="名称,日期\r\n甲,2026-01-01\r\n".encode(), party="tax_bureau",
+                    headers={"Content-Type": "text/csv"}, template="/v1/records")
+    tap(st == 422 and b["error"]["field"] == "csv" and "行政相对人名称" in b["error"]["message"],
+        "a spreadsheet without a required column: 422, naming the column, nothing stored", b)
+
     # ---- the life of the entry: final, notified, effective [DOMAIN.md Life of an entry 1-4] ----
     ctl("clock", "set", "2026-11-23T09:00:00+08:00")
     fin = {"record_id": "TAX-2026-0001-F", "kind": "finality", "domain": "tax", "subject": rec["subject"],
