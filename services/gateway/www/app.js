@@ -27,7 +27,7 @@
     ['checks', '查询次数'], ['objections_filed', '异议提出'], ['repairs_applied', '修复申请'], ['proposed', '提出认定'],
   ];
   const DAILY_HEADS = {
-    date: '日期', proposed: '提出认定', listed: '新增生效', exited: '退出', objections_filed: '异议提出',
+    date: '日期', proposed: '提出认定', listed: '新增生效', listed_by_list: '新增生效', exited: '退出', objections_filed: '异议提出',
     objections_decided: '异议决定', repairs_applied: '修复申请', repairs_decided: '修复决定', tasks_pushed: '推送执行任务',
     tasks_stopped: '停止任务', applied: '反馈已执行', not_applicable: '反馈不适用', failed: '反馈执行失败', cases: '典型案例',
     checks: '查询次数', checks_listed: '查询命中名单',
