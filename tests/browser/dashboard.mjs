@@ -7,7 +7,8 @@
 // logging out. Throughout: no console error, no uncaught exception, no request to anywhere but
 // 127.0.0.1. DOMAIN.md "Monitoring by the office" [001 四(三)] [003 六].
 //
-// Environment (run.sh): JRP_GW (http://127.0.0.1:PORT), JRP_TOKEN (the office's), JRP_TEST_OUT (where the
+// Environment (run.sh): JRP_GW (http://127.0.0.1:PORT), JRP_TOKEN (the office's), JRP_OTHER_TOKEN (an
+// agency's, which the page must refuse), JRP_TEST_OUT (where the
 // screenshots, the PDF and the exports go), JRP_TAP_FROM (TAP numbers continue from it), JRP_PERIOD_FROM
 // and JRP_PERIOD_TO (a period of the case), JRP_AGENCY_OVERDUE (an agency left overdue), JRP_AGENCY_FED
 // (one that fed back), JRP_LATE_DEPARTMENT (a department that reported late and left a duty overdue).
@@ -17,7 +18,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 
 const GW = process.env.JRP_GW;
-const TOKEN = process.env.JRP_TOKEN;
+const TOKEN = process.env.JRP_TOKEN, OTHER_TOKEN = process.env.JRP_OTHER_TOKEN;
 const OUT = process.env.JRP_TEST_OUT || new URL('./out/', import.meta.url).pathname;
 const PFROM = process.env.JRP_PERIOD_FROM, PTO = process.env.JRP_PERIOD_TO;
 const OVERDUE_AGENCY = process.env.JRP_AGENCY_OVERDUE, FED_AGENCY = process.env.JRP_AGENCY_FED;
@@ -227,6 +228,12 @@ try {
   const wrong = await page.textContent('#login-error');
   ok(/令牌无效/.test(wrong) && await page.isVisible('#login-form'), 'a wrong token is told plainly in Chinese and the form stays', wrong);
   ok(await page.evaluate(() => sessionStorage.length) === 0, 'a wrong token is not kept');
+  phase = 'other-token';
+  await page.fill('#token', OTHER_TOKEN);
+  await page.click('#login-submit');
+  await page.waitForFunction(() => /不属于联席会议办公室/.test(document.getElementById('login-error').textContent));
+  ok(await page.isVisible('#login-form') && await page.evaluate(() => sessionStorage.length) === 0,
+    'an agency\'s token is told the statistics are the office\'s, and not kept', await page.textContent('#login-error'));
   phase = 'dashboard';
   await page.fill('#token', TOKEN);
   await page.click('#login-submit');
@@ -430,8 +437,10 @@ try {
 }
 
 // ---- throughout ----
-const unexpected = consoleErrors.filter(c => !(c.phase === 'wrong-token' && /status of 401/.test(c.text)));
-ok(unexpected.length === 0 && pageErrors.length === 0, 'no console error and no uncaught exception (the wrong token\'s 401 aside)',
+const unexpected = consoleErrors.filter(c => !(c.phase === 'wrong-token' && /status of 401/.test(c.text)) &&
+  !(c.phase === 'other-token' && /status of 403/.test(c.text)));
+ok(unexpected.length === 0 && pageErrors.length === 0,
+  'no console error and no uncaught exception (the refused tokens\' 401 and 403 aside)',
   { console: unexpected, exceptions: pageErrors });
 const hostOf = u => {
   try { const x = new URL(u); return x.protocol === 'blob:' ? new URL(x.pathname).hostname : x.protocol === 'data:' ? '127.0.0.1' : x.hostname; } catch (e) { return u; }

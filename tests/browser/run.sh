@@ -48,10 +48,15 @@ cp "$root/deploy/parties.yaml" "$dir/parties.yaml"
 tokline=$($J0 --json tokens new office) || { nok "jrpctl tokens new office" "$tokline"; finish; }
 TOKEN=$(sed -n 's/.*"token": "\([^"]*\)".*/\1/p' <<<"$tokline")
 HASH=$(sed -n 's/.*"hash": "\([^"]*\)".*/\1/p' <<<"$tokline")
-# the office's entry gets the token's hash, as `jrpctl tokens new office` says to add it
+# the office's entry gets the token's hash, as `jrpctl tokens new office` says to add it; an agency gets one
+# too (the page must refuse it: statistics are the office's)
 sed -i "/^  - id: office\$/,/^    roles:/s/^\(    roles: \[office\]\)\$/\1\n    tokens: [\"$HASH\"]/" "$dir/parties.yaml"
-if grep -q "tokens: \[\"$HASH\"\]" "$dir/parties.yaml"; then ok "the office's token hash is in the registry copy"
-else nok "the office's token hash is in the registry copy" "$(grep -n -A3 'id: office' "$dir/parties.yaml")"; finish; fi
+tokline=$($J0 --json tokens new bank_regulator)
+OTHER_TOKEN=$(sed -n 's/.*"token": "\([^"]*\)".*/\1/p' <<<"$tokline")
+OTHER_HASH=$(sed -n 's/.*"hash": "\([^"]*\)".*/\1/p' <<<"$tokline")
+sed -i "/^  - id: bank_regulator\$/,/^    roles:/s/^\(    roles: \[agency\]\)\$/\1\n    tokens: [\"$OTHER_HASH\"]/" "$dir/parties.yaml"
+if grep -q "tokens: \[\"$HASH\"\]" "$dir/parties.yaml" && grep -q "tokens: \[\"$OTHER_HASH\"\]" "$dir/parties.yaml"; then ok "the office's and the bank regulator's token hashes are in the registry copy"
+else nok "the token hashes are in the registry copy" "$(grep -n -A3 'id: office\|id: bank_regulator' "$dir/parties.yaml")"; finish; fi
 cat > "$dir/jrp.yaml" <<YAML
 data_dir: data
 run_dir: run
@@ -121,7 +126,7 @@ if grep -q public_resource_trading <<<"$o" && grep -q "court" <<<"$o"; then ok "
 else nok "overdue before the browser" "$o"; fi
 
 # ---- the browser ----
-export JRP_GW="http://127.0.0.1:$PORT" JRP_TOKEN="$TOKEN" JRP_TEST_OUT="$out" JRP_TAP_FROM=$n
+export JRP_GW="http://127.0.0.1:$PORT" JRP_TOKEN="$TOKEN" JRP_OTHER_TOKEN="$OTHER_TOKEN" JRP_TEST_OUT="$out" JRP_TAP_FROM=$n
 export JRP_PERIOD_FROM=2026-06-01 JRP_PERIOD_TO=2026-07-15 JRP_AGENCY_OVERDUE=public_resource_trading \
   JRP_AGENCY_FED=procurement_centre JRP_LATE_DEPARTMENT=court
 f=$(mktemp)
