@@ -723,8 +723,10 @@ static void send_csv(hreq *h)
 			csvrec_map *c = NULL;
 			if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".yaml") != 0)
 				continue;
-			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-			if (csvrec_map_load(path, &c, &e) == 0 && csvrec_bind(f, c, &o, &e) == 0) {
+			char *mp = xasprintf("%s/%s", dir, de->d_name);
+			int lrc = csvrec_map_load(mp, &c, &e);
+			free(mp);
+			if (lrc == 0 && csvrec_bind(f, c, &o, &e) == 0) {
 				fits++;
 				csvrec_map_free(&m);
 				m = c;
