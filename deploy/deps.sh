@@ -12,7 +12,14 @@ pkgs=(gcc clang libclang-rt-14-dev meson ninja-build pkg-config libzmq3-dev libm
       # every answer against docs/openapi.yaml, and a certificate for the HTTPS test
       libmicrohttpd-dev libgnutls28-dev python3-jsonschema python3-yaml openssl curl
       # the manual pages' test (tests/man.sh): groff formats them, man-db reads them as lintian does
-      groff-base man-db)
+      groff-base man-db
+      # the dashboard's XLSX exports (services/gateway/export.c)
+      libxlsxwriter-dev
+      # the dashboard's test (tests/browser/run.sh): the browser it runs headless, Chinese fonts for the page
+      chromium fonts-noto-cjk)
+# and Node.js with npm for its driver (playwright-core): Debian's, unless a node and npm are there already
+# (NodeSource's nodejs package carries its own npm and conflicts with Debian's npm package)
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,6 +13,7 @@
  *   upstream.c  the DEALER sockets, requests in flight, timeouts
  *   routes.c    the route table: paths to protocol types, JSON to msgpack and back
  *   metrics.c   GET /metrics (Prometheus text format), /healthz, /readyz
+ *   export.c    GET /v1/export/{table}: the dashboard's tables as CSV or XLSX
  *   static.c    the dashboard's files and the OpenAPI document, compiled in
  */
 #ifndef JRP_GW_H
@@ -73,6 +74,7 @@ struct hreq {
 	size_t nslots, waiting;
 	/* an upload: lines or rows sent GW_BULK_WINDOW at a time */
 	struct bulk *bulk;
+	struct export *exp;      /* an export: the table being laid out (export.c) */
 	hreq *next_live;         /* every hreq waiting on the daemons (shutdown resumes them) */
 	hreq *prev_live;
 };
@@ -142,6 +144,11 @@ void metrics_start(hreq *h);        /* GET /metrics: ask every daemon, then rend
 void metrics_render(hreq *h);
 void health_ready_start(hreq *h);   /* GET /readyz */
 void health_ready_render(hreq *h);
+
+/* export.c */
+void export_start(hreq *h);         /* GET /v1/export/{table}: ask the daemons what the table lays out */
+void export_render(hreq *h);        /* every reply in: the next page of overdue.list, or the file */
+void export_free(hreq *h);          /* what export_start kept */
 
 /* static.c */
 typedef struct gw_file {

@@ -6,8 +6,9 @@
  * party the bearer token names; the reply's fields (without v, type, id) are the JSON answer and
  * its error code chooses the HTTP status (routes_status). The table, docs/openapi.yaml and the
  * README's "The HTTP gateway" say the same; tests/gateway checks the answers against the document.
- * Four routes do more than one request: a batch of checks, an upload of many records (NDJSON),
- * a subject's whole credit record (three daemons), and /metrics and /readyz (metrics.c).
+ * Five routes do more than one request: a batch of checks, an upload of many records (NDJSON),
+ * a subject's whole credit record (three daemons), /metrics and /readyz (metrics.c), and the
+ * exports of the dashboard's tables (export.c).
  */
 #include "gw.h"
 #include "clock.h"
@@ -26,7 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { K_ONE, K_BATCH, K_BULK, K_SUBJECT, K_METRICS, K_READY, K_HEALTH, K_STATIC };
+enum { K_ONE, K_BATCH, K_BULK, K_SUBJECT, K_METRICS, K_READY, K_HEALTH, K_STATIC, K_EXPORT };
 enum { R_OPEN = 1, R_BODY = 2, R_OFFICE = 4 };
 
 typedef struct route {
@@ -64,6 +65,7 @@ static const route routes[] = {
 	{ "GET", "/v1/stats/records", SVC_INGEST, "stats.get", K_ONE, 0, "", "from:s to:s" },
 	{ "GET", "/v1/overdue", SVC_FEEDBACK, "overdue.list", K_ONE, 0, "", "of:s after:s max:u" },
 	{ "GET", "/v1/commitments", SVC_INGEST, "commitment.list", K_ONE, 0, "", "state:s of:s after:s max:u" },
+	{ "GET", "/v1/export/{table}", SVC__N, "", K_EXPORT, R_OFFICE, "s", "format:s from:s to:s agency:s" },
 	{ "GET", "/metrics", SVC__N, "", K_METRICS, R_OFFICE, "", "" },
 	{ "GET", "/healthz", SVC__N, "", K_HEALTH, R_OPEN, "", "" },
 	{ "GET", "/readyz", SVC__N, "", K_READY, R_OPEN, "", "" },
@@ -768,6 +770,7 @@ fail:
 
 void routes_free(hreq *h)
 {
+	export_free(h);
 	if (!h->bulk)
 		return;
 	if (h->bulk->ef)
@@ -984,6 +987,9 @@ void routes_handle(hreq *h, const char *url)
 	case K_METRICS:
 		metrics_start(h);
 		return;
+	case K_EXPORT:
+		export_start(h);
+		return;
 	case K_READY:
 		health_ready_start(h);
 		return;
@@ -1011,6 +1017,7 @@ void routes_reply(hreq *h, size_t s)
 	case K_BATCH: render_batch(h); break;
 	case K_SUBJECT: render_subject(h); break;
 	case K_METRICS: metrics_render(h); break;
+	case K_EXPORT: export_render(h); break;
 	case K_READY: health_ready_render(h); break;
 	}
 }
