@@ -94,7 +94,8 @@ struct gw {
 	hreq *live;
 	uint16_t port;
 	bool stopping;
-	int64_t started_ms;
+	int64_t started_ms;       /* clock_real_ms() (monotonic) at the start: uptime */
+	int64_t started_unix;     /* time(NULL) at the start: jrp_gateway_start_time_seconds */
 	char key_pub[41], key_sec[41];
 	bool have_key;
 	/* the gateway's own counters (metrics.c) */

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef JRP_VERSION
@@ -228,6 +229,7 @@ int main(int argc, char **argv)
 	}
 	g->loop = uv_default_loop();
 	g->started_ms = clock_real_ms();
+	g->started_unix = (int64_t)time(NULL);
 	g->st = gwstats_new();
 	if (up_open(g, &e) < 0 || http_start(g, &e) < 0) {
 		log_error("event=start_failed field=%s error=\"%s\"", e.field, e.message);

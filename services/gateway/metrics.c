@@ -319,7 +319,7 @@ static void render_gateway(FILE *f, gw *g)
 		fprintf(f, "\"} %llu\n", (unsigned long long)s->r[i].count);
 	}
 	family(f, "jrp_gateway_start_time_seconds", "gauge", "When the gateway started (Unix time).");
-	fprintf(f, "jrp_gateway_start_time_seconds %lld\n", (long long)(g->started_ms / 1000));
+	fprintf(f, "jrp_gateway_start_time_seconds %lld\n", (long long)g->started_unix);
 }
 
 void metrics_render(hreq *h)
