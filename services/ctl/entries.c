@@ -124,14 +124,24 @@ int ctl_entry_cmd(ctl *c, const char *cmd, int argc, char **argv)
 				ctl_print_json(in.root);
 			for (uint32_t i = 0; rs && i < rs->via.array.size; i++) {
 				const msgpack_object *p = &rs->via.array.ptr[i], *s = obj_get(p, "subject");
-				char b[8][1024];
-				if (!c->json) {
+				char b[9][1024];
+				if (!c->json && (obj_str_eq(obj_get(p, "kind"), "record") || obj_str_eq(obj_get(p, "kind"), "record_end"))) {
+					/* 双公示: a licence or penalty on the public feed, and its end (README "adjudicate") */
+					bool end = obj_str_eq(obj_get(p, "kind"), "record_end");
+					printf(end ? tr("#%llu record_end %s %s: %s %s, %s, published until %s (%s)\n")
+						   : tr("#%llu record %s %s: %s %s, %s, published until %s%s\n"),
+					       (unsigned long long)obj_u64(p, "seq"), obj_cstr(p, "record_kind", b[0], 1024),
+					       obj_cstr(p, "record_id", b[1], 1024), obj_cstr(s, "name", b[2], 1024),
+					       obj_cstr(s, "code", b[3], 1024), party_name(c, obj_cstr(p, "party", b[4], 1024)),
+					       obj_cstr(p, "publish_until", b[5], 1024),
+					       end ? obj_cstr(p, "reason", b[6], 1024) : (obj_bool(p, "late") ? tr(", reported late") : ""));
+				} else if (!c->json) {
 					printf(tr("#%llu %s %s: %s %s (%s), %s, valid %s to %s%s%s\n"), (unsigned long long)obj_u64(p, "seq"),
 					       obj_cstr(p, "kind", b[0], 1024), obj_cstr(p, "list_name", b[1], 1024),
 					       obj_cstr(s, "name", b[2], 1024), obj_cstr(s, "code", b[3], 1024),
 					       obj_cstr(p, "standard_name", b[4], 1024), party_name(c, obj_cstr(p, "party", b[5], 1024)),
 					       obj_cstr(p, "valid_from", b[6], 1024), obj_cstr(p, "valid_until", b[7], 1024),
-					       obj_get(p, "exit_reason") ? ", " : "", obj_cstr(p, "exit_reason", b[0], 1024));
+					       obj_get(p, "exit_reason") ? ", " : "", obj_cstr(p, "exit_reason", b[8], 1024));
 				}
 				o.after = obj_u64(p, "seq");
 			}

@@ -9,6 +9,12 @@
 #include "ctl.h"
 
 const i18n_msg ctl_zh[] = {
+	{ "#%llu record_end %s %s: %s %s, %s, published until %s (%s)\n",
+	  "#%llu 公示结束 %s %s: %s %s, %s, 公示至 %s (%s)\n" },
+	{ "#%llu record %s %s: %s %s, %s, published until %s%s\n",
+	  "#%llu 双公示 %s %s: %s %s, %s, 公示至 %s%s\n" },
+	{ ", reported late",
+	  ", 报送迟延" },
 	{ "backup of %s taken %s into %s:\n",
 	  "%s 的备份, 取于 %s, 存入 %s:\n" },
 	{ "  jrp-%-10s log %s last seq %llu, cursor %llu, %d files (%d archive files%s)\n",
