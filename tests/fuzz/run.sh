@@ -13,7 +13,7 @@ common=(common/*.c common/util/*.c)   # all of libjrp, instrumented
 libs=(-lyaml -lmsgpackc -lzmq -llmdb -luv -lzstd -lm)
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE
        -Icommon -Iservices/ctl "-DJRP_SOURCE_ROOT=\"$root\"")
-declare -A extra=([conv]="services/ctl/conv.c" [request]="services/ingest/record.c" [yaml]="" [journal]="" [records]=""
+declare -A extra=([conv]="" [request]="services/ingest/record.c" [yaml]="" [journal]="" [records]=""
   [archive]="" [csv]="")
 n=0; failed=0
 cd "$root"

@@ -1,7 +1,7 @@
 /*
  * conv.c - JSON/YAML text to msgpack and msgpack to JSON (see conv.h)
  *
- * Called by jrpctl and the test tools, where people and scripts write
+ * Called by jrpctl, jrp-gateway (HTTP bodies and answers) and the test tools, where people and scripts write
  * requests as JSON or YAML and read replies as JSON. The text is read with
  * libyaml's event parser (a JSON text is a YAML flow document). A msgpack
  * map or array header needs its element count before the elements, which
