@@ -8,6 +8,7 @@
  * character, so that a person can fix the code from the message alone.
  */
 #include "codes.h"
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -385,4 +386,17 @@ void codes_citizen_make(const char *head, unsigned n, char out[19])
 	snprintf(out, 19, "%.14s%03u", head, n % 1000u);
 	out[17] = codes_citizen_checkchar(out);
 	out[18] = 0;
+}
+
+int codes_check_subject(const char *code, jrp_id_type id_type, jrp_error *e)
+{
+	size_t n = strlen(code);
+	bool citizen_shape = n == 18 && strspn(code, "0123456789") >= 17 && (isdigit((unsigned char)code[17]) || code[17] == 'X');
+	if (id_type != ID_NONE)
+		return codes_check(id_type, code, n, "subject", e);
+	/* an 18-character code is one or the other: valid as either, it is checked; invalid as both, the
+	 * error is the one of the shape it has */
+	if (codes_check(ID_USCC, code, n, "subject", NULL) == 0 || codes_check(ID_CITIZEN, code, n, "subject", NULL) == 0)
+		return 0;
+	return codes_check(citizen_shape ? ID_CITIZEN : ID_USCC, code, n, "subject", e);
 }

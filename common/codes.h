@@ -34,6 +34,12 @@ int codes_foreign_check(const char *s, size_t len, const char *field, jrp_error 
 /* codes_check - dispatch on type */
 int codes_check(jrp_id_type t, const char *s, size_t len, const char *field, jrp_error *e);
 
+/* codes_check_subject - the subject code of a lookup (check, records.get, entries.get, tasks.get), validated
+ * as a submission's is (DOMAIN.md "Subjects and codes"): id_type ID_NONE means a unified social credit code
+ * or a citizen ID, whichever it is; a code that fails is bad_code on field "subject", so that a mistyped
+ * character never answers "not listed" or "no record" */
+int codes_check_subject(const char *code, jrp_id_type id_type, jrp_error *e);
+
 /* codes_uscc_checkchar / codes_citizen_checkchar - the correct check character
  * for the first 17 characters (for tools and tests); 0 if a character is invalid */
 char codes_uscc_checkchar(const char *s17);

@@ -303,6 +303,8 @@ static int fetch_subject(audit *a, int svc, const char *type, const char *code, 
 	mw_init(&w);
 	client_begin(NULL, &w, type, a->party);
 	mw_kstr(&w, "subject", code);
+	if (a->c->id_type)
+		mw_kstr(&w, "id_type", a->c->id_type);
 	return ctl_send(a->c, svc, &w, in);
 }
 
@@ -484,7 +486,7 @@ static int parse_time(const char *s, bool end, int64_t *ms)
 int ctl_audit(ctl *c, int argc, char **argv)
 {
 	static const struct option lo[] = { { "subject", 1, 0, 's' }, { "from", 1, 0, 'f' }, { "to", 1, 0, 't' },
-					    { 0, 0, 0, 0 } };
+					    { "id-type", 1, 0, 'i' }, { 0, 0, 0, 0 } };
 	const char *code = NULL, *from = NULL, *to = NULL;
 	audit a = { .c = c, .from = INT64_MIN, .to = INT64_MAX };
 	int opt, rc;
@@ -495,6 +497,7 @@ int ctl_audit(ctl *c, int argc, char **argv)
 		case 's': code = optarg; break;
 		case 'f': from = optarg; break;
 		case 't': to = optarg; break;
+		case 'i': c->id_type = optarg; break;
 		default: return usage();
 		}
 	}

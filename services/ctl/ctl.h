@@ -30,6 +30,7 @@ typedef struct ctl {
 	bool have_key;
 	char pub[CONFIG_KEY_Z85], sec[CONFIG_KEY_Z85];
 	bool json;
+	const char *id_type;       /* subject CODE --id-type T, audit --id-type T: for an HMT or foreign id */
 	int timeout_ms;
 } ctl;
 

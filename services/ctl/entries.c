@@ -286,6 +286,8 @@ static int fetch_subject(ctl *c, int svc, const char *type, const char *code, ms
 	mw_init(&w);
 	client_begin(NULL, &w, type, c->party);
 	mw_kstr(&w, "subject", code);
+	if (c->id_type)
+		mw_kstr(&w, "id_type", c->id_type);
 	rc = ctl_call(c, svc, &w, NULL, in);
 	mw_free(&w);
 	return rc ? 1 : 0;

@@ -113,7 +113,7 @@ static const ctl_cmd cmds[] = {
 	  "受理方、记录、类型和事项、承诺内容, 以及何时由哪条记录认定为履行或违背。",
 	  OPTS({ "--state S", "open, overdue, kept or broken only", "只列 open、overdue、kept 或 broken" },
 	       { "--party P", "(the office) one party's", "(联席会议办公室)只列某一方的" }) },
-	{ "subject", G_DEPARTMENTS, "subject CODE", "a subject's credit record: records, entries, tasks",
+	{ "subject", G_DEPARTMENTS, "subject CODE [--id-type hmt|foreign]", "a subject's credit record: records, entries, tasks",
 	  "主体的信用档案: 记录、名单条目、任务",
 	  "A subject's whole credit record from three daemons: the records reported about it (jrp-ingest), its list "
 	  "entries with their latest 100 history items each and their deadlines (jrp-adjudicate), and the tasks "
@@ -230,7 +230,7 @@ static const ctl_cmd cmds[] = {
 	  "已超过期限的事项: 哪个任务或职责、属于谁、何时到期、逾期多少个工作日。实施部门或认定部门看自己的; "
 	  "联席会议办公室看全部或 P 的。",
 	  OPTS({ "--party P", "(the office) one party's", "(联席会议办公室)只列某一方的" }) },
-	{ "audit", G_OFFICE, "audit --subject CODE [--from TIME] [--to TIME]\naudit --from TIME --to TIME",
+	{ "audit", G_OFFICE, "audit --subject CODE [--id-type hmt|foreign] [--from TIME] [--to TIME]\naudit --from TIME --to TIME",
 	  "who changed what, when, from which record", "谁在何时依据哪条记录改变了什么",
 	  "An audit trail: a subject's whole history, or every record, change, task and check in a time range, "
 	  "each with when, who, what and the record it came from; records older than the retention are read from "

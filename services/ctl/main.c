@@ -1062,8 +1062,10 @@ int main(int argc, char **argv)
 		rc = cmd_overdue(&c, argc, argv);
 	else if (strcmp(cmd, "commitments") == 0)
 		rc = cmd_commitments(&c, argc, argv);
-	else if (strcmp(cmd, "subject") == 0 && argc == 2)
+	else if (strcmp(cmd, "subject") == 0 && (argc == 2 || (argc == 4 && strcmp(argv[2], "--id-type") == 0))) {
+		c.id_type = argc == 4 ? argv[3] : NULL;
 		rc = ctl_subject(&c, argv[1]);
+	}
 	else if (strcmp(cmd, "up") == 0)
 		rc = ctl_up(&c, argc, argv);
 	else if (strcmp(cmd, "down") == 0)

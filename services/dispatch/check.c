@@ -75,18 +75,6 @@ static void write_entry(const jrp_catalog *cat, const jrp_change *ch, const char
 	mw_end(out);
 }
 
-int check_subject_code(const char *code, jrp_id_type id_type, jrp_error *e)
-{
-	size_t n = strlen(code);
-	bool citizen_shape = n == 18 && strspn(code, "0123456789") >= 17 && (isdigit((unsigned char)code[17]) || code[17] == 'X');
-	if (id_type != ID_NONE)
-		return codes_check(id_type, code, n, "subject", e);
-	/* an 18-character code is one or the other: valid as either, it is checked; invalid as both, the
-	 * error is the one of the shape it has */
-	if (codes_check(ID_USCC, code, n, "subject", NULL) == 0 || codes_check(ID_CITIZEN, code, n, "subject", NULL) == 0)
-		return 0;
-	return codes_check(citizen_shape ? ID_CITIZEN : ID_USCC, code, n, "subject", e);
-}
 
 int check_answer(dsp *x, const char *code, const char *matter, const char *agency, mw *out, jrp_check *rec,
 		 jrp_error *e)

@@ -50,11 +50,6 @@ void dsp_set_now(dsp *x, int64_t now_ms);
  * that copy: change_seq = its seq upstream, seq = dispatch's), and the tasks it calls for */
 int tasks_apply_change(dsp *x, jrp_change *ch, jrp_error *e);
 
-/* check_subject_code - the subject of a check, validated as a submission's is (DOMAIN.md "Subjects and codes"):
- * id_type ID_NONE means a unified social credit code or a citizen ID (whichever it is); a code that
- * fails is bad_code on field "subject", so that a mistyped character never answers "not listed" */
-int check_subject_code(const char *code, jrp_id_type id_type, jrp_error *e);
-
 /* check_answer - the entries in force of subject and the measures of each that bite in matter
  * (mandatory first; `yours` for agency), written into the open reply map out; rec gets what the
  * check's record says (listed, lists, as_of). e: an unknown matter kind */

@@ -169,7 +169,7 @@ static int h_check(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *
 	    (rc = mr_cstr(&r->body, "matter", MR_REQ, JRP_ID_MAX, rec.matter)) < 0 || (rc = mr_end(&r->body)) < 0)
 		return rc;
 	/* a malformed code is refused, and nothing is recorded: the answer would be "not listed" */
-	if ((rc = check_subject_code(rec.subject, (jrp_id_type)id_type, e)) < 0)
+	if ((rc = codes_check_subject(rec.subject, (jrp_id_type)id_type, e)) < 0)
 		return rc;
 	if ((rc = check_answer(&x, rec.subject, rec.matter, r->party->id, out, &rec, e)) != 0)
 		return rc;

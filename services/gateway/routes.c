@@ -48,10 +48,10 @@ static const route routes[] = {
 	{ "POST", "/v1/tasks/ack", SVC_DISPATCH, "tasks.ack", K_ONE, R_BODY, "", "" },
 	{ "POST", "/v1/feedback", SVC_FEEDBACK, "feedback.submit", K_ONE, R_BODY, "", "" },
 	{ "POST", "/v1/records", SVC_INGEST, "record.submit", K_ONE, R_BODY, "", "" },
-	{ "GET", "/v1/subjects/{subject}", SVC__N, "", K_SUBJECT, 0, "s", "" },
-	{ "GET", "/v1/subjects/{subject}/records", SVC_INGEST, "records.get", K_ONE, 0, "s", "" },
-	{ "GET", "/v1/subjects/{subject}/entries", SVC_ADJUDICATE, "entries.get", K_ONE, 0, "s", "" },
-	{ "GET", "/v1/subjects/{subject}/tasks", SVC_FEEDBACK, "tasks.get", K_ONE, 0, "s", "" },
+	{ "GET", "/v1/subjects/{subject}", SVC__N, "", K_SUBJECT, 0, "s", "id_type:s" },
+	{ "GET", "/v1/subjects/{subject}/records", SVC_INGEST, "records.get", K_ONE, 0, "s", "id_type:s" },
+	{ "GET", "/v1/subjects/{subject}/entries", SVC_ADJUDICATE, "entries.get", K_ONE, 0, "s", "id_type:s" },
+	{ "GET", "/v1/subjects/{subject}/tasks", SVC_FEEDBACK, "tasks.get", K_ONE, 0, "s", "id_type:s" },
 	{ "GET", "/v1/entries/{entry}/history", SVC_ADJUDICATE, "entry.history", K_ONE, 0, "u", "after:u max:u" },
 	{ "POST", "/v1/entries/{entry}/notice", SVC_ADJUDICATE, "entry.notice", K_ONE, R_BODY, "u", "" },
 	{ "POST", "/v1/entries/{entry}/objection", SVC_ADJUDICATE, "objection.file", K_ONE, R_BODY, "u", "" },
@@ -842,6 +842,17 @@ static const struct { int svc; const char *type; } subject_parts[] = {
 	{ SVC_INGEST, "records.get" }, { SVC_ADJUDICATE, "entries.get" }, { SVC_FEEDBACK, "tasks.get" },
 };
 
+static enum MHD_Result only_id_type(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	hreq *h = cls;
+	(void)kind;
+	(void)value;
+	if (strcmp(key, "id_type") == 0 || h->answered)
+		return MHD_YES;
+	http_error(h, 400, "unknown_field", key, "%s takes no query parameter \"%s\"; it takes: id_type", h->rt->path, key);
+	return MHD_NO;
+}
+
 static void send_subject(hreq *h)
 {
 	mw w;
@@ -849,11 +860,17 @@ static void send_subject(hreq *h)
 		http_error(h, 400, "bad_message", "", "GET %s takes no body", h->rt->path);
 		return;
 	}
+	MHD_get_connection_values(h->conn, MHD_GET_ARGUMENT_KIND, only_id_type, h);
+	if (h->answered)
+		return;
 	mw_init(&w);
 	slots_alloc(h, 3);
 	for (size_t i = 0; i < 3; i++) {
 		uint64_t id = routes_begin(&w, subject_parts[i].type, h->party_id);
 		mw_kstr(&w, "subject", h->param[0]);
+		const char *idt = MHD_lookup_connection_value(h->conn, MHD_GET_ARGUMENT_KIND, "id_type");
+		if (idt)
+			mw_kstr(&w, "id_type", idt);
 		mw_end(&w);
 		h->slots[i].svc = subject_parts[i].svc;
 		if (up_send(h->g, h, i, mw_data(&w), mw_len(&w), id, GW_TIMEOUT_MS) < 0)

@@ -347,7 +347,12 @@ static int h_records_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_e
 	char code[34];
 	records_arg a = { d, txn, out, e, 0 };
 	int rc;
-	if ((rc = mr_cstr(&r->body, "subject", MR_REQ, 32, code)) < 0)
+	int id_type = ID_NONE;
+	if ((rc = mr_cstr(&r->body, "subject", MR_REQ, 32, code)) < 0 ||
+	    (rc = mr_enum(&r->body, "id_type", MR_OPT, &id_type_names, &id_type)) < 0)
+		return rc;
+	/* a mistyped code is refused, never answered "no record" (DOMAIN.md "Subjects and codes") */
+	if ((rc = codes_check_subject(code, (jrp_id_type)id_type, e)) < 0)
 		return rc;
 	mw_kstr(out, "subject", code);
 	mw_str(out, "records");

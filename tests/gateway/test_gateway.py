@@ -307,8 +307,17 @@ try:
         and any(t["task"]["task"] == task and t["state"] == "applied" for t in b["tasks"]),
         "GET /v1/subjects/{code}: records, the effective entry, the applied task in one answer", b)
     st, b, _ = call("GET", "/v1/subjects/91350100M000100Y44", party="tax_bureau", template="/v1/subjects/{subject}")
+    tap(st == 422 and b["error"]["code"] == "bad_code" and b["error"]["field"] == "subject",
+        "a code failing its check character: 422 bad_code, never an empty record (DOMAIN.md Subjects and codes)", b)
+    for part in ("records", "entries", "tasks"):
+        st, b, _ = call("GET", "/v1/subjects/91350100M000100Y44/" + part, party="tax_bureau",
+                        template="/v1/subjects/{subject}/" + part)
+        tap(st == 422 and b["error"]["code"] == "bad_code", "GET /v1/subjects/{code}/%s refuses it too" % part, b)
+    st, b, _ = call("GET", "/v1/subjects/H0123456789?id_type=hmt", party="tax_bureau", template="/v1/subjects/{subject}")
     tap(st == 200 and b["records"] == [] and b["entries"] == [] and b["tasks"] == [],
-        "another subject: an empty record (the daemons' records.get does not check the code's check character)", b)
+        "a Hong Kong travel permit number with id_type=hmt is checked as one (H and 10 digits): no record", b)
+    st, b, _ = call("GET", "/v1/subjects/H0123456789", party="tax_bureau", template="/v1/subjects/{subject}")
+    tap(st == 422 and b["error"]["code"] == "bad_code", "the same number without id_type: 422 bad_code", b)
     st, b, _ = call("GET", "/v1/entries/%s/history?max=2" % entry, party="office", template="/v1/entries/{entry}/history")
     tap(st == 200 and len(b["history"]) == 2 and b["history_total"] >= 3, "GET /v1/entries/{id}/history pages", b)
     st, b, _ = call("GET", "/v1/publication", template="/v1/publication")

@@ -116,6 +116,9 @@ t "clock past the window (10 working days across the National Day holiday)" $J c
 t "sync" $J sync
 out=$($J --as court subject $P 2>&1)
 n=$((n + 1)); if has "state effective" && has "notified" && has "1 record reported"; then echo "ok $n - subject shows records, history, tasks"; else echo "not ok $n - subject"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
+# DOMAIN.md "Subjects and codes": a mistyped code is refused by the lookups too, never "no record"
+out=$($J --as court subject 11010519491231002Y 2>&1); rc=$?
+n=$((n + 1)); if [ $rc -eq 1 ] && has "refused \[bad_code\] subject"; then pass "subject with a wrong check character: refused [bad_code] subject, exit 1"; else fail "subject bad code (rc $rc)"; fi
 out=$(LANG=zh_CN.UTF-8 $J --as court subject $P 2>&1)
 n=$((n + 1)); if has "状态 effective" && has "主体 $P: 报送记录 1 条" && has "关于 $P 推送的任务"; then pass "subject in Chinese (the protocol's state names kept)"; else fail "subject zh"; fi
 jt subject --as court subject $P
