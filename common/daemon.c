@@ -37,6 +37,7 @@ const char *const skel_db_names[SKEL_DB__N] = { "rejected", "rejected_keys", "ar
 
 const jrp_catalog *daemon_catalog(jrp_daemon *d) { return front_thread ? d->front_cat : d->cat; }
 const char *daemon_log_id(jrp_daemon *d) { return d->log_id; }
+const char *daemon_run_dir(jrp_daemon *d) { return d->cfg->run_dir; }
 const jrp_parties *daemon_parties(jrp_daemon *d) { return front_thread ? d->front_parties : d->parties; }
 MDB_dbi daemon_dbi(jrp_daemon *d, int idx) { return store_dbi(d->st, idx); }
 void daemon_dbis(jrp_daemon *d, MDB_dbi *out, int n)

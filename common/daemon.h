@@ -113,6 +113,8 @@ int daemon_main(int argc, char **argv, const jrp_service *svc);
  * service's database idx */
 const jrp_catalog *daemon_catalog(jrp_daemon *d);
 const jrp_parties *daemon_parties(jrp_daemon *d);
+/* daemon_run_dir - run_dir of the configuration (0700, the daemon's own): scratch files go there */
+const char *daemon_run_dir(jrp_daemon *d);
 MDB_dbi daemon_dbi(jrp_daemon *d, int idx);
 /* daemon_log_id - the identity of this daemon's data (32 hex digits): a restore gives a new one */
 const char *daemon_log_id(jrp_daemon *d);

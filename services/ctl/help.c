@@ -177,7 +177,7 @@ static const ctl_cmd cmds[] = {
 	  OPTS({ "--after N", "start after publication record N", "从第 N 条公示记录之后开始" },
 	       { "--follow", "keep waiting for new records", "持续等待新记录" }) },
 	/* ---- agencies ---- */
-	{ "check", G_AGENCIES, "check CODE --matter KIND [--id-type hmt|foreign]",
+	{ "check", G_AGENCIES, "check CODE --matter KIND [--id-type hmt|foreign] [--as-of TIME]",
 	  "lists and measures before handling a matter (recorded)", "办理事项前核查名单和措施(留痕)",
 	  "The check an agency makes before every handling (逢办必查): is the subject on a list, and which measures of "
 	  "the catalogue apply to this matter kind, mandatory first, those the agency must apply marked. The check "
@@ -185,7 +185,11 @@ static const ctl_cmd cmds[] = {
 	  "实施部门每次办理事项前的核查(逢办必查): 主体是否在名单上, 目录中哪些措施适用于该类事项, 强制性措施在前, "
 	  "本部门应实施的加以标注。核查本身留痕。格式错误的代码被拒绝, 绝不答复为\"未列入\"。",
 	  OPTS({ "--matter KIND", "the matter kind being handled", "所办理事项的类别" },
-	       { "--id-type T", "hmt or foreign: another kind of identity document", "hmt 或 foreign: 其他身份证件" }) },
+	       { "--id-type T", "hmt or foreign: another kind of identity document", "hmt 或 foreign: 其他身份证件" },
+	       { "--as-of TIME", "what was in force at a past instant (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+08:00), under the "
+		 "catalogue of then, with the change each entry was in by; not recorded (a dispute, not a handling)",
+		 "按过去某一时刻的情况答复(YYYY-MM-DD 或 YYYY-MM-DDTHH:MM:SS+08:00): 当时施行的目录, 各条目所处状态所依据的变更; "
+		 "不留痕(用于争议, 而非办理)" }) },
 	{ "tasks", G_AGENCIES, "tasks [--after N] [--max N] [--ack] [--follow]", "read (and acknowledge) your task stream",
 	  "读取(并确认)本部门的任务流",
 	  "An agency's task stream: the measures it must apply, extend, suspend, resume or stop, and the duties of a "

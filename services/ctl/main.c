@@ -268,8 +268,9 @@ static int cmd_submit(ctl *c, int argc, char **argv)
 
 static int cmd_check(ctl *c, int argc, char **argv)
 {
-	static const struct option opts[] = { { "matter", 1, 0, 'm' }, { "id-type", 1, 0, 'i' }, { 0, 0, 0, 0 } };
-	const char *matter = NULL, *id_type = NULL;
+	static const struct option opts[] = { { "matter", 1, 0, 'm' }, { "id-type", 1, 0, 'i' }, { "as-of", 1, 0, 'a' },
+					      { 0, 0, 0, 0 } };
+	const char *matter = NULL, *id_type = NULL, *as_of = NULL;
 	int opt;
 	mw w;
 	msg_in in;
@@ -279,11 +280,13 @@ static int cmd_check(ctl *c, int argc, char **argv)
 			matter = optarg;
 		else if (opt == 'i')
 			id_type = optarg;
+		else if (opt == 'a')
+			as_of = optarg;
 		else
 			return 2;
 	}
 	if (optind != argc - 1 || !matter) {
-		fprintf(stderr, "usage: jrpctl check CODE --matter KIND [--id-type hmt|foreign]\n");
+		fprintf(stderr, "usage: jrpctl check CODE --matter KIND [--id-type hmt|foreign] [--as-of TIME]\n");
 		return 2;
 	}
 	mw_init(&w);
@@ -292,6 +295,8 @@ static int cmd_check(ctl *c, int argc, char **argv)
 	if (id_type)
 		mw_kstr(&w, "id_type", id_type);
 	mw_kstr(&w, "matter", matter);
+	if (as_of)
+		mw_kstr(&w, "as_of_time", as_of);
 	if (ctl_send(c, SVC_DISPATCH, &w, &in))
 		return 1;
 	c->json ? ctl_print_json(in.root) : print_check(c, in.root);

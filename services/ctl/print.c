@@ -68,6 +68,22 @@ void print_check(ctl *c, const msgpack_object *r)
 			}
 		}
 	}
+	if (obj_get(r, "as_of_time")) {
+		/* issue 14: what was in force then, under the catalogue of then; each entry by the change of then */
+		char t[40], since[40];
+		ms_format(obj_i64(r, "as_of_time"), t, sizeof t);
+		ms_format(obj_i64(r, "catalog_since"), since, sizeof since);
+		printf(tr("  (as it was at %s: catalogue %s, in force since %s; not recorded as a check)\n"), t,
+		       S(r, "catalog_version"), since);
+		for (uint32_t i = 0; es && i < es->via.array.size; i++) {
+			const msgpack_object *e = &es->via.array.ptr[i];
+			ms_format(obj_i64(e, "since"), since, sizeof since);
+			printf(tr("  entry %llu: in that state since %s, by change #%llu of dispatch's log%s\n"),
+			       (unsigned long long)obj_u64(e, "entry"), since, (unsigned long long)obj_u64(e, "change_seq"),
+			       obj_bool(e, "suspended") ? tr(" (suspended: an objection was being verified)") : "");
+		}
+		return;
+	}
 	printf(tr("  (check recorded as %s, as of dispatch log #%llu, catalogue %s)\n"), S(r, "check_id"),
 	       (unsigned long long)obj_u64(r, "as_of"), S(r, "catalog_version"));
 }

@@ -9,6 +9,12 @@
 #include "ctl.h"
 
 const i18n_msg ctl_zh[] = {
+	{ "  (as it was at %s: catalogue %s, in force since %s; not recorded as a check)\n",
+	  "  (按 %s 时的情况: 目录 %s, 自 %s 起施行; 不作为核查留痕)\n" },
+	{ "  entry %llu: in that state since %s, by change #%llu of dispatch's log%s\n",
+	  "  条目 %llu: 自 %s 起处于该状态, 依据 dispatch 日志第 %llu 号变更%s\n" },
+	{ " (suspended: an objection was being verified)",
+	  " (中止: 异议核实期间)" },
 	{ "#%llu record_end %s %s: %s %s, %s, published until %s (%s)\n",
 	  "#%llu 公示结束 %s %s: %s %s, %s, 公示至 %s (%s)\n" },
 	{ "#%llu record %s %s: %s %s, %s, published until %s%s\n",

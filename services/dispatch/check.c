@@ -41,7 +41,8 @@ static void write_measures(const jrp_catalog *cat, const jrp_standard *s, const 
 	mw_end(out);
 }
 
-static void write_entry(const jrp_catalog *cat, const jrp_change *ch, const char *matter, const char *agency, mw *out)
+void check_write_entry(const jrp_catalog *cat, const jrp_change *ch, const char *matter, const char *agency, mw *out,
+		       int64_t since, uint64_t change_seq)
 {
 	const jrp_standard *s = ch->standard[0] ? catalog_standard(cat, ch->standard) : NULL;
 	mw_map(out);
@@ -72,6 +73,10 @@ static void write_entry(const jrp_catalog *cat, const jrp_change *ch, const char
 	}
 	if (ch->derived)
 		mw_kenum(out, "derived", &derived_names, ch->derived);
+	if (change_seq) {   /* as of a past instant: which change of the entry put it in that state, and when */
+		mw_ki64(out, "since", since);
+		mw_ku64(out, "change_seq", change_seq);
+	}
 	mw_end(out);
 }
 
@@ -113,7 +118,7 @@ int check_answer(dsp *x, const char *code, const char *matter, const char *agenc
 			mdb_cursor_close(c);
 			return JRP_ESTORE;
 		}
-		write_entry(x->cat, &ch, matter, agency, out);
+		check_write_entry(x->cat, &ch, matter, agency, out, 0, 0);
 		rec->lists |= 1u << ch.list;
 	}
 	mdb_cursor_close(c);

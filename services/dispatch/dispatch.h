@@ -18,7 +18,8 @@
  * feedback pulls); "astream" indexes each party's tasks in it (party NUL seq);
  * "acks" each party's acknowledged cursor; "active" the entries in force, the
  * latest copy of their change (subject NUL entry -> change); "etasks" the
- * measures applied for an entry (entry, agency NUL measure -> apply task seq).
+ * measures applied for an entry (entry, agency NUL measure -> apply task seq); "ahist" every write of
+ * "active", for the check as of a past instant (asof.c).
  */
 #ifndef JRP_DISPATCH_H
 #define JRP_DISPATCH_H
@@ -27,7 +28,7 @@
 #include "parties.h"
 #include "records.h"
 
-enum { DDB_META, DDB_OUT, DDB_ASTREAM, DDB_ACKS, DDB_ACTIVE, DDB_ETASKS, DDB__N };
+enum { DDB_META, DDB_OUT, DDB_ASTREAM, DDB_ACKS, DDB_ACTIVE, DDB_ETASKS, DDB_AHIST, DDB__N };
 extern const char *const dsp_db_names[DDB__N];
 
 typedef struct dsp {
@@ -55,6 +56,25 @@ int tasks_apply_change(dsp *x, jrp_change *ch, jrp_error *e);
  * check's record says (listed, lists, as_of). e: an unknown matter kind */
 int check_answer(dsp *x, const char *subject, const char *matter, const char *agency, mw *out, jrp_check *rec,
 		 jrp_error *e);
+
+/* check_write_entry - one entry of a check's answer (its measures that bite in matter); since and change_seq
+ * (a check as of a past instant: the change that put it in that state) when change_seq is not 0 */
+void check_write_entry(const jrp_catalog *cat, const jrp_change *ch, const char *matter, const char *agency, mw *out,
+		       int64_t since, uint64_t change_seq);
+
+/* ---- asof.c: the check as of a past instant ---- */
+/* asof_note - the entries in force of ch's subject changed: ch (at its seq in the outbound log) is in force from
+ * ch->at, or (in_force false) the entry is not from then on */
+int asof_note(dsp *x, const jrp_change *ch, bool in_force);
+/* asof_init - at start: when the index began (kept), and the catalogue in force now kept if it is new */
+int asof_init(dsp *x, int64_t now);
+/* asof_catalog_in_force - cat comes into force at `at` (start or catalog.reload): its files kept if new */
+int asof_catalog_in_force(dsp *x, const jrp_catalog *cat, int64_t at);
+/* check_answer_asof - the check's answer as it was at `at` (ms): the entries in force then, the catalogue in
+ * force then and its measures; refused (not_found, as_of_time) before the index began. scratch: a directory
+ * where a kept catalogue may be unpacked to be loaded */
+int check_answer_asof(dsp *x, const char *code, const char *matter, const char *agency, int64_t at,
+		      const char *scratch, mw *out, jrp_error *e);
 
 /* astream_key - "party NUL seq": a party's stream index */
 size_t astream_key(unsigned char *k, const char *party, uint64_t seq);

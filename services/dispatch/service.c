@@ -164,13 +164,35 @@ static int h_check(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *
 	int rc;
 
 	int id_type = ID_NONE;
+	const msgpack_object *asof = NULL;
 	if ((rc = mr_cstr(&r->body, "subject", MR_REQ, JRP_CODE_MAX, rec.subject)) < 0 ||
 	    (rc = mr_enum(&r->body, "id_type", MR_OPT, &id_type_names, &id_type)) < 0 ||
-	    (rc = mr_cstr(&r->body, "matter", MR_REQ, JRP_ID_MAX, rec.matter)) < 0 || (rc = mr_end(&r->body)) < 0)
+	    (rc = mr_cstr(&r->body, "matter", MR_REQ, JRP_ID_MAX, rec.matter)) < 0 ||
+	    (rc = mr_any(&r->body, "as_of_time", MR_OPT, &asof)) < 0 || (rc = mr_end(&r->body)) < 0)
 		return rc;
 	/* a malformed code is refused, and nothing is recorded: the answer would be "not listed" */
 	if ((rc = codes_check_subject(rec.subject, (jrp_id_type)id_type, e)) < 0)
 		return rc;
+	if (asof) {
+		/* issue 14: what was in force at a past instant (a dispute, not a handling: not recorded as a check) */
+		int64_t at;
+		char s[40];
+		if (asof->type == MSGPACK_OBJECT_POSITIVE_INTEGER && asof->via.u64 <= INT64_MAX) {
+			at = (int64_t)asof->via.u64;
+		} else if (asof->type == MSGPACK_OBJECT_STR && asof->via.str.size < sizeof s) {
+			snprintf(s, sizeof s, "%.*s", (int)asof->via.str.size, asof->via.str.ptr);
+			if (ms_parse(s, &at) != 0)
+				return jrp_fail(e, JRP_ERR_BAD_VALUE, "as_of_time", "\"%s\" is not YYYY-MM-DD or "
+						"YYYY-MM-DDTHH:MM:SS+08:00", s);
+		} else {
+			return jrp_fail(e, JRP_ERR_WRONG_TYPE, "as_of_time", "expected an instant: milliseconds since the "
+					"epoch, or a time string YYYY-MM-DD[THH:MM:SS+08:00]");
+		}
+		if (at > x.now)
+			return jrp_fail(e, JRP_ERR_BAD_VALUE, "as_of_time", "is in the future: a check as of a past instant "
+					"answers what was in force then");
+		return check_answer_asof(&x, rec.subject, rec.matter, r->party->id, at, daemon_run_dir(d), out, e);
+	}
 	if ((rc = check_answer(&x, rec.subject, rec.matter, r->party->id, out, &rec, e)) != 0)
 		return rc;
 	/* every check is recorded [003 §五] */
@@ -226,12 +248,23 @@ static int recon_store(jrp_daemon *d, MDB_txn *txn, const recon_state *st)
 	return kv_put(txn, daemon_dbi(d, DDB_META), RECON_KEY, strlen(RECON_KEY), v, 24 + st->alen, 0);
 }
 
+/* init - at start: the as-of index's beginning and the catalogue in force, kept if it is new (asof.c) */
+static int init(jrp_daemon *d, MDB_txn *txn, jrp_error *e)
+{
+	dsp x = ctx(d, txn);
+	return asof_init(&x, clock_now_ms());
+}
+
 /* reload - a new catalogue is in force: reconcile every entry in force with it, from the start,
  * in the tick's bounded batches (a reconciliation under way starts over) */
 static int reload(jrp_daemon *d, MDB_txn *txn, const jrp_catalog *old, mw *out, jrp_error *e)
 {
 	recon_state st;
+	dsp x = ctx(d, txn);
 	int rc;
+	/* every catalogue that was ever in force is kept, with when it came into force (asof.c) */
+	if ((rc = asof_catalog_in_force(&x, daemon_catalog(d), clock_now_ms())) != 0)
+		return rc;
 	memset(&st, 0, sizeof st);
 	if ((rc = recon_store(d, txn, &st)) != 0)
 		return rc;
@@ -431,5 +464,6 @@ const jrp_service dispatch_service = {
 	.tick = tick,
 	.status = status,
 	.reload = reload,
+	.init = init,
 	.warnings = catalog_calendar_warnings,
 };

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const dsp_db_names[DDB__N] = { "meta", "out", "astream", "acks", "active", "etasks" };
+const char *const dsp_db_names[DDB__N] = { "meta", "out", "astream", "acks", "active", "etasks", "ahist" };
 
 void dsp_set_now(dsp *x, int64_t now_ms)
 {
@@ -298,7 +298,8 @@ int tasks_apply_change(dsp *x, jrp_change *ch, jrp_error *e)
 		goto out;
 	switch (ch->action) {
 	case CH_EFFECTIVE:
-		if ((rc = kv_put(x->txn, x->db[DDB_ACTIVE], k, klen, mw_data(&w), mw_len(&w), 0)) == 0)
+		if ((rc = kv_put(x->txn, x->db[DDB_ACTIVE], k, klen, mw_data(&w), mw_len(&w), 0)) == 0 &&
+		    (rc = asof_note(x, ch, true)) == 0)
 			rc = apply_tasks(x, ch);
 		break;
 	case CH_SUSPENDED:
@@ -306,8 +307,9 @@ int tasks_apply_change(dsp *x, jrp_change *ch, jrp_error *e)
 		/* the check shows the state of an entry in force (never one that is not); agencies
 		 * suspend or resume their punishments */
 		MDB_val cur;
-		if ((rc = kv_get(x->txn, x->db[DDB_ACTIVE], k, klen, &cur)) == 0)
-			rc = kv_put(x->txn, x->db[DDB_ACTIVE], k, klen, mw_data(&w), mw_len(&w), 0);
+		if ((rc = kv_get(x->txn, x->db[DDB_ACTIVE], k, klen, &cur)) == 0 &&
+		    (rc = kv_put(x->txn, x->db[DDB_ACTIVE], k, klen, mw_data(&w), mw_len(&w), 0)) == 0)
+			rc = asof_note(x, ch, true);
 		else if (rc == JRP_ENOTFOUND)
 			rc = 0;
 		if (rc == 0)
@@ -319,7 +321,8 @@ int tasks_apply_change(dsp *x, jrp_change *ch, jrp_error *e)
 		 * shows the new end, and every agency applying a measure is told it */
 		MDB_val cur;
 		if ((rc = kv_get(x->txn, x->db[DDB_ACTIVE], k, klen, &cur)) == 0) {
-			if ((rc = kv_put(x->txn, x->db[DDB_ACTIVE], k, klen, mw_data(&w), mw_len(&w), 0)) == 0)
+			if ((rc = kv_put(x->txn, x->db[DDB_ACTIVE], k, klen, mw_data(&w), mw_len(&w), 0)) == 0 &&
+			    (rc = asof_note(x, ch, true)) == 0)
 				rc = follow_tasks(x, ch, TA_EXTEND, EXIT_NONE);
 		} else if (rc == JRP_ENOTFOUND) {
 			rc = 0;
@@ -327,12 +330,12 @@ int tasks_apply_change(dsp *x, jrp_change *ch, jrp_error *e)
 		break;
 	}
 	case CH_EXITED:
-		if ((rc = kv_del(x->txn, x->db[DDB_ACTIVE], k, klen)) == 0)
+		if ((rc = kv_del(x->txn, x->db[DDB_ACTIVE], k, klen)) == 0 && (rc = asof_note(x, ch, false)) == 0)
 			rc = follow_tasks(x, ch, TA_STOP, ch->exit_reason);
 		break;
 	case CH_REVOKED:
 		/* DOMAIN.md Life 6: a wrong entry: stop punishments, recall a wrongly given reward [001 §(五)7] */
-		if ((rc = kv_del(x->txn, x->db[DDB_ACTIVE], k, klen)) == 0)
+		if ((rc = kv_del(x->txn, x->db[DDB_ACTIVE], k, klen)) == 0 && (rc = asof_note(x, ch, false)) == 0)
 			rc = follow_tasks(x, ch, ch->list == LIST_RED ? TA_RECALL : TA_STOP, EXIT_REVOKED);
 		break;
 	case CH_NOTICE_DUE:

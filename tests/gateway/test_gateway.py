@@ -281,6 +281,10 @@ try:
     ok = st == 200 and b["listed"] and b["entries"][0]["list"] == "black" and \
         any(m["yours"] and m["class"] == "mandatory" for m in b["entries"][0]["measures"])
     tap(ok, "POST /v1/check: listed, black, the centre's own mandatory measure (逢办必查)", b)
+    st, b, _ = call("POST", "/v1/check", {"subject": CODE, "matter": "public_procurement", "as_of_time": "2026-11-25"},
+                    party="procurement_centre", template="/v1/check")
+    tap(st == 200 and b["listed"] is False and b["catalog_version"] and "check_id" not in b,
+        "POST /v1/check with as_of_time: as it was on 11-25 (not yet listed), the catalogue of then, not recorded", b)
     checks = [{"subject": CODE, "matter": "public_procurement"},
               {"subject": "91350100M000100Y44", "matter": "public_procurement"},
               {"subject": "11010519491231002X", "matter": "public_procurement"},
