@@ -3,6 +3,7 @@
  */
 #include "clock.h"
 #include "err.h"
+#include <msgpack.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -90,5 +91,24 @@ int ms_parse(const char *s, int64_t *out)
 	    strcmp(tail, "+08:00") != 0 || hh > 23 || mm > 59 || ss > 59 || hh < 0 || mm < 0 || ss < 0)
 		return JRP_EINVAL;
 	*out = ms_of_date(d) + ((int64_t)hh * 3600 + mm * 60 + ss) * 1000;
+	return 0;
+}
+
+int req_instant(const msgpack_object *o, const char *field, int64_t now, int64_t *out, jrp_error *e)
+{
+	char s[40];
+	if (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER && o->via.u64 <= INT64_MAX) {
+		*out = (int64_t)o->via.u64;
+	} else if (o->type == MSGPACK_OBJECT_STR && o->via.str.size < sizeof s) {
+		snprintf(s, sizeof s, "%.*s", (int)o->via.str.size, o->via.str.ptr);
+		if (ms_parse(s, out) != 0)
+			return jrp_fail(e, JRP_ERR_BAD_VALUE, field, "\"%s\" is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+08:00", s);
+	} else {
+		return jrp_fail(e, JRP_ERR_WRONG_TYPE, field, "expected an instant: milliseconds since the epoch, or a "
+				"time string YYYY-MM-DD[THH:MM:SS+08:00]");
+	}
+	if (*out > now)
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, field, "is in the future: an answer as of a past instant says what "
+				"was so then");
 	return 0;
 }

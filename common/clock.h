@@ -31,4 +31,10 @@ void ms_format(int64_t ms, char *buf, size_t n);
 /* ms_parse - the same format, or a date alone (00:00 CST); 0 or JRP_EINVAL */
 int ms_parse(const char *s, int64_t *out);
 
+/* req_instant - an instant field of a request (issue 14's as_of_time): milliseconds since the epoch, or a
+ * string ms_parse reads; not after now. 0, or the refusal (wrong_type, bad_value) on field */
+struct msgpack_object;
+struct jrp_error;
+int req_instant(const struct msgpack_object *o, const char *field, int64_t now, int64_t *out, struct jrp_error *e);
+
 #endif

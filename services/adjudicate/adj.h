@@ -70,6 +70,8 @@ int lists_recalendar(adj *a, const jrp_catalog *old,
 int lists_would_exit(adj *a, const jrp_catalog *current, void (*fn)(void *arg, const entry *en, const char *why),
 		     void *arg, size_t *n);
 /* lists_subject - every entry of a subject, encoded into the open array `out` */
+/* lists_subject_asof - the subject's entries as they were at `at`, each with its history up to then */
+int lists_subject_asof(adj *a, const char *code, int64_t at, mw *out);
 int lists_subject(adj *a, const char *code, mw *out);
 /* lists_awaiting - the records about a subject waiting for their decision to be final (an array) */
 int lists_awaiting(adj *a, const char *code, mw *out);

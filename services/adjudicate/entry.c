@@ -10,7 +10,7 @@
 #include <string.h>
 
 const char *const adj_db_names[ADB__N] = { "meta", "changes", "entries", "by_subject", "due", "by_standard", "links",
-					   "publication", "awaiting_final", "history", "published_records" };
+					   "publication", "awaiting_final", "history", "published_records", "esnap" };
 
 void adj_set_now(adj *a, int64_t now_ms)
 {
@@ -175,7 +175,9 @@ int entry_view(adj *a, const entry *en, mw *w)
 	mw_ku64(w, "history_from", (uint64_t)from);
 	mw_str(w, "history");
 	mw_arr(w);
-	rc = entry_history_page(a, en->id, from - 1, ENTRY_VIEW_HIST, w);
+	/* the items up to en->nhist: the entry as it was (a snapshot, entries.get as of a past instant) shows none
+	 * of the later ones */
+	rc = en->nhist > (uint64_t)from ? entry_history_page(a, en->id, from - 1, (size_t)(en->nhist - (uint64_t)from), w) : 0;
 	mw_end(w);
 	mw_end(w);
 	return rc;
@@ -293,6 +295,14 @@ int entry_store(adj *a, const entry *en)
 	mw_init(&w);
 	entry_encode(en, &w);
 	rc = kv_put(a->txn, a->db[ADB_ENTRIES], k, 8, mw_data(&w), mw_len(&w), 0);
+	if (rc == 0) {
+		/* the entry as it is from now on, for entries.get as of a past instant (its history items are
+		 * append-only: the snapshot's nhist says how many there were then) */
+		unsigned char sk[16];
+		be64_put(sk, en->id);
+		be64_put(sk + 8, (uint64_t)a->now);
+		rc = kv_put(a->txn, a->db[ADB_ESNAP], sk, 16, mw_data(&w), mw_len(&w), 0);
+	}
 	mw_free(&w);
 	return rc;
 }
@@ -379,6 +389,21 @@ int entry_each_subject(adj *a, const char *code, entry_fn fn, void *arg)
 	return each_in(a, ADB_BY_SUBJECT, code, strlen(code) + 1, fn, arg);
 }
 
+int entry_each_subject_asof(adj *a, const char *code, int64_t at, entry_fn fn, void *arg)
+{
+	u64vec x = { 0 };
+	int rc = kv_prefix_each(a->txn, a->db[ADB_BY_SUBJECT], code, strlen(code) + 1, SIZE_MAX, collect, &x);
+	for (size_t i = 0; rc == 0 && i < x.n; i++) {
+		entry en;
+		if ((rc = entry_load_asof(a, x.v[i], at, &en)) == 0)
+			rc = fn(a, &en, arg);
+		else if (rc == JRP_ENOTFOUND)
+			rc = 0;   /* identified after that instant */
+	}
+	u64vec_free(&x);
+	return rc < 0 ? rc : 0;
+}
+
 int entry_each_linked(adj *a, uint64_t id, entry_fn fn, void *arg)
 {
 	unsigned char k[8];
@@ -389,4 +414,29 @@ int entry_each_linked(adj *a, uint64_t id, entry_fn fn, void *arg)
 int entry_each_standard(adj *a, const char *standard, entry_fn fn, void *arg)
 {
 	return each_in(a, ADB_BY_STANDARD, standard, strlen(standard) + 1, fn, arg);
+}
+
+int entry_load_asof(adj *a, uint64_t id, int64_t at, entry *en)
+{
+	unsigned char k[16];
+	MDB_cursor *c;
+	MDB_val key, val;
+	jrp_error e;
+	int rc;
+	be64_put(k, id);
+	be64_put(k + 8, (uint64_t)at + 1);
+	key.mv_data = k;
+	key.mv_size = 16;
+	if ((rc = mdb_cursor_open(a->txn, a->db[ADB_ESNAP], &c)) != 0)
+		return store_rc(rc);
+	rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
+	rc = rc == 0 ? mdb_cursor_get(c, &key, &val, MDB_PREV) : mdb_cursor_get(c, &key, &val, MDB_LAST);
+	if (rc == 0 && (key.mv_size != 16 || memcmp(key.mv_data, k, 8) != 0))
+		rc = MDB_NOTFOUND;
+	if (rc == 0)
+		rc = entry_decode(val.mv_data, val.mv_size, en, &e) < 0 ? JRP_ESTORE : 0;
+	else
+		rc = rc == MDB_NOTFOUND ? JRP_ENOTFOUND : store_rc(rc);
+	mdb_cursor_close(c);
+	return rc;
 }

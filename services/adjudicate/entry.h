@@ -34,7 +34,7 @@
 
 /* adjudicate's databases (db 0 is the skeleton's meta) */
 enum { ADB_META, ADB_CHANGES, ADB_ENTRIES, ADB_BY_SUBJECT, ADB_DUE, ADB_BY_STANDARD, ADB_LINKS, ADB_PUBLICATION,
-       ADB_AWAITING, ADB_HISTORY, ADB_PUBREC, ADB__N };
+       ADB_AWAITING, ADB_HISTORY, ADB_PUBREC, ADB_ESNAP, ADB__N };
 extern const char *const adj_db_names[ADB__N];
 
 typedef struct adj {
@@ -120,6 +120,10 @@ bool entry_active(const entry *en);
 /* the store: load, store, index, walk */
 int entry_load(adj *a, uint64_t id, entry *en);
 int entry_store(adj *a, const entry *en);
+/* entry_load_asof - entry id as it was at `at` (its last store at or before then; the "esnap" snapshots):
+ * JRP_ENOTFOUND if it did not exist yet */
+int entry_load_asof(adj *a, uint64_t id, int64_t at, entry *en);
+
 /* entry_new_id - the next entry id */
 int entry_new_id(adj *a, uint64_t *id);
 /* entry_index - the subject, standard and link indexes of a new entry */
@@ -131,6 +135,8 @@ int entry_due(adj *a, int64_t at, uint64_t id, int action);
  * to stop with that error */
 typedef int (*entry_fn)(adj *a, entry *en, void *arg);
 int entry_each_subject(adj *a, const char *code, entry_fn fn, void *arg);
+/* entry_each_subject_asof - fn on each entry of the subject as it was at `at` (those that existed then) */
+int entry_each_subject_asof(adj *a, const char *code, int64_t at, entry_fn fn, void *arg);
 int entry_each_linked(adj *a, uint64_t id, entry_fn fn, void *arg);
 int entry_each_standard(adj *a, const char *standard, entry_fn fn, void *arg);
 

@@ -1067,6 +1067,15 @@ static int subject_fn(adj *a, entry *en, void *arg)
 	return entry_view(a, en, arg);
 }
 
+int lists_subject_asof(adj *a, const char *code, int64_t at, mw *out)
+{
+	int rc;
+	mw_arr(out);
+	rc = entry_each_subject_asof(a, code, at, subject_fn, out);
+	mw_end(out);
+	return rc;
+}
+
 int lists_subject(adj *a, const char *code, mw *out)
 {
 	int rc;

@@ -32,18 +32,55 @@ static int done(jrp_daemon *d, const adj *a, int rc)
 	return rc;
 }
 
+#define ESNAP_SINCE "esnap_since"   /* meta: since when every store of an entry is kept (entry.c esnap) */
+
+/* init - at start: when the entries' snapshots began (0 for a new store; now for one made before them) */
+static int init(jrp_daemon *d, MDB_txn *txn, jrp_error *e)
+{
+	adj a = ctx(d, txn);
+	MDB_val v;
+	int rc = kv_get(txn, a.db[ADB_META], ESNAP_SINCE, strlen(ESNAP_SINCE), &v);
+	if (rc != JRP_ENOTFOUND)
+		return rc;
+	MDB_stat st;
+	unsigned char b[8];
+	if ((rc = mdb_stat(txn, a.db[ADB_ENTRIES], &st)) != 0)
+		return store_rc(rc);
+	be64_put(b, st.ms_entries ? (uint64_t)clock_now_ms() : 0);
+	return kv_put(txn, a.db[ADB_META], ESNAP_SINCE, strlen(ESNAP_SINCE), b, 8, 0);
+}
+
 static int h_entries_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 {
 	adj a = ctx(d, txn);
 	char code[JRP_CODE_MAX + 1];
 	int rc;
 	int id_type = ID_NONE;
+	const msgpack_object *asof = NULL;
 	if ((rc = mr_cstr(&r->body, "subject", MR_REQ, JRP_CODE_MAX, code)) < 0 ||
-	    (rc = mr_enum(&r->body, "id_type", MR_OPT, &id_type_names, &id_type)) < 0)
+	    (rc = mr_enum(&r->body, "id_type", MR_OPT, &id_type_names, &id_type)) < 0 ||
+	    (rc = mr_any(&r->body, "as_of_time", MR_OPT, &asof)) < 0)
 		return rc;
 	/* a mistyped code is refused, never answered "no entry" (DOMAIN.md "Subjects and codes") */
 	if ((rc = codes_check_subject(code, (jrp_id_type)id_type, e)) < 0)
 		return rc;
+	if (asof) {
+		/* issue 14: the entries as they were at a past instant, each with its history up to then */
+		int64_t at, since;
+		MDB_val v;
+		if ((rc = req_instant(asof, "as_of_time", a.now, &at, e)) < 0)
+			return rc;
+		if ((rc = kv_get(txn, a.db[ADB_META], ESNAP_SINCE, strlen(ESNAP_SINCE), &v)) != 0 || v.mv_size != 8)
+			return rc ? rc : JRP_ESTORE;
+		since = (int64_t)be64_get(v.mv_data);
+		if (at < since)
+			return jrp_fail(e, JRP_ERR_NOT_FOUND, "as_of_time", "entries are kept as they were since %lld (ms); "
+					"this adjudicate cannot answer for an earlier instant", (long long)since);
+		mw_kstr(out, "subject", code);
+		mw_ki64(out, "as_of_time", at);
+		mw_str(out, "entries");
+		return lists_subject_asof(&a, code, at, out);
+	}
 	mw_kstr(out, "subject", code);
 	mw_str(out, "entries");
 	if ((rc = lists_subject(&a, code, out)) != 0)
@@ -354,5 +391,6 @@ const jrp_service adjudicate_service = {
 	.warnings = catalog_calendar_warnings,
 	.tick = tick,
 	.reload = reload,
+	.init = init,
 	.public_log = ADB_PUBLICATION,   /* 双公示 and the lists: kept log_retention_days, then archived */
 };

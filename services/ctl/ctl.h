@@ -31,6 +31,7 @@ typedef struct ctl {
 	char pub[CONFIG_KEY_Z85], sec[CONFIG_KEY_Z85];
 	bool json;
 	const char *id_type;       /* subject CODE --id-type T, audit --id-type T: for an HMT or foreign id */
+	const char *as_of;         /* subject CODE --as-of TIME: records and entries as they were then */
 	int timeout_ms;
 } ctl;
 

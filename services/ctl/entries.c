@@ -288,6 +288,8 @@ static int fetch_subject(ctl *c, int svc, const char *type, const char *code, ms
 	mw_kstr(&w, "subject", code);
 	if (c->id_type)
 		mw_kstr(&w, "id_type", c->id_type);
+	if (c->as_of)
+		mw_kstr(&w, "as_of_time", c->as_of);
 	rc = ctl_call(c, svc, &w, NULL, in);
 	mw_free(&w);
 	return rc ? 1 : 0;
@@ -304,7 +306,9 @@ int ctl_subject(ctl *c, const char *code)
 		msg_in_free(&rec);
 		return 1;
 	}
-	if (fetch_subject(c, SVC_FEEDBACK, T_TASKS_GET, code, &tsk)) {
+	memset(&tsk, 0, sizeof tsk);
+	/* as of a past instant: the records and entries as they were; tasks are not kept as of a time */
+	if (!c->as_of && fetch_subject(c, SVC_FEEDBACK, T_TASKS_GET, code, &tsk)) {
 		msg_in_free(&rec);
 		msg_in_free(&ent);
 		return 1;
@@ -318,7 +322,10 @@ int ctl_subject(ctl *c, const char *code)
 		mw_kstr(&w, "subject", code);
 		mw_kobj(&w, "records", obj_get(rec.root, "records"));
 		mw_kobj(&w, "entries", obj_get(ent.root, "entries"));
-		mw_kobj(&w, "tasks", obj_get(tsk.root, "tasks"));
+		if (c->as_of)
+			mw_kobj(&w, "as_of_time", obj_get(ent.root, "as_of_time"));
+		else
+			mw_kobj(&w, "tasks", obj_get(tsk.root, "tasks"));
 		mw_end(&w);
 		if (msg_parse(mw_data(&w), mw_len(&w), SIZE_MAX, &all, &e) == 0)
 			ctl_print_json(all.root);
@@ -327,12 +334,19 @@ int ctl_subject(ctl *c, const char *code)
 		msg_in_free(&all);
 		mw_free(&w);
 	} else {
+		if (c->as_of) {
+			char t[40];
+			ms_format(obj_i64(ent.root, "as_of_time"), t, sizeof t);
+			printf(tr("as it was at %s (records that had come, entries as they were, each history up to then):\n"), t);
+		}
 		print_records(c, rec.root);
 		print_entries(c, ent.root);
-		print_subject_tasks(c, tsk.root);
+		if (!c->as_of)
+			print_subject_tasks(c, tsk.root);
 	}
 	msg_in_free(&rec);
 	msg_in_free(&ent);
-	msg_in_free(&tsk);
+	if (!c->as_of)
+		msg_in_free(&tsk);
 	return rc;
 }

@@ -113,7 +113,7 @@ static const ctl_cmd cmds[] = {
 	  "受理方、记录、类型和事项、承诺内容, 以及何时由哪条记录认定为履行或违背。",
 	  OPTS({ "--state S", "open, overdue, kept or broken only", "只列 open、overdue、kept 或 broken" },
 	       { "--party P", "(the office) one party's", "(联席会议办公室)只列某一方的" }) },
-	{ "subject", G_DEPARTMENTS, "subject CODE [--id-type hmt|foreign]", "a subject's credit record: records, entries, tasks",
+	{ "subject", G_DEPARTMENTS, "subject CODE [--id-type hmt|foreign] [--as-of TIME]", "a subject's credit record: records, entries, tasks",
 	  "主体的信用档案: 记录、名单条目、任务",
 	  "A subject's whole credit record from three daemons: the records reported about it (jrp-ingest), its list "
 	  "entries with their latest 100 history items each and their deadlines (jrp-adjudicate), and the tasks "

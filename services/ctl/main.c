@@ -1067,9 +1067,21 @@ int main(int argc, char **argv)
 		rc = cmd_overdue(&c, argc, argv);
 	else if (strcmp(cmd, "commitments") == 0)
 		rc = cmd_commitments(&c, argc, argv);
-	else if (strcmp(cmd, "subject") == 0 && (argc == 2 || (argc == 4 && strcmp(argv[2], "--id-type") == 0))) {
-		c.id_type = argc == 4 ? argv[3] : NULL;
-		rc = ctl_subject(&c, argv[1]);
+	else if (strcmp(cmd, "subject") == 0 && argc >= 2 && argc % 2 == 0) {
+		/* subject CODE [--id-type T] [--as-of TIME] */
+		rc = 0;
+		for (int i = 2; i + 1 < argc; i += 2) {
+			if (strcmp(argv[i], "--id-type") == 0)
+				c.id_type = argv[i + 1];
+			else if (strcmp(argv[i], "--as-of") == 0)
+				c.as_of = argv[i + 1];
+			else
+				rc = 2;
+		}
+		if (rc == 2)
+			fprintf(stderr, "usage: jrpctl subject CODE [--id-type hmt|foreign] [--as-of TIME]\n");
+		else
+			rc = ctl_subject(&c, argv[1]);
 	}
 	else if (strcmp(cmd, "up") == 0)
 		rc = ctl_up(&c, argc, argv);

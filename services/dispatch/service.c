@@ -176,21 +176,8 @@ static int h_check(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *
 	if (asof) {
 		/* issue 14: what was in force at a past instant (a dispute, not a handling: not recorded as a check) */
 		int64_t at;
-		char s[40];
-		if (asof->type == MSGPACK_OBJECT_POSITIVE_INTEGER && asof->via.u64 <= INT64_MAX) {
-			at = (int64_t)asof->via.u64;
-		} else if (asof->type == MSGPACK_OBJECT_STR && asof->via.str.size < sizeof s) {
-			snprintf(s, sizeof s, "%.*s", (int)asof->via.str.size, asof->via.str.ptr);
-			if (ms_parse(s, &at) != 0)
-				return jrp_fail(e, JRP_ERR_BAD_VALUE, "as_of_time", "\"%s\" is not YYYY-MM-DD or "
-						"YYYY-MM-DDTHH:MM:SS+08:00", s);
-		} else {
-			return jrp_fail(e, JRP_ERR_WRONG_TYPE, "as_of_time", "expected an instant: milliseconds since the "
-					"epoch, or a time string YYYY-MM-DD[THH:MM:SS+08:00]");
-		}
-		if (at > x.now)
-			return jrp_fail(e, JRP_ERR_BAD_VALUE, "as_of_time", "is in the future: a check as of a past instant "
-					"answers what was in force then");
+		if ((rc = req_instant(asof, "as_of_time", x.now, &at, e)) < 0)
+			return rc;
 		return check_answer_asof(&x, rec.subject, rec.matter, r->party->id, at, daemon_run_dir(d), out, e);
 	}
 	if ((rc = check_answer(&x, rec.subject, rec.matter, r->party->id, out, &rec, e)) != 0)

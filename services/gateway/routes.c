@@ -38,7 +38,8 @@ typedef struct route {
 	int kind;
 	unsigned flags;
 	const char *params;      /* path parameters' types in order: "u" uint, "s" string */
-	const char *query;       /* "after:u max:u wait_ms:u from:s": the query parameters it takes */
+	const char *query;       /* "after:u max:u wait_ms:u from:s": the query parameters it takes (t: an instant,
+	                          * milliseconds if all digits, else a time string) */
 } route;
 
 static const route routes[] = {
@@ -48,9 +49,9 @@ static const route routes[] = {
 	{ "POST", "/v1/tasks/ack", SVC_DISPATCH, "tasks.ack", K_ONE, R_BODY, "", "" },
 	{ "POST", "/v1/feedback", SVC_FEEDBACK, "feedback.submit", K_ONE, R_BODY, "", "" },
 	{ "POST", "/v1/records", SVC_INGEST, "record.submit", K_ONE, R_BODY, "", "" },
-	{ "GET", "/v1/subjects/{subject}", SVC__N, "", K_SUBJECT, 0, "s", "id_type:s" },
-	{ "GET", "/v1/subjects/{subject}/records", SVC_INGEST, "records.get", K_ONE, 0, "s", "id_type:s" },
-	{ "GET", "/v1/subjects/{subject}/entries", SVC_ADJUDICATE, "entries.get", K_ONE, 0, "s", "id_type:s" },
+	{ "GET", "/v1/subjects/{subject}", SVC__N, "", K_SUBJECT, 0, "s", "id_type:s as_of_time:t" },
+	{ "GET", "/v1/subjects/{subject}/records", SVC_INGEST, "records.get", K_ONE, 0, "s", "id_type:s as_of_time:t" },
+	{ "GET", "/v1/subjects/{subject}/entries", SVC_ADJUDICATE, "entries.get", K_ONE, 0, "s", "id_type:s as_of_time:t" },
 	{ "GET", "/v1/subjects/{subject}/tasks", SVC_FEEDBACK, "tasks.get", K_ONE, 0, "s", "id_type:s" },
 	{ "GET", "/v1/entries/{entry}/history", SVC_ADJUDICATE, "entry.history", K_ONE, 0, "u", "after:u max:u" },
 	{ "POST", "/v1/entries/{entry}/notice", SVC_ADJUDICATE, "entry.notice", K_ONE, R_BODY, "u", "" },
@@ -214,6 +215,8 @@ static enum MHD_Result query_each(void *cls, enum MHD_ValueKind kind, const char
 		mw_u64(a->w, v);
 		if (strcmp(key, "wait_ms") == 0 && v <= 30000)
 			a->timeout_ms = (int)v + GW_TIMEOUT_MS;
+	} else if (q[kl + 1] == 't' && strspn(value, "0123456789") == strlen(value) && strlen(value) < 19) {
+		mw_u64(a->w, strtoull(value, NULL, 10));
 	} else {
 		mw_str(a->w, value);
 	}
@@ -847,9 +850,10 @@ static enum MHD_Result only_id_type(void *cls, enum MHD_ValueKind kind, const ch
 	hreq *h = cls;
 	(void)kind;
 	(void)value;
-	if (strcmp(key, "id_type") == 0 || h->answered)
+	if (strcmp(key, "id_type") == 0 || strcmp(key, "as_of_time") == 0 || h->answered)
 		return MHD_YES;
-	http_error(h, 400, "unknown_field", key, "%s takes no query parameter \"%s\"; it takes: id_type", h->rt->path, key);
+	http_error(h, 400, "unknown_field", key, "%s takes no query parameter \"%s\"; it takes: id_type, as_of_time",
+		   h->rt->path, key);
 	return MHD_NO;
 }
 
@@ -863,14 +867,21 @@ static void send_subject(hreq *h)
 	MHD_get_connection_values(h->conn, MHD_GET_ARGUMENT_KIND, only_id_type, h);
 	if (h->answered)
 		return;
+	/* as of a past instant: the records and the entries as they were (tasks are not kept as of a time yet) */
+	const char *asof = MHD_lookup_connection_value(h->conn, MHD_GET_ARGUMENT_KIND, "as_of_time");
+	size_t parts = asof ? 2 : 3;
 	mw_init(&w);
-	slots_alloc(h, 3);
-	for (size_t i = 0; i < 3; i++) {
+	slots_alloc(h, parts);
+	for (size_t i = 0; i < parts; i++) {
 		uint64_t id = routes_begin(&w, subject_parts[i].type, h->party_id);
 		mw_kstr(&w, "subject", h->param[0]);
 		const char *idt = MHD_lookup_connection_value(h->conn, MHD_GET_ARGUMENT_KIND, "id_type");
 		if (idt)
 			mw_kstr(&w, "id_type", idt);
+		if (asof && strspn(asof, "0123456789") == strlen(asof) && asof[0] && strlen(asof) < 19)
+			mw_ku64(&w, "as_of_time", strtoull(asof, NULL, 10));
+		else if (asof)
+			mw_kstr(&w, "as_of_time", asof);
 		mw_end(&w);
 		h->slots[i].svc = subject_parts[i].svc;
 		if (up_send(h->g, h, i, mw_data(&w), mw_len(&w), id, GW_TIMEOUT_MS) < 0)
@@ -883,8 +894,8 @@ static void send_subject(hreq *h)
 
 static void render_subject(hreq *h)
 {
-	/* the first that failed answers for all: the three are one question */
-	for (size_t i = 0; i < 3; i++)
+	/* the first that failed answers for all: the three (as of a past instant, two) are one question */
+	for (size_t i = 0; i < h->nslots; i++)
 		if (!h->slots[i].have_reply || !obj_bool(h->slots[i].reply.root, "ok")) {
 			answer_slot(h, i);
 			return;
@@ -893,12 +904,12 @@ static void render_subject(hreq *h)
 	size_t n = 0;
 	FILE *f = open_memstream(&buf, &n);
 	fputs("{\"ok\":true", f);
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < h->nslots; i++) {
 		const msgpack_object *r = h->slots[i].reply.root;
 		for (uint32_t k = 0; k < r->via.map.size; k++) {
 			const msgpack_object *key = &r->via.map.ptr[k].key;
 			if (obj_str_eq(key, "v") || obj_str_eq(key, "type") || obj_str_eq(key, "id") ||
-			    obj_str_eq(key, "ok") || (i && obj_str_eq(key, "subject")))
+			    obj_str_eq(key, "ok") || (i && (obj_str_eq(key, "subject") || obj_str_eq(key, "as_of_time"))))
 				continue;
 			fputc(',', f);
 			conv_msgpack_to_json(key, 0, f);

@@ -317,6 +317,7 @@ typedef struct records_arg {
 	mw *out;
 	jrp_error *e;
 	int rc;
+	int64_t until;     /* as_of_time: only the records that had come by then (INT64_MAX: all) */
 } records_arg;
 
 /* record_one - one of the subject's events: from the log, or from its archive once it is older
@@ -331,6 +332,20 @@ static int record_one(void *arg, const unsigned char *seq, size_t n, const MDB_v
 	if (n != 8)
 		return 0;
 	rc = daemon_log_read(a->d, a->txn, daemon_dbi(a->d, DB_EVENTS), be64_get(seq), &ev, &owned, a->e);
+	if (rc == 0 && a->until != INT64_MAX) {
+		/* as of a past instant: a record that came after it is left out (each looked at: a test clock may
+		 * have moved back, so `at` need not grow with seq) */
+		msg_in in;
+		jrp_error pe;
+		int64_t at = INT64_MAX;
+		if (msg_parse_ref(ev.mv_data, ev.mv_size, SIZE_MAX, &in, &pe) == 0)
+			at = obj_i64(in.root, "at");
+		msg_in_free(&in);
+		if (at > a->until) {
+			free(owned);
+			return 0;
+		}
+	}
 	if (rc == 0)
 		mw_raw(a->out, ev.mv_data, ev.mv_size);
 	free(owned);
@@ -345,15 +360,22 @@ static int record_one(void *arg, const unsigned char *seq, size_t n, const MDB_v
 static int h_records_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 {
 	char code[34];
-	records_arg a = { d, txn, out, e, 0 };
+	records_arg a = { d, txn, out, e, 0, INT64_MAX };
+	const msgpack_object *asof = NULL;
 	int rc;
 	int id_type = ID_NONE;
 	if ((rc = mr_cstr(&r->body, "subject", MR_REQ, 32, code)) < 0 ||
-	    (rc = mr_enum(&r->body, "id_type", MR_OPT, &id_type_names, &id_type)) < 0)
+	    (rc = mr_enum(&r->body, "id_type", MR_OPT, &id_type_names, &id_type)) < 0 ||
+	    (rc = mr_any(&r->body, "as_of_time", MR_OPT, &asof)) < 0)
 		return rc;
 	/* a mistyped code is refused, never answered "no record" (DOMAIN.md "Subjects and codes") */
 	if ((rc = codes_check_subject(code, (jrp_id_type)id_type, e)) < 0)
 		return rc;
+	if (asof) {   /* issue 14: the records that had come by a past instant */
+		if ((rc = req_instant(asof, "as_of_time", clock_now_ms(), &a.until, e)) < 0)
+			return rc;
+		mw_ki64(out, "as_of_time", a.until);
+	}
 	mw_kstr(out, "subject", code);
 	mw_str(out, "records");
 	mw_arr(out);

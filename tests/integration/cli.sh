@@ -116,6 +116,9 @@ t "clock past the window (10 working days across the National Day holiday)" $J c
 t "sync" $J sync
 out=$($J --as court subject $P 2>&1)
 n=$((n + 1)); if has "state effective" && has "notified" && has "1 record reported"; then echo "ok $n - subject shows records, history, tasks"; else echo "not ok $n - subject"; echo "$out" | sed 's/^/# /'; failed=$((failed+1)); fi
+# issue 14: the subject's record as it was at a past instant (before the court's record came: nothing)
+out=$($J --as court subject $P --as-of 2026-09-21 2>&1)
+n=$((n + 1)); if has "^as it was at 2026-09-21T00:00:00+08:00" && has "0 records reported" && ! has "state effective"; then pass "subject --as-of before the record: nothing yet"; else fail "subject --as-of"; fi
 # DOMAIN.md "Subjects and codes": a mistyped code is refused by the lookups too, never "no record"
 out=$($J --as court subject 11010519491231002Y 2>&1); rc=$?
 n=$((n + 1)); if [ $rc -eq 1 ] && has "refused \[bad_code\] subject"; then pass "subject with a wrong check character: refused [bad_code] subject, exit 1"; else fail "subject bad code (rc $rc)"; fi

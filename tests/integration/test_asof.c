@@ -197,6 +197,77 @@ static void as_of_a_past_instant(void)
 	ask_all(wants, sizeof wants / sizeof wants[0], "after a restart");
 }
 
+/* entries_asof - entries.get as of `when`: the one entry's state and its number of history items ("" / 0: none) */
+static void entries_asof(const char *when, char state[16], uint64_t *nhist, bool *suspended)
+{
+	msg_in in;
+	jrp_error e;
+	state[0] = '\0';
+	*nhist = 0;
+	*suspended = false;
+	if (J(SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"entries.get\",\"id\":1,\"party\":\"tax_bureau\",\"subject\":\"%s\","
+	      "\"as_of_time\":\"%s\"}", H_ORG1, when) != 0) {
+		printf("# entries.get as of %s: [%s] %s %s\n", when, e.code, e.field, e.message);
+	} else {
+		const msgpack_object *es = obj_get(in.root, "entries");
+		if (es && es->via.array.size == 1) {
+			obj_cstr(&es->via.array.ptr[0], "state", state, 16);
+			*nhist = obj_u64(&es->via.array.ptr[0], "history_total");
+			*suspended = obj_bool(&es->via.array.ptr[0], "suspended");
+			const msgpack_object *h = obj_get(&es->via.array.ptr[0], "history");
+			CHECK(h && h->via.array.size == *nhist);   /* the history up to then, no later item */
+		}
+	}
+	msg_in_free(&in);
+}
+
+/* the subject's record as of a past instant: its records then (ingest) and its entries as they were (adjudicate) */
+static void subject_record_as_of(void)
+{
+	msg_in in;
+	jrp_error e;
+	char state[16];
+	uint64_t n1, n2, n3, n4;
+	bool susp;
+	CHECK_INT(J(SVC_INGEST, &in, &e, "{\"v\":1,\"type\":\"records.get\",\"id\":1,\"party\":\"tax_bureau\","
+		    "\"subject\":\"%s\",\"as_of_time\":\"2026-11-22\"}", H_ORG1), 0);
+	CHECK(obj_get(in.root, "records") && obj_get(in.root, "records")->via.array.size == 0);   /* reported on 11-23 */
+	msg_in_free(&in);
+	CHECK_INT(J(SVC_INGEST, &in, &e, "{\"v\":1,\"type\":\"records.get\",\"id\":1,\"party\":\"tax_bureau\","
+		    "\"subject\":\"%s\",\"as_of_time\":\"2026-11-24\"}", H_ORG1), 0);
+	CHECK(obj_get(in.root, "records") && obj_get(in.root, "records")->via.array.size == 1);
+	msg_in_free(&in);
+
+	entries_asof("2026-11-22", state, &n1, &susp);
+	CHECK_STR(state, "");                       /* not identified yet */
+	entries_asof("2026-11-25", state, &n1, &susp);
+	CHECK_STR(state, "proposed");
+	entries_asof("2026-12-05", state, &n2, &susp);
+	CHECK_STR(state, "effective");
+	CHECK(!susp);
+	entries_asof("2026-12-14T12:00:00+08:00", state, &n3, &susp);
+	CHECK_STR(state, "effective");
+	CHECK(susp);                                 /* the objection being verified (DOMAIN.md Life 6) */
+	entries_asof("2026-12-16", state, &n4, &susp);
+	CHECK_STR(state, "exited");
+	CHECK(n1 > 0 && n1 < n2 && n2 < n3 && n3 < n4);   /* each answer's history ends where it was then */
+	/* adjudicate restarted: the same */
+	h_kill(&H, SVC_ADJUDICATE, 9);
+	CHECK_INT(h_start_daemon(&H, SVC_ADJUDICATE), 0);
+	entries_asof("2026-12-05", state, &n1, &susp);
+	CHECK_STR(state, "effective");
+	CHECK_INT(n1, n2);
+	/* an instant in the future is refused, by each */
+	CHECK_INT(J(SVC_ADJUDICATE, &in, &e, "{\"v\":1,\"type\":\"entries.get\",\"id\":1,\"party\":\"tax_bureau\","
+		    "\"subject\":\"%s\",\"as_of_time\":\"2030-01-01\"}", H_ORG1), JRP_EREPLY);
+	CHECK_STR(e.field, "as_of_time");
+	msg_in_free(&in);
+	CHECK_INT(J(SVC_INGEST, &in, &e, "{\"v\":1,\"type\":\"records.get\",\"id\":1,\"party\":\"tax_bureau\","
+		    "\"subject\":\"%s\",\"as_of_time\":\"2030-01-01\"}", H_ORG1), JRP_EREPLY);
+	CHECK_STR(e.field, "as_of_time");
+	msg_in_free(&in);
+}
+
 static void refused_instants(void)
 {
 	msg_in in;
@@ -226,6 +297,7 @@ int main(void)
 		return 1;
 	}
 	RUN(as_of_a_past_instant);
+	RUN(subject_record_as_of);
 	RUN(refused_instants);
 	h_stop(&H);
 	TAP_DONE();
