@@ -306,9 +306,7 @@ int ctl_subject(ctl *c, const char *code)
 		msg_in_free(&rec);
 		return 1;
 	}
-	memset(&tsk, 0, sizeof tsk);
-	/* as of a past instant: the records and entries as they were; tasks are not kept as of a time */
-	if (!c->as_of && fetch_subject(c, SVC_FEEDBACK, T_TASKS_GET, code, &tsk)) {
+	if (fetch_subject(c, SVC_FEEDBACK, T_TASKS_GET, code, &tsk)) {
 		msg_in_free(&rec);
 		msg_in_free(&ent);
 		return 1;
@@ -324,8 +322,7 @@ int ctl_subject(ctl *c, const char *code)
 		mw_kobj(&w, "entries", obj_get(ent.root, "entries"));
 		if (c->as_of)
 			mw_kobj(&w, "as_of_time", obj_get(ent.root, "as_of_time"));
-		else
-			mw_kobj(&w, "tasks", obj_get(tsk.root, "tasks"));
+		mw_kobj(&w, "tasks", obj_get(tsk.root, "tasks"));
 		mw_end(&w);
 		if (msg_parse(mw_data(&w), mw_len(&w), SIZE_MAX, &all, &e) == 0)
 			ctl_print_json(all.root);
@@ -337,16 +334,14 @@ int ctl_subject(ctl *c, const char *code)
 		if (c->as_of) {
 			char t[40];
 			ms_format(obj_i64(ent.root, "as_of_time"), t, sizeof t);
-			printf(tr("as it was at %s (records that had come, entries as they were, each history up to then):\n"), t);
+			printf(tr("as it was at %s (records that had come, entries as they were with their history up to then, tasks in the state they had):\n"), t);
 		}
 		print_records(c, rec.root);
 		print_entries(c, ent.root);
-		if (!c->as_of)
-			print_subject_tasks(c, tsk.root);
+		print_subject_tasks(c, tsk.root);
 	}
 	msg_in_free(&rec);
 	msg_in_free(&ent);
-	if (!c->as_of)
-		msg_in_free(&tsk);
+	msg_in_free(&tsk);
 	return rc;
 }

@@ -9,8 +9,8 @@
 #include "ctl.h"
 
 const i18n_msg ctl_zh[] = {
-	{ "as it was at %s (records that had come, entries as they were, each history up to then):\n",
-	  "按 %s 时的情况(当时已报送的记录, 当时的名单条目, 各自截至当时的历史):\n" },
+	{ "as it was at %s (records that had come, entries as they were with their history up to then, tasks in the state they had):\n",
+	  "按 %s 时的情况(当时已报送的记录, 当时的名单条目及截至当时的历史, 当时各任务的状态):\n" },
 	{ "  (as it was at %s: catalogue %s, in force since %s; not recorded as a check)\n",
 	  "  (按 %s 时的情况: 目录 %s, 自 %s 起施行; 不作为核查留痕)\n" },
 	{ "  entry %llu: in that state since %s, by change #%llu of dispatch's log%s\n",

@@ -18,7 +18,7 @@
 #include <string.h>
 
 const char *const fb_db_names[FDB__N] = { "meta", "tasks", "feedback", "due", "stats", "estate", "etasks", "stasks",
-					  "overdue" };
+					  "overdue", "tstate" };
 
 void fbk_set_now(fbk *f, int64_t now_ms)
 {
@@ -69,7 +69,7 @@ static int set_state(fbk *f, uint64_t task, jrp_task_state st)
 		unsigned char *nv = xmalloc(v.mv_size);
 		memcpy(nv, v.mv_data, v.mv_size);
 		nv[0] = (unsigned char)st;
-		rc = kv_put(f->txn, f->db[FDB_TASKS], k, 8, nv, v.mv_size, 0);
+		rc = fb_task_put(f, k, nv, v.mv_size);
 		free(nv);
 	}
 	if (rc || (rc = fb_stat_add(f, -1, "awaiting%s%s", "", "")) != 0 ||
@@ -231,7 +231,7 @@ static int apply_task(fbk *f, const jrp_task *t, const msgpack_object *raw)
 	v[0] = TS_PENDING;
 	memcpy(v + 1, mw_data(&w), mw_len(&w));
 	be64_put(k, t->seq);
-	rc = kv_put(f->txn, f->db[FDB_TASKS], k, 8, v, mw_len(&w) + 1, 0);
+	rc = fb_task_put(f, k, v, mw_len(&w) + 1);
 	free(v);
 	mw_free(&w);
 	if (rc || (rc = fb_stat_add(f, 1, "tasks.%s%s", what, "")) != 0 ||
@@ -281,4 +281,15 @@ int fb_apply(fbk *f, const jrp_rec *rec, const msgpack_object *raw, jrp_error *e
 	case REC_EVENT: case REC__N: break;
 	}
 	return jrp_fail(e, JRP_ERR_BAD_VALUE, "kind", "a %s record is not applied here", names_get(&rec_kind_names, rec->kind));
+}
+
+int fb_task_put(fbk *f, const unsigned char k[8], const void *v, size_t len)
+{
+	unsigned char sk[16];
+	int rc = kv_put(f->txn, f->db[FDB_TASKS], k, 8, v, len, 0);
+	if (rc != 0)
+		return rc;
+	memcpy(sk, k, 8);
+	be64_put(sk + 8, (uint64_t)f->now);
+	return kv_put(f->txn, f->db[FDB_TSTATE], sk, 16, v, 1, 0);
 }

@@ -32,7 +32,8 @@
 #include "parties.h"
 #include "records.h"
 
-enum { FDB_META, FDB_TASKS, FDB_FB, FDB_DUE, FDB_STATS, FDB_ESTATE, FDB_ETASKS, FDB_STASKS, FDB_OVERDUE, FDB__N };
+enum { FDB_META, FDB_TASKS, FDB_FB, FDB_DUE, FDB_STATS, FDB_ESTATE, FDB_ETASKS, FDB_STASKS, FDB_OVERDUE, FDB_TSTATE,
+       FDB__N };
 extern const char *const fb_db_names[FDB__N];
 
 typedef struct fbk {
@@ -46,6 +47,11 @@ typedef struct fbk {
 } fbk;
 
 void fbk_set_now(fbk *f, int64_t now_ms);
+
+/* fb_task_put - a task's value (state byte + the task) into "tasks", and its state from now on into "tstate"
+ * (task(8) at(8) -> state): tasks.get as of a past instant reads the state a task had then */
+int fb_task_put(fbk *f, const unsigned char k[8], const void *v, size_t len);
+#define FB_TSTATE_SINCE "tstate_since"   /* meta: since when task states are kept by instant */
 
 /* accounts.c: one record of dispatch's log (raw: as dispatch encoded it) */
 int fb_apply(fbk *f, const jrp_rec *rec, const msgpack_object *raw, jrp_error *e);
@@ -90,6 +96,9 @@ int fb_overdue_recalendar(fbk *f, const jrp_calendar *old, const jrp_calendar *c
 int fb_overdue_list(fbk *f, const char *party, const char *after, size_t max, mw *out, char next[160]);
 /* fb_subject_tasks - a subject's tasks with their state and feedback, into the open reply map */
 int fb_subject_tasks(fbk *f, const char *code, mw *out);
+/* fb_subject_tasks_asof - the same as it was at `at`: the tasks that had come, each in the state it had then
+ * (its feedback only if given by then) */
+int fb_subject_tasks_asof(fbk *f, const char *code, int64_t at, mw *out);
 
 /* counters (accounts.c): stat_add adds delta to the counter named by fmt, a, b */
 int fb_stat_add(fbk *f, int64_t delta, const char *fmt, const char *a, const char *b);

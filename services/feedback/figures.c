@@ -359,19 +359,48 @@ void fb_daily(fbk *f, mw *out, jrp_date from, jrp_date to)
 typedef struct tasks_arg {
 	fbk *f;
 	mw *out;
+	int64_t until;     /* as of a past instant (INT64_MAX: now) */
 } tasks_arg;
+
+/* state_at - the state task seq had at `at` (the last "tstate" row at or before it): 0, or JRP_ENOTFOUND */
+static int state_at(fbk *f, const unsigned char *seq, int64_t at, int *state)
+{
+	unsigned char k[16];
+	MDB_cursor *c;
+	MDB_val key, val;
+	int rc;
+	memcpy(k, seq, 8);
+	be64_put(k + 8, (uint64_t)at + 1);
+	key.mv_data = k;
+	key.mv_size = 16;
+	if ((rc = mdb_cursor_open(f->txn, f->db[FDB_TSTATE], &c)) != 0)
+		return store_rc(rc);
+	rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
+	rc = rc == 0 ? mdb_cursor_get(c, &key, &val, MDB_PREV) : mdb_cursor_get(c, &key, &val, MDB_LAST);
+	if (rc == 0 && (key.mv_size != 16 || memcmp(key.mv_data, seq, 8) != 0 || val.mv_size < 1))
+		rc = MDB_NOTFOUND;
+	if (rc == 0)
+		*state = ((const unsigned char *)val.mv_data)[0] % TS__N;
+	mdb_cursor_close(c);
+	return rc == 0 ? 0 : rc == MDB_NOTFOUND ? JRP_ENOTFOUND : store_rc(rc);
+}
 
 static int task_one(void *arg, const unsigned char *seq, size_t n, const MDB_val *v)
 {
 	tasks_arg *a = arg;
 	MDB_val t, fb;
+	int state;
 	if (n != 8 || kv_get(a->f->txn, a->f->db[FDB_TASKS], seq, 8, &t) != 0 || t.mv_size < 2)
 		return 0;
+	state = ((unsigned char *)t.mv_data)[0] % TS__N;
+	if (a->until != INT64_MAX && state_at(a->f, seq, a->until, &state) != 0)
+		return 0;   /* it had not come by then */
 	mw_map(a->out);
 	mw_str(a->out, "task");
 	mw_raw(a->out, (char *)t.mv_data + 1, t.mv_size - 1);
-	mw_kenum(a->out, "state", &task_state_names, ((unsigned char *)t.mv_data)[0] % TS__N);
-	if (kv_get(a->f->txn, a->f->db[FDB_FB], seq, 8, &fb) == 0) {
+	mw_kenum(a->out, "state", &task_state_names, state);
+	if ((state == TS_APPLIED || state == TS_NOT_APPLICABLE || state == TS_FAILED) &&
+	    kv_get(a->f->txn, a->f->db[FDB_FB], seq, 8, &fb) == 0) {
 		mw_str(a->out, "feedback");
 		mw_raw(a->out, fb.mv_data, fb.mv_size);
 	}
@@ -379,9 +408,22 @@ static int task_one(void *arg, const unsigned char *seq, size_t n, const MDB_val
 	return 0;
 }
 
+int fb_subject_tasks_asof(fbk *f, const char *code, int64_t at, mw *out)
+{
+	tasks_arg a = { f, out, at };
+	int rc;
+	mw_kstr(out, "subject", code);
+	mw_ki64(out, "as_of_time", at);
+	mw_str(out, "tasks");
+	mw_arr(out);
+	rc = kv_prefix_each(f->txn, f->db[FDB_STASKS], code, strlen(code) + 1, 1000, task_one, &a);
+	mw_end(out);
+	return rc;
+}
+
 int fb_subject_tasks(fbk *f, const char *code, mw *out)
 {
-	tasks_arg a = { f, out };
+	tasks_arg a = { f, out, INT64_MAX };
 	int rc;
 	mw_kstr(out, "subject", code);
 	mw_str(out, "tasks");

@@ -317,7 +317,7 @@ int fb_task_set_due(fbk *f, int state, jrp_task *t, jrp_date due)
 	v[0] = (unsigned char)state;
 	memcpy(v + 1, mw_data(&w), mw_len(&w));
 	be64_put(k, t->seq);
-	rc = kv_put(f->txn, f->db[FDB_TASKS], k, 8, v, mw_len(&w) + 1, 0);
+	rc = fb_task_put(f, k, v, mw_len(&w) + 1);
 	free(v);
 	mw_free(&w);
 	return rc;

@@ -69,7 +69,7 @@ int fb_report_submit(fbk *f, const jrp_party *agency, const fb_report *r, bool *
 	nv = xmalloc(v.mv_size);
 	memcpy(nv, v.mv_data, v.mv_size);
 	nv[0] = (unsigned char)r->result;
-	rc = kv_put(f->txn, f->db[FDB_TASKS], k, 8, nv, v.mv_size, 0);
+	rc = fb_task_put(f, k, nv, v.mv_size);
 	free(nv);
 	if (rc)
 		goto out;

@@ -149,13 +149,44 @@ static int h_tasks_get(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_err
 	char code[JRP_CODE_MAX + 2];
 	int rc;
 	int id_type = ID_NONE;
+	const msgpack_object *asof = NULL;
 	if ((rc = mr_cstr(&r->body, "subject", MR_REQ, JRP_CODE_MAX, code)) < 0 ||
-	    (rc = mr_enum(&r->body, "id_type", MR_OPT, &id_type_names, &id_type)) < 0)
+	    (rc = mr_enum(&r->body, "id_type", MR_OPT, &id_type_names, &id_type)) < 0 ||
+	    (rc = mr_any(&r->body, "as_of_time", MR_OPT, &asof)) < 0)
 		return rc;
 	/* a mistyped code is refused, never answered "nothing pushed" (DOMAIN.md "Subjects and codes") */
 	if ((rc = codes_check_subject(code, (jrp_id_type)id_type, e)) < 0)
 		return rc;
+	if (asof) {
+		/* issue 14: the tasks that had come by a past instant, each in the state it had then */
+		int64_t at;
+		MDB_val v;
+		if ((rc = req_instant(asof, "as_of_time", f.now, &at, e)) < 0)
+			return rc;
+		if ((rc = kv_get(txn, f.db[FDB_META], FB_TSTATE_SINCE, strlen(FB_TSTATE_SINCE), &v)) != 0 || v.mv_size != 8)
+			return rc ? rc : JRP_ESTORE;
+		if (at < (int64_t)be64_get(v.mv_data))
+			return jrp_fail(e, JRP_ERR_NOT_FOUND, "as_of_time", "task states are kept by instant since %lld (ms); "
+					"this feedback cannot answer for an earlier instant", (long long)be64_get(v.mv_data));
+		return fb_subject_tasks_asof(&f, code, at, out);
+	}
 	return fb_subject_tasks(&f, code, out);
+}
+
+/* init - at start: since when task states are kept by instant (0: a new store; now: one made before) */
+static int init(jrp_daemon *d, MDB_txn *txn, jrp_error *e)
+{
+	fbk f = ctx(d, txn);
+	MDB_val v;
+	MDB_stat st;
+	unsigned char b[8];
+	int rc = kv_get(txn, f.db[FDB_META], FB_TSTATE_SINCE, strlen(FB_TSTATE_SINCE), &v);
+	if (rc != JRP_ENOTFOUND)
+		return rc;
+	if ((rc = mdb_stat(txn, f.db[FDB_TASKS], &st)) != 0)
+		return store_rc(rc);
+	be64_put(b, st.ms_entries ? (uint64_t)clock_now_ms() : 0);
+	return kv_put(txn, f.db[FDB_META], FB_TSTATE_SINCE, strlen(FB_TSTATE_SINCE), b, 8, 0);
 }
 
 static const jrp_route routes[] = {
@@ -217,5 +248,6 @@ const jrp_service feedback_service = {
 	.apply = apply,
 	.tick = tick,
 	.reload = reload,
+	.init = init,
 	.warnings = catalog_calendar_warnings,
 };

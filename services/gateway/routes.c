@@ -52,7 +52,7 @@ static const route routes[] = {
 	{ "GET", "/v1/subjects/{subject}", SVC__N, "", K_SUBJECT, 0, "s", "id_type:s as_of_time:t" },
 	{ "GET", "/v1/subjects/{subject}/records", SVC_INGEST, "records.get", K_ONE, 0, "s", "id_type:s as_of_time:t" },
 	{ "GET", "/v1/subjects/{subject}/entries", SVC_ADJUDICATE, "entries.get", K_ONE, 0, "s", "id_type:s as_of_time:t" },
-	{ "GET", "/v1/subjects/{subject}/tasks", SVC_FEEDBACK, "tasks.get", K_ONE, 0, "s", "id_type:s" },
+	{ "GET", "/v1/subjects/{subject}/tasks", SVC_FEEDBACK, "tasks.get", K_ONE, 0, "s", "id_type:s as_of_time:t" },
 	{ "GET", "/v1/entries/{entry}/history", SVC_ADJUDICATE, "entry.history", K_ONE, 0, "u", "after:u max:u" },
 	{ "POST", "/v1/entries/{entry}/notice", SVC_ADJUDICATE, "entry.notice", K_ONE, R_BODY, "u", "" },
 	{ "POST", "/v1/entries/{entry}/objection", SVC_ADJUDICATE, "objection.file", K_ONE, R_BODY, "u", "" },
@@ -867,9 +867,9 @@ static void send_subject(hreq *h)
 	MHD_get_connection_values(h->conn, MHD_GET_ARGUMENT_KIND, only_id_type, h);
 	if (h->answered)
 		return;
-	/* as of a past instant: the records and the entries as they were (tasks are not kept as of a time yet) */
+	/* as of a past instant (as_of_time): the records, entries and tasks as they were then */
 	const char *asof = MHD_lookup_connection_value(h->conn, MHD_GET_ARGUMENT_KIND, "as_of_time");
-	size_t parts = asof ? 2 : 3;
+	size_t parts = 3;
 	mw_init(&w);
 	slots_alloc(h, parts);
 	for (size_t i = 0; i < parts; i++) {
@@ -894,7 +894,7 @@ static void send_subject(hreq *h)
 
 static void render_subject(hreq *h)
 {
-	/* the first that failed answers for all: the three (as of a past instant, two) are one question */
+	/* the first that failed answers for all: the three are one question */
 	for (size_t i = 0; i < h->nslots; i++)
 		if (!h->slots[i].have_reply || !obj_bool(h->slots[i].reply.root, "ok")) {
 			answer_slot(h, i);

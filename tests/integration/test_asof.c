@@ -20,6 +20,7 @@
 #include <string.h>
 
 static harness H;
+static uint64_t gp_task;   /* the procurement centre's apply task, fed back on 12-06 */
 #define J(svc, in, e, ...) h_json(&H, (svc), (in), (e), __VA_ARGS__)
 
 static char *slurp(const char *path)
@@ -142,6 +143,24 @@ static void as_of_a_past_instant(void)
 	CHECK(entry > 0);
 	CHECK_STR(state, "effective");
 
+	/* the procurement centre applies its measure on 12-06 and says so */
+	CHECK_INT(h_clock(&H, "2026-12-06T09:00:00+08:00"), 0);
+	CHECK_INT(J(SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"tasks.get\",\"id\":1,\"party\":\"office\",\"subject\":\"%s\"}",
+		    H_ORG1), 0);
+	{
+		const msgpack_object *ts = obj_get(in.root, "tasks");
+		for (uint32_t i = 0; ts && i < ts->via.array.size; i++) {
+			const msgpack_object *t = obj_get(&ts->via.array.ptr[i], "task");
+			if (obj_str_eq(obj_get(t, "agency"), "procurement_centre") && obj_str_eq(obj_get(t, "action"), "apply"))
+				gp_task = obj_u64(t, "task");
+		}
+	}
+	msg_in_free(&in);
+	CHECK(gp_task > 0);
+	CHECK_INT(J(SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"feedback.submit\",\"id\":1,\"party\":\"procurement_centre\","
+		    "\"task\":%llu,\"result\":\"applied\"}", (unsigned long long)gp_task), 0);
+	msg_in_free(&in);
+
 	/* the office changes the catalogue on 12-10: the procurement measure gets a new name */
 	CHECK_INT(h_clock(&H, "2026-12-10T09:00:00+08:00"), 0);
 	CHECK_INT(replace("catalog.yaml", "version:", "2026.12-1", "2026.12-2"), 0);
@@ -251,6 +270,29 @@ static void subject_record_as_of(void)
 	entries_asof("2026-12-16", state, &n4, &susp);
 	CHECK_STR(state, "exited");
 	CHECK(n1 > 0 && n1 < n2 && n2 < n3 && n3 < n4);   /* each answer's history ends where it was then */
+	/* the tasks as they were: on 12-05 the centre's apply task was pending, on 12-07 applied with its feedback */
+	{
+		static const struct { const char *when; const char *state; bool fb; } tw[] = {
+			{ "2026-11-30", NULL, false }, { "2026-12-05", "pending", false }, { "2026-12-07", "applied", true },
+		};
+		for (size_t i = 0; i < 3; i++) {
+			CHECK_INT(J(SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"tasks.get\",\"id\":1,\"party\":\"office\","
+				    "\"subject\":\"%s\",\"as_of_time\":\"%s\"}", H_ORG1, tw[i].when), 0);
+			const msgpack_object *ts = obj_get(in.root, "tasks"), *mine = NULL;
+			for (uint32_t j = 0; ts && j < ts->via.array.size; j++)
+				if (obj_u64(obj_get(&ts->via.array.ptr[j], "task"), "task") == gp_task)
+					mine = &ts->via.array.ptr[j];
+			char st[24] = "";
+			if (mine)
+				obj_cstr(mine, "state", st, sizeof st);
+			if (tw[i].state)
+				CHECK_STR(st, tw[i].state);
+			else
+				CHECK(mine == NULL);   /* pushed on 12-01 */
+			CHECK((mine && obj_get(mine, "feedback") != NULL) == tw[i].fb);
+			msg_in_free(&in);
+		}
+	}
 	/* adjudicate restarted: the same */
 	h_kill(&H, SVC_ADJUDICATE, 9);
 	CHECK_INT(h_start_daemon(&H, SVC_ADJUDICATE), 0);
