@@ -250,8 +250,8 @@ for d in ingest adjudicate dispatch feedback gateway; do
 done
 J=/usr/bin/jrpctl
 st=$(env -u JRP_CONFIG $J status 2>&1)
-[ "$(grep -cE '^jrp-[a-z]+ +up ' <<<"$st")" = 4 ] && grep -q "catalogue $VERSION" <<<"$st" &&
-  res ok "the installed jrpctl, with no -c, reads /etc/jrp/jrp.yaml: four daemons up, catalogue $VERSION" ||
+[ "$(grep -cE '^jrp-[a-z]+ +up ' <<<"$st")" = 5 ] && grep -q "catalogue $VERSION" <<<"$st" &&
+  res ok "the installed jrpctl, with no -c, reads /etc/jrp/jrp.yaml: four daemons and the gateway up, catalogue $VERSION" ||
   res "not ok" "jrpctl status: $st"
 day=$(date -d '-10 days' +%F)
 out=$(env -u JRP_CONFIG $J --as tax_bureau submit --record-id PKG-0001 --kind penalty --domain tax --subject-type org \

@@ -395,6 +395,38 @@ int ctl_status(ctl *c, int argc, char **argv)
 		mw_free(&w);
 		client_free(&cl);
 	}
+	if (c->cfg->gw.enabled) {
+		/* the gateway: running (its pid file's lock held) and listening (the port it wrote) */
+		char path[PATH_MAX], port[16] = "", url[300];
+		pid_t pid = running_pid(c, "gateway");
+		snprintf(path, sizeof path, "%s/gateway.port", c->cfg->run_dir);
+		FILE *f = pid ? fopen(path, "r") : NULL;
+		if (f && fgets(port, sizeof port, f))
+			port[strcspn(port, "\n")] = '\0';
+		if (f)
+			fclose(f);
+		snprintf(url, sizeof url, "%s://%s%s%s:%s/", c->cfg->gw.tls_cert ? "https" : "http",
+			 strchr(c->cfg->gw.host, ':') ? "[" : "",
+			 strcmp(c->cfg->gw.host, "0.0.0.0") == 0 ? "127.0.0.1" : c->cfg->gw.host,
+			 strchr(c->cfg->gw.host, ':') ? "]" : "", port);
+		if (c->json) {
+			mw_str(&json, "gateway");
+			mw_map(&json);
+			mw_kbool(&json, "ok", pid && port[0]);
+			if (pid && port[0]) {
+				mw_ku64(&json, "pid", (uint64_t)pid);
+				mw_kstr(&json, "url", url);
+			}
+			mw_end(&json);
+		} else if (pid && port[0]) {
+			printf(tr("jrp-%-10s up   pid %-7llu %s  (dashboard %sdashboard/, metrics %smetrics)\n"), "gateway",
+			       (unsigned long long)pid, url, url, url);
+		} else {
+			printf(tr("jrp-%-10s DOWN (%s)\n"), "gateway", pid ? "not listening yet" : "not running");
+		}
+		if (!pid || !port[0])
+			rc = 1;
+	}
 	mw_end(&json);
 	if (c->json)
 		ctl_print_mw(&json);

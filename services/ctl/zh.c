@@ -9,6 +9,8 @@
 #include "ctl.h"
 
 const i18n_msg ctl_zh[] = {
+	{ "jrp-%-10s up   pid %-7llu %s  (dashboard %sdashboard/, metrics %smetrics)\n",
+	  "jrp-%-10s 运行 pid %-7llu %s  (看板 %sdashboard/, 指标 %smetrics)\n" },
 	{ "as it was at %s (records that had come, entries as they were with their history up to then, tasks in the state they had):\n",
 	  "按 %s 时的情况(当时已报送的记录, 当时的名单条目及截至当时的历史, 当时各任务的状态):\n" },
 	{ "  (as it was at %s: catalogue %s, in force since %s; not recorded as a check)\n",

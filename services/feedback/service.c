@@ -117,6 +117,10 @@ static int h_overdue_list(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_
 		return rc;
 	if (max < 1 || max > 1000)
 		return jrp_fail(e, JRP_ERR_BAD_VALUE, "max", "must be 1..1000");
+	/* a party not in the registry has nothing overdue because it does not exist: say so (as commitment.list
+	 * does), never an empty list that reads as "all done" */
+	if (party[0] && !parties_find(f.parties, party))
+		return jrp_fail(e, JRP_ERR_UNKNOWN_PARTY, "of", "\"%s\" is not in the parties registry", party);
 	if (!(r->party->roles & ROLE_OFFICE)) {
 		if (party[0] && strcmp(party, r->party->id) != 0)
 			return req_fail_forbidden(r, e, "a party reads its own overdue tasks; the office reads everyone's");

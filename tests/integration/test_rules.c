@@ -921,6 +921,9 @@ static void office_sees_what_it_must_see(void)
 	/* an agency reads its own list only; the office anyone's */
 	CHECK(refused(SVC_FEEDBACK, "{\"v\":1,\"type\":\"overdue.list\",\"id\":1,\"party\":\"procurement_centre\","
 		      "\"of\":\"bank_regulator\"}", "forbidden", "party"));
+	/* a party not in the registry: unknown_party on `of`, never an empty list that reads as "nothing overdue" */
+	CHECK(refused(SVC_FEEDBACK, "{\"v\":1,\"type\":\"overdue.list\",\"id\":1,\"party\":\"office\","
+		      "\"of\":\"no_such_agency\"}", "unknown_party", "of"));
 	{
 		msg_in i2;
 		CHECK_INT(J(SVC_FEEDBACK, &i2, &e, "{\"v\":1,\"type\":\"overdue.list\",\"id\":1,\"party\":\"office\","
