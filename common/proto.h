@@ -33,6 +33,7 @@
                                              * dispatch) */
 /* ingest */
 #define T_RECORD_SUBMIT   "record.submit"
+#define T_RECORD_CHECK    "record.check"
 #define T_RECORDS_GET     "records.get"
 #define T_COMMITMENT_LIST "commitment.list" /* credit commitments by state: the office's all, a department's own */
 /* adjudicate */

@@ -91,7 +91,7 @@ int bulk_send(void *arg, const char *mp, size_t mplen, size_t tag)
 	if (b->inflight >= BULK_WINDOW && take_reply(b) < 0)
 		return -1;
 	mw_init(&w);
-	client_begin(b->cl, &w, T_RECORD_SUBMIT, b->c->party);
+	client_begin(b->cl, &w, b->type ? b->type : T_RECORD_SUBMIT, b->c->party);
 	mw_str(&w, "record");
 	mw_raw(&w, mp, mplen);
 	id = client_send(b->cl, &w);

@@ -233,6 +233,9 @@ static void print_summary_json(csvrun *r, const char *file, const csvrec_map *m,
 	mw_kbool(&w, "check", check);
 	if (check) {
 		mw_ku64(&w, "would_submit", would);
+		mw_kbool(&w, "asked_ingest", b->type != NULL);
+		if (b->type)
+			mw_ku64(&w, "duplicates", b->dups);
 		if (r->today)
 			mw_kdate(&w, "today", r->today);
 	} else {
@@ -263,7 +266,7 @@ int ctl_submit_csv(ctl *c, int argc, char **argv)
 					      { "check", 0, 0, 'k' }, { "refused", 1, 0, 'r' }, { 0, 0, 0, 0 } };
 	const char *file = NULL, *mpath = NULL, *domain = NULL, *refused = NULL;
 	char *refused_own = NULL, *text = NULL, *out = NULL;
-	bool check = false, wrote = false;
+	bool check = false, wrote = false, remote = false;
 	csvrun run = { .c = c };
 	csvrec_map *m = NULL;
 	csvrec_opts o = { 0 };
@@ -327,10 +330,13 @@ int ctl_submit_csv(ctl *c, int argc, char **argv)
 	}
 	o.domain = domain;
 	if (check) {
+		/* ingest answers: every row is asked with record.check (its own checks, duplicates and the records a row
+		 * refers to included; nothing stored); else checked here with ingest's code, as far as that goes */
 		run.today = ingest_today(c);
+		remote = run.today != 0;
 		if (!run.today)
 			run.today = clock_today();   /* this machine's date: ingest did not answer */
-		if (c->cat && run.dept) {
+		if (!remote && c->cat && run.dept) {
 			o.check = check_here;
 			o.arg = &run;
 		}
@@ -351,20 +357,23 @@ int ctl_submit_csv(ctl *c, int argc, char **argv)
 		printf("%s: %zu row%s, %s; mapping %s (%s records%s%s)%s\n", file, csvrec_nrows(run.f),
 		       csvrec_nrows(run.f) == 1 ? "" : "s",
 		       csvrec_encoding_name(csvrec_encoding_of(run.f)), csvrec_map_path(m), csvrec_map_kind(m),
-		       domain ? ", domain " : "", domain ? domain : "", check ? "; --check: nothing is sent" : "");
-	if (check && !o.check)
+		       domain ? ", domain " : "", domain ? domain : "",
+		       check ? (remote ? "; --check: asked of ingest, nothing is stored" : "; --check: nothing is sent") : "");
+	if (check && !remote && !o.check)
 		fprintf(stderr, "jrpctl: warning: %s; only the records' structure and codes are checked\n",
 			!c->cat ? "the catalogue could not be loaded" : "your party is not in the parties registry");
 	nwarn = csvrec_warnings(run.f, &warn);
 	for (size_t i = 0; i < nwarn; i++)
 		fprintf(stderr, "jrpctl: warning: %s\n", warn[i]);
 	shown_warn = nwarn;
-	if (!check) {
+	if (!check || remote) {
 		cl = ctl_client(c, SVC_INGEST);
 		bulk_init(&b, c, cl, csvrec_nrows(run.f));
 		b.what = "row";
 		b.refused = on_refused;
 		b.arg = &run;
+		if (check)
+			b.type = T_RECORD_CHECK;
 	}
 	msgpack_sbuffer_init(&sb);
 	for (size_t i = 0; i < csvrec_nrows(run.f); i++) {
@@ -372,9 +381,9 @@ int ctl_submit_csv(ctl *c, int argc, char **argv)
 		if (csvrec_convert(run.f, i, &sb) < 0) {
 			local_refused++;
 			show_refusal(&run, i);
-			if (!check)
+			if (!check || remote)
 				bulk_skip(&b);
-		} else if (check) {
+		} else if (check && !remote) {
 			would++;
 		} else if (bulk_send(&b, sb.data, sb.size, i) < 0) {
 			rc = 1;
@@ -382,8 +391,10 @@ int ctl_submit_csv(ctl *c, int argc, char **argv)
 		}
 	}
 	msgpack_sbuffer_destroy(&sb);
-	if (!check && bulk_drain(&b) < 0)
+	if ((!check || remote) && bulk_drain(&b) < 0)
 		rc = 1;
+	if (remote)
+		would = b.done - b.dups;   /* new records ingest would accept; b.dups it has already */
 	/* warnings that only the rows could show (values left out) */
 	nwarn = csvrec_warnings(run.f, &warn);
 	for (size_t i = shown_warn; i < nwarn; i++)
@@ -398,17 +409,24 @@ int ctl_submit_csv(ctl *c, int argc, char **argv)
 	} else if (access(run.refused_path, F_OK) == 0 && unlink(run.refused_path) == 0 && !c->json) {
 		printf("no row refused: removed %s of an earlier run\n", run.refused_path);
 	}
-	if (csvrec_nrefused(run.f) || (!check && b.inflight))
+	if (csvrec_nrefused(run.f) || ((!check || remote) && b.inflight))
 		rc = 1;
 	if (c->json) {
 		print_summary_json(&run, file, m, domain, check, &b, would, local_refused, wrote,
 				   (uint64_t)(clock_real_ms() - t0), warn, nwarn);
+	} else if (check && remote) {
+		char today[11];
+		date_format(run.today, today);
+		printf("check only, nothing stored: %zu record%s would be submitted, %zu refused, %zu already accepted "
+		       "before%s%s (asked of ingest with record.check as of %s: every check of a submission, duplicates "
+		       "and the records a row refers to included)\n", would, would == 1 ? "" : "s", csvrec_nrefused(run.f),
+		       b.dups, wrote ? "; the refused rows are in " : "", wrote ? run.refused_path : "", today);
 	} else if (check) {
 		char today[11];
 		date_format(run.today, today);
 		printf("check only, nothing sent: %zu record%s would be submitted, %zu refused%s%s (checked here with "
-		       "ingest's own code as of %s: structure, codes, catalogue, your domains; not duplicates or the "
-		       "records a row refers to)\n", would, would == 1 ? "" : "s", csvrec_nrefused(run.f),
+		       "ingest's own code as of %s, ingest not answering: structure, codes, catalogue, your domains; not "
+		       "duplicates or the records a row refers to)\n", would, would == 1 ? "" : "s", csvrec_nrefused(run.f),
 		       wrote ? "; the refused rows are in " : "", wrote ? run.refused_path : "", today);
 	} else {
 		printf("%zu records committed (%zu of them already accepted before), %zu refused%s%s, in %.1f s\n", b.done,

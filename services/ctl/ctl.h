@@ -130,6 +130,7 @@ typedef struct ctl_bulk {
 	void (*refused)(void *arg, size_t tag, const char *code, const char *field, const char *message);
 	void *arg;
 	mw refusals;               /* --json without refused(): an array of {line, code, field, message} */
+	const char *type;          /* the request: record.submit (NULL), or record.check (a dry run) */
 } ctl_bulk;
 void bulk_init(ctl_bulk *b, ctl *c, jrp_client *cl, size_t total);
 void bulk_free(ctl_bulk *b);

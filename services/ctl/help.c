@@ -68,7 +68,7 @@ static const ctl_cmd cmds[] = {
 		 "JSON-lines 文件中的每条记录, 流水线报送并显示进度" },
 	       { "--csv FILE", "every row of a CSV file as a record", "CSV 文件的每一行作为一条记录" },
 	       { "--mapping FILE", "with --csv: which column is which record field", "与 --csv 合用: 各列对应的记录字段" },
-	       { "--check", "with --csv: check every row, submit nothing", "与 --csv 合用: 只检查每一行, 不报送" },
+	       { "--check", "with --csv: check every row (asked of ingest with record.check: duplicates included), store nothing", "与 --csv 合用: 检查每一行(经 ingest 的 record.check, 含重复), 不存储" },
 	       { "--refused FILE", "with --csv: write the refused rows to FILE", "与 --csv 合用: 把被拒绝的行写入 FILE" },
 	       { "--record-id ID", "the department's own id of the record (duplicates are dropped by it)",
 		 "部门自己的记录号(据此去重)" },

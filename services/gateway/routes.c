@@ -49,6 +49,7 @@ static const route routes[] = {
 	{ "POST", "/v1/tasks/ack", SVC_DISPATCH, "tasks.ack", K_ONE, R_BODY, "", "" },
 	{ "POST", "/v1/feedback", SVC_FEEDBACK, "feedback.submit", K_ONE, R_BODY, "", "" },
 	{ "POST", "/v1/records", SVC_INGEST, "record.submit", K_ONE, R_BODY, "", "" },
+	{ "POST", "/v1/records/check", SVC_INGEST, "record.check", K_ONE, R_BODY, "", "" },
 	{ "GET", "/v1/subjects/{subject}", SVC__N, "", K_SUBJECT, 0, "s", "id_type:s as_of_time:t" },
 	{ "GET", "/v1/subjects/{subject}/records", SVC_INGEST, "records.get", K_ONE, 0, "s", "id_type:s as_of_time:t" },
 	{ "GET", "/v1/subjects/{subject}/entries", SVC_ADJUDICATE, "entries.get", K_ONE, 0, "s", "id_type:s as_of_time:t" },

@@ -227,7 +227,8 @@ static int h_stats(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *
 	return 0;
 }
 
-static int h_submit(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+/* submit - record.submit (store) or record.check (the same checks, nothing stored) */
+static int submit(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e, bool keep)
 {
 	const jrp_catalog *cat = daemon_catalog(d);
 	jrp_date today = clock_today();
@@ -268,6 +269,14 @@ static int h_submit(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 		goto fail;
 	ev.reported_workdays = calendar_workdays_between(cat->cal, ev.record.decision_date, today);
 	ev.late = ev.reported_workdays > LATE_WORKDAYS;
+	if (!keep) {
+		/* record.check: it would be accepted as a new record; nothing is written */
+		mw_free(&enc);
+		mw_kbool(out, "duplicate", false);
+		if (ev.late)
+			mw_ki64(out, "late_workdays", ev.reported_workdays);
+		return 0;
+	}
 	ev.at = clock_now_ms();
 	str_copy(ev.party, sizeof ev.party, r->party->id);
 	if ((rc = daemon_next_seq(d, txn, &ev.seq)) != 0)
@@ -309,6 +318,18 @@ static int h_submit(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 fail:
 	mw_free(&enc);
 	return rc;
+}
+
+static int h_submit(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	return submit(d, r, txn, out, e, true);
+}
+
+/* h_record_check - a dry run of record.submit (a clerk's --check, an agency system's validation): every check
+ * record.submit makes before storing, the duplicate and conflict by record id included; nothing is stored */
+static int h_record_check(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	return submit(d, r, txn, out, e, false);
 }
 
 typedef struct records_arg {
@@ -437,6 +458,7 @@ static int tick(jrp_daemon *d, MDB_txn *txn, int64_t now, int64_t *next_due)
 
 static const jrp_route routes[] = {
 	{ T_RECORD_SUBMIT, h_submit, ROLE_DEPARTMENT, 0 },
+	{ T_RECORD_CHECK, h_record_check, ROLE_DEPARTMENT, 0 },
 	{ T_RECORDS_GET, h_records_get, ROLE_DEPARTMENT | ROLE_OFFICE | ROLE_AGENCY, 0 },
 	{ T_STATS_GET, h_stats, ROLE_OFFICE, 0 },
 	{ T_COMMITMENT_LIST, h_commitment_list, ROLE_OFFICE | ROLE_DEPARTMENT, 0 },

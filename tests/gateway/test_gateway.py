@@ -151,9 +151,20 @@ try:
            "subject": {"type": "org", "code": CODE, "name": "示范科技有限公司"}, "decision_date": "2026-05-20",
            "decision_no": "示税稽罚〔2026〕88号", "violation": "tax_evasion", "amount": 3500000,
            "base_amount": 20000000, "facts": "虚假申报，少缴税款", "basis": "《中华人民共和国税收征收管理法》第六十三条"}
+    st, b, _ = call("POST", "/v1/records/check", {"record": rec}, party="tax_bureau", template="/v1/records/check")
+    tap(st == 200 and b["duplicate"] is False and "seq" not in b, "POST /v1/records/check: it would be accepted", b)
+    st, b, _ = call("GET", "/v1/subjects/%s/records" % rec["subject"]["code"], party="tax_bureau",
+                    template="/v1/subjects/{subject}/records")
+    tap(st == 200 and b["records"] == [], "the dry run stored nothing", b)
     st, b, _ = call("POST", "/v1/records", {"record": rec}, party="tax_bureau", template="/v1/records")
     tap(st == 200 and b["seq"] >= 1 and b["duplicate"] is False, "POST /v1/records: committed, its seq", b)
     seq = b.get("seq")
+    st, b, _ = call("POST", "/v1/records/check", {"record": rec}, party="tax_bureau", template="/v1/records/check")
+    tap(st == 200 and b["duplicate"] is True and b["seq"] == seq, "record.check after the submission: a duplicate, its seq", b)
+    st, b, _ = call("POST", "/v1/records/check", {"record": dict(rec, amount=1)}, party="tax_bureau",
+                    template="/v1/records/check")
+    tap(st == 409 and b["error"]["code"] == "conflict" and b["error"]["field"] == "record.record_id",
+        "record.check of another record under the same id: the conflict a submission would get", b)
     st, b, _ = call("POST", "/v1/records", {"record": rec}, party="tax_bureau", template="/v1/records")
     tap(st == 200 and b["duplicate"] is True and b["seq"] == seq, "the same record again: duplicate, the first seq", b)
     bad = dict(rec, record_id="TAX-2026-0002", subject=dict(rec["subject"], code="91350100M000100Y44"))

@@ -56,18 +56,20 @@ csv=$dir/penalties.csv
 } > "$csv"
 refused=$dir/penalties.refused.csv
 
-# --check: every row converted and checked with ingest's own code, nothing sent
+# --check: every row converted here, then asked of ingest with record.check (its own checks; nothing stored)
 out=$($J --as tax_bureau submit --csv "$csv" --check 2>&1); rc=$?
 if [ $rc -eq 1 ] && has "7 rows, UTF-8 with BOM; mapping .*rules/csv/penalty.yaml (penalty records, domain tax)" \
-   && has "check only, nothing sent: 3 records would be submitted, 4 refused" && has "as of 2026-09-25"; then
-  ok "--check: 3 would be submitted, 4 refused (row 7 by ingest's own check, with ingest's date)"; else nok "--check (rc $rc)"; fi
+   && has "check only, nothing stored: 3 records would be submitted, 4 refused, 0 already accepted before" \
+   && has "record.check as of 2026-09-25"; then
+  ok "--check: 3 would be submitted, 4 refused (row 7 by ingest's record.check, with ingest's date)"; else nok "--check (rc $rc)"; fi
 out=$(cat "$refused" 2>&1)
 if has ",4,统一社会信用代码校验位错误 (bad_code record.subject.code)" && has ",7,处罚决定日期晚于今天 (bad_value record.decision_date)"; then
   ok "--check writes the refused rows"; else nok "--check refused file"; fi
 out=$($J --as tax_bureau --json subject 91350100M000100Y43 2>&1)
 if ! has "示税稽罚" && ! has '"record_id"'; then ok "--check stored nothing"; else nok "--check stored something"; fi
 out=$($J --as tax_bureau --json submit --csv "$csv" --check 2>/dev/null)
-if has '"would_submit": 3' && has '"refused": 4' && has '"check": true' && has '"encoding": "UTF-8 with BOM"'; then
+if has '"would_submit": 3' && has '"refused": 4' && has '"check": true' && has '"asked_ingest": true' \
+   && has '"encoding": "UTF-8 with BOM"'; then
   ok "--check --json: the summary as JSON"; else nok "--check --json"; fi
 
 # the real submission: the good rows committed, the bad ones in the refused file
@@ -103,6 +105,10 @@ if has "示范科技有限公司" && has "张\*"; then ok "双公示: both publi
 out=$($J --as tax_bureau submit --csv "$csv" 2>&1); rc=$?
 if [ $rc -eq 1 ] && has "3 records committed (3 of them already accepted before), 4 refused"; then
   ok "the same file again: all duplicates"; else nok "resubmission (rc $rc)"; fi
+# --check after the submission sees the duplicates (record.check looks the record ids up; nothing stored)
+out=$($J --as tax_bureau submit --csv "$csv" --check 2>&1); rc=$?
+if [ $rc -eq 1 ] && has "check only, nothing stored: 0 records would be submitted, 4 refused, 3 already accepted before"; then
+  ok "--check after the submission: the 3 rows already accepted are named as such"; else nok "--check duplicates (rc $rc)"; fi
 gb=$dir/penalties-gbk.csv
 tail -c +4 "$csv" | iconv -f UTF-8 -t GB18030 > "$gb"
 out=$($J --as tax_bureau submit --csv "$gb" 2>&1); rc=$?
