@@ -411,6 +411,27 @@ int kv_del(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t kn)
 	return rc == MDB_NOTFOUND ? 0 : store_rc(rc);
 }
 
+int kv_floor(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t kn, size_t plen, MDB_val *key, MDB_val *val)
+{
+	MDB_cursor *c;
+	int rc;
+	if ((rc = mdb_cursor_open(txn, dbi, &c)) != 0)
+		return store_rc(rc);
+	key->mv_data = (void *)k;
+	key->mv_size = kn;
+	rc = mdb_cursor_get(c, key, val, MDB_SET_RANGE);
+	if (rc == 0 && key->mv_size == kn && memcmp(key->mv_data, k, kn) == 0)
+		;   /* k itself */
+	else if (rc == 0)
+		rc = mdb_cursor_get(c, key, val, MDB_PREV);
+	else if (rc == MDB_NOTFOUND)
+		rc = mdb_cursor_get(c, key, val, MDB_LAST);
+	if (rc == 0 && (key->mv_size < plen || memcmp(key->mv_data, k, plen) != 0))
+		rc = MDB_NOTFOUND;
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? JRP_ENOTFOUND : store_rc(rc);
+}
+
 int kv_prefix_each(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t plen, size_t max,
 		   int (*fn)(void *arg, const unsigned char *rest, size_t restlen, const MDB_val *val), void *arg)
 {

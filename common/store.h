@@ -99,5 +99,8 @@ int kv_prefix_each(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t plen, s
 int kv_put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t kn, const void *v, size_t vn, unsigned flags);
 int kv_get(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t kn, MDB_val *v);   /* JRP_ENOTFOUND */
 int kv_del(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t kn);
+/* kv_floor - the greatest key <= k (kn bytes) that starts with k's first plen bytes, and its value: 0, or
+ * JRP_ENOTFOUND. The keys' rest being big-endian instants, "as it was at T" (the as-of indexes) */
+int kv_floor(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t kn, size_t plen, MDB_val *key, MDB_val *val);
 
 #endif

@@ -419,24 +419,12 @@ int entry_each_standard(adj *a, const char *standard, entry_fn fn, void *arg)
 int entry_load_asof(adj *a, uint64_t id, int64_t at, entry *en)
 {
 	unsigned char k[16];
-	MDB_cursor *c;
 	MDB_val key, val;
 	jrp_error e;
 	int rc;
 	be64_put(k, id);
-	be64_put(k + 8, (uint64_t)at + 1);
-	key.mv_data = k;
-	key.mv_size = 16;
-	if ((rc = mdb_cursor_open(a->txn, a->db[ADB_ESNAP], &c)) != 0)
-		return store_rc(rc);
-	rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
-	rc = rc == 0 ? mdb_cursor_get(c, &key, &val, MDB_PREV) : mdb_cursor_get(c, &key, &val, MDB_LAST);
-	if (rc == 0 && (key.mv_size != 16 || memcmp(key.mv_data, k, 8) != 0))
-		rc = MDB_NOTFOUND;
-	if (rc == 0)
-		rc = entry_decode(val.mv_data, val.mv_size, en, &e) < 0 ? JRP_ESTORE : 0;
-	else
-		rc = rc == MDB_NOTFOUND ? JRP_ENOTFOUND : store_rc(rc);
-	mdb_cursor_close(c);
-	return rc;
+	be64_put(k + 8, (uint64_t)at);
+	if ((rc = kv_floor(a->txn, a->db[ADB_ESNAP], k, 16, 8, &key, &val)) != 0)
+		return rc;
+	return entry_decode(val.mv_data, val.mv_size, en, &e) < 0 ? JRP_ESTORE : 0;
 }

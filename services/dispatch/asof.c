@@ -36,30 +36,14 @@
 #define CATFILES "catfiles/"
 #define AHIST_SINCE "ahist_since"
 
-static void be64(unsigned char *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (unsigned char)v;
-}
-
-static uint64_t rd64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 int asof_note(dsp *x, const jrp_change *ch, bool in_force)
 {
-	unsigned char k[96], v[1] = { in_force };
-	size_t n = strlen(ch->subject.code) + 1;
-	if (n > 40)
-		return 0;
+	unsigned char k[JRP_CODE_MAX + 1 + 24], v[1] = { in_force };
+	size_t n = strlen(ch->subject.code) + 1;   /* a decoded change's code is at most JRP_CODE_MAX */
 	memcpy(k, ch->subject.code, n);
-	be64(k + n, ch->entry);
-	be64(k + n + 8, (uint64_t)ch->at);
-	be64(k + n + 16, ch->seq);
+	be64_put(k + n, ch->entry);
+	be64_put(k + n + 8, (uint64_t)ch->at);
+	be64_put(k + n + 16, ch->seq);
 	return kv_put(x->txn, x->db[DDB_AHIST], k, n + 24, v, 1, 0);
 }
 
@@ -116,25 +100,27 @@ static int snapshot(const char *dir, mw *w)
 	return 0;
 }
 
-/* latest_version - the version of the newest catver row, into v ("" if none) */
-static int latest_version(MDB_txn *txn, MDB_dbi meta, char *v, size_t n)
+/* catver_at - the version of the catalogue in force at `at` (the last catver row at or before it) into v, and
+ * since when (*since, if not NULL); "" if none was kept by then */
+static int catver_at(MDB_txn *txn, MDB_dbi meta, int64_t at, char *v, size_t n, int64_t *since)
 {
-	MDB_cursor *c;
-	MDB_val key = { strlen(CATVER) + 8, NULL }, val;
 	unsigned char k[32];
+	MDB_val key, val;
 	int rc;
 	v[0] = '\0';
 	memcpy(k, CATVER, strlen(CATVER));
-	memset(k + strlen(CATVER), 0xff, 8);
-	key.mv_data = k;
-	if ((rc = mdb_cursor_open(txn, meta, &c)) != 0)
-		return store_rc(rc);
-	rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
-	rc = rc == 0 ? mdb_cursor_get(c, &key, &val, MDB_PREV) : mdb_cursor_get(c, &key, &val, MDB_LAST);
-	if (rc == 0 && key.mv_size == strlen(CATVER) + 8 && memcmp(key.mv_data, CATVER, strlen(CATVER)) == 0)
-		snprintf(v, n, "%.*s", (int)val.mv_size, (const char *)val.mv_data);
-	mdb_cursor_close(c);
-	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_rc(rc);
+	be64_put(k + strlen(CATVER), (uint64_t)at);
+	rc = kv_floor(txn, meta, k, strlen(CATVER) + 8, strlen(CATVER), &key, &val);
+	if (rc == JRP_ENOTFOUND)
+		return 0;
+	if (rc != 0)
+		return rc;
+	if (key.mv_size != strlen(CATVER) + 8)
+		return JRP_ESTORE;
+	snprintf(v, n, "%.*s", (int)val.mv_size, (const char *)val.mv_data);
+	if (since)
+		*since = (int64_t)be64_get((const unsigned char *)key.mv_data + strlen(CATVER));
+	return 0;
 }
 
 int asof_catalog_in_force(dsp *x, const jrp_catalog *cat, int64_t at)
@@ -144,7 +130,7 @@ int asof_catalog_in_force(dsp *x, const jrp_catalog *cat, int64_t at)
 	size_t vl = strlen(cat->version);
 	int rc;
 	MDB_val v;
-	if ((rc = latest_version(x->txn, x->db[DDB_META], last, sizeof last)) != 0)
+	if ((rc = catver_at(x->txn, x->db[DDB_META], INT64_MAX, last, sizeof last, NULL)) != 0)
 		return rc;
 	if (strcmp(last, cat->version) == 0)
 		return 0;
@@ -165,7 +151,7 @@ int asof_catalog_in_force(dsp *x, const jrp_catalog *cat, int64_t at)
 	if (rc != 0)
 		return rc;
 	memcpy(k, CATVER, strlen(CATVER));
-	be64(k + strlen(CATVER), (uint64_t)at);
+	be64_put(k + strlen(CATVER), (uint64_t)at);
 	log_info("event=catalog_version_kept version=%s since_ms=%lld", cat->version, (long long)at);
 	return kv_put(x->txn, x->db[DDB_META], k, strlen(CATVER) + 8, cat->version, vl, 0);
 }
@@ -182,14 +168,14 @@ int asof_init(dsp *x, int64_t now)
 	if (rc == JRP_ENOTFOUND) {
 		/* a new store (complete from the beginning: 0), or one from before the index (complete from now) */
 		unsigned char b[8];
-		be64(b, last ? (uint64_t)now : 0);
+		be64_put(b, last ? (uint64_t)now : 0);
 		if ((rc = kv_put(x->txn, x->db[DDB_META], AHIST_SINCE, strlen(AHIST_SINCE), b, 8, 0)) != 0)
 			return rc;
 	} else if (rc != 0) {
 		return rc;
 	}
 	/* the first catalogue of a new store was in force from its beginning */
-	if ((rc = latest_version(x->txn, x->db[DDB_META], kept, sizeof kept)) != 0)
+	if ((rc = catver_at(x->txn, x->db[DDB_META], INT64_MAX, kept, sizeof kept, NULL)) != 0)
 		return rc;
 	return asof_catalog_in_force(x, x->cat, !kept[0] && !last ? 0 : now);
 }
@@ -219,6 +205,19 @@ static int rm_tree(const char *dir)
 	if (dh)
 		closedir(dh);
 	return rmdir(dir);
+}
+
+/* kept_name - catalog.yaml, standards.yaml, measures.yaml or calendar/NNNN.yaml: what snapshot() keeps */
+static bool kept_name(const msgpack_object *k)
+{
+	char n[32];
+	if (k->via.str.size >= sizeof n)
+		return false;
+	snprintf(n, sizeof n, "%.*s", (int)k->via.str.size, k->via.str.ptr);
+	if (strcmp(n, "catalog.yaml") == 0 || strcmp(n, "standards.yaml") == 0 || strcmp(n, "measures.yaml") == 0)
+		return true;
+	return strlen(n) == 18 && strncmp(n, "calendar/", 9) == 0 && strspn(n + 9, "0123456789") == 4 &&
+	       strcmp(n + 13, ".yaml") == 0;
 }
 
 /* load_kept - the catalogue `version` from its kept files into *out: 0, or the refusal's code */
@@ -259,8 +258,8 @@ static int load_kept(dsp *x, const char *version, const char *scratch, const jrp
 	free(cal);
 	for (uint32_t i = 0; i < in.root->via.map.size; i++) {
 		const msgpack_object *kk = &in.root->via.map.ptr[i].key, *vv = &in.root->via.map.ptr[i].val;
-		if (kk->type != MSGPACK_OBJECT_STR || vv->type != MSGPACK_OBJECT_STR ||
-		    memchr(kk->via.str.ptr, '.', kk->via.str.size) == kk->via.str.ptr)
+		/* only the names snapshot() writes: a damaged store never makes us write elsewhere */
+		if (kk->type != MSGPACK_OBJECT_STR || vv->type != MSGPACK_OBJECT_STR || !kept_name(kk))
 			continue;
 		char *p = xasprintf("%s/%.*s", dir, (int)kk->via.str.size, kk->via.str.ptr);
 		FILE *f = fopen(p, "wb");
@@ -294,30 +293,6 @@ out:
 	return ret;
 }
 
-/* version_at - the catalogue version in force at `at` into v; "" if none was kept by then */
-static int version_at(dsp *x, int64_t at, char *v, size_t n, int64_t *since)
-{
-	MDB_cursor *c;
-	unsigned char k[32];
-	MDB_val key, val;
-	int rc;
-	v[0] = '\0';
-	memcpy(k, CATVER, strlen(CATVER));
-	be64(k + strlen(CATVER), (uint64_t)at + 1);
-	key.mv_data = k;
-	key.mv_size = strlen(CATVER) + 8;
-	if ((rc = mdb_cursor_open(x->txn, x->db[DDB_META], &c)) != 0)
-		return store_rc(rc);
-	rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
-	rc = rc == 0 ? mdb_cursor_get(c, &key, &val, MDB_PREV) : mdb_cursor_get(c, &key, &val, MDB_LAST);
-	if (rc == 0 && key.mv_size == strlen(CATVER) + 8 && memcmp(key.mv_data, CATVER, strlen(CATVER)) == 0) {
-		snprintf(v, n, "%.*s", (int)val.mv_size, (const char *)val.mv_data);
-		*since = (int64_t)rd64((const unsigned char *)key.mv_data + strlen(CATVER));
-	}
-	mdb_cursor_close(c);
-	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_rc(rc);
-}
-
 /* ---- the answer ---- */
 
 static int answer(dsp *x, const jrp_catalog *cat, const char *code, const char *matter, const char *agency, int64_t at,
@@ -339,11 +314,11 @@ int check_answer_asof(dsp *x, const char *code, const char *matter, const char *
 
 	if ((rc = kv_get(x->txn, x->db[DDB_META], AHIST_SINCE, strlen(AHIST_SINCE), &v)) != 0)
 		return rc == JRP_ENOTFOUND ? jrp_fail(e, JRP_ERR_NOT_FOUND, "as_of_time", "no history is kept yet") : rc;
-	since = (int64_t)rd64(v.mv_data);
+	since = (int64_t)be64_get(v.mv_data);
 	if (at < since)
 		return jrp_fail(e, JRP_ERR_NOT_FOUND, "as_of_time", "the history of entries in force is kept since %lld "
 				"(ms); this dispatch cannot answer for an earlier instant", (long long)since);
-	if ((rc = version_at(x, at, version, sizeof version, &cat_since)) != 0)
+	if ((rc = catver_at(x->txn, x->db[DDB_META], at, version, sizeof version, &cat_since)) != 0)
 		return rc;
 	if (!version[0])
 		return jrp_fail(e, JRP_ERR_NOT_FOUND, "as_of_time", "no catalogue was kept as in force at that instant");
@@ -379,8 +354,8 @@ static int answer(dsp *x, const jrp_catalog *cat, const char *code, const char *
 		const unsigned char *kp = key.mv_data;
 		if (key.mv_size != plen + 24 || memcmp(kp, k, plen) != 0)
 			break;
-		uint64_t entry = rd64(kp + plen), seq = rd64(kp + plen + 16);
-		int64_t t = (int64_t)rd64(kp + plen + 8);
+		uint64_t entry = be64_get(kp + plen), seq = be64_get(kp + plen + 16);
+		int64_t t = (int64_t)be64_get(kp + plen + 8);
 		if (t > at)
 			continue;
 		if (!np || picks[np - 1].entry != entry) {

@@ -366,23 +366,16 @@ typedef struct tasks_arg {
 static int state_at(fbk *f, const unsigned char *seq, int64_t at, int *state)
 {
 	unsigned char k[16];
-	MDB_cursor *c;
 	MDB_val key, val;
 	int rc;
 	memcpy(k, seq, 8);
-	be64_put(k + 8, (uint64_t)at + 1);
-	key.mv_data = k;
-	key.mv_size = 16;
-	if ((rc = mdb_cursor_open(f->txn, f->db[FDB_TSTATE], &c)) != 0)
-		return store_rc(rc);
-	rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
-	rc = rc == 0 ? mdb_cursor_get(c, &key, &val, MDB_PREV) : mdb_cursor_get(c, &key, &val, MDB_LAST);
-	if (rc == 0 && (key.mv_size != 16 || memcmp(key.mv_data, seq, 8) != 0 || val.mv_size < 1))
-		rc = MDB_NOTFOUND;
-	if (rc == 0)
-		*state = ((const unsigned char *)val.mv_data)[0] % TS__N;
-	mdb_cursor_close(c);
-	return rc == 0 ? 0 : rc == MDB_NOTFOUND ? JRP_ENOTFOUND : store_rc(rc);
+	be64_put(k + 8, (uint64_t)at);
+	if ((rc = kv_floor(f->txn, f->db[FDB_TSTATE], k, 16, 8, &key, &val)) != 0)
+		return rc;
+	if (val.mv_size < 1)
+		return JRP_ESTORE;
+	*state = ((const unsigned char *)val.mv_data)[0] % TS__N;
+	return 0;
 }
 
 static int task_one(void *arg, const unsigned char *seq, size_t n, const MDB_val *v)

@@ -296,13 +296,11 @@ static int add_body(hreq *h, mw *w, const msgpack_object *m)
 					   "sets it (the party is the bearer token's)", key);
 				return -1;
 			}
-		if (strstr(h->rt->path, "{") && strstr(h->rt->path, key) && strlen(key) > 3) {
-			char brace[72];
-			snprintf(brace, sizeof brace, "{%s}", key);
-			if (strstr(h->rt->path, brace)) {
-				http_error(h, 400, "unknown_field", key, "\"%s\" is given by the path, not the body", key);
-				return -1;
-			}
+		char brace[72];
+		snprintf(brace, sizeof brace, "{%s}", key);
+		if (strstr(h->rt->path, brace)) {
+			http_error(h, 400, "unknown_field", key, "\"%s\" is given by the path, not the body", key);
+			return -1;
 		}
 		if (MHD_lookup_connection_value(h->conn, MHD_GET_ARGUMENT_KIND, key)) {
 			http_error(h, 400, "unknown_field", key, "\"%s\" is given twice: in the query and the body", key);

@@ -1082,3 +1082,31 @@ int bench_raw_append(const char *dir, const void *rec, size_t len, bool dedupe, 
 	store_close(&st);
 	return rc == 0 ? 0 : -1;
 }
+
+int bench_blacklist(bench_env *b, uint64_t n, int timeout_s)
+{
+	bench_load L;
+	bench_stream st;
+	memset(&L, 0, sizeof L);
+	L.endpoint = b->cfg->endpoint[SVC_INGEST];
+	L.type = T_RECORD_SUBMIT;
+	L.party = "tax_bureau";
+	L.build = bench_build_black;
+	L.sockets = 1;
+	L.window = 256;
+	L.count = n;
+	memset(&st, 0, sizeof st);
+	st.b = b;
+	st.agency = "procurement_centre";
+	st.want = n;
+	st.timeout_s = timeout_s;
+	if (bench_load_run(&L, NULL, NULL) < 0 || L.ok != n) {
+		bench_load_free(&L);
+		return -1;
+	}
+	bench_load_free(&L);
+	bench_stream_start(&st);
+	if (bench_stream_join(&st) < 0 || bench_settle(b, timeout_s * 1000) < 0)
+		return -1;
+	return 0;
+}

@@ -213,6 +213,11 @@ typedef struct bench_stream {
 int bench_stream_start(bench_stream *s);
 int bench_stream_join(bench_stream *s);
 
+/* bench_blacklist - n companies black-listed through the real path (record.submit from tax_bureau, 256 in
+ * flight; the bench rules make each effective at once), the procurement centre's n apply tasks read and every
+ * daemon caught up, within timeout_s: 0, or -1 */
+int bench_blacklist(bench_env *b, uint64_t n, int timeout_s);
+
 /* ---- the raw LMDB baseline ---- */
 
 typedef struct bench_raw {

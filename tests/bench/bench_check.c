@@ -82,7 +82,6 @@ int main(int argc, char **argv)
 	bench_opts o = { .seconds = 10, .records = LISTED, .sockets = 4, .window = 256 };
 	bench_env b;
 	bench_load L, P;
-	bench_stream st;
 	bench_peak peak;
 	bench_usage u0, u1;
 	bench_raw raw;
@@ -102,24 +101,7 @@ int main(int argc, char **argv)
 
 	/* 1,000 effective entries, through the real path */
 	bench_note("check: black-listing %d companies", LISTED);
-	memset(&L, 0, sizeof L);
-	L.endpoint = b.cfg->endpoint[SVC_INGEST];
-	L.type = T_RECORD_SUBMIT;
-	L.party = "tax_bureau";
-	L.build = bench_build_black;
-	L.sockets = 1;
-	L.window = 256;
-	L.count = LISTED;
-	memset(&st, 0, sizeof st);
-	st.b = &b;
-	st.agency = "procurement_centre";
-	st.want = LISTED;
-	st.timeout_s = 60;
-	if (bench_load_run(&L, NULL, NULL) < 0 || L.ok != LISTED)
-		goto out;
-	bench_load_free(&L);
-	bench_stream_start(&st);
-	if (bench_stream_join(&st) < 0 || bench_settle(&b, 60000) < 0)
+	if (bench_blacklist(&b, LISTED, 60) < 0)
 		goto out;
 
 	/* the ceiling without writes: pings, same clients */

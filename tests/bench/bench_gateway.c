@@ -226,7 +226,6 @@ int main(int argc, char **argv)
 	bench_opts o = { .seconds = 5, .records = LISTED, .sockets = 1, .window = 64 };
 	bench_env b;
 	bench_load L;
-	bench_stream st;
 	int rc = 1, port = 0;
 	double zrate = 0, hrate = 0;
 	bench_lat zlat = { 0 }, hlat = { 0 };
@@ -240,24 +239,7 @@ int main(int argc, char **argv)
 	if (bench_env_init(&b, true) < 0 || bench_start_all(&b) < 0)
 		goto out;
 	bench_note("gateway: black-listing %d companies", LISTED);
-	memset(&L, 0, sizeof L);
-	L.endpoint = b.cfg->endpoint[SVC_INGEST];
-	L.type = T_RECORD_SUBMIT;
-	L.party = "tax_bureau";
-	L.build = bench_build_black;
-	L.sockets = 1;
-	L.window = 256;
-	L.count = LISTED;
-	memset(&st, 0, sizeof st);
-	st.b = &b;
-	st.agency = "procurement_centre";
-	st.want = LISTED;
-	st.timeout_s = 60;
-	if (bench_load_run(&L, NULL, NULL) < 0 || L.ok != LISTED)
-		goto out;
-	bench_load_free(&L);
-	bench_stream_start(&st);
-	if (bench_stream_join(&st) < 0 || bench_settle(&b, 60000) < 0)
+	if (bench_blacklist(&b, LISTED, 60) < 0)
 		goto out;
 	if (start_gateway(&b, &port) < 0) {
 		bench_note("gateway: did not start (see %s/gateway.log)", b.dir);

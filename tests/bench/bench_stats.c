@@ -54,8 +54,6 @@ int main(int argc, char **argv)
 {
 	bench_opts o = { .seconds = 1, .records = 30000, .sockets = 1, .window = 256 };   /* seconds: unused */
 	bench_env b;
-	bench_load L;
-	bench_stream st;
 	bench_lat s0 = { 0 }, s1 = { 0 }, p0 = { 0 }, p1 = { 0 };
 	int calls = 20, rc = 1;
 	int64_t t0;
@@ -65,24 +63,7 @@ int main(int argc, char **argv)
 	if (bench_env_init(&b, true) < 0 || bench_start_all(&b) < 0)
 		goto out;
 	bench_note("stats: black-listing %llu companies", (unsigned long long)o.records);
-	memset(&L, 0, sizeof L);
-	L.endpoint = b.cfg->endpoint[SVC_INGEST];
-	L.type = T_RECORD_SUBMIT;
-	L.party = "tax_bureau";
-	L.build = bench_build_black;
-	L.sockets = 1;
-	L.window = 256;
-	L.count = o.records;
-	memset(&st, 0, sizeof st);
-	st.b = &b;
-	st.agency = "procurement_centre";
-	st.want = o.records;
-	st.timeout_s = 600;
-	if (bench_load_run(&L, NULL, NULL) < 0 || L.ok != o.records)
-		goto out;
-	bench_load_free(&L);
-	bench_stream_start(&st);
-	if (bench_stream_join(&st) < 0 || bench_settle(&b, 600000) < 0)
+	if (bench_blacklist(&b, o.records, 600) < 0)
 		goto out;
 
 	timed(&b, T_PING, calls, &p0);

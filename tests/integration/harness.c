@@ -554,3 +554,38 @@ int h_count_tasks(harness *h, const char *party, uint64_t entry, const char *act
 	count_arg a = { entry, action, measure, 0 };
 	return h_stream_each(h, party, count_one, &a) < 0 ? -1 : a.n;
 }
+
+char *h_slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *s;
+	long n;
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	s = calloc(1, (size_t)n + 1);
+	if (n < 0 || fread(s, 1, (size_t)n, f) != (size_t)n) {
+		free(s);
+		s = NULL;
+	}
+	fclose(f);
+	return s;
+}
+
+int h_replace_in(const char *path, const char *anchor, const char *from, const char *to)
+{
+	char *s = h_slurp(path), *a, *p;
+	FILE *f;
+	if (!s || !(a = anchor ? strstr(s, anchor) : s) || !(p = strstr(a, from)) || !(f = fopen(path, "wb"))) {
+		free(s);
+		return -1;
+	}
+	fwrite(s, 1, (size_t)(p - s), f);
+	fputs(to, f);
+	fputs(p + strlen(from), f);
+	fclose(f);
+	free(s);
+	return 0;
+}

@@ -95,6 +95,12 @@ uint64_t h_entry(harness *h, const char *code, const char *list, char state[16],
 /* h_count_tasks - tasks with action (and measure, if not NULL) for entry in party's whole stream */
 int h_count_tasks(harness *h, const char *party, uint64_t entry, const char *action, const char *measure);
 
+/* h_slurp - a whole file, NUL-terminated (malloc'd), or NULL */
+char *h_slurp(const char *path);
+/* h_replace_in - in the file at path, the first `from` after `anchor` (NULL: from the start) becomes `to`
+ * (a test's edit of a rules or parties file); 0, or -1 if either is not there */
+int h_replace_in(const char *path, const char *anchor, const char *from, const char *to);
+
 /* a valid organisation code and a valid citizen id for tests */
 extern const char *const H_ORG1, *const H_ORG2, *const H_PERSON1;
 

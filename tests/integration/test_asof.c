@@ -23,39 +23,12 @@ static harness H;
 static uint64_t gp_task;   /* the procurement centre's apply task, fed back on 12-06 */
 #define J(svc, in, e, ...) h_json(&H, (svc), (in), (e), __VA_ARGS__)
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-		n = 0;
-	fclose(f);
-	return buf;
-}
-
 /* replace - the first `from` after `anchor` in rules/file becomes `to` */
 static int replace(const char *file, const char *anchor, const char *from, const char *to)
 {
-	char path[400], *s, *a, *p;
+	char path[400];
 	snprintf(path, sizeof path, "%s/rules/%s", H.dir, file);
-	if (!(s = slurp(path)) || !(a = strstr(s, anchor)) || !(p = strstr(a, from))) {
-		free(s);
-		return -1;
-	}
-	FILE *f = fopen(path, "wb");
-	fwrite(s, 1, (size_t)(p - s), f);
-	fputs(to, f);
-	fputs(p + strlen(from), f);
-	fclose(f);
-	free(s);
-	return 0;
+	return h_replace_in(path, anchor, from, to);
 }
 
 /* asof - dispatch's check of H_ORG1 for public procurement as of `when`; 0 or JRP_EREPLY */

@@ -19,25 +19,6 @@ static harness H;
 
 #define J(svc, in, e, ...) h_json(&H, (svc), (in), (e), __VA_ARGS__)
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *s;
-	long n;
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	s = calloc(1, (size_t)n + 1);
-	if (fread(s, 1, (size_t)n, f) != (size_t)n) {
-		free(s);
-		s = NULL;
-	}
-	fclose(f);
-	return s;
-}
-
 static void h_spit(const char *path, const char *s)
 {
 	FILE *f = fopen(path, "w");
@@ -50,23 +31,9 @@ static void h_spit(const char *path, const char *s)
 /* edit - in DIR/parties.yaml replace the first `from` with `to`; 0 or -1 */
 static int edit(const char *from, const char *to)
 {
-	char path[400], *s, *p, *out;
-	FILE *f;
+	char path[400];
 	snprintf(path, sizeof path, "%s/parties.yaml", H.dir);
-	if (!(s = slurp(path)) || !(p = strstr(s, from))) {
-		free(s);
-		return -1;
-	}
-	out = calloc(1, strlen(s) + strlen(to) + 1);
-	memcpy(out, s, (size_t)(p - s));
-	strcat(out, to);
-	strcat(out, p + strlen(from));
-	f = fopen(path, "w");
-	fputs(out, f);
-	fclose(f);
-	free(out);
-	free(s);
-	return 0;
+	return h_replace_in(path, NULL, from, to);
 }
 
 /* reload_all - parties.reload on every daemon, downstream first; the number that accepted it; the
@@ -164,7 +131,7 @@ static void bad_file_changes_nothing(void)
 	char code[32], path[400], *good;
 	jrp_error e;
 	snprintf(path, sizeof path, "%s/parties.yaml", H.dir);
-	good = slurp(path);
+	good = h_slurp(path);
 	/* an unknown key */
 	CHECK_INT(edit("  - id: sports_bureau\n    name: 示范市体育局\n", "  - id: sports_bureau\n    name: 示范市体育局\n    colour: red\n"), 0);
 	CHECK_INT(reload_all("office", &e), 0);

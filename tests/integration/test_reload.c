@@ -18,47 +18,12 @@
 static harness H;
 static char X[19];
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-		n = 0;
-	fclose(f);
-	return buf;
-}
-
-static void spit(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	fputs(text, f);
-	fclose(f);
-}
-
-/* replace - the first `from` after `anchor` in file becomes `to` */
+/* replace - the first `from` after `anchor` in rules/file becomes `to` */
 static int replace(const char *file, const char *anchor, const char *from, const char *to)
 {
-	char path[400], *s, *a, *p, *out;
+	char path[400];
 	snprintf(path, sizeof path, "%s/rules/%s", H.dir, file);
-	if (!(s = slurp(path)) || !(a = strstr(s, anchor)) || !(p = strstr(a, from))) {
-		free(s);
-		return -1;
-	}
-	out = calloc(1, strlen(s) + strlen(to) + 1);
-	memcpy(out, s, (size_t)(p - s));
-	strcat(out, to);
-	strcat(out, p + strlen(from));
-	spit(path, out);
-	free(out);
-	free(s);
-	return 0;
+	return h_replace_in(path, anchor, from, to);
 }
 
 static int reload(int svc, msg_in *in, jrp_error *e)
