@@ -31,6 +31,8 @@ static const struct {
 	{ "office", ROLE_OFFICE },
 	{ "daemon", ROLE_DAEMON },
 	{ "gateway", ROLE_GATEWAY },
+	{ "exchange", ROLE_EXCHANGE },
+	{ "peer", ROLE_PEER },
 };
 
 /* parties_id_ok - [a-z0-9_]{1,32} */
@@ -129,7 +131,7 @@ static int party_load(ydoc *d, ynode *m, jrp_party *p, jrp_error *e)
 	if (nroles == 0) {
 		rc = ydoc_fail(d, ydoc_map_get(d, m, "roles"), e,
 			       "key 'roles': party '%s' needs at least one role "
-			       "(department, agency, office, daemon, gateway)", p->id);
+			       "(department, agency, office, daemon, gateway, exchange, peer)", p->id);
 		goto out;
 	}
 	for (i = 0; i < nroles; i++) {
@@ -138,7 +140,7 @@ static int party_load(ydoc *d, ynode *m, jrp_party *p, jrp_error *e)
 				break;
 		if (j == sizeof role_names / sizeof role_names[0]) {
 			rc = ydoc_fail(d, item_at(d, m, "roles", i), e,
-				       "key 'roles': unknown role '%s' (allowed: department, agency, office, daemon, gateway)",
+				       "key 'roles': unknown role '%s' (allowed: department, agency, office, daemon, gateway, exchange, peer)",
 				       roles[i]);
 			goto out;
 		}

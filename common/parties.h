@@ -18,6 +18,11 @@ enum {
 	ROLE_OFFICE = 1 << 2,
 	ROLE_DAEMON = 1 << 3,
 	ROLE_GATEWAY = 1 << 4,   /* jrp-gateway: its CURVE key may speak for any party but a daemon (request.c) */
+	ROLE_EXCHANGE = 1 << 5,  /* jrp-exchange, this region's door to the others: submits foreign entries
+	                          * (record kind foreign) and accepted initiations to ingest, asks feedback
+	                          * for the foreign report (README "Between regions") */
+	ROLE_PEER = 1 << 6,      /* another region's jrp-exchange: pulls the stream this region keeps for it
+	                          * (exchange.fetch); the party's id is the region's id */
 };
 
 typedef struct jrp_party {

@@ -112,7 +112,7 @@ static void test_parties_errors(void)
 		{ "parties:\n  - id: a\n    name: x\n    roles: [agency]\n  - id: a\n    name: y\n    roles: [office]\n",
 		  5, 9, "duplicate party id 'a'" },
 		{ "parties:\n  - id: a\n    name: x\n    roles: [agency, judge]\n", 4, 21,
-		  "unknown role 'judge' (allowed: department, agency, office, daemon, gateway)" },
+		  "unknown role 'judge' (allowed: department, agency, office, daemon, gateway, exchange, peer)" },
 		{ "parties:\n  - id: a\n    name: x\n    roles: [agency, agency]\n", 4, 21, "listed twice" },
 		{ "parties:\n  - id: a\n    name: x\n    roles: []\n", 4, 12, "at least one role" },
 		{ "parties:\n  - id: a\n    name: x\n    roles: [department]\n", 2, 5,
