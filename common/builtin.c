@@ -340,7 +340,7 @@ static const jrp_route builtin_routes[] = {
 	{ T_CLOCK_SET, h_clock_set, 0, 0 },
 	{ T_CATALOG_RELOAD, h_catalog_reload, ROLE_OFFICE, ROUTE_ATOMIC },
 	{ T_PARTIES_RELOAD, h_parties_reload, ROLE_OFFICE, ROUTE_ATOMIC },
-	{ T_LOG_FETCH, h_log_fetch, ROLE_DAEMON | ROLE_OFFICE, 0 },
+	{ T_LOG_FETCH, h_log_fetch, ROLE_DAEMON | ROLE_OFFICE | ROLE_EXCHANGE, 0 },
 	{ T_LOG_SEEK, h_log_seek, ROLE_DAEMON | ROLE_OFFICE, 0 },
 	{ T_REJECTED_LIST, h_rejected_list, ROLE_DAEMON | ROLE_OFFICE, 0 },
 	{ T_REJECTED_RETRY, h_rejected_retry, ROLE_OFFICE, ROUTE_ATOMIC },

@@ -26,7 +26,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
-const char *const svc_names[SVC__N] = { "ingest", "adjudicate", "dispatch", "feedback" };
+const char *const svc_names[SVC__ALL] = { "ingest", "adjudicate", "dispatch", "feedback", "exchange" };
 
 #define IPC_PATH_MAX 107        /* sizeof(sun_path) - 1 on Linux */
 #define MAP_MB_MAX (INT64_C(1) << 24)   /* 16 TiB */
@@ -142,8 +142,14 @@ void config_free(jrp_config **cp)
 	free(c->rules_dir);
 	free(c->parties_path);
 	free(c->keys_dir);
-	for (i = 0; i < SVC__N; i++)
+	for (i = 0; i < SVC__ALL; i++)
 		free(c->endpoint[i]);
+	free(c->xc.region);
+	for (size_t k = 0; k < c->xc.npeers; k++) {
+		free(c->xc.peers[k].region);
+		free(c->xc.peers[k].endpoint);
+	}
+	free(c->xc.peers);
 	free(c->gw.host);
 	free(c->gw.party);
 	free(c->gw.tls_cert);
@@ -151,6 +157,78 @@ void config_free(jrp_config **cp)
 	free(c->gw.client_ca);
 	free(c);
 	*cp = NULL;
+}
+
+static bool region_id_ok(const char *s)
+{
+	size_t n = strlen(s);
+	return n >= 1 && n <= 32 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
+}
+
+/* config_exchange - the exchange: map (README "Between regions"): region required, endpoint defaults
+ * to ipc://{run}/exchange.sock, peers each {region, endpoint}, regions unique and not this one */
+static int config_exchange(ydoc *d, ynode *root, jrp_config *c, jrp_error *e)
+{
+	static const char *const keys[] = { "region", "endpoint", "peers", NULL };
+	static const char *const pkeys[] = { "region", "endpoint", NULL };
+	ynode *x = ydoc_map_get(d, root, "exchange"), *ps, *n;
+	char *s = NULL, *tmpl;
+	int rc;
+
+	if (!x)
+		return 0;
+	if ((rc = ydoc_map_check_keys(d, x, keys, e)))
+		return rc;
+	c->xc.enabled = true;
+	if ((rc = ydoc_str(d, x, "region", true, &c->xc.region, e)))
+		return rc;
+	if (!region_id_ok(c->xc.region))
+		return ydoc_fail(d, ydoc_map_get(d, x, "region"), e, "key 'exchange.region': '%s' must be 1..32 of "
+				 "a-z, 0-9 and _ (the id this region's peers know it by)", c->xc.region);
+	if ((rc = ydoc_str(d, x, "endpoint", false, &s, e)))
+		return rc;
+	tmpl = s ? s : "ipc://{run}/exchange.sock";
+	n = ydoc_map_get(d, x, "endpoint");
+	rc = config_endpoint(d, n ? n : x, "exchange", tmpl, c->run_dir, &c->endpoint[SVC_EXCHANGE], e);
+	free(s);
+	if (rc)
+		return rc;
+	ps = ydoc_map_get(d, x, "peers");
+	if (!ps)
+		return 0;
+	if (!ydoc_is_seq(ps))
+		return ydoc_fail(d, ps, e, "key 'exchange.peers' must be a list of {region, endpoint}");
+	size_t np = ydoc_seq_len(ps);
+	if (np > CONFIG_PEERS_MAX)
+		return ydoc_fail(d, ps, e, "key 'exchange.peers': at most %d peers", CONFIG_PEERS_MAX);
+	c->xc.peers = xcalloc(np ? np : 1, sizeof *c->xc.peers);
+	for (size_t i = 0; i < np; i++) {
+		struct jrp_peer_cfg *p = &c->xc.peers[i];
+		ynode *m = ydoc_seq_at(d, ps, i);
+		if (!ydoc_is_map(m))
+			return ydoc_fail(d, m, e, "key 'exchange.peers': each peer is a map {region, endpoint}");
+		if ((rc = ydoc_map_check_keys(d, m, pkeys, e)) || (rc = ydoc_str(d, m, "region", true, &p->region, e)))
+			return rc;
+		c->xc.npeers = i + 1;
+		if (!region_id_ok(p->region))
+			return ydoc_fail(d, ydoc_map_get(d, m, "region"), e, "key 'exchange.peers.region': '%s' must be "
+					 "1..32 of a-z, 0-9 and _", p->region);
+		if (strcmp(p->region, c->xc.region) == 0)
+			return ydoc_fail(d, ydoc_map_get(d, m, "region"), e, "key 'exchange.peers.region': '%s' is this "
+					 "region itself", p->region);
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(c->xc.peers[k].region, p->region) == 0)
+				return ydoc_fail(d, ydoc_map_get(d, m, "region"), e, "key 'exchange.peers.region': "
+						 "'%s' is listed twice", p->region);
+		if ((rc = ydoc_str(d, m, "endpoint", true, &s, e)))
+			return rc;
+		rc = config_endpoint(d, ydoc_map_get(d, m, "endpoint"), "exchange.peers", s, c->run_dir, &p->endpoint, e);
+		free(s);
+		s = NULL;
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 /* config_gateway - the gateway: map (README Configuration); every key optional */
@@ -313,6 +391,8 @@ int config_load(const char *path, jrp_config **out, jrp_error *e)
 			goto out;
 	}
 	if ((rc = config_gateway(d, root, real, c, e)))
+		goto out;
+	if ((rc = config_exchange(d, root, c, e)))
 		goto out;
 	*out = c;
 	c = NULL;

@@ -24,6 +24,11 @@
  *     tls_cert: /etc/jrp/tls/gateway.crt   # both or neither: HTTPS through GnuTLS
  *     tls_key: /etc/jrp/tls/gateway.key
  *     client_ca: /etc/jrp/tls/ca.crt       # optional: clients may authenticate by certificate
+ *   exchange:                     # jrp-exchange, this region's door to the others (README "Between regions")
+ *     region: sh                  # this region's id ([a-z0-9_]{1,32}); required
+ *     endpoint: tcp://10.1.0.1:7410   # where peers and this region's office reach it (ipc://{run}/exchange.sock)
+ *     peers:                      # the regions it pulls from (each a party with role peer in parties.yaml)
+ *       - {region: zj, endpoint: tcp://10.2.0.1:7410}
  */
 #ifndef JRP_CONFIG_H
 #define JRP_CONFIG_H
@@ -31,8 +36,12 @@
 #include <stddef.h>
 #include "err.h"
 
-enum { SVC_INGEST, SVC_ADJUDICATE, SVC_DISPATCH, SVC_FEEDBACK, SVC__N };
-extern const char *const svc_names[SVC__N];   /* "ingest" ... */
+/* the four daemons of every engine (SVC__N), then jrp-exchange, which runs only where the configuration
+ * has an exchange: section (README "Between regions") */
+enum { SVC_INGEST, SVC_ADJUDICATE, SVC_DISPATCH, SVC_FEEDBACK, SVC__N, SVC_EXCHANGE = SVC__N, SVC__ALL };
+extern const char *const svc_names[SVC__ALL];   /* "ingest" ... "exchange" */
+
+#define CONFIG_PEERS_MAX 64      /* regions one engine exchanges with */
 
 typedef struct jrp_config {
 	char *path;            /* the config file */
@@ -46,7 +55,7 @@ typedef struct jrp_config {
 	size_t map_max;        /* bytes */
 	int log_level;         /* LOG_* */
 	int retention_days;    /* log_retention_days: a log record stays in LMDB at least this long (retain.h) */
-	char *endpoint[SVC__N];
+	char *endpoint[SVC__ALL];  /* endpoint[SVC_EXCHANGE]: NULL without an exchange: section */
 	struct {
 		bool enabled;      /* the configuration has a gateway: section (jrpctl up starts it then) */
 		char *host;        /* "127.0.0.1", "::1", "0.0.0.0" */
@@ -54,6 +63,16 @@ typedef struct jrp_config {
 		char *party;       /* "gateway" */
 		char *tls_cert, *tls_key, *client_ca;   /* absolute, or NULL (plain HTTP) */
 	} gw;
+	struct {
+		bool enabled;      /* the configuration has an exchange: section (jrpctl up starts jrp-exchange) */
+		char *region;      /* this region's id: the party id its peers know it by */
+		struct jrp_peer_cfg {
+			char *region;      /* the peer region's id: a party with role peer in parties.yaml, whose key
+			                    * is the peer's jrp-exchange key */
+			char *endpoint;    /* the peer's jrp-exchange (tcp:// between hosts; ipc:// on one host) */
+		} *peers;
+		size_t npeers;
+	} xc;
 } jrp_config;
 
 /* JRP_CONFIG_DEFAULT - the installed configuration: meson writes it from sysconfdir into jrp_paths.h

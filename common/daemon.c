@@ -40,6 +40,24 @@ const char *daemon_log_id(jrp_daemon *d) { return d->log_id; }
 const char *daemon_run_dir(jrp_daemon *d) { return d->cfg->run_dir; }
 const jrp_parties *daemon_parties(jrp_daemon *d) { return front_thread ? d->front_parties : d->parties; }
 MDB_dbi daemon_dbi(jrp_daemon *d, int idx) { return store_dbi(d->st, idx); }
+uv_loop_t *daemon_loop(jrp_daemon *d) { return d->loop; }
+void *daemon_zctx(jrp_daemon *d) { return d->zctx; }
+MDB_env *daemon_env(jrp_daemon *d) { return store_env(d->st); }
+const jrp_config *daemon_config(jrp_daemon *d) { return d->cfg; }
+int daemon_write(jrp_daemon *d, int (*fn)(void *arg, MDB_txn *txn), void *arg) { return batch_write(d, fn, arg); }
+void daemon_puller_status(jrp_daemon *d, MDB_txn *txn, mw *out)
+{
+	if (d->pull)
+		puller_status(d->pull, txn, out);
+}
+void daemon_curve_client(jrp_daemon *d, void *sock, const char *server_pub)
+{
+	if (!d->pub[0] || !server_pub || !server_pub[0])
+		return;
+	zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, server_pub, CONFIG_KEY_Z85);
+	zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, d->pub, CONFIG_KEY_Z85);
+	zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, d->sec, CONFIG_KEY_Z85);
+}
 void daemon_dbis(jrp_daemon *d, MDB_dbi *out, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -414,6 +432,8 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 	uv_timer_start(&d->park_timer, batch_on_park_timer, 50, 50);
 	if (svc->upstream >= 0)
 		d->pull = start_puller(d);
+	if (svc->start)
+		svc->start(d);
 	retain_start(d);
 	daemon_retick(d);
 	log_info("event=started endpoint=%s auth=%s catalog=%s test_clock=%s", d->cfg->endpoint[svc->svc],
@@ -434,6 +454,8 @@ int daemon_main(int argc, char **argv, const jrp_service *svc)
 	if (d->front)
 		front_stop(d);
 	puller_free(&d->pull);
+	if (svc->stop)
+		svc->stop(d);
 	retain_stop(d);
 	zwatch_free(&d->rw);
 	zwatch_free(&d->zw);

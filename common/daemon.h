@@ -98,6 +98,10 @@ typedef struct jrp_service {
 	/* what status warns about (strings into the open array out): e.g. catalog_calendar_warnings */
 	void (*warnings)(const jrp_catalog *cat, int64_t now_ms, mw *out);
 	void (*fini)(jrp_daemon *d);
+	/* start: the loop is there and the puller started (more sockets and timers of the service's own);
+	 * stop: before the loop's last turn (close them) */
+	void (*start)(jrp_daemon *d);
+	void (*stop)(jrp_daemon *d);
 	/* after catalog.reload put a new catalogue in force: re-evaluate what depends on the
 	 * old one (old is still valid during the call); write reply fields into out */
 	int (*reload)(jrp_daemon *d, MDB_txn *txn, const jrp_catalog *old, mw *out, jrp_error *e);
@@ -148,6 +152,21 @@ int daemon_log_read(jrp_daemon *d, MDB_txn *txn, MDB_dbi dbi, uint64_t seq, MDB_
 uint64_t daemon_archived_through(jrp_daemon *d, MDB_txn *txn, MDB_dbi dbi);
 /* daemon_retention_ms - log_retention_days in ms */
 int64_t daemon_retention_ms(jrp_daemon *d);
+
+/* what a service that runs more than the one puller needs of the skeleton (jrp-exchange: a puller per
+ * peer region, calls to its own region's daemons) */
+uv_loop_t *daemon_loop(jrp_daemon *d);
+void *daemon_zctx(jrp_daemon *d);
+MDB_env *daemon_env(jrp_daemon *d);
+const jrp_config *daemon_config(jrp_daemon *d);
+/* daemon_write - run fn in a write transaction outside requests, growing the map as needed; commits
+ * if fn returns >= 0; parked long-polls are woken after a commit that moved the outbound log */
+int daemon_write(jrp_daemon *d, int (*fn)(void *arg, MDB_txn *txn), void *arg);
+/* daemon_curve_client - make sock (before its connect) a CURVE client of a server whose public key is
+ * server_pub (Z85), with this daemon's key pair; nothing if the daemon has no key pair (ipc:// only) */
+void daemon_curve_client(jrp_daemon *d, void *sock, const char *server_pub);
+/* daemon_puller_status - the skeleton's puller's status fields into the open map out */
+void daemon_puller_status(jrp_daemon *d, MDB_txn *txn, mw *out);
 
 /* daemon_retick - ask for the tick hook to run soon (e.g. a new deadline was indexed) */
 void daemon_retick(jrp_daemon *d);

@@ -56,5 +56,13 @@
 #define T_STATS_GET       "stats.get"
 #define T_STATS_DAILY     "stats.daily"     /* feedback: the office's figures day by day, for trends */
 #define T_TASKS_GET       "tasks.get"
+/* jrp-exchange (README "Between regions") */
+#define T_EXCHANGE_FETCH  "exchange.fetch"  /* a peer region: its stream after its cursor (log.fetch's shape) */
+#define T_EXCHANGE_STATUS "exchange.status" /* the office: peers, cursors, what waits for ingest */
+#define T_EXCHANGE_LIST   "exchange.list"   /* the office: the records sent to or received from peers */
+#define T_EXCHANGE_INITIATE "exchange.initiate"   /* the office: ask a peer region to act on a subject */
+#define T_EXCHANGE_DECIDE "exchange.decide" /* the office: accept or refuse a peer's initiation */
+#define T_EXCHANGE_INITIATIONS "exchange.initiations" /* the office: initiations sent or received, decided or not */
+#define T_EXCHANGE_REPORTS "exchange.reports"   /* the office: what peers' agencies did about this region's entries */
 
 #endif

@@ -34,6 +34,7 @@
 #define STOPPED_RECHECK_MS 5000   /* JRP_PULL_RECHECK_MS overrides it (tests) */
 #define LOG_ID_LEN 32
 #define REDO (-100)            /* apply_fn: a record was refused; redo the batch without it */
+#define REDO_STOP (-101)       /* apply_fn (raw): a record this build cannot read; redo the batch up to it */
 #define META_LOG "upstream_log"
 #define META_CRC "upstream_crc"
 #define META_PENDING PULLER_PENDING_KEY
@@ -46,6 +47,8 @@ typedef struct refused {
 struct puller {
 	puller_host h;
 	char *party, *endpoint;
+	/* its keys in meta: the host's prefix + "cursor", "upstream_crc", "upstream_log", "rejected_pending" */
+	char k_cursor[80], k_crc[80], k_log[80], k_pending[80];
 	void *sock, *mon;
 	zwatch *w, *mw;
 	uv_timer_t timer;       /* reply timeout, or the pause before asking again */
@@ -221,7 +224,7 @@ static int reject(puller *p, MDB_txn *txn, uint64_t seq, const msgpack_object *r
 		if (rc == 0 && key[0])
 			rc = kv_put(txn, p->h.rejected_keys, key, strlen(key), v, 8, 0);
 	}
-	return rc ? rc : meta_add(txn, p->h.meta, META_PENDING, 1, NULL);
+	return rc ? rc : meta_add(txn, p->h.meta, p->k_pending, 1, NULL);
 }
 
 /* ---- applying a batch ---- */
@@ -237,6 +240,8 @@ typedef struct apply_arg {
 	bool stop;               /* a record this build cannot read: the batch ends before it */
 	jrp_error stop_e;
 	uint64_t stop_seq;
+	uint64_t limit;          /* REDO_STOP: the record the batch ends before (raw hosts), 0 = none */
+	jrp_error limit_e;
 } apply_arg;
 
 static const refused *was_refused(const puller *p, uint64_t seq)
@@ -273,13 +278,19 @@ static int apply_fn(void *arg, MDB_txn *txn)
 				 "the record after seq %llu has no seq", (unsigned long long)cursor, (unsigned long long)seq);
 			break;
 		}
+		if (a->limit && seq == a->limit) {
+			a->stop = true;
+			a->stop_seq = seq;
+			a->stop_e = a->limit_e;
+			break;
+		}
 		rec_key(raw, key, sizeof key);
 		if ((rc = held_behind(p, txn, key, &head)) != 0)
 			return rc;
 		jrp_error_clear(&e);
 		if (head) {
 			rc = reject(p, txn, seq, raw, &e, key, head);
-		} else if ((rc = rec_decode(raw, p->h.kinds, p->h.copies, p->rec, &e)) == JRP_EUNKNOWN) {
+		} else if ((rc = p->h.raw ? 0 : rec_decode(raw, p->h.kinds, p->h.copies, p->rec, &e)) == JRP_EUNKNOWN) {
 			a->stop = true;
 			a->stop_seq = seq;
 			a->stop_e = e;
@@ -289,9 +300,15 @@ static int apply_fn(void *arg, MDB_txn *txn)
 		} else if ((rf = was_refused(p, seq))) {
 			rc = reject(p, txn, seq, raw, &rf->e, key, 0);
 		} else {
-			rc = p->h.apply(p->h.arg, txn, p->rec, raw, &e);
+			rc = p->h.apply(p->h.arg, txn, p->h.raw ? NULL : p->rec, raw, &e);
 			if (rc == JRP_EFULL || rc == JRP_ESTORE)
 				return rc;
+			if (rc == JRP_EUNKNOWN && p->h.raw) {   /* a kind or format the raw decoder does not know */
+				a->stop = true;
+				a->stop_seq = seq;
+				a->stop_e = e;
+				return REDO_STOP;
+			}
 			if (rc < 0) {
 				a->refused_seq = seq;
 				a->refusal = e;
@@ -305,11 +322,11 @@ static int apply_fn(void *arg, MDB_txn *txn)
 	}
 	a->cursor = cursor;
 	a->crc = crc;
-	if ((rc = meta_put_u64(txn, p->h.meta, PULLER_CURSOR_KEY, cursor)) != 0 ||
-	    (rc = meta_put_u64(txn, p->h.meta, META_CRC, crc)) != 0)
+	if ((rc = meta_put_u64(txn, p->h.meta, p->k_cursor, cursor)) != 0 ||
+	    (rc = meta_put_u64(txn, p->h.meta, p->k_crc, crc)) != 0)
 		return rc;
 	if (!p->log_id[0] && a->log_id && cursor > 0)
-		rc = kv_put(txn, p->h.meta, META_LOG, strlen(META_LOG), a->log_id, strlen(a->log_id), 0);
+		rc = kv_put(txn, p->h.meta, p->k_log, strlen(p->k_log), a->log_id, strlen(a->log_id), 0);
 	return rc;
 }
 
@@ -321,6 +338,11 @@ static int apply_batch(puller *p, apply_arg *a)
 	for (;;) {
 		a->stop = false;
 		rc = p->h.write(p->h.arg, apply_fn, a);
+		if (rc == REDO_STOP) {   /* the transaction is gone: redo it up to that record */
+			a->limit = a->stop_seq;
+			a->limit_e = a->stop_e;
+			continue;
+		}
 		if (rc != REDO)
 			break;
 		/* the transaction is gone: redo it with this record kept instead of applied */
@@ -460,7 +482,7 @@ static void send_fetch(puller *p)
 	mw_init(&w);
 	mw_map(&w);
 	mw_ku64(&w, "v", JRP_PROTO_VERSION);
-	mw_kstr(&w, "type", T_LOG_FETCH);
+	mw_kstr(&w, "type", p->h.request ? p->h.request : T_LOG_FETCH);
 	p->want_id = ++p->next_id;
 	mw_ku64(&w, "id", p->want_id);
 	mw_kstr(&w, "party", p->party);
@@ -481,10 +503,10 @@ static int read_state(void *arg, MDB_txn *txn)
 	puller *p = arg;
 	MDB_val v;
 	int rc;
-	if ((rc = meta_get_u64(txn, p->h.meta, PULLER_CURSOR_KEY, &p->cursor)) != 0 ||
-	    (rc = meta_get_u64(txn, p->h.meta, META_CRC, &p->crc)) != 0)
+	if ((rc = meta_get_u64(txn, p->h.meta, p->k_cursor, &p->cursor)) != 0 ||
+	    (rc = meta_get_u64(txn, p->h.meta, p->k_crc, &p->crc)) != 0)
 		return rc;
-	rc = kv_get(txn, p->h.meta, META_LOG, strlen(META_LOG), &v);
+	rc = kv_get(txn, p->h.meta, p->k_log, strlen(p->k_log), &v);
 	if (rc == 0 && v.mv_size == LOG_ID_LEN) {
 		memcpy(p->log_id, v.mv_data, LOG_ID_LEN);
 		p->log_id[LOG_ID_LEN] = 0;
@@ -498,6 +520,10 @@ puller *puller_new(const puller_host *host)
 	p->h = *host;
 	p->party = xstrdup(host->party);
 	p->endpoint = xstrdup(host->endpoint);
+	snprintf(p->k_cursor, sizeof p->k_cursor, "%s%s", host->prefix ? host->prefix : "", PULLER_CURSOR_KEY);
+	snprintf(p->k_crc, sizeof p->k_crc, "%s%s", host->prefix ? host->prefix : "", META_CRC);
+	snprintf(p->k_log, sizeof p->k_log, "%s%s", host->prefix ? host->prefix : "", META_LOG);
+	snprintf(p->k_pending, sizeof p->k_pending, "%s%s", host->prefix ? host->prefix : "", META_PENDING);
 	p->rec = xmalloc(sizeof *p->rec);
 	p->recheck_ms = getenv("JRP_PULL_RECHECK_MS") ? strtoull(getenv("JRP_PULL_RECHECK_MS"), NULL, 10) : 0;
 	if (!p->recheck_ms)
@@ -537,8 +563,8 @@ void puller_free(puller **pp)
 void puller_status(puller *p, MDB_txn *txn, mw *out)
 {
 	uint64_t cursor = 0, pending = 0;
-	meta_get_u64(txn, p->h.meta, PULLER_CURSOR_KEY, &cursor);
-	meta_get_u64(txn, p->h.meta, META_PENDING, &pending);
+	meta_get_u64(txn, p->h.meta, p->k_cursor, &cursor);
+	meta_get_u64(txn, p->h.meta, p->k_pending, &pending);
 	mw_ku64(out, "cursor", cursor);
 	if (p->log_id[0])
 		mw_kstr(out, "upstream_log", p->log_id);
@@ -592,7 +618,7 @@ int puller_rejected_list(puller *p, MDB_txn *txn, bool all, uint64_t after, uint
 	uint64_t pending = 0, n = 0;
 	int rc;
 
-	meta_get_u64(txn, p->h.meta, META_PENDING, &pending);
+	meta_get_u64(txn, p->h.meta, p->k_pending, &pending);
 	mw_str(out, "records");
 	mw_arr(out);
 	if ((rc = mdb_cursor_open(txn, p->h.rejected, &c)) != 0)
@@ -684,7 +710,7 @@ int puller_retry(puller *p, MDB_txn *txn, uint64_t seq, const char *by, int64_t 
 			jrp_fail(e, JRP_ERR_CONFLICT, "seq", "record %llu is still refused", (unsigned long long)seq);
 		return JRP_ECONFLICT;
 	}
-	if ((rc = mark(p, txn, &head, NULL, 0, true, by, now)) != 0 || (rc = meta_add(txn, p->h.meta, META_PENDING, -1, NULL)) != 0)
+	if ((rc = mark(p, txn, &head, NULL, 0, true, by, now)) != 0 || (rc = meta_add(txn, p->h.meta, p->k_pending, -1, NULL)) != 0)
 		goto out;
 	log_info("event=record_retried seq=%llu by=%s", (unsigned long long)seq, by);
 	mw_ku64(out, "seq", seq);
@@ -720,7 +746,7 @@ int puller_retry(puller *p, MDB_txn *txn, uint64_t seq, const char *by, int64_t 
 				rc = mark(p, txn, &h, NULL, new_head, false, NULL, 0);
 			} else if ((rc = try_one(p, txn, h.record, &he)) == 0) {
 				if ((rc = mark(p, txn, &h, NULL, 0, true, by, now)) == 0)
-					rc = meta_add(txn, p->h.meta, META_PENDING, -1, NULL);
+					rc = meta_add(txn, p->h.meta, p->k_pending, -1, NULL);
 				mw_u64(out, h.seq);
 			} else if (rc != JRP_EFULL && rc != JRP_ESTORE) {
 				new_head = h.seq;

@@ -47,6 +47,12 @@ typedef struct puller_host {
 	MDB_dbi meta, rejected, rejected_keys;
 	unsigned kinds;                   /* record kinds applied (1 << jrp_rec_kind) */
 	bool copies;                      /* changes in the upstream log are dispatch's copies */
+	bool raw;                         /* records are not records.h kinds (another engine's exchange
+	                                   * stream): apply gets rec NULL and decodes raw itself; its
+	                                   * JRP_EUNKNOWN stops the puller at that record */
+	const char *prefix;               /* before its keys in meta (NULL: ""): one daemon, several pullers */
+	const char *request;              /* the fetch request's type (NULL: log.fetch); its reply has
+	                                   * log.fetch's shape */
 	int coalesce_ms;                  /* > 0: after a batch shorter than a full fetch, wait this long
 	                                   * before asking again (fewer, larger commits off the latency path) */
 	/* curve - make sock (before its connect) a CURVE client of the upstream, if it is tcp:// */

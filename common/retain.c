@@ -41,7 +41,7 @@
 #define NLOGS 2
 
 /* the registered consumer of each daemon's outbound log: the daemon whose upstream it is */
-static const int consumer_of[SVC__N] = { SVC_ADJUDICATE, SVC_DISPATCH, SVC_FEEDBACK, -1 };
+static const int consumer_of[SVC__ALL] = { SVC_ADJUDICATE, SVC_DISPATCH, SVC_FEEDBACK, -1, -1 };
 
 typedef struct rlog {
 	int db;                          /* the service's database index */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #define STORE_MAXDBS 32
+#define STORE_EXTRA_DBS 132   /* opened by a service itself (jrp-exchange: two per peer region) */
 #define FULL_MARGIN (16u << 20)      /* an EIO with less free than this is a full disk */
 #define FULL_LOG_MS 60000            /* map_full, disk_full: at most one line a minute */
 
@@ -174,7 +175,7 @@ int store_open(const char *dir, size_t map_size, size_t map_max, const char *con
 	s->ndbs = ndbs;
 	if ((rc = mdb_env_create(&s->env)) != 0)
 		goto fail;
-	mdb_env_set_maxdbs(s->env, STORE_MAXDBS);
+	mdb_env_set_maxdbs(s->env, STORE_MAXDBS + STORE_EXTRA_DBS);
 	mdb_env_set_maxreaders(s->env, 126);
 	/* an existing environment may be larger than the configured start */
 	mdb_env_set_mapsize(s->env, map_size);

@@ -33,6 +33,9 @@ int zap_keys(jrp_daemon *d, jrp_error *e)
 	int rc;
 
 	d->curve = config_is_tcp(c->endpoint[d->svc->svc]);
+	if (d->svc->svc == SVC_EXCHANGE)   /* its own key pair is also its identity towards tcp:// peers */
+		for (size_t i = 0; i < c->xc.npeers; i++)
+			up = up || config_is_tcp(c->xc.peers[i].endpoint);
 	if (!d->curve && !up)
 		return 0;
 	if (!zmq_has("curve"))
@@ -40,7 +43,8 @@ int zap_keys(jrp_daemon *d, jrp_error *e)
 	path = config_key_path(c, d->svc->name, ".key");
 	if ((rc = config_key_read(path, true, d->pub, d->sec, e)) < 0)
 		goto out;
-	if (up && (rc = config_peer_key(c, svc_names[d->svc->upstream], d->up_pub, e)) < 0)
+	if (up && config_is_tcp(c->endpoint[d->svc->upstream]) &&
+	    (rc = config_peer_key(c, svc_names[d->svc->upstream], d->up_pub, e)) < 0)
 		goto out;
 	if (up) {
 		const jrp_party *me = parties_find(d->parties, d->svc->name);

@@ -92,6 +92,8 @@ int ctl_sync(ctl *c, int argc, char **argv);
 int ctl_keys(ctl *c, int argc, char **argv);
 /* ctl_tokens - jrpctl tokens new PARTY: a bearer token for jrp-gateway and the hash parties.yaml keeps */
 int ctl_tokens(ctl *c, int argc, char **argv);
+/* exchange.c: jrpctl exchange (README "Between regions") */
+int ctl_exchange(ctl *c, int argc, char **argv);
 
 void print_check(ctl *c, const msgpack_object *r);
 void print_task(ctl *c, const msgpack_object *t);

@@ -141,16 +141,18 @@ int ctl_up(ctl *c, int argc, char **argv)
 {
 	char logp[PATH_MAX];
 	int started = 0;
-	pid_t pids[SVC__N] = { 0 }, gw_pid = 0;
-	bool was[SVC__N] = { false }, gw_was = false;
+	pid_t pids[SVC__ALL] = { 0 }, gw_pid = 0;
+	bool was[SVC__ALL] = { false }, gw_was = false;
 
 	if (mkdir_p(c->cfg->run_dir, 0700) < 0) {
 		fprintf(stderr, "jrpctl: cannot create %s: %s\n", c->cfg->run_dir, strerror(errno));
 		return 1;
 	}
-	for (int s = 0; s < SVC__N; s++) {
+	for (int s = 0; s < SVC__ALL; s++) {
 		const char *name = svc_names[s];
 		pid_t pid;
+		if (s == SVC_EXCHANGE && !c->cfg->xc.enabled)
+			continue;   /* jrp-exchange runs where the configuration has an exchange: section */
 		if ((pid = running_pid(c, name))) {
 			if (!c->json)
 				printf(tr("jrp-%s already running (pid %d)\n"), name, (int)pid);
@@ -163,8 +165,10 @@ int ctl_up(ctl *c, int argc, char **argv)
 		pids[s] = pid;
 		started++;
 	}
-	for (int s = 0; s < SVC__N; s++) {
+	for (int s = 0; s < SVC__ALL; s++) {
 		int64_t until = clock_real_ms() + 10000;
+		if (s == SVC_EXCHANGE && !c->cfg->xc.enabled)
+			continue;
 		while (ping(c, s, 300) != 0) {
 			int st;
 			while (waitpid(-1, &st, WNOHANG) > 0)
@@ -202,7 +206,9 @@ int ctl_up(ctl *c, int argc, char **argv)
 		mw_kstr(&w, "run_dir", c->cfg->run_dir);
 		mw_str(&w, "daemons");
 		mw_map(&w);
-		for (int s = 0; s < SVC__N; s++) {
+		for (int s = 0; s < SVC__ALL; s++) {
+			if (s == SVC_EXCHANGE && !c->cfg->xc.enabled)
+				continue;
 			mw_str(&w, svc_names[s]);
 			mw_map(&w);
 			mw_ku64(&w, "pid", (uint64_t)pids[s]);
@@ -241,8 +247,8 @@ int ctl_down(ctl *c, int argc, char **argv)
 	mw_str(&json, "daemons");
 	mw_map(&json);
 	/* the gateway first (it answers nothing without the daemons), then downstream to upstream */
-	for (int s = SVC__N; s >= 0; s--) {
-		const char *name = s == SVC__N ? "gateway" : svc_names[s];
+	for (int s = SVC__ALL; s >= 0; s--) {
+		const char *name = s == SVC__ALL ? "gateway" : svc_names[s];
 		pid_t pid = running_pid(c, name);
 		int64_t until;
 		if (!pid)
@@ -323,7 +329,9 @@ int ctl_status(ctl *c, int argc, char **argv)
 	mw json;
 	mw_init(&json);   /* --json: one object, each daemon's status reply (or its error) by name */
 	mw_map(&json);
-	for (int s = 0; s < SVC__N; s++) {
+	for (int s = 0; s < SVC__ALL; s++) {
+		if (s == SVC_EXCHANGE && !c->cfg->xc.enabled)
+			continue;
 		jrp_client *cl = ctl_client(c, s);
 		mw w;
 		msg_in in;

@@ -1065,6 +1065,8 @@ int main(int argc, char **argv)
 		rc = cmd_stats(&c, argc, argv);
 	else if (strcmp(cmd, "overdue") == 0)
 		rc = cmd_overdue(&c, argc, argv);
+	else if (strcmp(cmd, "exchange") == 0)
+		rc = ctl_exchange(&c, argc, argv);
 	else if (strcmp(cmd, "commitments") == 0)
 		rc = cmd_commitments(&c, argc, argv);
 	else if (strcmp(cmd, "subject") == 0 && argc >= 2 && argc % 2 == 0) {
