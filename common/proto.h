@@ -56,5 +56,6 @@
 #define T_STATS_GET       "stats.get"
 #define T_STATS_DAILY     "stats.daily"     /* feedback: the office's figures day by day, for trends */
 #define T_TASKS_GET       "tasks.get"
+#define T_FOREIGN_REPORT  "foreign.report"  /* feedback: what became of a region's entries here (federation) */
 
 #endif
