@@ -77,6 +77,9 @@ static void standard_clear(jrp_standard *s)
 	free(s->severity);
 	free(s->validity_basis);
 	free(s->repair_basis);
+	strv_free(s->share, s->nshare);
+	strv_free(s->from_domains, s->nfrom_domains);
+	strv_free(s->from_regions, s->nfrom_regions);
 }
 
 static void measure_clear(jrp_measure *m)
@@ -244,10 +247,18 @@ const char *catalog_entry_fits(const jrp_catalog *c, const char *standard, jrp_l
 		return "standard_changed_list";
 	if (!(s->subject_types & (1u << t)))
 		return "standard_changed_subjects";
+	if (s->receiving)
+		return NULL;   /* a foreign entry's validity is its home's, which sends its exit */
 	/* an extension the record gave is not known here: the standard's own validity is the floor */
 	if (standard_valid_until(s, decision, (jrp_period){ 0, 0, 0 }) < today && !derived)
 		return "standard_shortened";
 	return NULL;
+}
+
+bool standard_receives(const jrp_standard *s, jrp_list l, const char *region, const char *domain)
+{
+	return s->receiving && s->list == l && (!s->nfrom_domains || strv_has(s->from_domains, s->nfrom_domains, domain)) &&
+	       (!s->nfrom_regions || strv_has(s->from_regions, s->nfrom_regions, region));
 }
 
 bool measure_has_matter(const jrp_measure *m, const char *matter)
@@ -924,12 +935,59 @@ static int load_repair_from(ydoc *d, ynode *m, jrp_standard *s, jrp_error *e)
 	return rc;
 }
 
+/*
+ * load_receiving - the rest of a receiving standard (federation, issue 14; id, name, domain, list,
+ * subject_types and basis are loaded): match {kind: foreign, domains?, regions?}. It takes another
+ * region's entry as that region decided it: the notice, the objection window, validity, repair,
+ * rectification and exit are the home's [001 §(五)2], so every key of a standard's own life is
+ * refused, naming it; publish too (the home publishes its entry) and share (only the home offers
+ * its entries).
+ */
+static int load_receiving(ydoc *d, ynode *m, jrp_standard *s, jrp_error *e)
+{
+	static const char *const mkeys[] = { "kind", "domains", "regions", NULL };
+	static const char *const life[] = { "requires_final", "requires_order", "validity", "validity_basis",
+		"extension", "objection_days", "notice", "notice_period", "repairable", "repair_min", "repair_from",
+		"repair_basis", "repair_methods", "exit_focus", "publish", "class", "severity", "rectification_days",
+		"share", NULL };
+	ynode *mm = ydoc_map_get(d, m, "match");
+	int rc;
+
+	for (size_t i = 0; life[i]; i++)
+		if (ydoc_map_get(d, m, life[i]))
+			return ydoc_fail(d, ydoc_map_get(d, m, life[i]), e,
+					 "key '%s': standard '%s' receives other regions' entries (match.kind: foreign), "
+					 "which live by their home region's decisions (notice, objection, validity, "
+					 "repair, exit, publication, sharing): leave '%s' out", life[i], s->id, life[i]);
+	if ((rc = ydoc_map_check_keys(d, mm, mkeys, e)) ||
+	    (rc = idlist(d, mm, "domains", false, LOWER_ID, 32, &s->from_domains, &s->nfrom_domains, e)) ||
+	    (rc = idlist(d, mm, "regions", false, LOWER_ID, 32, &s->from_regions, &s->nfrom_regions, e)))
+		return rc;
+	s->receiving = true;
+	s->kind = RK_FOREIGN;
+	s->validity_open = true;   /* the entry runs until its home says it exited */
+	return 0;
+}
+
+/* match_is_foreign - does the standard's match say kind: foreign? */
+static bool match_is_foreign(ydoc *d, ynode *m)
+{
+	ynode *mm = ydoc_map_get(d, m, "match");
+	char *k = NULL;
+	bool yes;
+	if (!mm || !ydoc_is_map(mm) || ydoc_str(d, mm, "kind", true, &k, NULL) != 0)
+		return false;
+	yes = strcmp(k, "foreign") == 0;
+	free(k);
+	return yes;
+}
+
 static int load_standard(jrp_catalog *c, ydoc *d, ynode *m, jrp_standard *s, jrp_error *e)
 {
 	static const char *const keys[] = { "id", "name", "domain", "list", "subject_types", "basis",
 		"match", "requires_final", "validity", "objection_days", "notice", "notice_period", "repairable",
 		"repair_min", "exit_focus", "publish", "class", "severity", "repair_methods", "rectification_days",
-		"validity_basis", "extension", "repair_from", "repair_basis", "requires_order", NULL };
+		"validity_basis", "extension", "repair_from", "repair_basis", "requires_order", "share", NULL };
 	bool has_repair_min, has_exit_focus, has_validity;
 	int li = 0, rc;
 
@@ -960,8 +1018,14 @@ static int load_standard(jrp_catalog *c, ydoc *d, ynode *m, jrp_standard *s, jrp
 	}
 	s->list = (jrp_list)li;
 	if ((rc = subjects(d, m, &s->subject_types, e)) ||
-	    (rc = ydoc_str(d, m, "basis", true, &s->basis, e)) ||
-	    (rc = load_match(c, d, m, s, e)) ||
+	    (rc = ydoc_str(d, m, "basis", true, &s->basis, e)))
+		return rc;
+	if (match_is_foreign(d, m))
+		return load_receiving(d, m, s, e);
+	/* share: the regions this standard's entries are offered to (jrp-exchange reads it) */
+	if ((rc = idlist(d, m, "share", false, LOWER_ID, 32, &s->share, &s->nshare, e)))
+		return rc;
+	if ((rc = load_match(c, d, m, s, e)) ||
 	    (rc = load_validity(d, m, s, e)))
 		return rc;
 	(void)has_validity;

@@ -88,6 +88,18 @@ typedef struct jrp_standard {
 	                         * general 3m..1y, serious 1y..3y */
 	unsigned repair_methods;/* REPAIR_* all required for a repair application (repairable only) */
 	int rectification_days; /* working days after effect to rectify; 0 = no rectification deadline */
+	/* federation (issue 14) */
+	char **share;           /* share: the regions (their exchange party ids) this standard's entries are
+	                         * offered to; NULL/0 = none. Read by jrp-exchange */
+	size_t nshare;
+	/* a receiving standard (match.kind: foreign): takes another region's entry of its `list` whose home
+	 * domain is in from_domains and home region in from_regions (NULL/0 = any); its `domain` is this
+	 * region's, which picks the measures. No life of its own: validity and exit are the home's */
+	bool receiving;
+	char **from_domains;    /* match.domains */
+	size_t nfrom_domains;
+	char **from_regions;    /* match.regions */
+	size_t nfrom_regions;
 } jrp_standard;
 
 typedef struct jrp_measure {
@@ -164,6 +176,10 @@ bool measure_reaches(const jrp_measure *m, jrp_link_role role);
 jrp_date standard_valid_until(const jrp_standard *s, jrp_date decision, jrp_period extension);
 /* standard_extension_ok - may a record under s extend its validity by x (non-zero)? */
 bool standard_extension_ok(const jrp_standard *s, jrp_period x);
+
+/* standard_receives - does receiving standard s take a foreign entry on list l from region `region`
+ * whose home domain is `domain`? (false for any other standard) */
+bool standard_receives(const jrp_standard *s, jrp_list l, const char *region, const char *domain);
 
 /* measure_has_matter - does m bite in matter kind `matter`? */
 bool measure_has_matter(const jrp_measure *m, const char *matter);

@@ -26,7 +26,7 @@
 #include "records.h"
 
 #define X_FORMAT 1
-#define X_REPORT_MAX 2000        /* entries in one report (the rest: truncated) */
+#define X_REPORT_MAX 1000        /* entries in one report (feedback's foreign.report page; the rest: truncated) */
 
 #define X_KINDS(X) X(XK_SHARED, "shared") X(XK_INITIATION, "initiation") X(XK_REPLY, "reply") X(XK_REPORT, "report")
 typedef enum { X_KINDS(NAMES_ENUM) XK__N } x_kind;

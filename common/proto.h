@@ -56,6 +56,7 @@
 #define T_STATS_GET       "stats.get"
 #define T_STATS_DAILY     "stats.daily"     /* feedback: the office's figures day by day, for trends */
 #define T_TASKS_GET       "tasks.get"
+#define T_FOREIGN_REPORT  "foreign.report"  /* feedback: what became of a region's entries here (federation) */
 /* jrp-exchange (README "Between regions") */
 #define T_EXCHANGE_FETCH  "exchange.fetch"  /* a peer region: its stream after its cursor (log.fetch's shape) */
 #define T_EXCHANGE_STATUS "exchange.status" /* the office: peers, cursors, what waits for ingest */

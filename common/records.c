@@ -243,6 +243,127 @@ static void about_write(mw *w, const char *standard, const char *domain, const c
 	}
 }
 
+/* ---- a foreign entry's home (federation) ---- */
+
+/* region_ok - a region is its exchange party's id: [a-z0-9_]{1,32} */
+static bool region_ok(const char *s)
+{
+	size_t n = strlen(s);
+	return n >= 1 && n <= JRP_ID_MAX && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
+}
+
+int origin_read(mr *r, const char *key, jrp_origin *o)
+{
+	mr m;
+	int rc;
+	memset(o, 0, sizeof *o);
+	if ((rc = mr_map(r, key, MR_OPT, &m)) <= 0)
+		return rc;
+	if ((rc = mr_cstr(&m, "region", MR_REQ, JRP_ID_MAX, o->region)) < 0)
+		return rc;
+	if (!region_ok(o->region))
+		return mr_fail_value(&m, "region", "\"%s\" is not a region id ([a-z0-9_]{1,32})", o->region);
+	if ((rc = mr_u64(&m, "entry", MR_REQ, &o->entry)) < 0 || (rc = mr_u64(&m, "seq", MR_REQ, &o->seq)) < 0)
+		return rc;
+	if (!o->entry)
+		return mr_fail_value(&m, "entry", "must be an entry id (1 or more)");
+	if (!o->seq)
+		return mr_fail_value(&m, "seq", "must be a change seq of the home region (1 or more)");
+	if ((rc = mr_cstr(&m, "party", MR_REQ, JRP_ID_MAX, o->party)) < 0 ||
+	    (rc = mr_cstr(&m, "standard", MR_REQ, JRP_STANDARD_MAX, o->standard)) < 0 ||
+	    (rc = mr_cstr(&m, "standard_name", MR_REQ, JRP_TITLE_MAX, o->standard_name)) < 0 ||
+	    (rc = mr_cstr(&m, "domain", MR_REQ, JRP_ID_MAX, o->domain)) < 0 ||
+	    (rc = mr_cstr(&m, "catalog_version", MR_REQ, JRP_VERSION_MAX, o->catalog_version)) < 0)
+		return rc;
+	if ((rc = mr_end(&m)) < 0)
+		return rc;
+	return 1;
+}
+
+void origin_write(mw *w, const char *key, const jrp_origin *o)
+{
+	if (!o->region[0])
+		return;
+	mw_str(w, key);
+	mw_map(w);
+	mw_kstr(w, "region", o->region);
+	mw_ku64(w, "entry", o->entry);
+	mw_ku64(w, "seq", o->seq);
+	mw_kstr(w, "party", o->party);
+	mw_kstr(w, "standard", o->standard);
+	mw_kstr(w, "standard_name", o->standard_name);
+	mw_kstr(w, "domain", o->domain);
+	mw_kstr(w, "catalog_version", o->catalog_version);
+	mw_end(w);
+}
+
+/* the fields of a foreign record, and the fields of the other kinds: each refused on the other side
+ * by name (a foreign record is another region's entry, not a department's record) */
+static const char *const foreign_only[] = { "list", "state", "suspended", "reason", "valid_from", "valid_until",
+	"origin", NULL };
+static const char *const department_only[] = { "domain", "notice", "decision_no", "violation", "basis", "amount",
+	"base_amount", "quantity", "extension", "publish_until", "order", "rating", "standard", "authority",
+	"authority_code", "outcome", "final", "refers_to", "commitment", NULL };
+
+/* refuse_fields - the first of keys r has: unknown_field, saying why */
+static int refuse_fields(mr *r, const char *const *keys, const char *why)
+{
+	for (size_t i = 0; keys[i]; i++) {
+		const msgpack_object *o = NULL;
+		int rc = mr_any(r, keys[i], MR_OPT, &o);
+		if (rc < 0)
+			return rc;
+		if (rc > 0)
+			return mr_fail(r, JRP_ERR_UNKNOWN_FIELD, keys[i], "%s", why);
+	}
+	return 0;
+}
+
+/* foreign_read - the rest of a foreign record (record_id and kind are read): the home entry's subject,
+ * decision, list, state, suspension, exit reason, validity and origin. The subject is the entry's
+ * {type, id_type, code, name} (codes checked as ever): the home sends its linked persons' own entries */
+static int foreign_read(mr *r, jrp_record *o)
+{
+	int v, rc;
+	if ((rc = refuse_fields(r, department_only, "is not a field of a foreign record (another region's list entry: "
+				"record_id, kind, subject, decision_date, list, state, suspended, reason, valid_from, "
+				"valid_until, origin, facts)")) < 0)
+		return rc;
+	if ((rc = subject_read(r, "subject", &o->subject)) < 0 ||
+	    (rc = mr_date(r, "decision_date", MR_REQ, &o->decision_date)) < 0 ||
+	    (rc = mr_enum(r, "list", MR_REQ, &list_names, &v)) < 0)
+		return rc;
+	o->list = (jrp_list)v;
+	if (o->list == LIST_WARNING)
+		return mr_fail_value(r, "list", "a warning entry is derived by each region itself; it is not shared");
+	if ((rc = mr_enum(r, "state", MR_REQ, &entry_state_names, &v)) < 0)
+		return rc;
+	o->origin_state = (jrp_entry_state)v;
+	if (v != ENTRY_EFFECTIVE && v != ENTRY_EXITED)
+		return mr_fail_value(r, "state", "a foreign entry is effective or exited (the home shares an entry once "
+				     "it took effect)");
+	if ((rc = mr_bool(r, "suspended", MR_REQ, &o->suspended)) < 0 || (rc = oenum(r, "reason", &exit_reason_names, &v)) < 0)
+		return rc;
+	o->exit_reason = (jrp_exit_reason)v;
+	if (o->origin_state == ENTRY_EXITED && !o->exit_reason)
+		return mr_fail(r, JRP_ERR_MISSING_FIELD, "reason", "an exited foreign entry says why it exited");
+	if (o->origin_state != ENTRY_EXITED && o->exit_reason)
+		return mr_fail_value(r, "reason", "only an exited foreign entry has a reason");
+	if (o->suspended && o->origin_state == ENTRY_EXITED)
+		return mr_fail_value(r, "suspended", "an exited entry is not suspended");
+	if ((rc = mr_date(r, "valid_from", MR_REQ, &o->valid_from)) < 0 ||
+	    (rc = mr_date(r, "valid_until", MR_REQ, &o->valid_until)) < 0)
+		return rc;
+	if (o->valid_until < o->valid_from)
+		return mr_fail_value(r, "valid_until", "is before valid_from");
+	if ((rc = origin_read(r, "origin", &o->origin)) < 0)
+		return rc;
+	if (rc == 0)
+		return mr_fail(r, JRP_ERR_MISSING_FIELD, "origin", "a foreign record names its home: {region, entry, seq, "
+			       "party, standard, standard_name, domain, catalog_version}");
+	return otext(r, "facts", JRP_FACTS_MAX, o->facts);
+}
+
 /* ---- a department's record ---- */
 
 /* org_person - an optional person of an organisation (subject.key): *has says if it is there */
@@ -381,9 +502,34 @@ int record_read(mr *r, jrp_record *o)
 {
 	int k, outcome = 0, has_final, rc;
 
+	/* the foreign fields are zero on every other kind, and the department's on a foreign record */
+	o->list = LIST_RED;
+	o->origin_state = ENTRY_PROPOSED;
+	o->suspended = false;
+	o->exit_reason = EXIT_NONE;
+	o->valid_from = o->valid_until = 0;
+	memset(&o->origin, 0, sizeof o->origin);
 	if ((rc = mr_cstr(r, "record_id", MR_REQ, JRP_RECORD_ID_MAX, o->record_id)) < 0 ||
-	    (rc = mr_enum(r, "kind", MR_REQ, &credit_kind_names, &k)) < 0 ||
-	    (rc = mr_cstr(r, "domain", MR_REQ, JRP_ID_MAX, o->domain)) < 0 ||
+	    (rc = mr_enum(r, "kind", MR_REQ, &credit_kind_names, &k)) < 0)
+		return rc;
+	o->kind = (jrp_credit_kind)k;
+	if (o->kind == RK_FOREIGN) {
+		o->domain[0] = o->lei[0] = 0;
+		o->has_legal_rep = o->has_controller = o->notice_linked = o->final = false;
+		o->nresponsible = 0;
+		o->notice_date = o->order_date = o->order_due = o->publish_until = 0;
+		o->refers_to[0] = 0;
+		memset(&o->commitment, 0, sizeof o->commitment);
+		o->amount = o->base_amount = o->quantity = -1;
+		memset(&o->extension, 0, sizeof o->extension);
+		o->outcome = IVS_NONE;
+		o->decision_no[0] = o->violation[0] = o->rating[0] = o->standard[0] = 0;
+		o->authority[0] = o->authority_code[0] = o->basis[0] = o->facts[0] = 0;
+		return foreign_read(r, o);
+	}
+	if ((rc = refuse_fields(r, foreign_only, "is a field of a foreign record only (kind foreign)")) < 0)
+		return rc;
+	if ((rc = mr_cstr(r, "domain", MR_REQ, JRP_ID_MAX, o->domain)) < 0 ||
 	    (rc = record_subject(r, o)) < 0 ||
 	    (rc = mr_date(r, "decision_date", MR_REQ, &o->decision_date)) < 0)
 		return rc;
@@ -452,11 +598,32 @@ int record_read(mr *r, jrp_record *o)
 	return commitment_read(r, o);
 }
 
+/* foreign_write - a foreign record's fields (record_write) */
+static void foreign_write(mw *w, const jrp_record *o)
+{
+	subject_write(w, "subject", &o->subject);
+	mw_kdate(w, "decision_date", o->decision_date);
+	mw_kenum(w, "list", &list_names, o->list);
+	mw_kenum(w, "state", &entry_state_names, o->origin_state);
+	mw_kbool(w, "suspended", o->suspended);
+	if (o->exit_reason)
+		mw_kenum(w, "reason", &exit_reason_names, o->exit_reason);
+	mw_kdate(w, "valid_from", o->valid_from);
+	mw_kdate(w, "valid_until", o->valid_until);
+	origin_write(w, "origin", &o->origin);
+	kopt(w, "facts", o->facts);
+	mw_end(w);
+}
+
 void record_write(mw *w, const jrp_record *o)
 {
 	mw_map(w);
 	mw_kstr(w, "record_id", o->record_id);
 	mw_kenum(w, "kind", &credit_kind_names, o->kind);
+	if (o->kind == RK_FOREIGN) {
+		foreign_write(w, o);
+		return;
+	}
 	mw_kstr(w, "domain", o->domain);
 	mw_str(w, "subject");
 	mw_map(w);
@@ -625,6 +792,7 @@ void change_encode(mw *w, const jrp_change *c)
 	mw_kdate(w, "valid_until", c->valid_until);
 	kdate_opt(w, "objection_end", c->objection_end);
 	mw_kstr(w, "catalog_version", c->catalog_version);
+	origin_write(w, "origin", &c->origin);
 	mw_end(w);
 }
 
@@ -692,16 +860,19 @@ int change_decode(const msgpack_object *o, bool copy, jrp_change *c, jrp_error *
 	if ((rc = oenum(&r, "derived", &derived_names, &v)) < 0)
 		return rc;
 	c->derived = (jrp_derived)v;
-	if (!c->standard[0] && c->list != LIST_WARNING)
-		return mr_fail(&r, JRP_ERR_MISSING_FIELD, "standard", "only a derived warning entry has no standard");
 	if ((rc = obool(&r, "suspended", &c->suspended)) < 0 || (rc = mr_u64(&r, "record_seq", MR_REQ, &c->record_seq)) < 0 ||
 	    (rc = ocstr(&r, "record_id", JRP_RECORD_ID_MAX, c->record_id)) < 0 ||
 	    (rc = mr_date(&r, "decision_date", MR_REQ, &c->decision_date)) < 0 ||
 	    (rc = odate(&r, "valid_from", &c->valid_from)) < 0 ||
 	    (rc = mr_date(&r, "valid_until", MR_REQ, &c->valid_until)) < 0 ||
 	    (rc = odate(&r, "objection_end", &c->objection_end)) < 0 ||
-	    (rc = mr_cstr(&r, "catalog_version", MR_REQ, JRP_VERSION_MAX, c->catalog_version)) < 0)
+	    (rc = mr_cstr(&r, "catalog_version", MR_REQ, JRP_VERSION_MAX, c->catalog_version)) < 0 ||
+	    (rc = origin_read(&r, "origin", &c->origin)) < 0)
 		return rc;
+	/* a foreign entry that no receiving standard took (refused, no_standard) has none either */
+	if (!c->standard[0] && c->list != LIST_WARNING && !(c->origin.region[0] && c->action == CH_REFUSED))
+		return mr_fail(&r, JRP_ERR_MISSING_FIELD, "standard", "only a derived warning entry (or a foreign entry "
+			       "refused for want of a receiving standard) has no standard");
 	return mr_end(&r);
 }
 
@@ -746,6 +917,7 @@ void task_encode(mw *w, const jrp_task *t)
 	kopt(w, "note", t->note);
 	mw_kstr(w, "catalog_version", t->catalog_version);
 	kdate_opt(w, "feedback_due", t->feedback_due);
+	origin_write(w, "origin", &t->origin);
 	mw_end(w);
 }
 
@@ -819,7 +991,7 @@ int task_decode(const msgpack_object *o, jrp_task *t, jrp_error *e)
 	t->interview = (jrp_interview_kind)v;
 	if ((rc = otext(&r, "note", JRP_NOTE_MAX, t->note)) < 0 ||
 	    (rc = mr_cstr(&r, "catalog_version", MR_REQ, JRP_VERSION_MAX, t->catalog_version)) < 0 ||
-	    (rc = odate(&r, "feedback_due", &t->feedback_due)) < 0)
+	    (rc = odate(&r, "feedback_due", &t->feedback_due)) < 0 || (rc = origin_read(&r, "origin", &t->origin)) < 0)
 		return rc;
 	return mr_end(&r);
 }

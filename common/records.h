@@ -32,12 +32,14 @@
 #include "msg.h"
 #include "names.h"
 
-#define JRP_LOG_FORMAT 2
+#define JRP_LOG_FORMAT 3
 /* the oldest format this build still reads: 2 only added what 1 did not have (the record kinds
  * commitment, commitment_kept, commitment_broken; the record fields commitment, base_amount,
- * quantity, extension, publish_until; the publication kinds record, record_end), so a format-1 log
- * and store read as they are. A format-1 daemon stops at a format-2 upstream: upgrade downstream
- * first */
+ * quantity, extension, publish_until; the publication kinds record, record_end), and 3 only adds
+ * to 2 (issue 14, federation: the record kind foreign with its fields list, state, suspended,
+ * reason, valid_from, valid_until, origin; the optional origin of a change and of a task), so a
+ * format-1 or format-2 log and store read as they are. An older daemon stops at a newer upstream:
+ * upgrade downstream first */
 #define JRP_LOG_FORMAT_MIN 1
 
 /* lengths (bytes) that every writer respects and every reader enforces */
@@ -75,7 +77,8 @@ extern const jrp_names rec_kind_names;             /* "log record kind" */
 #define CREDIT_KINDS(X) X(RK_PENALTY, "penalty") X(RK_LICENCE, "licence") X(RK_JUDGMENT, "judgment") \
 	X(RK_AWARD, "award") X(RK_RATING, "rating") X(RK_INSPECTION, "inspection") X(RK_INTERVIEW, "interview") \
 	X(RK_RECTIFICATION, "rectification") X(RK_DETERMINATION, "determination") X(RK_FINALITY, "finality") \
-	X(RK_COMMITMENT, "commitment") X(RK_COMMITMENT_KEPT, "commitment_kept") X(RK_COMMITMENT_BROKEN, "commitment_broken")
+	X(RK_COMMITMENT, "commitment") X(RK_COMMITMENT_KEPT, "commitment_kept") X(RK_COMMITMENT_BROKEN, "commitment_broken") \
+	X(RK_FOREIGN, "foreign")
 typedef enum { CREDIT_KINDS(NAMES_ENUM) RK__N } jrp_credit_kind;
 extern const jrp_names credit_kind_names;          /* "record kind" */
 /* record_kind_refers - the kinds that report on an earlier record of the same department
@@ -131,7 +134,10 @@ extern const jrp_names change_action_names;        /* "change action" */
 	X(EXIT_REVOKED, "revoked") X(EXIT_ESCALATED, "escalated") X(EXIT_REMOVED_BY_DISHONESTY, "removed_by_dishonesty") \
 	X(EXIT_REWARD_ABUSE, "reward_abuse") X(EXIT_STANDARD_CHANGED, "standard_changed") \
 	X(EXIT_FEWER_DOMAINS, "fewer_domains") X(EXIT_ORGANISATION_EXITED, "organisation_exited") \
-	X(EXIT_ON_BLACK_LIST, "on_black_list") X(EXIT_VALIDITY_OVER, "validity_over") X(EXIT_ON_FOCUS_LIST, "on_focus_list")
+	X(EXIT_ON_BLACK_LIST, "on_black_list") X(EXIT_VALIDITY_OVER, "validity_over") X(EXIT_ON_FOCUS_LIST, "on_focus_list") \
+	X(EXIT_NO_STANDARD, "no_standard")
+/* no_standard: a foreign entry (RK_FOREIGN) that no receiving standard of this region's catalogue
+ * takes: kept as a refused entry, so that the operator sees what came and why nothing follows */
 typedef enum { EXIT_REASONS(NAMES_ENUM) EXIT__N } jrp_exit_reason;
 extern const jrp_names exit_reason_names;          /* "exit reason" */
 
@@ -221,7 +227,28 @@ typedef struct jrp_subject {              /* whom an entry, a change or a task i
 	char name[JRP_NAME_BUF];
 } jrp_subject;
 
-/* a department's credit record: record.submit's `record`, and an event's */
+/* a foreign entry's home (federation, issue 14): region "" = the entry is this region's own */
+typedef struct jrp_origin {
+	char region[JRP_ID_MAX + 1];      /* the home region (its exchange party id) */
+	uint64_t entry;                   /* the entry's id at home */
+	uint64_t seq;                     /* the home's change seq this state comes from (grows with each change) */
+	char party[JRP_ID_MAX + 1];       /* the home's identifying department */
+	char standard[JRP_STANDARD_MAX + 1];   /* the home's standard */
+	char standard_name[JRP_TITLE_MAX + 1];
+	char domain[JRP_ID_MAX + 1];      /* the home's domain */
+	char catalog_version[JRP_VERSION_MAX + 1];  /* the home catalogue the entry was decided under */
+} jrp_origin;
+
+/* origin_read - the optional map `key` {region, entry, seq, party, standard, standard_name, domain,
+ * catalog_version} (every field required there); absent: region "". origin_write - the map, only
+ * when region is not "" */
+int origin_read(mr *r, const char *key, jrp_origin *o);
+void origin_write(mw *w, const char *key, const jrp_origin *o);
+
+/* a department's credit record: record.submit's `record`, and an event's. A foreign record
+ * (RK_FOREIGN, from this region's jrp-exchange) is another region's list entry as it is after one
+ * of its changes: record_id, kind, subject, decision_date, facts? and the fields marked foreign
+ * below, nothing else (no domain: the origin has the home's) */
 typedef struct jrp_record {
 	char record_id[JRP_RECORD_ID_MAX + 1];
 	jrp_credit_kind kind;
@@ -267,6 +294,13 @@ typedef struct jrp_record {
 	char authority_code[19];
 	char basis[4 * JRP_BASISTEXT_MAX + 1];
 	char facts[4 * JRP_FACTS_MAX + 1];
+	/* foreign only (zero on other kinds) */
+	jrp_list list;                    /* the home entry's list */
+	jrp_entry_state origin_state;     /* state: ENTRY_EFFECTIVE | ENTRY_EXITED */
+	bool suspended;                   /* the home suspended its punishments (objection being verified) */
+	jrp_exit_reason exit_reason;      /* reason: why it exited (required when exited, else EXIT_NONE) */
+	jrp_date valid_from, valid_until;
+	jrp_origin origin;                /* region "" on other kinds */
 } jrp_record;
 
 /* record_read - the `record` map: every field's type, length and name, the subject's codes by
@@ -324,6 +358,7 @@ typedef struct jrp_change {
 	jrp_date valid_until;
 	jrp_date objection_end;           /* 0 if not known yet */
 	char catalog_version[JRP_VERSION_MAX + 1];
+	jrp_origin origin;                /* a foreign entry's home ("origin", absent for this region's own) */
 } jrp_change;
 void change_encode(mw *w, const jrp_change *c);
 /* change_decode - copy: the record is dispatch's copy (change_seq required) */
@@ -361,6 +396,7 @@ typedef struct jrp_task {
 	char note[JRP_NOTE_BUF];
 	char catalog_version[JRP_VERSION_MAX + 1];
 	jrp_date feedback_due;            /* 0 if none */
+	jrp_origin origin;                /* a foreign entry's home ("origin", absent for this region's own) */
 } jrp_task;
 void task_encode(mw *w, const jrp_task *t);
 int task_decode(const msgpack_object *o, jrp_task *t, jrp_error *e);

@@ -20,12 +20,18 @@
 #include <string.h>
 
 
-/* load - entry id, or not_found */
+/* load - entry id, or not_found; forbidden for another region's entry: only its home changes it
+ * (federation, issue 14 [001 §(五)2]: the objection, repair and exit of an entry are the identifying
+ * region's, which sends each change; every action here goes to that region instead) */
 static int load(adj *a, uint64_t id, entry *en, jrp_error *e)
 {
 	int rc = entry_load(a, id, en);
 	if (rc == JRP_ENOTFOUND)
 		return jrp_fail(e, JRP_ERR_NOT_FOUND, "entry", "there is no entry %llu", (unsigned long long)id);
+	if (rc == 0 && entry_foreign(en))
+		return jrp_fail(e, JRP_ERR_FORBIDDEN, "entry", "entry %llu is region %s's (entry %llu there): only %s can "
+				"change it", (unsigned long long)en->id, en->origin.region, (unsigned long long)en->origin.entry,
+				en->origin.region);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
  *               deadlines, catalogue changes
  *   actions.c   what departments, agencies and the office do to one entry
  *   publish.c   the publication log
+ *   foreign.c   another region's entries: received under a receiving standard, changed only by the home
  * Every change goes to the change log (emit) as a records.h jrp_change.
  * requests.c turns requests into these calls; main.c is the daemon.
  */
@@ -75,6 +76,17 @@ int lists_subject_asof(adj *a, const char *code, int64_t at, mw *out);
 int lists_subject(adj *a, const char *code, mw *out);
 /* lists_awaiting - the records about a subject waiting for their decision to be final (an array) */
 int lists_awaiting(adj *a, const char *code, mw *out);
+
+/* lists_start - a new entry's id, identification date (today) and catalogue version, in state */
+int lists_start(adj *a, entry *en, jrp_entry_state state);
+/* lists_remove_red_fn - entry_each_subject's fn: arg (an entry taking effect on black or focus) removes
+ * the subject's red entries in force */
+int lists_remove_red_fn(adj *a, entry *en, void *arg);
+
+/* ---- foreign.c: another region's entries (federation, issue 14) ---- */
+/* foreign_apply - a foreign record from this region's exchange: the home entry's state after one of
+ * its changes, applied once and in the home's order (origin.seq) */
+int foreign_apply(adj *a, const jrp_event *ev, jrp_error *e);
 
 /* ---- actions.c: each validates everything before it writes; e says field and reason ---- */
 /* act_notice - the department notified the subject of entry id on notice_date; with linked, the same

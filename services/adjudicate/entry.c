@@ -10,7 +10,7 @@
 #include <string.h>
 
 const char *const adj_db_names[ADB__N] = { "meta", "changes", "entries", "by_subject", "due", "by_standard", "links",
-					   "publication", "awaiting_final", "history", "published_records", "esnap" };
+					   "publication", "awaiting_final", "history", "published_records", "esnap", "foreign" };
 
 void adj_set_now(adj *a, int64_t now_ms)
 {
@@ -157,6 +157,7 @@ static void entry_fields(const entry *en, mw *w)
 	if (en->published)
 		mw_kbool(w, "published", true);
 	mw_ku64(w, "history_total", en->nhist);
+	origin_write(w, "origin", &en->origin);
 }
 
 void entry_encode(const entry *en, mw *w)
@@ -271,7 +272,7 @@ int entry_decode(const void *buf, size_t len, entry *en, jrp_error *e)
 	en->derived = (jrp_derived)v;
 	if ((rc = mr_u64(&r, "derived_from", MR_OPT, &en->derived_from)) < 0 ||
 	    (rc = obool(&r, "published", &en->published)) < 0 ||
-	    (rc = mr_u64(&r, "history_total", MR_REQ, &ht)) < 0)
+	    (rc = mr_u64(&r, "history_total", MR_REQ, &ht)) < 0 || (rc = origin_read(&r, "origin", &en->origin)) < 0)
 		goto out;
 	if (ht > UINT32_MAX) {
 		rc = mr_fail_value(&r, "history_total", "is out of range");

@@ -14,6 +14,8 @@
  * A published licence or penalty (双公示, publish.c) is kept in "published_records" while it is shown:
  * key 's' + event seq (8 bytes) -> party NUL record id, and 'r' + party NUL record id -> {seq, until,
  * kind, subject (masked)}; its end is due in "due" under the event's seq (DUE_RECORD_END).
+ * A foreign entry (another region's, foreign.c) is found by its home in "foreign" (key: region NUL
+ * home entry id (8 bytes) -> local entry id (8 bytes)).
  * An entry's history has no bound: each item is kept in "history" (key: entry
  * id, item number; both big-endian), the entry counts them (history_total).
  * See DOMAIN.md "Life of an entry".
@@ -34,7 +36,7 @@
 
 /* adjudicate's databases (db 0 is the skeleton's meta) */
 enum { ADB_META, ADB_CHANGES, ADB_ENTRIES, ADB_BY_SUBJECT, ADB_DUE, ADB_BY_STANDARD, ADB_LINKS, ADB_PUBLICATION,
-       ADB_AWAITING, ADB_HISTORY, ADB_PUBREC, ADB_ESNAP, ADB__N };
+       ADB_AWAITING, ADB_HISTORY, ADB_PUBREC, ADB_ESNAP, ADB_FOREIGN, ADB__N };
 extern const char *const adj_db_names[ADB__N];
 
 typedef struct adj {
@@ -96,7 +98,16 @@ typedef struct entry {
 	jrp_derived derived;
 	bool published;           /* went to the publication log */
 	uint32_t nhist;           /* history items kept (history_total) */
+	/* federation (issue 14, foreign.c): another region's entry received here; region "" = this
+	 * region's own. Only the home changes it: origin.seq is the last home change applied */
+	jrp_origin origin;
 } entry;
+
+/* entry_foreign - is en another region's entry? (a field test: actions refuse it, the tick skips it) */
+static inline bool entry_foreign(const entry *en)
+{
+	return en->origin.region[0] != 0;
+}
 
 /* deadlines in the "due" index; NOTICE and REPAIR only mark the department's deadlines (feedback
  * tracks the duties), so that a calendar change finds every working-day deadline there */

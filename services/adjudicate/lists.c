@@ -71,6 +71,7 @@ int emit(adj *a, const entry *en, jrp_change_action action, const char *by, cons
 	c.valid_until = en->valid_until;
 	c.objection_end = en->objection_end;
 	str_copy(c.catalog_version, sizeof c.catalog_version, en->catalog_version);
+	c.origin = en->origin;   /* every change of a foreign entry says whose it is */
 	mw_init(&out);
 	change_encode(&out, &c);
 	rc = store_log_append(a->txn, a->db[ADB_CHANGES], c.seq, mw_data(&out), mw_len(&out));
@@ -117,7 +118,7 @@ static void window_note(const jrp_standard *s, const entry *en, char *out, size_
 }
 
 /* start - a new entry's id, identification date and catalogue version */
-static int start(adj *a, entry *en, jrp_entry_state state)
+int lists_start(adj *a, entry *en, jrp_entry_state state)
 {
 	int rc = entry_new_id(a, &en->id);
 	en->identified_on = a->today;
@@ -134,7 +135,7 @@ static int propose(adj *a, entry *en, const char *by, uint64_t seq, jrp_date not
 	char note[160], ds[11];
 	int rc;
 
-	if ((rc = start(a, en, ENTRY_PROPOSED)) != 0)
+	if ((rc = lists_start(a, en, ENTRY_PROPOSED)) != 0)
 		return rc;
 	/* DOMAIN.md Life 1: natural persons must be notified before listing [001 §(二)2], and every
 	 * subject of a serious-dishonesty standard (the catalogue says notice: true for those,
@@ -170,7 +171,7 @@ static int refuse(adj *a, entry *en, const char *by, uint64_t seq, jrp_exit_reas
 {
 	change_why w = { .exit_reason = reason, .note = note };
 	int rc;
-	if ((rc = start(a, en, ENTRY_REFUSED)) != 0)
+	if ((rc = lists_start(a, en, ENTRY_REFUSED)) != 0)
 		return rc;
 	en->exit_reason = reason;
 	HISTORY(a, en, "refused", by, seq, note);
@@ -213,7 +214,9 @@ static int scan_fn(adj *a, entry *en, void *arg)
 		*s->same = *en;
 		s->found_same = true;
 	}
-	if (en->list == LIST_FOCUS && en->state == ENTRY_EFFECTIVE && (dom = catalog_domain(a->cat, en->domain)) && dom->key) {
+	/* a foreign entry derives no warning entry here: its home derives its own [001 §(五)5] */
+	if (en->list == LIST_FOCUS && en->state == ENTRY_EFFECTIVE && !entry_foreign(en) &&
+	    (dom = catalog_domain(a->cat, en->domain)) && dom->key) {
 		unsigned i;
 		for (i = 0; i < s->ndomains; i++)
 			if (strcmp(s->domains[i], en->domain) == 0)
@@ -246,7 +249,7 @@ static int check_warning(adj *a, const entry *ref)
 		w.subject = ref->subject;
 		w.decision_date = a->today;
 		w.valid_until = s.latest;
-		if ((rc = start(a, &w, ENTRY_PROPOSED)) != 0)
+		if ((rc = lists_start(a, &w, ENTRY_PROPOSED)) != 0)
 			return rc;
 		snprintf(note, sizeof note, "focus lists in %u key domains: %s, %s, %s%s", s.ndomains, s.domains[0],
 			 s.domains[1], s.domains[2], s.ndomains > 3 ? " ..." : "");
@@ -262,7 +265,7 @@ static int check_warning(adj *a, const entry *ref)
 }
 
 /* remove_red - DOMAIN.md Life 2: a red-list subject that is black- or focus-listed leaves red [001 §(五)6] */
-static int remove_red_fn(adj *a, entry *en, void *arg)
+int lists_remove_red_fn(adj *a, entry *en, void *arg)
 {
 	const entry *cause = arg;
 	char note[160];
@@ -322,7 +325,7 @@ int lists_effective(adj *a, entry *en)
 	if ((rc = publish(a, en, PUB_LISTED)) != 0)
 		return rc;
 	if ((en->list == LIST_BLACK || en->list == LIST_FOCUS) &&
-	    (rc = entry_each_subject(a, en->subject.code, remove_red_fn, en)) != 0)
+	    (rc = entry_each_subject(a, en->subject.code, lists_remove_red_fn, en)) != 0)
 		return rc;
 	if (en->list == LIST_BLACK && (rc = entry_each_subject(a, en->subject.code, escalate_fn, en)) != 0)
 		return rc;
@@ -370,7 +373,7 @@ static int focus_after_black(adj *a, const entry *black, const jrp_standard *s)
 	f.notice_date = f.notice_by = 0;
 	f.valid_until = date_add_period(a->today, s->exit_focus) - 1;
 	f.objection_end = 0;
-	if ((rc = start(a, &f, ENTRY_PROPOSED)) != 0)
+	if ((rc = lists_start(a, &f, ENTRY_PROPOSED)) != 0)
 		return rc;
 	HISTORY(a, &f, "identified", "adjudicate", 0, "focus list after leaving the black list");
 	if ((rc = entry_index(a, &f)) != 0 || (rc = entry_store(a, &f)) != 0 ||
@@ -443,6 +446,8 @@ static bool case_matches(const jrp_match_case *c, const jrp_record *rec)
 /* standard_matches - DOMAIN.md Lists: identification follows a standard of the record's domain */
 static bool standard_matches(const jrp_standard *s, const jrp_record *rec)
 {
+	if (s->receiving)   /* takes only foreign entries (foreign.c) */
+		return false;
 	if (strcmp(s->domain, rec->domain) != 0 || !(s->subject_types & (1u << rec->subject.type)))
 		return false;
 	if (rec->standard[0])   /* a determination, or a record naming its standard */
@@ -770,10 +775,13 @@ int lists_awaiting(adj *a, const char *code, mw *out)
 int lists_apply_event(adj *a, const jrp_event *ev, jrp_error *e)
 {
 	int rc;
-	/* 双公示 [001 §(一)4]: a licence or a penalty is published as it comes, whatever lists it leads to */
-	if ((rc = publish_record(a, ev)) != 0)
+	/* 双公示 [001 §(一)4]: a licence or a penalty is published as it comes, whatever lists it leads to
+	 * (a foreign entry is published by its home) */
+	if (ev->record.kind != RK_FOREIGN && (rc = publish_record(a, ev)) != 0)
 		return rc;
 	switch (ev->record.kind) {
+	case RK_FOREIGN:
+		return foreign_apply(a, ev, e);
 	case RK_RECTIFICATION:
 	case RK_INTERVIEW:
 		return entry_each_subject(a, ev->record.subject.code, follow_fn, (void *)ev);

@@ -73,6 +73,19 @@ void check_write_entry(const jrp_catalog *cat, const jrp_change *ch, const char 
 	}
 	if (ch->derived)
 		mw_kenum(out, "derived", &derived_names, ch->derived);
+	if (ch->origin.region[0]) {
+		/* another region's entry (federation): whose decision the agency applies, under this region's
+		 * standard and measures */
+		mw_str(out, "origin");
+		mw_map(out);
+		mw_kstr(out, "region", ch->origin.region);
+		mw_ku64(out, "entry", ch->origin.entry);
+		mw_kstr(out, "department", ch->origin.party);
+		mw_kstr(out, "standard", ch->origin.standard);
+		mw_kstr(out, "standard_name", ch->origin.standard_name);
+		mw_kstr(out, "domain", ch->origin.domain);
+		mw_end(out);
+	}
 	if (change_seq) {   /* as of a past instant: which change of the entry put it in that state, and when */
 		mw_ki64(out, "since", since);
 		mw_ku64(out, "change_seq", change_seq);

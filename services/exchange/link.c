@@ -263,6 +263,7 @@ static void fwd_timeout(call *c)
 static void fill_region(mw *w, void *arg)
 {
 	mw_kstr(w, "region", arg);
+	mw_ku64(w, "max", X_REPORT_MAX);
 }
 
 static void report_ask(void)
@@ -279,13 +280,15 @@ static void on_report_timer(uv_timer_t *t)
 	report_ask();
 }
 
-static void item_from(const msgpack_object *o, x_report_item *it)
+/* item_from - one entry of feedback's foreign.report (or its totals): done is every feedback given */
+static void item_from(const msgpack_object *o, x_report_item *it, bool totals)
 {
+	char st[16] = "";
 	memset(it, 0, sizeof *it);
 	it->entry = obj_u64(o, "entry");
-	it->in_force = obj_bool(o, "in_force");
+	it->in_force = totals ? obj_u64(o, "in_force") > 0 : strcmp(obj_cstr(o, "state", st, sizeof st), "in_force") == 0;
 	it->tasks = obj_u64(o, "tasks");
-	it->done = obj_u64(o, "done");
+	it->done = obj_u64(o, "applied") + obj_u64(o, "not_applied") + obj_u64(o, "not_applicable") + obj_u64(o, "failed");
 	it->awaiting = obj_u64(o, "awaiting");
 	it->overdue = obj_u64(o, "overdue");
 }
@@ -327,13 +330,13 @@ static void rep_reply(call *c, const msgpack_object *root)
 		mw w;
 		str_copy(s.x.to, sizeof s.x.to, X.peers[report_peer].region);
 		if (tot)
-			item_from(tot, &r->totals);
+			item_from(tot, &r->totals, true);
 		if (en && en->type == MSGPACK_OBJECT_ARRAY) {
 			r->n = en->via.array.size > X_REPORT_MAX ? X_REPORT_MAX : en->via.array.size;
-			r->truncated = en->via.array.size > X_REPORT_MAX || obj_bool(root, "truncated");
+			r->truncated = en->via.array.size > X_REPORT_MAX || obj_get(root, "next") != NULL;
 			r->entries = r->n ? xcalloc(r->n, sizeof *r->entries) : NULL;
 			for (size_t i = 0; i < r->n; i++)
-				item_from(&en->via.array.ptr[i], &r->entries[i]);
+				item_from(&en->via.array.ptr[i], &r->entries[i], false);
 		}
 		/* what the report says, without its seq and time: sent again only when it changed */
 		mw_init(&w);

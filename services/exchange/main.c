@@ -446,7 +446,7 @@ static int h_decide(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 			/* the determination this region's own process starts from */
 			jrp_record rec;
 			mw w;
-			char facts[sizeof i->facts + 400];
+			char facts[sizeof i->facts + sizeof i->reason + 200];
 			memset(&rec, 0, sizeof rec);
 			snprintf(rid, sizeof rid, "x-%s-%llu", region, (unsigned long long)id);
 			str_copy(rec.record_id, sizeof rec.record_id, rid);

@@ -18,7 +18,7 @@
 #include <string.h>
 
 const char *const fb_db_names[FDB__N] = { "meta", "tasks", "feedback", "due", "stats", "estate", "etasks", "stasks",
-					  "overdue", "tstate" };
+					  "overdue", "tstate", "foreign" };
 
 void fbk_set_now(fbk *f, int64_t now_ms)
 {
@@ -74,7 +74,8 @@ static int set_state(fbk *f, uint64_t task, jrp_task_state st)
 	}
 	if (rc || (rc = fb_stat_add(f, -1, "awaiting%s%s", "", "")) != 0 ||
 	    (rc = fb_stat_add(f, -1, "awaiting.%s%s", t->agency, "")) != 0 ||
-	    (rc = fb_stat_add(f, 1, "state.%s%s", names_get(&task_state_names, st), "")) != 0)
+	    (rc = fb_stat_add(f, 1, "state.%s%s", names_get(&task_state_names, st), "")) != 0 ||
+	    (t->origin.region[0] && (rc = fb_foreign_done(f, t, true, st)) != 0))
 		goto out;
 	rc = fb_deadline_close(f, t);
 out:
@@ -157,6 +158,13 @@ static int apply_change(fbk *f, const jrp_change *ch)
 	int rc;
 
 	be64_put(k, ch->entry);
+	if (ch->origin.region[0]) {
+		/* another region's entry: counted by region too (foreign.c) */
+		bool in_force = (ch->action == CH_EXITED || ch->action == CH_REVOKED) &&
+				kv_get(f->txn, f->db[FDB_ESTATE], k, 8, &v) == 0;
+		if ((rc = fb_foreign_change(f, ch, in_force)) != 0)
+			return rc;
+	}
 	snprintf(ld, sizeof ld, "%s.%s", list, ch->domain[0] ? ch->domain : "-");
 	if ((rc = fb_stat_add(f, 1, "changes.%s%s", names_get(&change_action_names, ch->action), "")) != 0)
 		return rc;
@@ -251,6 +259,8 @@ static int apply_task(fbk *f, const jrp_task *t, const msgpack_object *raw)
 	k[n] = 0;
 	be64_put(k + n + 1, t->seq);
 	if ((rc = kv_put(f->txn, f->db[FDB_STASKS], k, n + 9, "", 0, 0)) != 0)
+		return rc;
+	if (t->origin.region[0] && (rc = fb_foreign_task(f, t)) != 0)
 		return rc;
 	/* overdue is tracked for mandatory measures and for departments' duties with a deadline */
 	if ((t->cls == CLASS_MANDATORY || t->cls == CLASS_DUTY) && t->feedback_due) {

@@ -11,6 +11,7 @@
  *   overdue.c    deadlines: what is due, what is overdue and how late, what a
  *                calendar change moves
  *   counters.c   the counters, by name and by day
+ *   foreign.c    other regions' entries here, by region (stats.get's foreign, foreign.report)
  *   figures.c    the office's statistics (in all, over a period, day by day) and a
  *                subject's tasks
  * service.c is the daemon; main.c starts it.
@@ -23,7 +24,8 @@
  * counters by name, and for flows also by day ("name@YYYY-MM-DD": statistics
  * over a period are sums of days, never scans of tasks); "estate" entry -> its
  * list while in force; "etasks" (entry, task seq) -> the task's action or
- * duty; "stasks" (subject NUL task seq): a subject's tasks.
+ * duty; "stasks" (subject NUL task seq): a subject's tasks; "foreign": other regions' entries and
+ * tasks by region (foreign.c).
  */
 #ifndef JRP_FEEDBACK_H
 #define JRP_FEEDBACK_H
@@ -33,7 +35,7 @@
 #include "records.h"
 
 enum { FDB_META, FDB_TASKS, FDB_FB, FDB_DUE, FDB_STATS, FDB_ESTATE, FDB_ETASKS, FDB_STASKS, FDB_OVERDUE, FDB_TSTATE,
-       FDB__N };
+       FDB_FOREIGN, FDB__N };
 extern const char *const fb_db_names[FDB__N];
 
 typedef struct fbk {
@@ -99,6 +101,23 @@ int fb_subject_tasks(fbk *f, const char *code, mw *out);
 /* fb_subject_tasks_asof - the same as it was at `at`: the tasks that had come, each in the state it had then
  * (its feedback only if given by then) */
 int fb_subject_tasks_asof(fbk *f, const char *code, int64_t at, mw *out);
+
+/* foreign.c (federation, issue 14): called only for a change or task that carries an origin */
+/* fb_foreign_change - was_in_force: the entry was in force before this change (an exit) */
+int fb_foreign_change(fbk *f, const jrp_change *ch, bool was_in_force);
+int fb_foreign_task(fbk *f, const jrp_task *t);
+/* fb_foreign_done - a foreign task left pending (was_pending) or got feedback `result` */
+int fb_foreign_done(fbk *f, const jrp_task *t, bool was_pending, jrp_task_state result);
+/* fb_foreign_overdue - task went overdue (+1) or left overdue (-1); region NULL: looked up by task */
+int fb_foreign_overdue(fbk *f, uint64_t task, const char *region, int delta);
+/* fb_foreign_stats - stats.get's "foreign": {region: {entries, tasks, applied, not_applicable, failed,
+ * awaiting, overdue}} */
+void fb_foreign_stats(fbk *f, mw *out);
+/* fb_foreign_report - foreign.report: the region's entries after home entry `after` (at most max) with
+ * what became of each, next? and the region's totals, into the open reply map */
+int fb_foreign_report(fbk *f, const char *region, uint64_t after, size_t max, mw *out);
+/* fb_task_overdue - is pending task t in the overdue index? (overdue.c) */
+bool fb_task_overdue(fbk *f, const jrp_task *t);
 
 /* counters (accounts.c): stat_add adds delta to the counter named by fmt, a, b */
 int fb_stat_add(fbk *f, int64_t delta, const char *fmt, const char *a, const char *b);

@@ -285,6 +285,7 @@ void fb_stats(fbk *f, mw *out, jrp_date from, jrp_date to)
 	}
 	mw_end(out);
 	lagging(f, &p, out);
+	fb_foreign_stats(f, out);
 }
 
 /* the figures of a day (stats.daily), each the sum of the day counters of what happened that the

@@ -84,7 +84,8 @@ int fb_overdue_tick(fbk *f, size_t max, int64_t *next)
 		party[v.mv_size] = 0;
 		if ((rc = kv_put(f->txn, f->db[FDB_OVERDUE], ok, overdue_key(ok, party, due_of(at), be64_get((unsigned char *)k.mv_data + 8)),
 				 "", 0, 0)) != 0 ||
-		    (rc = fb_stat_add(f, 1, "overdue%s%s", "", "")) != 0 || (rc = fb_stat_add(f, 1, "overdue.%s%s", party, "")) != 0)
+		    (rc = fb_stat_add(f, 1, "overdue%s%s", "", "")) != 0 || (rc = fb_stat_add(f, 1, "overdue.%s%s", party, "")) != 0 ||
+		    (rc = fb_foreign_overdue(f, be64_get((unsigned char *)k.mv_data + 8), NULL, 1)) != 0)
 			break;
 		if ((rc = mdb_cursor_del(c, 0)) != 0) {
 			rc = store_rc(rc);
@@ -94,6 +95,15 @@ int fb_overdue_tick(fbk *f, size_t max, int64_t *next)
 	}
 	mdb_cursor_close(c);
 	return rc == 0 || rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+bool fb_task_overdue(fbk *f, const jrp_task *t)
+{
+	unsigned char k[JRP_ID_MAX + 16];
+	MDB_val v;
+	if (!t->feedback_due || !(t->cls == CLASS_MANDATORY || t->cls == CLASS_DUTY))
+		return false;
+	return kv_get(f->txn, f->db[FDB_OVERDUE], k, overdue_key(k, t->agency, t->feedback_due, t->seq), &v) == 0;
 }
 
 int fb_deadline_close(fbk *f, const jrp_task *t)
@@ -115,7 +125,8 @@ int fb_deadline_close(fbk *f, const jrp_task *t)
 	if ((rc = kv_get(f->txn, f->db[FDB_OVERDUE], k, kn, &v)) == JRP_ENOTFOUND)
 		return 0;
 	if (rc || (rc = kv_del(f->txn, f->db[FDB_OVERDUE], k, kn)) != 0 ||
-	    (rc = fb_stat_add(f, -1, "overdue%s%s", "", "")) != 0 || (rc = fb_stat_add(f, -1, "overdue.%s%s", t->agency, "")) != 0)
+	    (rc = fb_stat_add(f, -1, "overdue%s%s", "", "")) != 0 || (rc = fb_stat_add(f, -1, "overdue.%s%s", t->agency, "")) != 0 ||
+	    (t->origin.region[0] && (rc = fb_foreign_overdue(f, t->seq, t->origin.region, -1)) != 0))
 		return rc;
 	{
 		jrp_date done = f->day ? f->day : f->today;
@@ -290,7 +301,9 @@ int fb_overdue_recalendar(fbk *f, const jrp_calendar *old, const jrp_calendar *c
 			/* not past its deadline after all */
 			fb_due_key(nk, to, r->u.task.seq);
 			if ((rc = kv_put(f->txn, f->db[FDB_DUE], nk, 16, party, strlen(party), 0)) != 0 ||
-			    (rc = fb_stat_add(f, -1, "overdue%s%s", "", "")) != 0 || (rc = fb_stat_add(f, -1, "overdue.%s%s", party, "")) != 0)
+			    (rc = fb_stat_add(f, -1, "overdue%s%s", "", "")) != 0 || (rc = fb_stat_add(f, -1, "overdue.%s%s", party, "")) != 0 ||
+			    (r->u.task.origin.region[0] &&
+			     (rc = fb_foreign_overdue(f, r->u.task.seq, r->u.task.origin.region, -1)) != 0))
 				break;
 		} else if ((rc = kv_put(f->txn, f->db[FDB_OVERDUE], nk, overdue_key(nk, party, to, r->u.task.seq), "", 0, 0)) != 0) {
 			break;

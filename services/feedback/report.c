@@ -96,6 +96,8 @@ int fb_report_submit(fbk *f, const jrp_party *agency, const fb_report *r, bool *
 	    (rc = fb_stat_add(f, 1, "feedback.%s.%s", result, agency->id)) != 0 ||
 	    (r->is_case && (rc = fb_stat_add(f, 1, "cases%s%s", "", "")) != 0))
 		goto out;
+	if (t->origin.region[0] && (rc = fb_foreign_done(f, t, was == TS_PENDING, r->result)) != 0)
+		goto out;
 	if (was == TS_SUPERSEDED) {
 		/* the entry ended before the report: it was no longer awaited, and it is superseded no more */
 		rc = fb_stat_add(f, -1, "state.%s%s", names_get(&task_state_names, TS_SUPERSEDED), "");

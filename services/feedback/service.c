@@ -138,6 +138,26 @@ static int h_overdue_list(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_
 	return rc;
 }
 
+/* h_foreign_report - federation (issue 14): what this region did with another region's entries, for the
+ * exchange to send home (and the office). {region, after?: home entry id, max?: 1..1000 (1000)} ->
+ * {region, entries: [...], next?, totals} */
+static int h_foreign_report(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	fbk f = ctx(d, txn);
+	char region[JRP_ID_MAX + 1];
+	uint64_t after = 0, max = 1000;
+	int rc;
+	if ((rc = mr_cstr(&r->body, "region", MR_REQ, JRP_ID_MAX, region)) < 0 ||
+	    (rc = mr_u64(&r->body, "after", MR_OPT, &after)) < 0 || (rc = mr_u64(&r->body, "max", MR_OPT, &max)) < 0 ||
+	    (rc = mr_end(&r->body)) < 0)
+		return rc;
+	if (max < 1 || max > 1000)
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "max", "must be 1..1000");
+	if (strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(region))
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "region", "\"%s\" is not a region id ([a-z0-9_]{1,32})", region);
+	return fb_foreign_report(&f, region, after, (size_t)max, out);
+}
+
 /* tick - deadlines that passed go to the overdue index, a bounded batch at a time */
 static int tick(jrp_daemon *d, MDB_txn *txn, int64_t now, int64_t *next_due)
 {
@@ -199,6 +219,7 @@ static const jrp_route routes[] = {
 	{ T_STATS_GET, h_stats, ROLE_OFFICE, 0 },
 	{ T_STATS_DAILY, h_stats_daily, ROLE_OFFICE, 0 },
 	{ T_OVERDUE_LIST, h_overdue_list, ROLE_OFFICE | ROLE_AGENCY | ROLE_DEPARTMENT, 0 },
+	{ T_FOREIGN_REPORT, h_foreign_report, ROLE_EXCHANGE | ROLE_OFFICE, 0 },
 	{ NULL, NULL, 0, 0 },
 };
 

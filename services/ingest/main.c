@@ -268,7 +268,8 @@ static int submit(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e
 	if (record_kind_refers(ev.record.kind) && (rc = check_refers_to(d, txn, r->party->id, &ev.record, e)) != 0)
 		goto fail;
 	ev.reported_workdays = calendar_workdays_between(cat->cal, ev.record.decision_date, today);
-	ev.late = ev.reported_workdays > LATE_WORKDAYS;
+	/* the 7 working days bind this region's departments; a foreign entry was reported at home */
+	ev.late = ev.record.kind != RK_FOREIGN && ev.reported_workdays > LATE_WORKDAYS;
 	if (!keep) {
 		/* record.check: it would be accepted as a new record; nothing is written */
 		mw_free(&enc);
@@ -457,8 +458,8 @@ static int tick(jrp_daemon *d, MDB_txn *txn, int64_t now, int64_t *next_due)
 }
 
 static const jrp_route routes[] = {
-	{ T_RECORD_SUBMIT, h_submit, ROLE_DEPARTMENT, 0 },
-	{ T_RECORD_CHECK, h_record_check, ROLE_DEPARTMENT, 0 },
+	{ T_RECORD_SUBMIT, h_submit, ROLE_DEPARTMENT | ROLE_EXCHANGE, 0 },
+	{ T_RECORD_CHECK, h_record_check, ROLE_DEPARTMENT | ROLE_EXCHANGE, 0 },
 	{ T_RECORDS_GET, h_records_get, ROLE_DEPARTMENT | ROLE_OFFICE | ROLE_AGENCY, 0 },
 	{ T_STATS_GET, h_stats, ROLE_OFFICE, 0 },
 	{ T_COMMITMENT_LIST, h_commitment_list, ROLE_OFFICE | ROLE_DEPARTMENT, 0 },

@@ -38,16 +38,32 @@ int record_parse(mr *r, const jrp_catalog *cat, const jrp_party *dept, jrp_date 
 	int rc;
 
 	/* the kind and the domain first, as a clerk reads a form: is this ours to send at all? */
-	if (mr_str(r, "kind", MR_OPT, JRP_ID_MAX, &p, &n) > 0 && n &&
-	    !catalog_kind(cat, (memcpy(v, p, n), v[n] = 0, v)))
-		return mr_fail_value(r, "kind", "\"%s\" is not a record kind of catalogue %s", v, cat->version);
+	bool exchange = dept->roles & ROLE_EXCHANGE;
+	if (mr_str(r, "kind", MR_OPT, JRP_ID_MAX, &p, &n) > 0 && n) {
+		memcpy(v, p, n);
+		v[n] = 0;
+		/* federation (issue 14): another region's entry comes only through this region's jrp-exchange,
+		 * which otherwise only passes on a cross-region initiation (a determination) [001 §(五)2] */
+		if (strcmp(v, "foreign") == 0) {
+			if (!exchange)
+				return mr_fail(r, JRP_ERR_FORBIDDEN, "kind", "only this region's exchange (role exchange) "
+					       "submits another region's entries; party \"%s\" may not", dept->id);
+		} else if (exchange && !(dept->roles & ROLE_DEPARTMENT) && strcmp(v, "determination") != 0) {
+			return mr_fail(r, JRP_ERR_FORBIDDEN, "kind", "the exchange \"%s\" submits foreign entries and "
+				       "other regions' initiations (determination), not %s records", dept->id, v);
+		} else if (!catalog_kind(cat, v)) {
+			return mr_fail_value(r, "kind", "\"%s\" is not a record kind of catalogue %s", v, cat->version);
+		}
+	}
 	if (mr_str(r, "domain", MR_OPT, JRP_ID_MAX, &p, &n) > 0 && n) {
 		memcpy(v, p, n);
 		v[n] = 0;
 		if (!catalog_domain(cat, v))
 			return mr_fail(r, JRP_ERR_UNKNOWN_DOMAIN, "domain", "\"%s\" is not a domain of catalogue %s", v,
 				       cat->version);
-		if (!party_has_domain(dept, v))
+		/* an initiation from another region may name any domain of the catalogue: it becomes this
+		 * region's own determination under the standard it names */
+		if (!party_has_domain(dept, v) && !exchange)
 			return mr_fail(r, JRP_ERR_FORBIDDEN, "domain", "department \"%s\" does not identify in domain \"%s\"",
 				       dept->id, v);
 	}
@@ -66,6 +82,9 @@ int record_parse(mr *r, const jrp_catalog *cat, const jrp_party *dept, jrp_date 
 		if (!s)
 			return mr_fail(r, JRP_ERR_UNKNOWN_STANDARD, "standard", "\"%s\" is not a standard of catalogue %s",
 				       o->standard, cat->version);
+		if (s->receiving)
+			return mr_fail_value(r, "standard", "standard \"%s\" receives other regions' entries (match.kind: "
+					     "foreign); a record does not name it", o->standard);
 		if (strcmp(s->domain, o->domain) != 0)
 			return mr_fail_value(r, "standard", "standard \"%s\" belongs to domain \"%s\", not \"%s\"",
 					     o->standard, s->domain, o->domain);

@@ -682,7 +682,7 @@ static const struct bad_case bad_cases[] = {
 	{ "standards.yaml", "    publish: true\n", "    publish: true\n    colour: red\n", NULL, NULL, 18, 5,
 	  "unknown key 'colour' (allowed: id, name, domain, list, subject_types, basis, match, requires_final, "
 	  "validity, objection_days, notice, notice_period, repairable, repair_min, exit_focus, publish, class, "
-	  "severity, repair_methods, rectification_days, validity_basis, extension, repair_from, repair_basis, requires_order)" },
+	  "severity, repair_methods, rectification_days, validity_basis, extension, repair_from, repair_basis, requires_order, share)" },
 	{ "measures.yaml", "measures:", "measure:", NULL, NULL, 1, 1, "unknown key 'measure' (allowed: measures)" },
 	{ "standards.yaml", "      kind: penalty\n", "      kind: penalty\n      amount: 5\n", NULL, NULL, 10, 7,
 	  "unknown key 'amount' (allowed: kind, violations, min_amount, min_percent, min_quantity, rating, cases)" },
