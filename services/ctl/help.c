@@ -245,6 +245,52 @@ static const ctl_cmd cmds[] = {
 	  OPTS({ "--subject CODE", "one subject's trail", "一个主体的轨迹" },
 	       { "--from TIME", "from this time", "起始时间" },
 	       { "--to TIME", "up to this time", "截止时间" }) },
+	{ "exchange", G_OFFICE,
+	  "exchange status\n"
+	  "exchange sent|received [--region R]\n"
+	  "exchange initiate --to R --subject CODE --name NAME [--type org|person] [--id-type T] --list black|focus\n"
+	  "       --domain D --reason TEXT --facts TEXT [--basis TEXT]\n"
+	  "exchange initiations sent|received [--region R]\n"
+	  "exchange decide REGION ID accepted|refused --reason TEXT [--standard S]\n"
+	  "exchange reports [--region R]",
+	  "between regions: what was shared, initiations and their decisions, peers' reports",
+	  "跨地区: 共享的名单信息、联合惩戒发起及其决定、外地的反馈报告",
+	  "The office's side of jrp-exchange, this region's door to the other regions (only with an exchange: "
+	  "section in the configuration). status: each peer region, how far it has taken this region's stream, how "
+	  "far this region has pulled its stream, whether that pull stopped and why, and what waits for ingest. sent "
+	  "and received: the exchange records themselves (shared entries, initiations, replies, reports), in order. "
+	  "initiate: ask region R to identify a subject under its own standards (cross-region joint punishment); "
+	  "prints the initiation's id. initiations: those sent and their answers, or those received and whether they "
+	  "were decided. decide: accept a received initiation (the subject is identified here under standard S, "
+	  "then this region's own notice, objection and effect follow) or refuse it; the reply goes home either "
+	  "way. reports: what each peer's agencies did about this region's shared entries (tasks, done, awaiting, "
+	  "overdue), as it last reported. --json: the daemon's reply.",
+	  "联席会议办公室对 jrp-exchange(本地区与其他地区之间的交换节点)的操作(仅当配置中有 exchange: 段)。"
+	  "status: 各对端地区取走本地区数据流的进度、本地区拉取其数据流的进度、拉取是否停止及原因, 以及待送 ingest "
+	  "的记录。sent 和 received: 按顺序列出交换记录本身(共享条目、发起、答复、报告)。initiate: 请求地区 R 依其"
+	  "自身标准认定某一主体(跨地区联合惩戒), 打印发起编号。initiations: 已发出的发起及其答复, 或已收到的发起"
+	  "及是否已决定。decide: 接受收到的发起(主体在本地区依标准 S 认定, 随后按本地区的告知、异议和生效程序"
+	  "办理)或拒绝; 无论哪种, 答复都会送回发起地区。reports: 各对端地区的实施部门对本地区共享条目的办理情况"
+	  "(任务、已办、待办、逾期), 以其最近一次报告为准。--json: 守护进程的答复。",
+	  OPTS({ "--region R", "sent, received, initiations, reports: that peer region only",
+		 "sent、received、initiations、reports: 只列该对端地区的" },
+	       { "--to R", "initiate: the peer region asked", "initiate: 被请求的对端地区" },
+	       { "--subject CODE", "initiate: the subject's code (unified social credit code, citizen ID number)",
+		 "initiate: 主体代码(统一社会信用代码、公民身份号码)" },
+	       { "--name NAME", "initiate: the subject's name", "initiate: 主体名称" },
+	       { "--type org|person", "initiate: an organisation (default) or a natural person",
+		 "initiate: 组织(默认)或自然人" },
+	       { "--id-type T", "initiate: hmt or foreign: another kind of identity document",
+		 "initiate: hmt 或 foreign: 其他身份证件" },
+	       { "--list black|focus", "initiate: the list asked for", "initiate: 请求列入的名单" },
+	       { "--domain D", "initiate: this region's domain of the dishonesty (in its catalogue)",
+		 "initiate: 失信行为在本地区目录中的领域" },
+	       { "--reason TEXT", "initiate: why it is asked; decide: the reasons of the decision",
+		 "initiate: 请求理由; decide: 决定理由" },
+	       { "--facts TEXT", "initiate: the facts", "initiate: 违法失信事实" },
+	       { "--basis TEXT", "initiate: the legal basis", "initiate: 法律依据" },
+	       { "--standard S", "decide accepted: this region's standard the subject is identified under (required)",
+		 "decide accepted: 本地区据以认定该主体的标准(必填)" }) },
 	/* ---- operator ---- */
 	{ "up", G_OPERATOR, "up", "start the local daemons", "启动本地守护进程",
 	  "Start the four daemons of a build tree (from beside jrpctl, or the build tree's services/), each logging to "
