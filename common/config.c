@@ -297,7 +297,7 @@ int config_load(const char *path, jrp_config **out, jrp_error *e)
 {
 	static const char *const keys[] = { "data_dir", "run_dir", "rules", "parties", "keys_dir", "test_clock",
 		"map_size_mb", "map_max_mb", "log_level", "endpoints",
-		"log_retention_days", "gateway",
+		"log_retention_days", "gateway", "exchange",
 		NULL };
 	static const char *const levels[] = { "debug", "info", "warn", "error" };
 	static const char *const ep_keys[SVC__N + 1] = { "ingest", "adjudicate", "dispatch", "feedback", NULL };
