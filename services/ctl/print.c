@@ -43,6 +43,17 @@ static const char *list_zh(const char *l)
 	return i >= 0 ? list_name_zh((jrp_list)i) : l;
 }
 
+/* print_origin - another region's entry (federation, issue 14): whose decision it is, in one line; the
+ * check says department, entries.get party */
+static void print_origin(const msgpack_object *o)
+{
+	if (!o || o->type != MSGPACK_OBJECT_MAP)
+		return;
+	printf(tr("    foreign: region %s, entry %llu, department %s, standard %s\n"), S(o, "region"),
+	       (unsigned long long)obj_u64(o, "entry"), obj_get(o, "department") ? S(o, "department") : S(o, "party"),
+	       S(o, "standard"));
+}
+
 void print_check(ctl *c, const msgpack_object *r)
 {
 	const msgpack_object *es = obj_get(r, "entries");
@@ -59,6 +70,7 @@ void print_check(ctl *c, const msgpack_object *r)
 			       list_zh(S(e, "list")), S(e, "list"), S(e, "standard_name"), S(e, "standard"),
 			       (unsigned long long)obj_u64(e, "entry"), party_name(c, S(e, "party")), S(e, "valid_from"),
 			       S(e, "valid_until"));
+			print_origin(obj_get(e, "origin"));
 			if (!ms || ms->via.array.size == 0)
 				printf("%s", tr("    no measure of the catalogue applies to this matter kind\n"));
 			for (uint32_t j = 0; ms && j < ms->via.array.size; j++) {
@@ -133,6 +145,9 @@ void print_task(ctl *c, const msgpack_object *o)
 	       t->subject.name, t->subject.code, names_get(&subject_type_names, t->subject.type), list_name_zh(t->list),
 	       (unsigned long long)t->entry, t->standard_name, until, due[0] ? tr(", feedback due ") : "", due,
 	       t->reason ? tr(", reason: ") : "", names_get(&exit_reason_names, t->reason));
+	if (t->origin.region[0])
+		printf(tr("    foreign: region %s, entry %llu, department %s, standard %s\n"), t->origin.region,
+		       (unsigned long long)t->origin.entry, t->origin.party, t->origin.standard);
 	free(r);
 }
 
@@ -346,6 +361,7 @@ void print_entries(ctl *c, const msgpack_object *r)
 		       (unsigned long long)obj_u64(e, "id"), list_zh(S(e, "list")), S(e, "list"), S(e, "standard"),
 		       S(e, "state"), obj_get(e, "exit_reason") ? " — " : "", S(e, "exit_reason"), S(e, "decision_date"),
 		       S(e, "valid_until"), S(e, "catalog_version"));
+		print_origin(obj_get(e, "origin"));
 		if (obj_u64(e, "history_from"))
 			printf(tr("    (%llu earlier history items: jrpctl history %llu)\n"), (unsigned long long)obj_u64(e, "history_from"),
 			       (unsigned long long)obj_u64(e, "id"));

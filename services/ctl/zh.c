@@ -19,6 +19,8 @@ const i18n_msg ctl_zh[] = {
 	  "  条目 %llu: 自 %s 起处于该状态, 依据 dispatch 日志第 %llu 号变更%s\n" },
 	{ " (suspended: an objection was being verified)",
 	  " (中止: 异议核实期间)" },
+	{ "    foreign: region %s, entry %llu, department %s, standard %s\n",
+	  "    外地条目: 区域 %s, 该地条目 %llu, 认定部门 %s, 认定标准 %s\n" },
 	{ "#%llu record_end %s %s: %s %s, %s, published until %s (%s)\n",
 	  "#%llu 公示结束 %s %s: %s %s, %s, 公示至 %s (%s)\n" },
 	{ "#%llu record %s %s: %s %s, %s, published until %s%s\n",
