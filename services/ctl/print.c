@@ -219,6 +219,19 @@ void print_stats(ctl *c, const msgpack_object *r)
 			 S(a, "party"), S(a, "name"), U(a, "overdue"), U(a, "late"), U(a, "late_workdays"));
 		printf("%s\n", ctl_red(line, red, sizeof red));
 	}
+	{
+		/* federation (issue 14): other regions' entries here, by their home region */
+		const msgpack_object *fr = obj_get(r, "foreign");
+		for (uint32_t i = 0; fr && fr->type == MSGPACK_OBJECT_MAP && i < fr->via.map.size; i++) {
+			const msgpack_object *k = &fr->via.map.ptr[i].key, *a = &fr->via.map.ptr[i].val;
+			if (k->type != MSGPACK_OBJECT_STR)
+				continue;
+			printf(tr("  region %.*s's entries here: %llu in force; %llu tasks, %llu applied, %llu not applicable, "
+				  "%llu failed, %llu awaiting, %llu overdue\n"), (int)k->via.str.size, k->via.str.ptr,
+			       U(a, "entries"), U(a, "tasks"), U(a, "applied"), U(a, "not_applicable"), U(a, "failed"),
+			       U(a, "awaiting"), U(a, "overdue"));
+		}
+	}
 #undef U
 }
 
