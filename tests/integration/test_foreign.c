@@ -450,6 +450,43 @@ static void test_red_leaves(void)
 	CHECK_STR(x.region, "");
 }
 
+/* DOMAIN.md "Monitoring by the office": no feedback in time is overdue, counted by region too */
+static void test_overdue_by_region(void)
+{
+	msg_in in;
+	jrp_error e;
+	/* zj's entry 79 (ORG_C) got its tasks on 2026-12-01; procurement's mandatory measure is due in 10
+	 * working days */
+	CHECK_INT(h_clock(&H, "2026-12-21T09:00:00+08:00"), 0);
+	settle();
+	CHECK_INT(J(SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"stats.get\",\"id\":1,\"party\":\"office\"}"), 0);
+	{
+		const msgpack_object *f = obj_get(in.root, "foreign"), *zj = f ? obj_get(f, "zj") : NULL;
+		CHECK(zj && obj_u64(zj, "overdue") == 1 && obj_u64(zj, "entries") == 1);
+	}
+	msg_in_free(&in);
+	CHECK_INT(J(SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"foreign.report\",\"id\":1,\"party\":\"office\","
+		    "\"region\":\"zj\"}"), 0);
+	{
+		const msgpack_object *es = obj_get(in.root, "entries");
+		char s[16];
+		/* 77 was refused (no receiving standard), 79 is in force; 78 never listed */
+		CHECK(es && es->via.array.size == 2);
+		if (es && es->via.array.size == 2) {
+			CHECK(obj_u64(&es->via.array.ptr[0], "entry") == 77);
+			CHECK_STR(obj_cstr(&es->via.array.ptr[0], "state", s, sizeof s), "refused");
+			CHECK(obj_u64(&es->via.array.ptr[1], "entry") == 79);
+			CHECK_INT((int)obj_u64(&es->via.array.ptr[1], "overdue"), 1);
+		}
+	}
+	msg_in_free(&in);
+	/* paged: one a page, next names the last home entry */
+	CHECK_INT(J(SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"foreign.report\",\"id\":1,\"party\":\"exchange\","
+		    "\"region\":\"zj\",\"max\":1}"), 0);
+	CHECK(obj_u64(in.root, "next") == 77);
+	msg_in_free(&in);
+}
+
 static void clean_shutdown(void)
 {
 	CHECK_INT(h_stop(&H), 0);
@@ -476,6 +513,7 @@ int main(void)
 	RUN(test_revoked_at_home);
 	RUN(test_no_receiving_standard);
 	RUN(test_red_leaves);
+	RUN(test_overdue_by_region);
 	RUN(clean_shutdown);
 	TAP_DONE();
 }
