@@ -256,7 +256,8 @@ int origin_read(mr *r, const char *key, jrp_origin *o)
 {
 	mr m;
 	int rc;
-	memset(o, 0, sizeof *o);
+	/* absent: region "" is all a reader tests (no copy of the rest on the path of this region's own) */
+	o->region[0] = 0;
 	if ((rc = mr_map(r, key, MR_OPT, &m)) <= 0)
 		return rc;
 	if ((rc = mr_cstr(&m, "region", MR_REQ, JRP_ID_MAX, o->region)) < 0)
@@ -297,10 +298,9 @@ void origin_write(mw *w, const char *key, const jrp_origin *o)
 	mw_end(w);
 }
 
-/* the fields of a foreign record, and the fields of the other kinds: each refused on the other side
- * by name (a foreign record is another region's entry, not a department's record) */
-static const char *const foreign_only[] = { "list", "state", "suspended", "reason", "valid_from", "valid_until",
-	"origin", NULL };
+/* the fields of the other kinds, refused on a foreign record by name (it is another region's entry, not a
+ * department's record). A foreign record's fields on another kind are refused by the caller's mr_end
+ * (unknown_field, naming them): no lookup more on the path of this region's own records */
 static const char *const department_only[] = { "domain", "notice", "decision_no", "violation", "basis", "amount",
 	"base_amount", "quantity", "extension", "publish_until", "order", "rating", "standard", "authority",
 	"authority_code", "outcome", "final", "refers_to", "commitment", NULL };
@@ -502,13 +502,14 @@ int record_read(mr *r, jrp_record *o)
 {
 	int k, outcome = 0, has_final, rc;
 
-	/* the foreign fields are zero on every other kind, and the department's on a foreign record */
+	/* the foreign fields are zero on every other kind (region "" is what readers test), and the
+	 * department's on a foreign record */
 	o->list = LIST_RED;
 	o->origin_state = ENTRY_PROPOSED;
 	o->suspended = false;
 	o->exit_reason = EXIT_NONE;
 	o->valid_from = o->valid_until = 0;
-	memset(&o->origin, 0, sizeof o->origin);
+	o->origin.region[0] = 0;
 	if ((rc = mr_cstr(r, "record_id", MR_REQ, JRP_RECORD_ID_MAX, o->record_id)) < 0 ||
 	    (rc = mr_enum(r, "kind", MR_REQ, &credit_kind_names, &k)) < 0)
 		return rc;
@@ -527,8 +528,6 @@ int record_read(mr *r, jrp_record *o)
 		o->authority[0] = o->authority_code[0] = o->basis[0] = o->facts[0] = 0;
 		return foreign_read(r, o);
 	}
-	if ((rc = refuse_fields(r, foreign_only, "is a field of a foreign record only (kind foreign)")) < 0)
-		return rc;
 	if ((rc = mr_cstr(r, "domain", MR_REQ, JRP_ID_MAX, o->domain)) < 0 ||
 	    (rc = record_subject(r, o)) < 0 ||
 	    (rc = mr_date(r, "decision_date", MR_REQ, &o->decision_date)) < 0)

@@ -71,7 +71,11 @@ int emit(adj *a, const entry *en, jrp_change_action action, const char *by, cons
 	c.valid_until = en->valid_until;
 	c.objection_end = en->objection_end;
 	str_copy(c.catalog_version, sizeof c.catalog_version, en->catalog_version);
-	c.origin = en->origin;   /* every change of a foreign entry says whose it is */
+	/* every change of a foreign entry says whose it is (a field test for this region's own) */
+	if (en->origin.region[0])
+		c.origin = en->origin;
+	else
+		c.origin.region[0] = 0;
 	mw_init(&out);
 	change_encode(&out, &c);
 	rc = store_log_append(a->txn, a->db[ADB_CHANGES], c.seq, mw_data(&out), mw_len(&out));

@@ -43,6 +43,17 @@ static const char *list_zh(const char *l)
 	return i >= 0 ? list_name_zh((jrp_list)i) : l;
 }
 
+/* print_origin - another region's entry (federation, issue 14): whose decision it is, in one line; the
+ * check says department, entries.get party */
+static void print_origin(const msgpack_object *o)
+{
+	if (!o || o->type != MSGPACK_OBJECT_MAP)
+		return;
+	printf(tr("    foreign: region %s, entry %llu, department %s, standard %s\n"), S(o, "region"),
+	       (unsigned long long)obj_u64(o, "entry"), obj_get(o, "department") ? S(o, "department") : S(o, "party"),
+	       S(o, "standard"));
+}
+
 void print_check(ctl *c, const msgpack_object *r)
 {
 	const msgpack_object *es = obj_get(r, "entries");
@@ -59,6 +70,7 @@ void print_check(ctl *c, const msgpack_object *r)
 			       list_zh(S(e, "list")), S(e, "list"), S(e, "standard_name"), S(e, "standard"),
 			       (unsigned long long)obj_u64(e, "entry"), party_name(c, S(e, "party")), S(e, "valid_from"),
 			       S(e, "valid_until"));
+			print_origin(obj_get(e, "origin"));
 			if (!ms || ms->via.array.size == 0)
 				printf("%s", tr("    no measure of the catalogue applies to this matter kind\n"));
 			for (uint32_t j = 0; ms && j < ms->via.array.size; j++) {
@@ -133,6 +145,9 @@ void print_task(ctl *c, const msgpack_object *o)
 	       t->subject.name, t->subject.code, names_get(&subject_type_names, t->subject.type), list_name_zh(t->list),
 	       (unsigned long long)t->entry, t->standard_name, until, due[0] ? tr(", feedback due ") : "", due,
 	       t->reason ? tr(", reason: ") : "", names_get(&exit_reason_names, t->reason));
+	if (t->origin.region[0])
+		printf(tr("    foreign: region %s, entry %llu, department %s, standard %s\n"), t->origin.region,
+		       (unsigned long long)t->origin.entry, t->origin.party, t->origin.standard);
 	free(r);
 }
 
@@ -203,6 +218,19 @@ void print_stats(ctl *c, const msgpack_object *r)
 		snprintf(line, sizeof line, tr("  lagging: %s (%s): %llu overdue now, %llu done late (%llu working days late in all)"),
 			 S(a, "party"), S(a, "name"), U(a, "overdue"), U(a, "late"), U(a, "late_workdays"));
 		printf("%s\n", ctl_red(line, red, sizeof red));
+	}
+	{
+		/* federation (issue 14): other regions' entries here, by their home region */
+		const msgpack_object *fr = obj_get(r, "foreign");
+		for (uint32_t i = 0; fr && fr->type == MSGPACK_OBJECT_MAP && i < fr->via.map.size; i++) {
+			const msgpack_object *k = &fr->via.map.ptr[i].key, *a = &fr->via.map.ptr[i].val;
+			if (k->type != MSGPACK_OBJECT_STR)
+				continue;
+			printf(tr("  region %.*s's entries here: %llu in force; %llu tasks, %llu applied, %llu not applicable, "
+				  "%llu failed, %llu awaiting, %llu overdue\n"), (int)k->via.str.size, k->via.str.ptr,
+			       U(a, "entries"), U(a, "tasks"), U(a, "applied"), U(a, "not_applicable"), U(a, "failed"),
+			       U(a, "awaiting"), U(a, "overdue"));
+		}
 	}
 #undef U
 }
@@ -346,6 +374,7 @@ void print_entries(ctl *c, const msgpack_object *r)
 		       (unsigned long long)obj_u64(e, "id"), list_zh(S(e, "list")), S(e, "list"), S(e, "standard"),
 		       S(e, "state"), obj_get(e, "exit_reason") ? " — " : "", S(e, "exit_reason"), S(e, "decision_date"),
 		       S(e, "valid_until"), S(e, "catalog_version"));
+		print_origin(obj_get(e, "origin"));
 		if (obj_u64(e, "history_from"))
 			printf(tr("    (%llu earlier history items: jrpctl history %llu)\n"), (unsigned long long)obj_u64(e, "history_from"),
 			       (unsigned long long)obj_u64(e, "id"));

@@ -19,6 +19,11 @@ const i18n_msg ctl_zh[] = {
 	  "  条目 %llu: 自 %s 起处于该状态, 依据 dispatch 日志第 %llu 号变更%s\n" },
 	{ " (suspended: an objection was being verified)",
 	  " (中止: 异议核实期间)" },
+	{ "  region %.*s's entries here: %llu in force; %llu tasks, %llu applied, %llu not applicable, "
+	  "%llu failed, %llu awaiting, %llu overdue\n",
+	  "  区域 %.*s 的名单条目在本地: 有效 %llu 条; 任务 %llu 项, 已实施 %llu, 不适用 %llu, 失败 %llu, 待反馈 %llu, 逾期 %llu\n" },
+	{ "    foreign: region %s, entry %llu, department %s, standard %s\n",
+	  "    外地条目: 区域 %s, 该地条目 %llu, 认定部门 %s, 认定标准 %s\n" },
 	{ "#%llu record_end %s %s: %s %s, %s, published until %s (%s)\n",
 	  "#%llu 公示结束 %s %s: %s %s, %s, 公示至 %s (%s)\n" },
 	{ "#%llu record %s %s: %s %s, %s, published until %s%s\n",

@@ -88,7 +88,11 @@ void task_of(dsp *x, const jrp_change *ch, const char *party, jrp_task *t)
 	str_copy(t->note, sizeof t->note, ch->note);
 	str_copy(t->catalog_version, sizeof t->catalog_version, x->cat->version);
 	t->feedback_due = 0;
-	t->origin = ch->origin;   /* a foreign entry's tasks say whose decision they carry out */
+	/* a foreign entry's tasks say whose decision they carry out (a field test for this region's own) */
+	if (ch->origin.region[0])
+		t->origin = ch->origin;
+	else
+		t->origin.region[0] = 0;
 }
 
 /* measure_of - the measure's fields into t */

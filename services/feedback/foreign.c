@@ -115,8 +115,16 @@ int fb_foreign_task(fbk *f, const jrp_task *t)
 int fb_foreign_done(fbk *f, const jrp_task *t, bool was_pending, jrp_task_state result)
 {
 	int rc = 0;
-	if (was_pending && (rc = fx_add(f, -1, "awaiting", t->origin.region)) != 0)
-		return rc;
+	if (was_pending) {
+		/* no longer awaited: the tick will not meet it, its 't' key goes */
+		unsigned char k[9];
+		k[0] = 't';
+		be64_put(k + 1, t->seq);
+		if ((rc = kv_del(f->txn, f->db[FDB_FOREIGN], k, 9)) != 0 && rc != JRP_ENOTFOUND)
+			return rc;
+		if ((rc = fx_add(f, -1, "awaiting", t->origin.region)) != 0)
+			return rc;
+	}
 	if (result == TS_APPLIED || result == TS_NOT_APPLICABLE || result == TS_FAILED)
 		rc = fx_add(f, 1, names_get(&task_state_names, result), t->origin.region);
 	return rc;

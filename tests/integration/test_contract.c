@@ -609,9 +609,9 @@ static uint64_t meta_format(uint64_t v)
 	return got;
 }
 
-/* Log format 2 (issue 11) only added kinds and fields to format 1 (records.h JRP_LOG_FORMAT_MIN): a
- * data directory written by a format-1 jrp opens as it is - its log id, its records, its consumers'
- * cursors - says so in the log and records format 2 from then on; the pipeline carries on. A format
+/* Log format 2 (issue 11) and 3 (issue 14) only added kinds and fields to format 1 (records.h
+ * JRP_LOG_FORMAT_MIN): a data directory written by a format-1 jrp opens as it is - its log id, its
+ * records, its consumers' cursors - says so in the log and records this build's format from then on; the pipeline carries on. A format
  * this build does not know is still refused (damaged_store_refuses_to_start, unknown_format_stops). */
 static void older_format_store_opens(void)
 {
@@ -621,6 +621,8 @@ static void older_format_store_opens(void)
 	mw w;
 	bool said = false;
 	FILE *f;
+	char upgraded[32];
+	snprintf(upgraded, sizeof upgraded, "from=1 to=%d", JRP_LOG_FORMAT);
 	CHECK_INT(start_with_own_rules(), 0);
 	h_uscc("91350100MF", 71, a);
 	h_uscc("91350100MF", 72, b);
@@ -645,7 +647,7 @@ static void older_format_store_opens(void)
 	snprintf(path, sizeof path, "%s/ingest.log", H.dir);
 	if ((f = fopen(path, "r")) != NULL) {
 		while (fgets(line, sizeof line, f))
-			said |= strstr(line, "event=store_format_upgraded") != NULL && strstr(line, "from=1 to=2") != NULL;
+			said |= strstr(line, "event=store_format_upgraded") != NULL && strstr(line, upgraded) != NULL;
 		fclose(f);
 	}
 	CHECK(said);
@@ -666,6 +668,8 @@ static void previous_release_fixture_opens(void)
 	jrp_error e;
 	mw w;
 	int said = 0;
+	char upgraded[32];
+	snprintf(upgraded, sizeof upgraded, "from=1 to=%d", JRP_LOG_FORMAT);
 	snprintf(path, sizeof path, "%s/tests/fixtures/format1-data.tar.gz", JRP_SOURCE_ROOT);
 	CHECK_INT(h_start_from(&H, path), 0);
 	for (int s = 0; s < SVC__N; s++) {
@@ -674,7 +678,7 @@ static void previous_release_fixture_opens(void)
 		if ((f = fopen(path, "r")) != NULL) {
 			bool seen = false;
 			while (fgets(line, sizeof line, f))
-				seen |= strstr(line, "event=store_format_upgraded") && strstr(line, "from=1 to=2");
+				seen |= strstr(line, "event=store_format_upgraded") && strstr(line, upgraded);
 			said += seen;
 			fclose(f);
 		}

@@ -17,7 +17,7 @@
 #include <stdarg.h>
 
 static harness H;
-static char ORG[19], ORG_B[19], ORG_C[19];
+static char ORG[19], ORG_B[19], ORG_C[19], ORG_D[19], ORG_E[19];
 
 #define J(svc, in, e, ...) h_json(&H, (svc), (in), (e), __VA_ARGS__)
 
@@ -414,6 +414,79 @@ static void test_no_receiving_standard(void)
 	CHECK_STR(x.state, "effective");
 }
 
+/* [001 §(二)2, §(五)6]: a subject punished jointly is not rewarded jointly: a foreign black entry in force
+ * removes the subject's red entry here, as this region's own black entry does */
+static void test_red_leaves(void)
+{
+	msg_in in;
+	jrp_error e;
+	ent x;
+	char st[16], why[40];
+	CHECK_INT(ok(SVC_INGEST, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"tax_bureau\",\"record\":{"
+		     "\"record_id\":\"R-A-1\",\"kind\":\"rating\",\"domain\":\"tax\",\"subject\":{\"type\":\"org\","
+		     "\"code\":\"%s\",\"name\":\"守信企业\"},\"decision_date\":\"2026-12-01\",\"rating\":\"A\"}}", ORG_D), 0);
+	CHECK_INT(h_clock(&H, "2026-12-10T09:00:00+08:00"), 0);
+	settle();
+	CHECK(h_entry(&H, ORG_D, "red", st, why) > 0);
+	CHECK_STR(st, "effective");
+	CHECK_INT(foreign("exchange", "sh", 400, 1, ORG_D, "black", "tax", "effective", false, NULL, "2029-10-19", NULL), 0);
+	settle();
+	CHECK(h_entry(&H, ORG_D, "red", st, why) > 0);
+	CHECK_STR(st, "exited");
+	CHECK_STR(why, "removed_by_dishonesty");
+	x = find(ORG_D);
+	CHECK_STR(x.standard, "foreign.tax_black");
+	/* a cross-region initiation: the exchange's determination in a domain it has none of its own becomes
+	 * this region's own (proposed, under this region's standard and notice rules) */
+	CHECK_INT(J(SVC_INGEST, &in, &e, "{\"v\":1,\"type\":\"record.submit\",\"id\":1,\"party\":\"exchange\","
+		    "\"record\":{\"record_id\":\"sh-init-1\",\"kind\":\"determination\",\"domain\":\"market\","
+		    "\"standard\":\"market.serious_violation\",\"subject\":{\"type\":\"org\",\"code\":\"%s\","
+		    "\"name\":\"发起对象\"},\"decision_date\":\"2026-12-09\"}}", ORG_E), 0);
+	msg_in_free(&in);
+	settle();
+	x = find(ORG_E);
+	CHECK_STR(x.standard, "market.serious_violation");
+	CHECK_STR(x.state, "proposed");
+	CHECK_STR(x.region, "");
+}
+
+/* DOMAIN.md "Monitoring by the office": no feedback in time is overdue, counted by region too */
+static void test_overdue_by_region(void)
+{
+	msg_in in;
+	jrp_error e;
+	/* zj's entry 79 (ORG_C) got its tasks on 2026-12-01; procurement's mandatory measure is due in 10
+	 * working days */
+	CHECK_INT(h_clock(&H, "2026-12-21T09:00:00+08:00"), 0);
+	settle();
+	CHECK_INT(J(SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"stats.get\",\"id\":1,\"party\":\"office\"}"), 0);
+	{
+		const msgpack_object *f = obj_get(in.root, "foreign"), *zj = f ? obj_get(f, "zj") : NULL;
+		CHECK(zj && obj_u64(zj, "overdue") == 1 && obj_u64(zj, "entries") == 1);
+	}
+	msg_in_free(&in);
+	CHECK_INT(J(SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"foreign.report\",\"id\":1,\"party\":\"office\","
+		    "\"region\":\"zj\"}"), 0);
+	{
+		const msgpack_object *es = obj_get(in.root, "entries");
+		char s[16];
+		/* 77 was refused (no receiving standard), 79 is in force; 78 never listed */
+		CHECK(es && es->via.array.size == 2);
+		if (es && es->via.array.size == 2) {
+			CHECK(obj_u64(&es->via.array.ptr[0], "entry") == 77);
+			CHECK_STR(obj_cstr(&es->via.array.ptr[0], "state", s, sizeof s), "refused");
+			CHECK(obj_u64(&es->via.array.ptr[1], "entry") == 79);
+			CHECK_INT((int)obj_u64(&es->via.array.ptr[1], "overdue"), 1);
+		}
+	}
+	msg_in_free(&in);
+	/* paged: one a page, next names the last home entry */
+	CHECK_INT(J(SVC_FEEDBACK, &in, &e, "{\"v\":1,\"type\":\"foreign.report\",\"id\":1,\"party\":\"exchange\","
+		    "\"region\":\"zj\",\"max\":1}"), 0);
+	CHECK(obj_u64(in.root, "next") == 77);
+	msg_in_free(&in);
+}
+
 static void clean_shutdown(void)
 {
 	CHECK_INT(h_stop(&H), 0);
@@ -424,6 +497,8 @@ int main(void)
 	h_uscc("91310000MA", 1401, ORG);
 	h_uscc("91330000MA", 1402, ORG_B);
 	h_uscc("91330000MA", 1403, ORG_C);
+	h_uscc("91350100MA", 1404, ORG_D);
+	h_uscc("91350100MA", 1405, ORG_E);
 	if (h_start(&H) != 0 || h_clock(&H, "2026-12-01T09:00:00+08:00") != 0) {
 		printf("Bail out! could not start the daemons\n");
 		return 1;
@@ -437,6 +512,8 @@ int main(void)
 	RUN(test_feedback_by_region);
 	RUN(test_revoked_at_home);
 	RUN(test_no_receiving_standard);
+	RUN(test_red_leaves);
+	RUN(test_overdue_by_region);
 	RUN(clean_shutdown);
 	TAP_DONE();
 }

@@ -238,6 +238,8 @@ static void test_real_rules(void)
 			CHECK(p && (p->roles & ROLE_AGENCY));
 		}
 	for (i = 0; i < c->nstandards; i++) {
+		if (c->standards[i].receiving)
+			continue;   /* other regions' entries: the exchange submits them, no department here */
 		for (j = 0; j < parties->n; j++)
 			if ((parties->v[j].roles & ROLE_DEPARTMENT) &&
 			    party_has_domain(&parties->v[j], c->standards[i].domain))
@@ -320,6 +322,11 @@ static void test_real_dishonesty(void)
 
 	for (i = 0; i < c->nstandards; i++) {
 		s = &c->standards[i];
+		if (s->receiving) {
+			/* another region's entry: its class, tier, repair and exit are the home's */
+			CHECK(s->dishonesty_class == 0 && s->severity == NULL && !s->repairable && !s->publish);
+			continue;
+		}
 		if (s->list == LIST_RED) {
 			CHECK(s->dishonesty_class == 0 && s->severity == NULL);
 			CHECK(s->repair_methods == 0 && s->rectification_days == 0);
@@ -684,6 +691,11 @@ static const struct bad_case bad_cases[] = {
 	  "validity, objection_days, notice, notice_period, repairable, repair_min, exit_focus, publish, class, "
 	  "severity, repair_methods, rectification_days, validity_basis, extension, repair_from, repair_basis, requires_order, share)" },
 	{ "measures.yaml", "measures:", "measure:", NULL, NULL, 1, 1, "unknown key 'measure' (allowed: measures)" },
+	/* federation (issue 14): share names regions; a receiving standard has no life of its own */
+	{ "standards.yaml", "    publish: true\n", "    publish: true\n    share: [Shanghai]\n", NULL, NULL, 0, 0,
+	  "key 'share': 'Shanghai' is not a valid id" },
+	{ "standards.yaml", "      kind: penalty\n      min_amount: 1000000\n", "      kind: foreign\n", NULL, NULL, 0, 0,
+	  "key 'validity': standard 'tax.major_violation' receives other regions' entries (match.kind: foreign)" },
 	{ "standards.yaml", "      kind: penalty\n", "      kind: penalty\n      amount: 5\n", NULL, NULL, 10, 7,
 	  "unknown key 'amount' (allowed: kind, violations, min_amount, min_percent, min_quantity, rating, cases)" },
 	/* issue 11: what the national texts needed the catalogue to say, each key refused when wrong */
@@ -999,6 +1011,53 @@ static int load_min(const char *from, const char *to, const char *from2, const c
 	return rc;
 }
 
+/* federation (issue 14): share on a standard, and a receiving standard (match.kind: foreign) that takes
+ * another region's entries of its list by home domain and region, with this region's domain */
+static void test_federation_keys(void)
+{
+	static const char *const recv =
+		"    repair_methods: [commitment, report]\n"
+		"    share: [sh, zj]\n"
+		"  - id: foreign.tax_black\n"
+		"    name: 外地重大税收违法失信主体\n"
+		"    domain: tax\n"
+		"    list: black\n"
+		"    subject_types: [org]\n"
+		"    basis: 跨区域联合惩戒\n"
+		"    match: { kind: foreign, domains: [tax], regions: [sh] }\n";
+	jrp_catalog *c = NULL;
+	const jrp_standard *s;
+	jrp_error e;
+	CHECK_INT(load_min("    repair_methods: [commitment, report]\n", recv, NULL, NULL, &c, &e), 0);
+	if (!c) {
+		printf("# %s: %s\n", e.field, e.message);
+		return;
+	}
+	s = catalog_standard(c, "tax.major_violation");
+	CHECK(s && s->nshare == 2 && strcmp(s->share[0], "sh") == 0 && strcmp(s->share[1], "zj") == 0 && !s->receiving);
+	s = catalog_standard(c, "foreign.tax_black");
+	CHECK(s && s->receiving && s->kind == RK_FOREIGN && s->nshare == 0);
+	CHECK(s && standard_receives(s, LIST_BLACK, "sh", "tax"));
+	CHECK(s && !standard_receives(s, LIST_BLACK, "zj", "tax"));      /* another region */
+	CHECK(s && !standard_receives(s, LIST_BLACK, "sh", "market"));   /* another home domain */
+	CHECK(s && !standard_receives(s, LIST_FOCUS, "sh", "tax"));      /* another list */
+	CHECK(!standard_receives(catalog_standard(c, "tax.major_violation"), LIST_BLACK, "sh", "tax"));
+	/* its validity is the home's: it never makes an entry "shortened" */
+	CHECK(s && catalog_entry_fits(c, s->id, LIST_BLACK, false, SUBJECT_ORG, date_from_ymd(2020, 1, 1),
+				      date_from_ymd(2026, 12, 1)) == NULL);
+	catalog_free(&c);
+	/* the keys of a life of its own are refused by name; so are share and an unknown match key */
+	CHECK(load_min("    repair_methods: [commitment, report]\n", recv, "    basis: 跨区域联合惩戒\n",
+		       "    basis: 跨区域联合惩戒\n    notice: true\n", NULL, &e) != 0);
+	CHECK(strstr(e.message, "key 'notice'") != NULL);
+	CHECK(load_min("    repair_methods: [commitment, report]\n", recv, "    basis: 跨区域联合惩戒\n",
+		       "    basis: 跨区域联合惩戒\n    share: [zj]\n", NULL, &e) != 0);
+	CHECK(strstr(e.message, "key 'share'") != NULL);
+	CHECK(load_min("    repair_methods: [commitment, report]\n", recv, "regions: [sh]", "regions: [sh], rating: A", NULL,
+		       &e) != 0);
+	CHECK(strstr(e.message, "unknown key 'rating'") != NULL);
+}
+
 /*
  * the tier bounds are inclusive and periods compare as periods (DOMAIN.md
  * "Life of an entry" 7 [national]: general 3 months to 1 year, serious 1 to
@@ -1161,6 +1220,7 @@ int main(void)
 	RUN(test_measure_applies);
 	RUN(test_national_texts);
 	RUN(test_bad_catalogs);
+	RUN(test_federation_keys);
 	RUN(test_no_parties);
 	parties_free(&parties);
 	TAP_DONE();

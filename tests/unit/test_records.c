@@ -308,6 +308,110 @@ static void commitments_are_strict(void)
 	free(b);
 }
 
+/* a foreign record: another region's entry after one of its changes (federation, issue 14) */
+static const char *const FOREIGN =
+	"{\"seq\":9,\"kind\":\"record\",\"at\":1790000000000,\"party\":\"exchange\",\"reported_workdays\":30,"
+	"\"late\":false,\"record\":{\"record_id\":\"sh-345-4\",\"kind\":\"foreign\","
+	"\"subject\":{\"type\":\"org\",\"id_type\":\"uscc\",\"code\":\"91350100M000100Y43\",\"name\":\"示范科技有限公司\"},"
+	"\"decision_date\":\"2026-10-20\",\"list\":\"black\",\"state\":\"effective\",\"suspended\":false,"
+	"\"valid_from\":\"2026-11-02\",\"valid_until\":\"2029-10-19\",\"origin\":{\"region\":\"sh\",\"entry\":345,"
+	"\"seq\":4,\"party\":\"sh_tax\",\"standard\":\"tax.major_violation\",\"standard_name\":\"重大税收违法失信主体\","
+	"\"domain\":\"tax\",\"catalog_version\":\"sh-2026.1\"}}}";
+
+static void foreign_records_are_strict(void)
+{
+	const unsigned E = 1u << REC_EVENT, C = 1u << REC_CHANGE, T = 1u << REC_TASK;
+	jrp_rec *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+	jrp_error e;
+	char *json;
+	mw w, rec;
+	CHECK_INT(decode_json(FOREIGN, E, false, a, &e), 0);
+	CHECK_INT(a->u.event.record.kind, RK_FOREIGN);
+	CHECK_INT(a->u.event.record.list, LIST_BLACK);
+	CHECK_INT(a->u.event.record.origin_state, ENTRY_EFFECTIVE);
+	CHECK_STR(a->u.event.record.origin.region, "sh");
+	CHECK(a->u.event.record.origin.entry == 345 && a->u.event.record.origin.seq == 4);
+	CHECK_STR(a->u.event.record.domain, "");
+	/* what the encoder writes decodes to the same */
+	mw_init(&w);
+	mw_init(&rec);
+	record_write(&rec, &a->u.event.record);
+	event_encode(&w, &a->u.event, &rec);
+	memset(b, 0xa5, sizeof *b);
+	CHECK_INT(rec_decode_bytes(mw_data(&w), mw_len(&w), E, false, b, &e), 0);
+	CHECK_STR(b->u.event.record.origin.standard_name, "重大税收违法失信主体");
+	CHECK_INT(b->u.event.record.valid_until, a->u.event.record.valid_until);
+	CHECK_INT(b->u.event.record.exit_reason, EXIT_NONE);
+	CHECK(!b->u.event.record.suspended);
+	mw_free(&w);
+	mw_free(&rec);
+	/* an exited one says why; only an exited one has a reason */
+	json = replace(FOREIGN, "\"state\":\"effective\"", "\"state\":\"exited\",\"reason\":\"revoked\"");
+	CHECK_INT(decode_json(json, E, false, a, &e), 0);
+	CHECK_INT(a->u.event.record.exit_reason, EXIT_REVOKED);
+	free(json);
+	refused(FOREIGN, E, false, "\"state\":\"effective\"", "\"state\":\"exited\"", "missing_field", "record.reason");
+	refused(FOREIGN, E, false, "\"state\":\"effective\"", "\"state\":\"effective\",\"reason\":\"expired\"",
+		"bad_value", "record.reason");
+	refused(FOREIGN, E, false, "\"state\":\"effective\"", "\"state\":\"proposed\"", "bad_value", "record.state");
+	refused(FOREIGN, E, false, "\"list\":\"black\"", "\"list\":\"warning\"", "bad_value", "record.list");
+	refused(FOREIGN, E, false, "\"suspended\":false,", "", "missing_field", "record.suspended");
+	refused(FOREIGN, E, false, "\"valid_until\":\"2029-10-19\"", "\"valid_until\":\"2026-11-01\"", "bad_value",
+		"record.valid_until");
+	/* the origin, field by field */
+	refused(FOREIGN, E, false, ",\"origin\":{", ",\"origin_\":{", "missing_field", "record.origin");
+	refused(FOREIGN, E, false, "\"region\":\"sh\"", "\"region\":\"Shanghai\"", "bad_value", "record.origin.region");
+	refused(FOREIGN, E, false, "\"seq\":4,", "\"seq\":0,", "bad_value", "record.origin.seq");
+	refused(FOREIGN, E, false, "\"entry\":345,", "", "missing_field", "record.origin.entry");
+	refused(FOREIGN, E, false, "\"domain\":\"tax\",", "\"domain\":\"tax\",\"colour\":1,", "unknown_field",
+		"record.origin.colour");
+	/* a department's fields on a foreign record, and a foreign record's on a department's, named */
+	refused(FOREIGN, E, false, "\"list\":\"black\"", "\"domain\":\"tax\",\"list\":\"black\"", "unknown_field",
+		"record.domain");
+	refused(FOREIGN, E, false, "\"list\":\"black\"", "\"amount\":5,\"list\":\"black\"", "unknown_field",
+		"record.amount");
+	refused(FOREIGN, E, false, "\"name\":\"示范科技有限公司\"}",
+		"\"name\":\"示范科技有限公司\",\"lei\":\"5493001KJTIIGC8Y1R12\"}", "unknown_field", "record.subject.lei");
+	refused(EVENT, E, false, "\"amount\":3500000", "\"amount\":3500000,\"valid_from\":\"2026-11-02\"", "unknown_field",
+		"record.valid_from");
+	refused(EVENT, E, false, "\"amount\":3500000", "\"amount\":3500000,\"origin\":{}", "unknown_field", "record.origin");
+	/* a change and a task carry the origin, strictly */
+	{
+		static const char *const ORIGIN = ",\"origin\":{\"region\":\"sh\",\"entry\":345,\"seq\":4,\"party\":\"sh_tax\","
+			"\"standard\":\"tax.major_violation\",\"standard_name\":\"重大税收违法失信主体\",\"domain\":\"tax\","
+			"\"catalog_version\":\"sh-2026.1\"}}";
+		char *ch = replace(CHANGE, "\"catalog_version\":\"2026.11-2\"}", "\"catalog_version\":\"2026.11-2\"");
+		char *ch2 = malloc(strlen(ch) + strlen(ORIGIN) + 1), *t, *t2;
+		strcpy(ch2, ch);
+		strcat(ch2, ORIGIN);
+		CHECK_INT(decode_json(ch2, C, false, a, &e), 0);
+		CHECK_STR(a->u.change.origin.region, "sh");
+		mw_init(&w);
+		change_encode(&w, &a->u.change);
+		memset(b, 0xa5, sizeof *b);
+		CHECK_INT(rec_decode_bytes(mw_data(&w), mw_len(&w), C, false, b, &e), 0);
+		CHECK(b->u.change.origin.entry == 345);
+		mw_free(&w);
+		refused(ch2, C, false, "\"seq\":4,", "", "missing_field", "origin.seq");
+		/* without an origin the region is "" */
+		CHECK_INT(decode_json(CHANGE, C, false, a, &e), 0);
+		CHECK_STR(a->u.change.origin.region, "");
+		t = replace(TASK, "\"feedback_due\":\"2026-12-15\"}", "\"feedback_due\":\"2026-12-15\"");
+		t2 = malloc(strlen(t) + strlen(ORIGIN) + 1);
+		strcpy(t2, t);
+		strcat(t2, ORIGIN);
+		CHECK_INT(decode_json(t2, T, false, a, &e), 0);
+		CHECK_STR(a->u.task.origin.party, "sh_tax");
+		refused(t2, T, false, "\"region\":\"sh\",", "", "missing_field", "origin.region");
+		free(ch);
+		free(ch2);
+		free(t);
+		free(t2);
+	}
+	free(a);
+	free(b);
+}
+
 static void unknown_kind_is_not_guessed(void)
 {
 	jrp_rec *r = malloc(sizeof *r);
@@ -404,5 +508,6 @@ int main(void)
 	RUN(readme_lists_the_tables);
 	RUN(names_are_whole);
 	RUN(commitments_are_strict);
+	RUN(foreign_records_are_strict);
 	TAP_DONE();
 }
