@@ -208,7 +208,7 @@ int ctl_exchange(ctl *c, int argc, char **argv)
 		return 2;
 	}
 	sub = argv[1];
-	optind = 1;
+	optind = 0;
 	while ((opt = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'r': region = optarg; break;
@@ -273,7 +273,7 @@ int ctl_exchange(ctl *c, int argc, char **argv)
 		if (c->json)
 			ctl_print_json(in.root);
 		else
-			printf(tr("initiation %llu sent to region %s (its stream's record %llu)\n"), (unsigned long long)obj_u64(in.root, "id"),
+			printf(tr("initiation %llu sent to region %s (its stream's record %llu)\n"), (unsigned long long)obj_u64(in.root, "initiation"),
 			       to, (unsigned long long)obj_u64(in.root, "seq"));
 		msg_in_free(&in);
 		return 0;
@@ -291,7 +291,7 @@ int ctl_exchange(ctl *c, int argc, char **argv)
 		mw_init(&w);
 		client_begin(NULL, &w, T_EXCHANGE_DECIDE, c->party);
 		mw_kstr(&w, "region", rest[0]);
-		mw_ku64(&w, "id", id);
+		mw_ku64(&w, "initiation", id);
 		mw_kstr(&w, "decision", rest[2]);
 		mw_kstr(&w, "reason", reason);
 		if (standard)

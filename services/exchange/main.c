@@ -338,7 +338,7 @@ int xc_init_store(MDB_txn *txn, char dir, const char *region, const x_rec *x, x_
 	return rc;
 }
 
-/* exchange.initiate {to, subject, list, domain, reason, facts, basis?} -> {to, id, seq} */
+/* exchange.initiate {to, subject, list, domain, reason, facts, basis?} -> {to, initiation, seq} */
 static int h_initiate(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 {
 	x_rec x = { .kind = XK_INITIATION };
@@ -366,7 +366,7 @@ static int h_initiate(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_erro
 	    (rc = xc_init_store(txn, 's', x.to, &x, XD_PENDING, NULL, NULL, NULL, NULL, 0)) != 0)
 		return rc;
 	mw_kstr(out, "to", x.to);
-	mw_ku64(out, "id", i->id);
+	mw_ku64(out, "initiation", i->id);
 	mw_ku64(out, "seq", x.seq);
 	return 0;
 }
@@ -382,7 +382,7 @@ static int h_decide(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 	MDB_val v;
 	msg_in in;
 	int dec, rc;
-	if ((rc = mr_cstr(&r->body, "region", MR_REQ, JRP_ID_MAX, region)) < 0 || (rc = mr_u64(&r->body, "id", MR_REQ, &id)) < 0 ||
+	if ((rc = mr_cstr(&r->body, "region", MR_REQ, JRP_ID_MAX, region)) < 0 || (rc = mr_u64(&r->body, "initiation", MR_REQ, &id)) < 0 ||
 	    (rc = mr_enum(&r->body, "decision", MR_REQ, &x_decision_names, &dec)) < 0)
 		return rc;
 	if (dec == XD_PENDING)
@@ -393,7 +393,7 @@ static int h_decide(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 	if (dec == XD_REFUSED && standard[0])
 		return mr_fail_value(&r->body, "standard", "only an accepted initiation names the standard it is identified under");
 	if ((rc = kv_get(txn, db(XDB_INIT), k, init_key(k, 'r', region, id), &v)) == JRP_ENOTFOUND)
-		return jrp_fail(e, JRP_ERR_NOT_FOUND, "id", "no initiation %llu from region '%s' was received here",
+		return jrp_fail(e, JRP_ERR_NOT_FOUND, "initiation", "no initiation %llu from region '%s' was received here",
 				(unsigned long long)id, region);
 	if (rc)
 		return rc;
@@ -407,7 +407,7 @@ static int h_decide(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 		obj_cstr(in.root, "decision", cur, sizeof cur);
 		if (strcmp(cur, "pending") != 0) {
 			msg_in_free(&in);
-			return jrp_fail(e, JRP_ERR_CONFLICT, "id", "initiation %llu from region '%s' was already %s",
+			return jrp_fail(e, JRP_ERR_CONFLICT, "initiation", "initiation %llu from region '%s' was already %s",
 					(unsigned long long)id, region, cur);
 		}
 		if (dec == XD_ACCEPTED) {
@@ -481,7 +481,7 @@ static int h_decide(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 					rep.at)) != 0)
 			return rc;
 		mw_kstr(out, "region", region);
-		mw_ku64(out, "id", id);
+		mw_ku64(out, "initiation", id);
 		mw_kstr(out, "decision", names_get(&x_decision_names, dec));
 		if (rid[0])
 			mw_kstr(out, "record_id", rid);
@@ -654,9 +654,24 @@ static int h_reports(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error
 	list_ctx l = { .out = out, .max = CONFIG_PEERS_MAX };
 	mw_str(out, "reports");
 	mw_arr(out);
-	rc = kv_prefix_each(txn, db(XDB_REPORT), region, strlen(region), CONFIG_PEERS_MAX, report_one, &l);
+	if (region[0]) {   /* exactly that region's (a prefix would match longer ids too) */
+		MDB_val v;
+		rc = kv_get(txn, db(XDB_REPORT), region, strlen(region), &v);
+		if (rc == 0)
+			report_one(&l, (const unsigned char *)region, strlen(region), &v);
+		else if (rc != JRP_ENOTFOUND)
+			return rc;
+	} else {
+		MDB_cursor *c;
+		MDB_val k, v;
+		if ((rc = mdb_cursor_open(txn, db(XDB_REPORT), &c)) != 0)
+			return store_rc(rc);
+		for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0 && l.n < l.max; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))
+			report_one(&l, k.mv_data, k.mv_size, &v);
+		mdb_cursor_close(c);
+	}
 	mw_end(out);
-	return rc < 0 ? rc : 0;
+	return 0;
 }
 
 /* exchange.status -> {region, upstream, peers: [...], forward: {...}, offered: {region: last}} */

@@ -172,8 +172,8 @@ check "zj's land office feeds back on its task" test $? = 0
 say "4. sh's jrp-exchange is SIGKILLed; the report of zj's feedback still reaches sh once it is back"
 pkill -9 -f "jrp-exchange -c $T/a/" ; sleep 0.3
 A up >/dev/null 2>&1
-reported() { A --as office --json exchange reports | python3 -c 'import json,sys; r=json.load(sys.stdin)["reports"][0]["report"]["totals"]; sys.exit(0 if r["tasks"]==2 and r["done"]==1 else 1)'; }
-wait_for "sh's office sees zj's report: 2 tasks, 1 done" 20 reported
+reported() { A --as office --json exchange reports | python3 -c 'import json,sys; r=json.load(sys.stdin)["reports"][0]["report"]["totals"]; sys.exit(0 if r["tasks"]>=2 and r["done"]==1 else 1)'; }
+wait_for "sh's office sees zj's report: its tasks, 1 done" 20 reported
 
 say "5. only the home region changes a foreign entry"
 LOCAL=$(B --as office --json subject $CODE | jget 'd["entries"][0]["id"]' 2>/dev/null || echo 0)
@@ -215,8 +215,8 @@ BX --as office exchange decide sh 2 refused --reason "欠税未达本地区认�
 BX --as office exchange decide sh 2 accepted --reason x --standard tax.major_violation >"$T/d3.out" 2>&1
 check "an initiation is decided once (conflict)" grep -q "conflict" "$T/d3.out"
 B sync >/dev/null
-c1_proposed() { B --as office --json subject $C1 | grep -q '"proposed"'; }
-wait_for "zj identifies subject 1 by its own process (a proposed entry from record x-sh-1)" 20 c1_proposed
+c1_recorded() { B --as office --json subject $C1 | grep -q '"record_id": "x-sh-1"'; }
+wait_for "zj's ingest has the determination x-sh-1: its own process starts (tax.major_violation waits for finality there)" 20 c1_recorded
 replies_seen() { local o; o=$(A --as office --json exchange initiations sent); grep -q '"decision": "accepted"' <<<"$o" && grep -q '欠税未达本地区认定标准' <<<"$o"; }
 wait_for "sh's office sees zj's replies: accepted and refused, with the reasons" 20 replies_seen
 
