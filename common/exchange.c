@@ -147,7 +147,7 @@ static int shared_read(mr *r, x_shared *s)
 	if ((rc = subject_read(r, "subject", &s->subject)) < 0 || (rc = mr_u64(r, "linked_to", MR_OPT, &s->linked_to)) < 0 ||
 	    (rc = mr_cstr(r, "party", MR_REQ, JRP_ID_MAX, s->party)) < 0 ||
 	    (rc = mr_cstr(r, "standard", MR_REQ, JRP_STANDARD_MAX, s->standard)) < 0 ||
-	    (rc = mr_text(r, "standard_name", MR_OPT, JRP_TITLE_MAX / 4, s->standard_name)) < 0 ||
+	    (rc = mr_cstr(r, "standard_name", MR_OPT, JRP_TITLE_MAX, s->standard_name)) < 0 ||
 	    (rc = mr_cstr(r, "domain", MR_REQ, JRP_ID_MAX, s->domain)) < 0 ||
 	    (rc = mr_cstr(r, "catalog_version", MR_REQ, JRP_VERSION_MAX, s->catalog_version)) < 0 ||
 	    (rc = mr_date(r, "decision_date", MR_REQ, &s->decision_date)) < 0 ||

@@ -384,9 +384,11 @@ static bool check_identity(puller *p, const msgpack_object *root, uint64_t last,
 	memcpy(idbuf, id->via.str.ptr, LOG_ID_LEN);
 	idbuf[LOG_ID_LEN] = 0;
 	*log_id = idbuf;
-	if (format < JRP_LOG_FORMAT_MIN || format > JRP_LOG_FORMAT) {
-		stop_pulling(p, "the upstream log %s has format %llu; this build reads formats %d to %d (upgrade this daemon)",
-			     idbuf, (unsigned long long)format, JRP_LOG_FORMAT_MIN, JRP_LOG_FORMAT);
+	unsigned fmin = p->h.format_max ? p->h.format_min : JRP_LOG_FORMAT_MIN;
+	unsigned fmax = p->h.format_max ? p->h.format_max : JRP_LOG_FORMAT;
+	if (format < fmin || format > fmax) {
+		stop_pulling(p, "the upstream log %s has format %llu; this build reads formats %u to %u (upgrade this daemon)",
+			     idbuf, (unsigned long long)format, fmin, fmax);
 		return false;
 	}
 	if (p->log_id[0] && strcmp(p->log_id, idbuf) != 0) {

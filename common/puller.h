@@ -53,6 +53,8 @@ typedef struct puller_host {
 	const char *prefix;               /* before its keys in meta (NULL: ""): one daemon, several pullers */
 	const char *request;              /* the fetch request's type (NULL: log.fetch); its reply has
 	                                   * log.fetch's shape */
+	unsigned format_min, format_max;  /* the formats of that log this build reads (0: JRP_LOG_FORMAT_MIN
+	                                   * to JRP_LOG_FORMAT; an exchange stream: X_FORMAT) */
 	int coalesce_ms;                  /* > 0: after a batch shorter than a full fetch, wait this long
 	                                   * before asking again (fewer, larger commits off the latency path) */
 	/* curve - make sock (before its connect) a CURVE client of the upstream, if it is tcp:// */

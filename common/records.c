@@ -9,6 +9,7 @@
  * decodes is exactly one that an encoder of this format could have written.
  */
 #include "records.h"
+#include "exchange.h"
 #include "util/str.h"
 #include <stdio.h>
 #include <string.h>
@@ -43,7 +44,7 @@ const jrp_names *const names_tables[] = {
 	&change_action_names, &exit_reason_names, &outcome_names, &repair_state_names, &repair_method_names,
 	&interview_kind_names, &interview_state_names, &link_role_names, &derived_names, &task_action_names,
 	&duty_names, &task_class_names, &measure_type_names, &task_state_names, &publication_kind_names,
-	&commitment_type_names, &commitment_state_names, NULL,
+	&commitment_type_names, &commitment_state_names, &x_kind_names, &x_decision_names, NULL,
 };
 
 static const char *const list_zh[LIST__N] = { "红名单", "黑名单", "重点关注名单", "信用预警名单" };
@@ -1105,7 +1106,8 @@ void rec_key(const msgpack_object *o, char *buf, size_t n)
 		obj_cstr(obj_get(obj_get(o, "record"), "subject"), "code", code, sizeof code);
 		if (code[0])
 			snprintf(buf, n, "subject:%s", code);
-	} else if (obj_str_eq(k, "change") || obj_str_eq(k, "task")) {
+	} else if (obj_str_eq(k, "change") || obj_str_eq(k, "task") || obj_str_eq(k, "shared")) {
+		/* "shared" (exchange.h): another region's entry, its states applied in order like a change's */
 		const msgpack_object *e = obj_get(o, "entry");
 		if (e && e->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
 			snprintf(buf, n, "entry:%llu", (unsigned long long)e->via.u64);

@@ -20,6 +20,8 @@ pkgs=(gcc clang libclang-rt-14-dev meson ninja-build pkg-config libzmq3-dev libm
 # and Node.js with npm for its driver (playwright-core): Debian's, unless a node and npm are there already
 # (NodeSource's nodejs package carries its own npm and conflicts with Debian's npm package)
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
+# tests/federation/run.sh: two engines in two network namespaces (ip netns, veth, ss)
+pkgs+=(iproute2)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -31,7 +31,7 @@ static void print_record(const msgpack_object *r, uint64_t n)
 	printf("%6llu  %-10s to %-8s #%-4llu ", (unsigned long long)n, kind, to, (unsigned long long)obj_u64(r, "seq"));
 	if (strcmp(kind, "shared") == 0)
 		printf(tr("entry %llu %s %s (%s%s) %s %s\n"), (unsigned long long)obj_u64(r, "entry"), S(r, "action", b1, sizeof b1),
-		       S(r, "list", b2, sizeof b2), S(r, "state", b3, sizeof b3), obj_bool(r, "suspended") ? ", suspended" : "",
+		       S(r, "list", b2, sizeof b2), S(r, "state", b3, sizeof b3), obj_bool(r, "suspended") ? tr(", suspended") : "",
 		       subj ? obj_cstr(subj, "code", (char[40]){ 0 }, 40) : "", S(r, "standard", (char[80]){ 0 }, 80));
 	else if (strcmp(kind, "initiation") == 0)
 		printf(tr("initiation %llu: %s %s, %s\n"), (unsigned long long)obj_u64(r, "id"), S(r, "list", b1, sizeof b1),

@@ -439,6 +439,8 @@ const i18n_msg ctl_zh[] = {
 	/* exchange.c: jrpctl exchange (README "Between regions") */
 	{ "entry %llu %s %s (%s%s) %s %s\n",
 	  "条目 %llu %s %s (%s%s) %s %s\n" },
+	{ ", suspended",
+	  ", 已中止" },
 	{ "initiation %llu: %s %s, %s\n",
 	  "发起 %llu: %s %s, %s\n" },
 	{ "reply to initiation %llu: %s (%s)\n",

@@ -48,7 +48,7 @@ int peers_init(MDB_txn *txn, jrp_error *e)
 		if (config_is_tcp(p->endpoint)) {
 			if (!pp->pubkey)
 				return jrp_fail(e, JRP_ERR_CONFIG, "exchange.peers", "peer region '%s' is reached over tcp:// "
-						"and needs its jrp-exchange public key (key:) in %s", p->region,
+						"and needs its jrp-exchange public key (pubkey:) in %s", p->region,
 						daemon_parties(X.d)->path);
 			str_copy(p->pub, sizeof p->pub, pp->pubkey);
 		}
@@ -64,11 +64,16 @@ int peers_init(MDB_txn *txn, jrp_error *e)
 
 /* ---- one record from a peer ---- */
 
-/* foreign_record - the record (record.submit's `record`) that tells this region's ingest the state of a foreign entry */
-static void foreign_record(mw *w, const char *from, const x_shared *s)
+/* foreign_record - the record (record.submit's `record`) that tells this region's ingest the state of a foreign
+ * entry; its id "<region>-<entry>-<change_seq>" must fit a record id (else rc < 0 with e: the record is kept
+ * rejected, never sent under a cut id that could collide with another) */
+static int foreign_record(mw *w, const char *from, const x_shared *s, jrp_error *e)
 {
 	char rid[JRP_RECORD_ID_MAX + 1];
-	snprintf(rid, sizeof rid, "%s-%llu-%llu", from, (unsigned long long)s->entry, (unsigned long long)s->change_seq);
+	if (snprintf(rid, sizeof rid, "%s-%llu-%llu", from, (unsigned long long)s->entry,
+		     (unsigned long long)s->change_seq) >= (int)sizeof rid)
+		return jrp_fail(e, JRP_ERR_BAD_VALUE, "entry", "the record id %s-%llu-%llu would be longer than %d bytes",
+				from, (unsigned long long)s->entry, (unsigned long long)s->change_seq, JRP_RECORD_ID_MAX);
 	mw_map(w);
 	mw_kstr(w, "record_id", rid);
 	mw_kstr(w, "kind", "foreign");
@@ -94,6 +99,7 @@ static void foreign_record(mw *w, const char *from, const x_shared *s)
 	mw_kstr(w, "catalog_version", s->catalog_version);
 	mw_end(w);
 	mw_end(w);
+	return 0;
 }
 
 int xc_init_store(MDB_txn *txn, char dir, const char *region, const x_rec *x, x_decision dec, const char *by,
@@ -117,8 +123,8 @@ static int apply_peer(void *arg, MDB_txn *txn, jrp_rec *unused, const msgpack_ob
 	case XK_SHARED: {
 		mw w;
 		mw_init(&w);
-		foreign_record(&w, p->region, &x.u.shared);
-		rc = xc_queue(txn, &w);
+		if ((rc = foreign_record(&w, p->region, &x.u.shared, e)) == 0)
+			rc = xc_queue(txn, &w);
 		mw_free(&w);
 		break;
 	}
@@ -223,6 +229,8 @@ void peers_start(void)
 			.raw = true,
 			.prefix = p->prefix,
 			.request = T_EXCHANGE_FETCH,
+			.format_min = X_FORMAT,
+			.format_max = X_FORMAT,
 			.curve = host_curve,
 			.write = host_write,
 			.apply = apply_peer,

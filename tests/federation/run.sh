@@ -240,5 +240,9 @@ check "zj's statistics count the foreign entry by region sh" grep -q '"sh"' "$T/
 check "no peer pull is stopped, nothing rejected" \
 	bash -c "! grep -q '\"stopped\"' $T/a-status.json $T/b-status.json && ! grep -q '\"rejected\": [1-9]' $T/a-status.json $T/b-status.json"
 
+A down >/dev/null 2>&1; B down >/dev/null 2>&1
+check "every daemon of both engines stopped cleanly, no sanitizer report in their logs" \
+	bash -c "! grep -l 'Sanitizer\|runtime error' $T/a/run/*.log $T/b/run/*.log"
+
 echo "1..$n"
 [ $fail = 0 ]
