@@ -14,7 +14,7 @@
 #
 # The table goes to stdout and to build/bench-results.md; progress and context
 # lines ("# ...") go to stderr and to build/bench-log.txt. About 5 minutes.
-# Each program can also be run alone: build/tests/bench/bench_{ingest,pipeline,check,scale,stats,retention,gateway} --help
+# Each program can also be run alone: build/tests/bench/bench_{ingest,pipeline,check,scale,stats,retention,gateway,federation} --help
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$root/build
@@ -42,9 +42,9 @@ if [ ! -d "$build" ]; then
 fi
 # only what the benchmarks need, so that unrelated work in progress elsewhere cannot stop them
 ninja -C "$build" tests/bench/bench_ingest tests/bench/bench_pipeline tests/bench/bench_check tests/bench/bench_scale \
-  tests/bench/bench_stats tests/bench/bench_retention tests/bench/bench_gateway \
+  tests/bench/bench_stats tests/bench/bench_retention tests/bench/bench_gateway tests/bench/bench_federation \
   services/ingest/jrp-ingest services/adjudicate/jrp-adjudicate services/dispatch/jrp-dispatch \
-  services/feedback/jrp-feedback services/gateway/jrp-gateway >&2 || exit 1
+  services/feedback/jrp-feedback services/gateway/jrp-gateway services/exchange/jrp-exchange >&2 || exit 1
 
 out=$build/bench-results.md
 log=$build/bench-log.txt
@@ -70,6 +70,7 @@ run "$build/tests/bench/bench_stats" --records 30000
 # shellcheck disable=SC2086
 run "$build/tests/bench/bench_retention" $retention_args
 run "$build/tests/bench/bench_gateway" --seconds 5
+run "$build/tests/bench/bench_federation" --records 2000
 secs=$(( $(date +%s) - start ))
 
 fs=$(findmnt -no FSTYPE,SOURCE -T /tmp 2>/dev/null | awk '{print $1 " on " $2}')
