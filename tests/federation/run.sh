@@ -11,8 +11,9 @@
 # the entry is suspended, sh decides the objection (wrong) and revokes: zj's agencies get `stop`. sh
 # initiates towards zj for two subjects zj has no entry on: zj's office accepts one (identified under
 # zj's own standard, its own process) and refuses the other with a reason; sh sees both replies.
-# In the middle the link is cut, either side's jrp-exchange is SIGKILLed and restarted: afterwards
-# every count on both sides is exactly what one delivery makes.
+# In the middle the link is cut (from either end), either side's jrp-exchange, sh's dispatch and zj's
+# ingest and adjudicate are SIGKILLed and restarted: afterwards every count on both sides is exactly
+# what one delivery makes.
 #
 # TAP output; needs root (ip netns). Usage: tests/federation/run.sh [BUILD_DIR]
 set -u
@@ -185,9 +186,17 @@ A --as tax_bureau object "$ENTRY" --reason "出口退税已依法补缴, 认定�
 A sync >/dev/null
 suspended_in_zj() { zj_check | grep -q '"suspended": true'; }
 wait_for "zj sees the suspension: the check answers no measure while sh reviews" 20 suspended_in_zj
+say "   (zj's jrp-exchange, ingest and adjudicate SIGKILLed and zj's side of the link down meanwhile; sh's dispatch too)"
 pkill -9 -f "jrp-exchange -c $T/b/" ; ip -n $NSB link set $VB down
 A --as tax_bureau decide-objection "$ENTRY" wrong --note "经复核认定错误" >/dev/null
+pkill -9 -f "jrp-dispatch -c $T/a/"
+A up >/dev/null 2>&1
 A sync >/dev/null
+B up >/dev/null 2>&1
+ip -n $NSB link set $VB up
+sleep 0.3
+pkill -9 -f "jrp-ingest -c $T/b/"; pkill -9 -f "jrp-adjudicate -c $T/b/"
+ip -n $NSB link set $VB down
 sleep 0.5
 B up >/dev/null 2>&1
 ip -n $NSB link set $VB up
