@@ -923,12 +923,14 @@ static int cmd_clock(ctl *c, int argc, char **argv)
 	mw_init(&json);   /* --json: one object, each daemon's reply by name */
 	mw_map(&json);
 	/* downstream first: a daemon must have the new time before its upstream
-	 * produces the changes that the new time causes */
-	for (int s = SVC__N - 1; s >= 0; s--) {
+	 * produces the changes that the new time causes (jrp-exchange, when configured, is the furthest down) */
+	for (int s = SVC__ALL - 1; s >= 0; s--) {
 		mw w;
 		msg_in in;
 		jrp_error e;
 		int r;
+		if (s == SVC_EXCHANGE && !c->cfg->xc.enabled)
+			continue;
 		mw_init(&w);
 		client_begin(NULL, &w, T_CLOCK_SET, NULL);
 		mw_kstr(&w, "now", argv[2]);

@@ -546,7 +546,55 @@ static int h_initiations(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_e
 	return rc < 0 ? rc : 0;
 }
 
-/* exchange.list {dir: sent|received, region?, after?, max?} -> {records, last}: the records themselves */
+/* exchange.list {dir: sent|received, region?, after?, max?} -> {records: [{n, record}], last}: the records
+ * themselves. With a region, n is the record's seq in the stream to or from that region; without, n is the
+ * place in the outbound log (sent) or among all received (received: by region, then seq). Page with
+ * after: last. */
+static int list_stream(jrp_daemon *d, MDB_txn *txn, MDB_dbi dbi, bool via_log, const char *region, uint64_t after,
+		       uint64_t max, mw *out, uint64_t *last, jrp_error *e)
+{
+	/* one region's stream: the keys region \0 be64 n from after + 1 */
+	unsigned char k[48];
+	size_t plen = strlen(region) + 1;
+	MDB_cursor *c;
+	MDB_val key, val;
+	uint64_t n = 0;
+	int rc;
+	key.mv_size = xc_key(k, region, after + 1);
+	key.mv_data = k;
+	*last = after;
+	if ((rc = mdb_cursor_open(txn, dbi, &c)) != 0)
+		return store_rc(rc);
+	rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
+	while (rc == 0 && n < max && key.mv_size == plen + 8 && memcmp(key.mv_data, k, plen) == 0) {
+		MDB_val v = val;
+		void *owned = NULL;
+		if (via_log) {
+			int r2 = val.mv_size == 8 ? daemon_log_read(d, txn, daemon_dbi(d, XDB_LOG), be64_get(val.mv_data), &v,
+								      &owned, e) : JRP_ENOTFOUND;
+			if (r2 && !(r2 == JRP_ENOTFOUND && !e->code[0])) {
+				mdb_cursor_close(c);
+				return r2;
+			}
+			if (r2) {
+				rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
+				continue;
+			}
+		}
+		*last = be64_get((const unsigned char *)key.mv_data + plen);
+		mw_map(out);
+		mw_ku64(out, "n", *last);
+		mw_str(out, "record");
+		mw_raw(out, v.mv_data, v.mv_size);
+		mw_end(out);
+		free(owned);
+		n++;
+		rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	return 0;
+}
+
 static int h_list(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 {
 	char dir, region[JRP_ID_MAX + 1] = "";
@@ -560,32 +608,23 @@ static int h_list(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e
 		return mr_fail_value(&r->body, "max", "must be 1..1000");
 	mw_str(out, "records");
 	mw_arr(out);
-	if (dir == 's') {
-		/* the outbound log in order; region filters by `to` */
+	if (region[0]) {
+		if ((rc = list_stream(d, txn, db(dir == 's' ? XDB_IDX : XDB_RECV), dir == 's', region, after, max, out, &last,
+				      e)) != 0)
+			return rc;
+	} else if (dir == 's') {
+		/* the outbound log in order */
 		uint64_t seq, n = 0, end = 0;
 		store_log_last(txn, db(XDB_LOG), &end);
 		last = after;
 		for (seq = after + 1; seq <= end && n < max; seq++) {
-			last = seq;
 			MDB_val v;
 			void *owned = NULL;
-			msg_in in;
-			jrp_error pe;
+			last = seq;
 			if ((rc = daemon_log_read(d, txn, db(XDB_LOG), seq, &v, &owned, e)) != 0) {
 				if (rc == JRP_ENOTFOUND && !e->code[0])
 					continue;
 				return rc;
-			}
-			if (region[0]) {
-				char to[JRP_ID_MAX + 1] = "";
-				if (msg_parse_ref(v.mv_data, v.mv_size, SIZE_MAX, &in, &pe) == 0) {
-					obj_cstr(in.root, "to", to, sizeof to);
-					msg_in_free(&in);
-				}
-				if (strcmp(to, region) != 0) {
-					free(owned);
-					continue;
-				}
 			}
 			mw_map(out);
 			mw_ku64(out, "n", seq);
@@ -596,34 +635,24 @@ static int h_list(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e
 			n++;
 		}
 	} else {
-		/* what came from the peers, by peer and its seq */
+		/* what came from every peer, by peer and its seq */
 		MDB_cursor *c;
 		MDB_val k, v;
 		uint64_t n = 0, i = 0;
-		unsigned char p[48];
-		size_t pl = 0;
-		if (region[0]) {
-			pl = strlen(region) + 1;
-			memcpy(p, region, pl);
-		}
 		if ((rc = mdb_cursor_open(txn, db(XDB_RECV), &c)) != 0)
 			return store_rc(rc);
-		k.mv_size = pl;
-		k.mv_data = p;
-		rc = pl ? mdb_cursor_get(c, &k, &v, MDB_SET_RANGE) : mdb_cursor_get(c, &k, &v, MDB_FIRST);
-		while (rc == 0 && n < max && (!pl || (k.mv_size > pl && memcmp(k.mv_data, p, pl) == 0))) {
-			if (++i > after) {
-				mw_map(out);
-				mw_ku64(out, "n", i);
-				mw_str(out, "record");
-				mw_raw(out, v.mv_data, v.mv_size);
-				mw_end(out);
-				n++;
-			}
-			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+		for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0 && n < max; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+			if (++i <= after)
+				continue;
+			mw_map(out);
+			mw_ku64(out, "n", i);
+			mw_str(out, "record");
+			mw_raw(out, v.mv_data, v.mv_size);
+			mw_end(out);
+			n++;
 		}
 		mdb_cursor_close(c);
-		last = i;
+		last = after + n;
 	}
 	mw_end(out);
 	mw_ku64(out, "last", last);

@@ -238,6 +238,9 @@ SHARED=$(jget 'len([r for r in d["records"] if r["record"]["kind"]=="shared"])' 
 RECV=$(jget 'len([r for r in d["records"] if r["record"]["kind"]=="shared"])' <"$T/b-recv.json")
 check "sh sent each change of the entry once (effective, suspended, revoked: 3) [got $SHARED]" test "$SHARED" = 3
 check "zj received exactly those 3 [got $RECV]" test "$RECV" = 3
+STREAM=$(A --as office --json exchange sent --region zj | jget '[r["n"] for r in d["records"]]')
+check "sh's stream for zj, read by its index: 3 shared and 2 initiations, seq 1..5 without a gap [got $STREAM]" \
+	test "$STREAM" = "[1, 2, 3, 4, 5]"
 check "zj's forward queue is empty and nothing was refused" \
 	test "$(jget 'd["forward"]["queued"] + d["forward"]["refused"]' <"$T/b-status.json")" = 0
 FOREIGN=$(B --as office --json subject $CODE | jget 'len(d["entries"])' 2>/dev/null || echo x)
