@@ -65,5 +65,7 @@
 #define T_EXCHANGE_DECIDE "exchange.decide" /* the office: accept or refuse a peer's initiation */
 #define T_EXCHANGE_INITIATIONS "exchange.initiations" /* the office: initiations sent or received, decided or not */
 #define T_EXCHANGE_REPORTS "exchange.reports"   /* the office: what peers' agencies did about this region's entries */
+#define T_EXCHANGE_REJECTED "exchange.rejected" /* the office: a peer's records this region could not apply */
+#define T_EXCHANGE_RETRY  "exchange.retry"  /* the office: apply one of them again after a fix */
 
 #endif

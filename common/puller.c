@@ -652,8 +652,8 @@ static int try_one(puller *p, MDB_txn *txn, const msgpack_object *raw, jrp_error
 	jrp_error_clear(e);
 	if ((rc = mdb_txn_begin(p->h.env, txn, 0, &child)) != 0)
 		return store_rc(rc);
-	if ((rc = rec_decode(raw, p->h.kinds, p->h.copies, p->rec, e)) < 0 ||
-	    (rc = p->h.apply(p->h.arg, child, p->rec, raw, e)) < 0) {
+	if ((rc = p->h.raw ? 0 : rec_decode(raw, p->h.kinds, p->h.copies, p->rec, e)) < 0 ||
+	    (rc = p->h.apply(p->h.arg, child, p->h.raw ? NULL : p->rec, raw, e)) < 0) {
 		mdb_txn_abort(child);
 		if (rc == JRP_EUNKNOWN)
 			return JRP_EINVAL;   /* this build cannot read it: it stays kept */

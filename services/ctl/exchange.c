@@ -8,6 +8,8 @@
  *   exchange initiations sent|received [--region R]
  *   exchange decide REGION ID accepted|refused --reason TEXT [--standard S]
  *   exchange reports [--region R]           what peers' agencies did about this region's entries
+ *   exchange rejected REGION [--all]        that peer's records this region could not apply
+ *   exchange retry REGION SEQ               apply one of them again after a fix
  */
 #include "ctl.h"
 #include "proto.h"
@@ -193,18 +195,47 @@ static int x_reports(ctl *c, const char *region)
 	return 0;
 }
 
+static int x_rejected(ctl *c, const char *region, bool all)
+{
+	mw w;
+	msg_in in;
+	mw_init(&w);
+	client_begin(NULL, &w, T_EXCHANGE_REJECTED, c->party);
+	mw_kstr(&w, "region", region);
+	if (all)
+		mw_kbool(&w, "all", true);
+	mw_ku64(&w, "max", 1000);
+	if (call(c, &w, &in))
+		return 1;
+	if (c->json) {
+		ctl_print_json(in.root);
+	} else {
+		const msgpack_object *rs = obj_get(in.root, "records");
+		printf(tr("region %s: %llu of its records kept unapplied\n"), region, (unsigned long long)obj_u64(in.root, "pending"));
+		for (uint32_t i = 0; rs && rs->type == MSGPACK_OBJECT_ARRAY && i < rs->via.array.size; i++) {
+			const msgpack_object *x = &rs->via.array.ptr[i];
+			char st[16], code[32], field[64], msg[400];
+			printf(tr("  #%llu %s: %s %s: %s\n"), (unsigned long long)obj_u64(x, "seq"), S(x, "state", st, sizeof st),
+			       S(x, "code", code, sizeof code), S(x, "field", field, sizeof field), S(x, "message", msg, sizeof msg));
+		}
+	}
+	msg_in_free(&in);
+	return 0;
+}
+
 int ctl_exchange(ctl *c, int argc, char **argv)
 {
 	static const struct option opts[] = { { "region", 1, 0, 'r' }, { "to", 1, 0, 't' }, { "subject", 1, 0, 's' },
 					      { "name", 1, 0, 'n' }, { "type", 1, 0, 'y' }, { "id-type", 1, 0, 'i' },
 					      { "list", 1, 0, 'l' }, { "domain", 1, 0, 'd' }, { "reason", 1, 0, 'w' },
 					      { "facts", 1, 0, 'f' }, { "basis", 1, 0, 'b' }, { "standard", 1, 0, 'S' },
-					      { 0, 0, 0, 0 } };
+					      { "all", 0, 0, 'a' }, { 0, 0, 0, 0 } };
 	const char *region = NULL, *to = NULL, *code = NULL, *name = NULL, *type = "org", *id_type = NULL, *list = NULL,
 		   *domain = NULL, *reason = NULL, *facts = NULL, *basis = NULL, *standard = NULL, *sub;
+	bool all = false;
 	int opt;
 	if (argc < 2) {
-		fprintf(stderr, "%s", tr("jrpctl: exchange needs a subcommand: status, sent, received, initiate, initiations, decide, reports\n"));
+		fprintf(stderr, "%s", tr("jrpctl: exchange needs a subcommand: status, sent, received, initiate, initiations, decide, reports, rejected, retry\n"));
 		return 2;
 	}
 	sub = argv[1];
@@ -223,6 +254,7 @@ int ctl_exchange(ctl *c, int argc, char **argv)
 		case 'f': facts = optarg; break;
 		case 'b': basis = optarg; break;
 		case 'S': standard = optarg; break;
+		case 'a': all = true; break;
 		default: return 2;
 		}
 	}
@@ -237,6 +269,35 @@ int ctl_exchange(ctl *c, int argc, char **argv)
 		return x_list(c, sub, region);
 	if (strcmp(sub, "reports") == 0)
 		return x_reports(c, region);
+	if (strcmp(sub, "rejected") == 0) {
+		if (nrest != 1) {
+			fprintf(stderr, "%s", tr("jrpctl: exchange rejected REGION [--all]\n"));
+			return 2;
+		}
+		return x_rejected(c, rest[0], all);
+	}
+	if (strcmp(sub, "retry") == 0) {
+		mw w;
+		msg_in in;
+		char *end;
+		unsigned long long seq;
+		if (nrest != 2 || (seq = strtoull(rest[1], &end, 10), *end) || !seq) {
+			fprintf(stderr, "%s", tr("jrpctl: exchange retry REGION SEQ\n"));
+			return 2;
+		}
+		mw_init(&w);
+		client_begin(NULL, &w, T_EXCHANGE_RETRY, c->party);
+		mw_kstr(&w, "region", rest[0]);
+		mw_ku64(&w, "seq", seq);
+		if (call(c, &w, &in))
+			return 1;
+		if (c->json)
+			ctl_print_json(in.root);
+		else
+			printf(tr("record %llu of region %s applied\n"), seq, rest[0]);
+		msg_in_free(&in);
+		return 0;
+	}
 	if (strcmp(sub, "initiations") == 0) {
 		if (nrest < 1 || (strcmp(rest[0], "sent") != 0 && strcmp(rest[0], "received") != 0)) {
 			fprintf(stderr, "%s", tr("jrpctl: exchange initiations sent|received [--region R]\n"));

@@ -252,7 +252,9 @@ static const ctl_cmd cmds[] = {
 	  "       --domain D --reason TEXT --facts TEXT [--basis TEXT]\n"
 	  "exchange initiations sent|received [--region R]\n"
 	  "exchange decide REGION ID accepted|refused --reason TEXT [--standard S]\n"
-	  "exchange reports [--region R]",
+	  "exchange reports [--region R]\n"
+	  "exchange rejected REGION [--all]\n"
+	  "exchange retry REGION SEQ",
 	  "between regions: what was shared, initiations and their decisions, peers' reports",
 	  "跨地区: 共享的名单信息、联合惩戒发起及其决定、外地的反馈报告",
 	  "The office's side of jrp-exchange, this region's door to the other regions (only with an exchange: "
@@ -264,14 +266,18 @@ static const ctl_cmd cmds[] = {
 	  "were decided. decide: accept a received initiation (the subject is identified here under standard S, "
 	  "then this region's own notice, objection and effect follow) or refuse it; the reply goes home either "
 	  "way. reports: what each peer's agencies did about this region's shared entries (tasks, done, awaiting, "
-	  "overdue), as it last reported. --json: the daemon's reply.",
+	  "overdue), as it last reported. rejected: the records of REGION's stream this region could not apply, kept "
+	  "in order with the reason (--all: those applied since too); retry: apply one again after a fix (exactly "
+	  "once; those held behind it follow). --json: the daemon's reply.",
 	  "联席会议办公室对 jrp-exchange(本地区与其他地区之间的交换节点)的操作(仅当配置中有 exchange: 段)。"
 	  "status: 各对端地区取走本地区数据流的进度、本地区拉取其数据流的进度、拉取是否停止及原因, 以及待送 ingest "
 	  "的记录。sent 和 received: 按顺序列出交换记录本身(共享条目、发起、答复、报告)。initiate: 请求地区 R 依其"
 	  "自身标准认定某一主体(跨地区联合惩戒), 打印发起编号。initiations: 已发出的发起及其答复, 或已收到的发起"
 	  "及是否已决定。decide: 接受收到的发起(主体在本地区依标准 S 认定, 随后按本地区的告知、异议和生效程序"
 	  "办理)或拒绝; 无论哪种, 答复都会送回发起地区。reports: 各对端地区的实施部门对本地区共享条目的办理情况"
-	  "(任务、已办、待办、逾期), 以其最近一次报告为准。--json: 守护进程的答复。",
+	  "(任务、已办、待办、逾期), 以其最近一次报告为准。rejected: REGION 数据流中本地区未能应用、按顺序连同原因"
+	  "保留的记录(--all: 含此后已应用的); retry: 修正后再次应用其中一条(只应用一次; 排在其后的随之应用)。"
+	  "--json: 守护进程的答复。",
 	  OPTS({ "--region R", "sent, received, initiations, reports: that peer region only",
 		 "sent、received、initiations、reports: 只列该对端地区的" },
 	       { "--to R", "initiate: the peer region asked", "initiate: 被请求的对端地区" },
@@ -290,7 +296,8 @@ static const ctl_cmd cmds[] = {
 	       { "--facts TEXT", "initiate: the facts", "initiate: 违法失信事实" },
 	       { "--basis TEXT", "initiate: the legal basis", "initiate: 法律依据" },
 	       { "--standard S", "decide accepted: this region's standard the subject is identified under (required)",
-		 "decide accepted: 本地区据以认定该主体的标准(必填)" }) },
+		 "decide accepted: 本地区据以认定该主体的标准(必填)" },
+	       { "--all", "rejected: also the records applied since", "rejected: 也列出此后已应用的记录" }) },
 	/* ---- operator ---- */
 	{ "up", G_OPERATOR, "up", "start the local daemons", "启动本地守护进程",
 	  "Start the four daemons of a build tree (from beside jrpctl, or the build tree's services/), each logging to "

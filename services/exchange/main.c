@@ -723,6 +723,54 @@ static int h_status(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 	return 0;
 }
 
+/* exchange.rejected {region, all?, after?, max?} -> {region, records, pending}: the records of that peer's stream
+ * this region could not apply (puller.h), kept in order with the reason; exchange.retry {region, seq}: apply one
+ * again after a fix (exactly once; the records held behind it follow) */
+static int peer_arg(jrp_req *r, char *region, xpeer **out, jrp_error *e)
+{
+	int rc = mr_cstr(&r->body, "region", MR_REQ, JRP_ID_MAX, region);
+	if (rc < 0)
+		return rc;
+	if (!(*out = peer_of(region)) || !(*out)->pull)
+		return jrp_fail(e, JRP_ERR_UNKNOWN_PARTY, "region", "region '%s' is not a peer this jrp-exchange pulls "
+				"from (exchange.peers in the configuration)", region);
+	return 0;
+}
+
+static int h_rejected(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	char region[JRP_ID_MAX + 1];
+	bool all = false;
+	uint64_t after = 0, max = 100;
+	xpeer *p;
+	int rc;
+	(void)d;
+	if ((rc = peer_arg(r, region, &p, e)) < 0)
+		return rc;
+	if ((rc = mr_bool(&r->body, "all", MR_OPT, &all)) < 0 || (rc = mr_u64(&r->body, "after", MR_OPT, &after)) < 0 ||
+	    (rc = mr_u64(&r->body, "max", MR_OPT, &max)) < 0 || (rc = mr_end(&r->body)) < 0)
+		return rc;
+	if (max < 1 || max > 1000)
+		return mr_fail_value(&r->body, "max", "must be 1..1000");
+	mw_kstr(out, "region", region);
+	return puller_rejected_list(p->pull, txn, all, after, max, out);
+}
+
+static int h_retry(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
+{
+	char region[JRP_ID_MAX + 1];
+	uint64_t seq;
+	xpeer *p;
+	int rc;
+	(void)d;
+	if ((rc = peer_arg(r, region, &p, e)) < 0)
+		return rc;
+	if ((rc = mr_u64(&r->body, "seq", MR_REQ, &seq)) < 0 || (rc = mr_end(&r->body)) < 0)
+		return rc;
+	mw_kstr(out, "region", region);
+	return puller_retry(p->pull, txn, seq, r->party->id, clock_now_ms(), out, e);
+}
+
 static const jrp_route routes[] = {
 	{ T_EXCHANGE_FETCH, h_fetch, ROLE_PEER, 0 },
 	{ T_EXCHANGE_STATUS, h_status, ROLE_OFFICE, 0 },
@@ -731,6 +779,8 @@ static const jrp_route routes[] = {
 	{ T_EXCHANGE_DECIDE, h_decide, ROLE_OFFICE, ROUTE_ATOMIC },
 	{ T_EXCHANGE_INITIATIONS, h_initiations, ROLE_OFFICE, 0 },
 	{ T_EXCHANGE_REPORTS, h_reports, ROLE_OFFICE, 0 },
+	{ T_EXCHANGE_REJECTED, h_rejected, ROLE_OFFICE, 0 },
+	{ T_EXCHANGE_RETRY, h_retry, ROLE_OFFICE, ROUTE_ATOMIC },
 	{ NULL, NULL, 0, 0 },
 };
 

@@ -249,6 +249,10 @@ RECS=$(B --as office --json subject $CODE | jget 'len(d["records"])' 2>/dev/null
 check "zj's ingest holds exactly 3 foreign records for it [got $RECS]" test "$RECS" = 3
 B --as office --json stats >"$T/b-stats.json"
 check "zj's statistics count the foreign entry by region sh" grep -q '"sh"' "$T/b-stats.json"
+B --as office --json exchange rejected sh >"$T/b-rej.json" 2>&1
+check "zj's list of sh's records it could not apply is empty (pending 0)" grep -q '"pending": 0' "$T/b-rej.json"
+B --as office exchange rejected nowhere >"$T/b-rej2.out" 2>&1
+check "a region it does not pull is refused on field region" grep -q "unknown_party.*region" "$T/b-rej2.out"
 check "no peer pull is stopped, nothing rejected" \
 	bash -c "! grep -q '\"stopped\"' $T/a-status.json $T/b-status.json && ! grep -q '\"rejected\": [1-9]' $T/a-status.json $T/b-status.json"
 
