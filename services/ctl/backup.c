@@ -1,11 +1,14 @@
 /*
  * backup.c - jrpctl backup DIR / jrpctl restore DIR (issue 12 item 3)
  *
- * A backup is a consistent hot copy of the four LMDB environments, taken by this process while the
- * daemons serve: LMDB lets another process open an environment read-only and copy one snapshot of it
- * (mdb_env_copy2, compacted) without stopping the writer. The copies are taken downstream first -
+ * A backup is a consistent hot copy of the four LMDB environments - and jrp-exchange's, where the
+ * configuration has an exchange: section - taken by this process while the daemons serve: LMDB lets
+ * another process open an environment read-only and copy one snapshot of it (mdb_env_copy2,
+ * compacted) without stopping the writer. The copies are taken downstream first - exchange,
  * feedback, dispatch, adjudicate, ingest - so that in the set no consumer's cursor is ahead of its
  * upstream's log: each upstream is copied after its consumers and has at least what they had pulled.
+ * (jrp-exchange and jrp-feedback both consume dispatch's log; jrp-exchange's cursors on its peers'
+ * streams are on other regions' logs, which no set holds.)
  * dispatch's check journal segments are copied after dispatch's environment: a frame the copy had
  * not yet moved into the log is moved again at start, once (the journal's place is in the copy's
  * meta). The configuration, the parties registry and the rules go beside them, for reference.
@@ -15,6 +18,13 @@
  * CRC-32C. `jrpctl restore DIR` checks all of that - files intact, formats this build reads, each
  * cursor at most its upstream's last seq and on its upstream's log - with every daemon stopped, and
  * only then puts the set in place (what was there is kept beside it, renamed).
+ *
+ * jrp-exchange in a set is optional: a set taken without an exchange: section has none and restores as
+ * before (DATA_DIR/exchange, if any, is left as it is, and said so); a set that has it is refused by a
+ * configuration without the section (the engine's exchange would be left out of the set's history).
+ * A restored jrp-exchange keeps its log id: its streams are the peers' upstream logs, and a peer that
+ * had pulled beyond the set stops by itself (the stream ends below its cursor, or another record is
+ * at it), while one that had not carries on.
  */
 #include "ctl.h"
 #include "conv.h"
@@ -52,8 +62,10 @@ static void pathf(char *buf, size_t n, const char *fmt, ...)
 #define BACKUP_DIR_MAX 1024
 
 /* each daemon's outbound log database (NULL: none) and its upstream (-1: none) */
-static const char *const outlog_db[SVC__N] = { "events", "changes", "out", NULL };
-static const int upstream_of[SVC__N] = { -1, SVC_INGEST, SVC_ADJUDICATE, SVC_DISPATCH };
+static const char *const outlog_db[SVC__ALL] = { "events", "changes", "out", NULL, "xlog" };
+static const int upstream_of[SVC__ALL] = { -1, SVC_INGEST, SVC_ADJUDICATE, SVC_DISPATCH, SVC_DISPATCH };
+/* the order of the copies: downstream first */
+static const int copy_order[SVC__ALL] = { SVC_EXCHANGE, SVC_FEEDBACK, SVC_DISPATCH, SVC_ADJUDICATE, SVC_INGEST };
 
 typedef struct set_file {
 	char name[64];          /* relative to the daemon's directory (archive/NAME for an archive file) */
@@ -67,6 +79,7 @@ typedef struct set_daemon {
 	set_file *files;
 	int nfiles, capfiles;
 	int archives_missing;   /* archive files the store names that were not in DATA_DIR */
+	bool present;           /* in the set (the four always; jrp-exchange where it was configured) */
 } set_daemon;
 
 /* file_add - a new entry of sd's file list */
@@ -80,7 +93,7 @@ static set_file *file_add(set_daemon *sd)
 
 static void set_free(set_daemon *sd)
 {
-	for (int s = 0; s < SVC__N; s++) {
+	for (int s = 0; s < SVC__ALL; s++) {
 		free(sd[s].files);
 		sd[s].files = NULL;
 		sd[s].nfiles = sd[s].capfiles = 0;
@@ -361,22 +374,25 @@ static void write_manifest(FILE *f, const char *taken, const char *catalog, cons
 {
 	fprintf(f, "{\n  \"jrp_backup\": 1,\n  \"taken\": \"%s\",\n  \"format\": %d,\n  \"catalog_version\": \"%s\",\n"
 		"  \"daemons\": {\n", taken, JRP_LOG_FORMAT, catalog);
-	for (int s = 0; s < SVC__N; s++) {
-		fprintf(f, "    \"%s\": {\"format\": %llu, \"log_id\": \"%s\", \"log_last\": %llu, \"cursor\": %llu, "
-			"\"upstream_log\": \"%s\",\n      \"files\": [", svc_names[s], (unsigned long long)sd[s].format,
+	for (int s = 0, first = 1; s < SVC__ALL; s++) {
+		if (!sd[s].present)
+			continue;
+		fprintf(f, "%s    \"%s\": {\"format\": %llu, \"log_id\": \"%s\", \"log_last\": %llu, \"cursor\": %llu, "
+			"\"upstream_log\": \"%s\",\n      \"files\": [", first ? "" : ",\n", svc_names[s], (unsigned long long)sd[s].format,
 			sd[s].log_id, (unsigned long long)sd[s].log_last, (unsigned long long)sd[s].cursor, sd[s].upstream_log);
 		for (int i = 0; i < sd[s].nfiles; i++)
 			fprintf(f, "%s{\"name\": \"%s\", \"size\": %llu, \"crc32c\": %u}", i ? ", " : "", sd[s].files[i].name,
 				(unsigned long long)sd[s].files[i].size, sd[s].files[i].crc);
-		fprintf(f, "]}%s\n", s + 1 < SVC__N ? "," : "");
+		fprintf(f, "]}");
+		first = 0;
 	}
-	fprintf(f, "  }\n}\n");
+	fprintf(f, "\n  }\n}\n");
 }
 
 int ctl_backup(ctl *c, int argc, char **argv)
 {
 	char dir[PATH_MAX], p[PATH_MAX], q[PATH_MAX], err[512], taken[40];
-	static set_daemon sd[SVC__N];   /* static: its file lists stay reachable on the early returns */
+	static set_daemon sd[SVC__ALL];   /* static: its file lists stay reachable on the early returns */
 	time_t now = time(NULL);
 	FILE *f;
 	if (argc != 2) {
@@ -397,11 +413,21 @@ int ctl_backup(ctl *c, int argc, char **argv)
 	pathf(p, sizeof p, "%s/data", dir);
 	mkdir(p, 0700);
 	/* downstream first: no consumer in the set is ahead of its upstream */
-	for (int s = SVC__N - 1; s >= 0; s--) {
+	for (int o = 0; o < SVC__ALL; o++) {
 		MDB_env *env = NULL;
-		int rc;
+		int rc, s = copy_order[o];
 		pathf(p, sizeof p, "%s/%s", c->cfg->data_dir, svc_names[s]);
 		pathf(q, sizeof q, "%s/data/%s", dir, svc_names[s]);
+		if (s == SVC_EXCHANGE) {
+			if (!c->cfg->xc.enabled)
+				continue;   /* no exchange: section: the four, as ever */
+			if (access(p, F_OK) < 0 && errno == ENOENT) {
+				fprintf(stderr, "jrpctl: backup: jrp-exchange has no data yet (%s does not exist): the set has "
+					"the four daemons' data only\n", p);
+				continue;
+			}
+		}
+		sd[s].present = true;
 		if (mkdir(q, 0700) < 0) {
 			fprintf(stderr, "jrpctl: backup: %s: %s\n", q, strerror(errno));
 			return 1;
@@ -480,8 +506,10 @@ int ctl_backup(ctl *c, int argc, char **argv)
 		mw_kstr(&w, "data_dir", c->cfg->data_dir);
 		mw_str(&w, "daemons");
 		mw_map(&w);
-		for (int s = 0; s < SVC__N; s++) {
+		for (int s = 0; s < SVC__ALL; s++) {
 			int na = 0;
+			if (!sd[s].present)
+				continue;
 			for (int i = 0; i < sd[s].nfiles; i++)
 				na += strncmp(sd[s].files[i].name, "archive/", 8) == 0;
 			mw_str(&w, svc_names[s]);
@@ -502,8 +530,10 @@ int ctl_backup(ctl *c, int argc, char **argv)
 		return 0;
 	}
 	printf(tr("backup of %s taken %s into %s:\n"), c->cfg->data_dir, taken, dir);
-	for (int s = 0; s < SVC__N; s++) {
+	for (int s = 0; s < SVC__ALL; s++) {
 		int na = 0;
+		if (!sd[s].present)
+			continue;
 		for (int i = 0; i < sd[s].nfiles; i++)
 			na += strncmp(sd[s].files[i].name, "archive/", 8) == 0;
 		printf(tr("  jrp-%-10s log %s last seq %llu, cursor %llu, %d files (%d archive files%s)\n"), svc_names[s],
@@ -521,7 +551,8 @@ static const msgpack_object *get(const msgpack_object *m, const char *k)
 	return obj_get(m, k);
 }
 
-/* read_set - the manifest into sd (and taken); "" or what is wrong in why */
+/* read_set - the manifest into sd (and taken): the four daemons, and jrp-exchange when the set has it
+ * (present); "" or what is wrong in why */
 static int read_set(const char *dir, set_daemon *sd, char *taken, size_t tn, char *why, size_t wn)
 {
 	char path[PATH_MAX], *text;
@@ -555,12 +586,15 @@ static int read_set(const char *dir, set_daemon *sd, char *taken, size_t tn, cha
 	msgpack_unpack_next(&u, sb.data, sb.size, NULL);
 	obj_cstr(&u.data, "taken", taken, tn);
 	ds = get(&u.data, "daemons");
-	for (int s = 0; s < SVC__N; s++) {
+	for (int s = 0; s < SVC__ALL; s++) {
 		const msgpack_object *x = ds ? get(ds, svc_names[s]) : NULL, *fs;
+		if (!x && s == SVC_EXCHANGE)
+			break;   /* a set taken without an exchange: section (or before jrp-exchange) */
 		if (!x) {
 			pathf(why, wn, "%s names no %s", path, svc_names[s]);
 			break;
 		}
+		sd[s].present = true;
 		sd[s].format = obj_u64(x, "format");
 		sd[s].log_last = obj_u64(x, "log_last");
 		sd[s].cursor = obj_u64(x, "cursor");
@@ -583,8 +617,10 @@ static int read_set(const char *dir, set_daemon *sd, char *taken, size_t tn, cha
  * log and not beyond its last seq. "" or the first misfit in why */
 static void set_fits(const char *dir, const set_daemon *sd, char *why, size_t wn)
 {
-	for (int s = 0; s < SVC__N && !why[0]; s++) {
+	for (int s = 0; s < SVC__ALL && !why[0]; s++) {
 		int up = upstream_of[s];
+		if (!sd[s].present)
+			continue;
 		if (sd[s].format < JRP_LOG_FORMAT_MIN || sd[s].format > JRP_LOG_FORMAT) {
 			pathf(why, wn, "jrp-%s's copy has log format %llu; this jrpctl reads formats %d to %d",
 				 svc_names[s], (unsigned long long)sd[s].format, JRP_LOG_FORMAT_MIN, JRP_LOG_FORMAT);
@@ -622,11 +658,18 @@ static void set_fits(const char *dir, const set_daemon *sd, char *why, size_t wn
 
 /* new_ids - give each restored environment a new log id, and each consumer the new id of its upstream:
  * what comes after the set is another history than the one the backup was cut from (consumers outside
- * the set, and agencies' systems through tasks.fetch's `stream`, see that); 0 or -1 with why */
-static int new_ids(const char *data_dir, char ids[SVC__N][33], char *why, size_t wn)
+ * the set, and agencies' systems through tasks.fetch's `stream`, see that); 0 or -1 with why.
+ * jrp-exchange keeps its id (its streams are its peers' upstream logs: a peer that had pulled beyond
+ * the set stops by itself, at the stream's end or the record at its cursor; one that had not carries
+ * on), and gets dispatch's new one as its upstream's. */
+static int new_ids(const char *data_dir, const set_daemon *sd, char ids[SVC__ALL][33], char *why, size_t wn)
 {
-	for (int s = 0; s < SVC__N; s++) {
+	for (int s = 0; s < SVC__ALL; s++) {
 		unsigned char raw[16];
+		if (s == SVC_EXCHANGE) {
+			pathf(ids[s], sizeof ids[s], "%s", sd[s].log_id);
+			continue;
+		}
 		if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) {
 			pathf(why, wn, "no random bytes for a new log id: %s", strerror(errno));
 			return -1;
@@ -634,13 +677,15 @@ static int new_ids(const char *data_dir, char ids[SVC__N][33], char *why, size_t
 		for (int i = 0; i < 16; i++)
 			sprintf(ids[s] + 2 * i, "%02x", raw[i]);
 	}
-	for (int s = 0; s < SVC__N; s++) {
+	for (int s = 0; s < SVC__ALL; s++) {
 		char dir[PATH_MAX];
 		MDB_env *env = NULL;
 		MDB_txn *txn = NULL;
 		MDB_dbi meta;
 		MDB_val k, v;
 		int rc;
+		if (!sd[s].present)
+			continue;
 		pathf(dir, sizeof dir, "%s/%s", data_dir, svc_names[s]);
 		if ((rc = mdb_env_create(&env)) || (rc = mdb_env_set_maxdbs(env, 32)) ||
 		    (rc = mdb_env_open(env, dir, MDB_NOTLS, 0600)) || (rc = mdb_txn_begin(env, NULL, 0, &txn)) ||
@@ -650,7 +695,7 @@ static int new_ids(const char *data_dir, char ids[SVC__N][33], char *why, size_t
 		k.mv_size = 6;
 		v.mv_data = ids[s];
 		v.mv_size = 32;
-		if ((rc = mdb_put(txn, meta, &k, &v, 0)))
+		if (s != SVC_EXCHANGE && (rc = mdb_put(txn, meta, &k, &v, 0)))
 			goto fail;
 		if (upstream_of[s] >= 0) {
 			k.mv_data = "upstream_log";
@@ -678,9 +723,11 @@ static int new_ids(const char *data_dir, char ids[SVC__N][33], char *why, size_t
 
 int ctl_restore(ctl *c, int argc, char **argv)
 {
-	char why[700] = "", taken[40] = "", stamp[40], ids[SVC__N][33];
-	static set_daemon sd[SVC__N];   /* static: its file lists stay reachable on the early returns */
-	int locks[SVC__N];
+	char why[700] = "", taken[40] = "", stamp[40], ids[SVC__ALL][33];
+	static set_daemon sd[SVC__ALL];   /* static: its file lists stay reachable on the early returns */
+	int locks[SVC__ALL];
+	/* the daemons that must be stopped: jrp-exchange too where it is configured */
+	int nlock = c->cfg->xc.enabled ? SVC__ALL : SVC__N;
 	time_t now = time(NULL);
 	int rc = 1;
 	if (argc != 2 || strlen(argv[1]) > BACKUP_DIR_MAX) {
@@ -688,17 +735,22 @@ int ctl_restore(ctl *c, int argc, char **argv)
 		return 2;
 	}
 	memset(sd, 0, sizeof sd);
-	for (int s = 0; s < SVC__N; s++)
+	for (int s = 0; s < SVC__ALL; s++)
 		locks[s] = -1;
 	if (read_set(argv[1], sd, taken, sizeof taken, why, sizeof why) == 0)
 		set_fits(argv[1], sd, why, sizeof why);
+	if (!why[0] && sd[SVC_EXCHANGE].present && !c->cfg->xc.enabled)
+		pathf(why, sizeof why, "the set holds jrp-exchange's data (it was taken with an exchange: section), but %s "
+		      "has no exchange: section: put the section back (the set's configuration is in %s/config/jrp.yaml) "
+		      "and restore again, so that the engine's exchange comes back with the rest of the set",
+		      c->cfg->path, argv[1]);
 	if (why[0]) {
 		fprintf(stderr, "jrpctl: restore refused, nothing changed: %s\n", why);
 		return 1;
 	}
 	/* every daemon stopped: take their pid-file locks and hold them while the set goes in place */
 	mkdir(c->cfg->run_dir, 0700);
-	for (int s = 0; s < SVC__N; s++) {
+	for (int s = 0; s < nlock; s++) {
 		char p[PATH_MAX];
 		pathf(p, sizeof p, "%s/%s.pid", c->cfg->run_dir, svc_names[s]);
 		locks[s] = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -710,8 +762,10 @@ int ctl_restore(ctl *c, int argc, char **argv)
 	}
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", gmtime(&now));
 	mkdir(c->cfg->data_dir, 0700);
-	for (int s = 0; s < SVC__N; s++) {
+	for (int s = 0; s < SVC__ALL; s++) {
 		char live[PATH_MAX], aside[PATH_MAX + 64];
+		if (!sd[s].present)
+			continue;
 		pathf(live, sizeof live, "%s/%s", c->cfg->data_dir, svc_names[s]);
 		pathf(aside, sizeof aside, "%s.before-restore-%s", live, stamp);
 		if (access(live, F_OK) == 0 && rename(live, aside) < 0) {
@@ -738,10 +792,14 @@ int ctl_restore(ctl *c, int argc, char **argv)
 			}
 		}
 	}
-	if (new_ids(c->cfg->data_dir, ids, why, sizeof why) < 0) {
+	if (new_ids(c->cfg->data_dir, sd, ids, why, sizeof why) < 0) {
 		fprintf(stderr, "jrpctl: restore: %s (the set is in place; run restore again)\n", why);
 		goto out;
 	}
+	if (c->cfg->xc.enabled && !sd[SVC_EXCHANGE].present)
+		fprintf(stderr, "jrpctl: restore: warning: the set has no jrp-exchange data (it was taken without an exchange: "
+			"section); %s/exchange is left as it is: its cursor is on dispatch's log from before the restore, "
+			"so its pull of dispatch stops and says so (jrpctl exchange status)\n", c->cfg->data_dir);
 	if (c->json) {
 		mw w;
 		mw_init(&w);
@@ -753,7 +811,9 @@ int ctl_restore(ctl *c, int argc, char **argv)
 		mw_kstr(&w, "kept_as", stamp);   /* what was there: DATA_DIR/<daemon>.before-restore-<kept_as> */
 		mw_str(&w, "daemons");
 		mw_map(&w);
-		for (int s = 0; s < SVC__N; s++) {
+		for (int s = 0; s < SVC__ALL; s++) {
+			if (!sd[s].present)
+				continue;
 			mw_str(&w, svc_names[s]);
 			mw_map(&w);
 			mw_kstr(&w, "log_id", ids[s]);
@@ -771,9 +831,11 @@ int ctl_restore(ctl *c, int argc, char **argv)
 	}
 	printf(tr("restored the set taken %s into %s (what was there is kept as <daemon>.before-restore-%s):\n"), taken,
 	       c->cfg->data_dir, stamp);
-	for (int s = 0; s < SVC__N; s++)
-		printf(tr("  jrp-%-10s log %s (was %s) last seq %llu, cursor %llu\n"), svc_names[s], ids[s],
-		       sd[s].log_id[0] ? sd[s].log_id : "-", (unsigned long long)sd[s].log_last, (unsigned long long)sd[s].cursor);
+	for (int s = 0; s < SVC__ALL; s++)
+		if (sd[s].present)
+			printf(tr("  jrp-%-10s log %s (was %s) last seq %llu, cursor %llu\n"), svc_names[s], ids[s],
+			       sd[s].log_id[0] ? sd[s].log_id : "-", (unsigned long long)sd[s].log_last,
+			       (unsigned long long)sd[s].cursor);
 	printf("next: start the daemons; every department resubmits what it sent since %s (records already in the set\n"
 	       "answer as duplicates, the others are applied once). Tasks after dispatch's last seq %llu were lost with\n"
 	       "what came after the set: seqs from %llu on will be given to new tasks. The agencies' streams say so\n"
@@ -781,9 +843,13 @@ int ctl_restore(ctl *c, int argc, char **argv)
 	       "again from there; feedback naming the old stream is refused (README, Operations: after a restore).\n",
 	       taken, (unsigned long long)sd[SVC_DISPATCH].log_last, (unsigned long long)sd[SVC_DISPATCH].log_last + 1,
 	       ids[SVC_DISPATCH], (unsigned long long)sd[SVC_DISPATCH].log_last);
+	if (sd[SVC_EXCHANGE].present)
+		printf("jrp-exchange keeps its log id: a peer region that had pulled beyond its streams in the set stops and\n"
+		       "says so (tell the peers' offices); it pulls its peers' streams again from its cursors in the set, and\n"
+		       "what they sent since goes to ingest again (duplicates answered as such).\n");
 	rc = 0;
 out:
-	for (int s = 0; s < SVC__N; s++)
+	for (int s = 0; s < SVC__ALL; s++)
 		if (locks[s] >= 0)
 			close(locks[s]);
 	set_free(sd);

@@ -375,9 +375,10 @@ static const ctl_cmd cmds[] = {
 	{ "backup", G_OPERATOR, "backup DIR", "a consistent copy of the four daemons' data while they serve",
 	  "在服务期间对四个守护进程的数据做一致性备份",
 	  "A consistent copy of the four daemons' data (their LMDB environments, archives and the check journal) "
-	  "while they serve, with the configuration, parties and catalogue and a manifest. DIR must not exist yet.",
-	  "在服务期间对四个守护进程的数据(LMDB 环境、归档和核查日志)做一致性备份, 连同配置、参与方登记、目录和"
-	  "清单。DIR 必须尚不存在。",
+	  "while they serve, and of jrp-exchange's where the configuration has an exchange: section, with the "
+	  "configuration, parties and catalogue and a manifest. DIR must not exist yet.",
+	  "在服务期间对四个守护进程的数据(LMDB 环境、归档和核查日志)做一致性备份, 配置有 exchange: 段时连同 "
+	  "jrp-exchange 的数据, 以及配置、参与方登记、目录和清单。DIR 必须尚不存在。",
 	  NOOPTS },
 	{ "restore", G_OPERATOR, "restore DIR", "(every daemon stopped) check a backup set and put it in place",
 	  "(所有守护进程停止时)检查备份集并恢复",
