@@ -120,7 +120,8 @@ const jrp_parties *daemon_parties(jrp_daemon *d);
 /* daemon_run_dir - run_dir of the configuration (0700, the daemon's own): scratch files go there */
 const char *daemon_run_dir(jrp_daemon *d);
 MDB_dbi daemon_dbi(jrp_daemon *d, int idx);
-/* daemon_log_id - the identity of this daemon's data (32 hex digits): a restore gives a new one */
+/* daemon_log_id - the identity of this daemon's data (32 hex digits): a restore gives a new one (jrp-exchange's
+ * is kept: other regions' cursors are on its streams; README "Between regions") */
 const char *daemon_log_id(jrp_daemon *d);
 /* daemon_dbis - the service's first n databases into out (a rules context's db[]) */
 void daemon_dbis(jrp_daemon *d, MDB_dbi *out, int n);

@@ -761,6 +761,20 @@ int ctl_restore(ctl *c, int argc, char **argv)
 		}
 	}
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", gmtime(&now));
+	/* a stamp no daemon's kept directory has yet (two restores within a second would otherwise stop halfway,
+	 * after some daemons' data had been moved aside): checked for all before anything moves */
+	for (int k = 2;; k++) {
+		bool taken_already = false;
+		for (int s = 0; s < SVC__ALL && !taken_already; s++) {
+			char aside[PATH_MAX + 64];
+			pathf(aside, sizeof aside, "%s/%s.before-restore-%s", c->cfg->data_dir, svc_names[s], stamp);
+			taken_already = access(aside, F_OK) == 0;
+		}
+		if (!taken_already)
+			break;
+		strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", gmtime(&now));
+		snprintf(stamp + strlen(stamp), sizeof stamp - strlen(stamp), "-%d", k);
+	}
 	mkdir(c->cfg->data_dir, 0700);
 	for (int s = 0; s < SVC__ALL; s++) {
 		char live[PATH_MAX], aside[PATH_MAX + 64];
