@@ -817,7 +817,9 @@ static const jrp_service exchange_service = {
 	.outlog = XDB_LOG,
 	.routes = routes,
 	.upstream = SVC_DISPATCH,
-	.pull_coalesce_ms = 20,
+	/* no coalescing: another region's agencies wait on what it takes from dispatch's log (bench_federation:
+	 * 20 ms made one entry's way between regions p50 28 ms instead of 8, for 12-19 % more throughput) */
+	.pull_coalesce_ms = 0,
 	.pull_kinds = 1u << REC_CHANGE | 1u << REC_TASK | 1u << REC_CHECK,
 	.apply = apply,
 	.init = init,

@@ -582,7 +582,7 @@ int main(int argc, char **argv)
 			    lat_pct(&home, 99)),
 		  "", "",
 		  "sh's task → zj's task (the exchange's share): p50 %.1f, p99 %.1f ms: sh's jrp-exchange pulls dispatch's log "
-		  "(coalescing 20 ms), zj's long-polls sh's stream, forwards to its ingest; zj's adjudicate and dispatch",
+		  "(no coalescing: it asks again at once), zj's long-polls sh's stream, forwards to its ingest; zj's adjudicate and dispatch",
 		  lat_pct(&hop, 50), lat_pct(&hop, 99));
 
 	/* 13c: counts */
