@@ -277,13 +277,12 @@ static int h_fetch(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *
 
 /* ---- the office ---- */
 
-static int need_peer(jrp_req *r, const char *key, const char *region, jrp_error *e)
+static int need_peer(const char *key, const char *region, jrp_error *e)
 {
 	const jrp_party *p = parties_find(daemon_parties(X.d), region);
 	if (!p || !(p->roles & ROLE_PEER))
 		return jrp_fail(e, JRP_ERR_UNKNOWN_PARTY, key, "region '%s' is not a peer of this engine (a party with "
 				"role peer in parties.yaml)", region);
-	(void)r;
 	return 0;
 }
 
@@ -324,8 +323,6 @@ static void init_write(mw *w, const x_rec *x, const char *region, x_decision dec
 }
 
 int xc_init_store(MDB_txn *txn, char dir, const char *region, const x_rec *x, x_decision dec, const char *by,
-		  const char *reason, const char *standard, const char *record_id, int64_t decided_at);
-int xc_init_store(MDB_txn *txn, char dir, const char *region, const x_rec *x, x_decision dec, const char *by,
 		  const char *reason, const char *standard, const char *record_id, int64_t decided_at)
 {
 	unsigned char k[64];
@@ -338,6 +335,43 @@ int xc_init_store(MDB_txn *txn, char dir, const char *region, const x_rec *x, x_
 	return rc;
 }
 
+int xc_init_load(MDB_txn *txn, char dir, const char *region, uint64_t id, x_rec *x, x_decision *dec, jrp_error *e)
+{
+	x_initiation *i = &x->u.init;
+	unsigned char k[64];
+	char buf[16];
+	MDB_val v;
+	msg_in in;
+	mr wrap;
+	jrp_error se;
+	int rc, n;
+	if ((rc = kv_get(txn, db(XDB_INIT), k, init_key(k, dir, region, id), &v)) != 0)
+		return rc;
+	if (msg_parse_ref(v.mv_data, v.mv_size, SIZE_MAX, &in, &se) < 0)
+		return jrp_fail(e, JRP_ERR_STORAGE, "initiation", "the stored initiation %llu of region '%s' cannot be read",
+				(unsigned long long)id, region);
+	memset(x, 0, sizeof *x);
+	x->kind = XK_INITIATION;
+	str_copy(x->to, sizeof x->to, region);
+	x->at = obj_i64(in.root, "at");
+	i->id = id;
+	obj_cstr(in.root, "by", i->by, sizeof i->by);
+	n = names_find(&list_names, obj_cstr(in.root, "list", buf, sizeof buf), strlen(buf));
+	i->list = n < 0 ? LIST_BLACK : (jrp_list)n;
+	obj_cstr(in.root, "domain", i->domain, sizeof i->domain);
+	obj_cstr(in.root, "reason", i->reason, sizeof i->reason);
+	obj_cstr(in.root, "facts", i->facts, sizeof i->facts);
+	obj_cstr(in.root, "basis", i->basis, sizeof i->basis);
+	n = names_find(&x_decision_names, obj_cstr(in.root, "decision", buf, sizeof buf), strlen(buf));
+	rc = mr_init(&wrap, in.root, "", &se) < 0 || subject_read(&wrap, "subject", &i->subject) < 0 || n < 0;
+	msg_in_free(&in);
+	if (rc)
+		return jrp_fail(e, JRP_ERR_STORAGE, "initiation", "the stored initiation %llu of region '%s' cannot be read",
+				(unsigned long long)id, region);
+	*dec = (x_decision)n;
+	return 0;
+}
+
 /* exchange.initiate {to, subject, list, domain, reason, facts, basis?} -> {to, initiation, seq} */
 static int h_initiate(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 {
@@ -345,7 +379,7 @@ static int h_initiate(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_erro
 	x_initiation *i = &x.u.init;
 	char mk[64];
 	int v, rc;
-	if ((rc = mr_cstr(&r->body, "to", MR_REQ, JRP_ID_MAX, x.to)) < 0 || (rc = need_peer(r, "to", x.to, e)) < 0 ||
+	if ((rc = mr_cstr(&r->body, "to", MR_REQ, JRP_ID_MAX, x.to)) < 0 || (rc = need_peer("to", x.to, e)) < 0 ||
 	    (rc = subject_read(&r->body, "subject", &i->subject)) < 0 ||
 	    (rc = mr_enum(&r->body, "list", MR_REQ, &list_names, &v)) < 0)
 		return rc;
@@ -377,10 +411,7 @@ static int h_initiate(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_erro
 static int h_decide(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error *e)
 {
 	char region[JRP_ID_MAX + 1], reason[JRP_NOTE_BUF], standard[JRP_STANDARD_MAX + 1] = "";
-	unsigned char k[64];
 	uint64_t id;
-	MDB_val v;
-	msg_in in;
 	int dec, rc;
 	if ((rc = mr_cstr(&r->body, "region", MR_REQ, JRP_ID_MAX, region)) < 0 || (rc = mr_u64(&r->body, "initiation", MR_REQ, &id)) < 0 ||
 	    (rc = mr_enum(&r->body, "decision", MR_REQ, &x_decision_names, &dec)) < 0)
@@ -392,54 +423,23 @@ static int h_decide(jrp_daemon *d, jrp_req *r, MDB_txn *txn, mw *out, jrp_error 
 		return rc;
 	if (dec == XD_REFUSED && standard[0])
 		return mr_fail_value(&r->body, "standard", "only an accepted initiation names the standard it is identified under");
-	if ((rc = kv_get(txn, db(XDB_INIT), k, init_key(k, 'r', region, id), &v)) == JRP_ENOTFOUND)
-		return jrp_fail(e, JRP_ERR_NOT_FOUND, "initiation", "no initiation %llu from region '%s' was received here",
-				(unsigned long long)id, region);
-	if (rc)
-		return rc;
-	if (msg_parse_ref(v.mv_data, v.mv_size, SIZE_MAX, &in, e) < 0)
-		return jrp_fail(e, JRP_ERR_STORAGE, "id", "the stored initiation cannot be read");
 	{
-		x_rec x = { .kind = XK_INITIATION }, rep = { .kind = XK_REPLY };
+		x_rec x, rep = { .kind = XK_REPLY };
 		x_initiation *i = &x.u.init;
-		char cur[16], rid[JRP_RECORD_ID_MAX + 1] = "";
+		x_decision cur;
+		char rid[JRP_RECORD_ID_MAX + 1] = "";
 		const jrp_standard *s = NULL;
-		obj_cstr(in.root, "decision", cur, sizeof cur);
-		if (strcmp(cur, "pending") != 0) {
-			msg_in_free(&in);
+		if ((rc = xc_init_load(txn, 'r', region, id, &x, &cur, e)) == JRP_ENOTFOUND)
+			return jrp_fail(e, JRP_ERR_NOT_FOUND, "initiation", "no initiation %llu from region '%s' was received "
+					"here", (unsigned long long)id, region);
+		if (rc)
+			return rc;
+		if (cur != XD_PENDING)
 			return jrp_fail(e, JRP_ERR_CONFLICT, "initiation", "initiation %llu from region '%s' was already %s",
-					(unsigned long long)id, region, cur);
-		}
-		if (dec == XD_ACCEPTED) {
-			s = catalog_standard(daemon_catalog(d), standard);
-			if (!s) {
-				msg_in_free(&in);
-				return jrp_fail(e, JRP_ERR_UNKNOWN_STANDARD, "standard", "standard '%s' is not in this region's catalogue",
-						standard);
-			}
-		}
-		/* the stored record read back (written by this daemon from a decoded record) */
-		i->id = id;
-		x.at = obj_i64(in.root, "at");
-		obj_cstr(in.root, "by", i->by, sizeof i->by);
-		{
-			mr wrap;
-			jrp_error se;
-			if (mr_init(&wrap, in.root, "", &se) < 0 || subject_read(&wrap, "subject", &i->subject) < 0) {
-				msg_in_free(&in);
-				return jrp_fail(e, JRP_ERR_STORAGE, "id", "the stored initiation cannot be read");
-			}
-		}
-		{
-			char ls[16];
-			int lv = names_find(&list_names, obj_cstr(in.root, "list", ls, sizeof ls), strlen(ls));
-			i->list = lv < 0 ? LIST_BLACK : (jrp_list)lv;
-		}
-		obj_cstr(in.root, "domain", i->domain, sizeof i->domain);
-		obj_cstr(in.root, "reason", i->reason, sizeof i->reason);
-		obj_cstr(in.root, "facts", i->facts, sizeof i->facts);
-		obj_cstr(in.root, "basis", i->basis, sizeof i->basis);
-		msg_in_free(&in);
+					(unsigned long long)id, region, names_get(&x_decision_names, cur));
+		if (dec == XD_ACCEPTED && !(s = catalog_standard(daemon_catalog(d), standard)))
+			return jrp_fail(e, JRP_ERR_UNKNOWN_STANDARD, "standard", "standard '%s' is not in this region's catalogue",
+					standard);
 		if ((rc = mr_end(&r->body)) < 0)
 			return rc;
 		if (dec == XD_ACCEPTED) {

@@ -102,9 +102,6 @@ static int foreign_record(mw *w, const char *from, const x_shared *s, jrp_error 
 	return 0;
 }
 
-int xc_init_store(MDB_txn *txn, char dir, const char *region, const x_rec *x, x_decision dec, const char *by,
-		  const char *reason, const char *standard, const char *record_id, int64_t decided_at);
-
 static int apply_peer(void *arg, MDB_txn *txn, jrp_rec *unused, const msgpack_object *raw, jrp_error *e)
 {
 	xpeer *p = arg;
@@ -140,43 +137,19 @@ static int apply_peer(void *arg, MDB_txn *txn, jrp_rec *unused, const msgpack_ob
 		break;
 	}
 	case XK_REPLY: {
-		MDB_val v;
-		msg_in in;
-		k[0] = 's';
-		rc = kv_get(txn, db(XDB_INIT), k, 1 + xc_key(k + 1, p->region, x.u.reply.id), &v);
-		if (rc == JRP_ENOTFOUND) {
+		/* the initiation as sent, then the peer's decision: once (a second reply is kept rejected) */
+		x_rec sent;
+		x_decision cur;
+		rc = xc_init_load(txn, 's', p->region, x.u.reply.id, &sent, &cur, e);
+		if (rc == JRP_ENOTFOUND)
 			rc = jrp_fail(e, JRP_ERR_NOT_FOUND, "id", "region '%s' replied to initiation %llu, which this region "
 				      "never sent it", p->region, (unsigned long long)x.u.reply.id);
-			break;
-		}
-		if (rc)
-			break;
-		if ((rc = msg_parse_ref(v.mv_data, v.mv_size, SIZE_MAX, &in, e)) < 0) {
-			rc = jrp_fail(e, JRP_ERR_STORAGE, "id", "the stored initiation cannot be read");
-			break;
-		}
-		{
-			/* the initiation as sent, then the peer's decision */
-			x_rec s = { .kind = XK_INITIATION };
-			mr wrap;
-			jrp_error se;
-			char ls[16];
-			int lv;
-			s.at = obj_i64(in.root, "at");
-			s.u.init.id = x.u.reply.id;
-			obj_cstr(in.root, "by", s.u.init.by, sizeof s.u.init.by);
-			if (mr_init(&wrap, in.root, "", &se) == 0)
-				subject_read(&wrap, "subject", &s.u.init.subject);
-			lv = names_find(&list_names, obj_cstr(in.root, "list", ls, sizeof ls), strlen(ls));
-			s.u.init.list = lv < 0 ? LIST_BLACK : (jrp_list)lv;
-			obj_cstr(in.root, "domain", s.u.init.domain, sizeof s.u.init.domain);
-			obj_cstr(in.root, "reason", s.u.init.reason, sizeof s.u.init.reason);
-			obj_cstr(in.root, "facts", s.u.init.facts, sizeof s.u.init.facts);
-			obj_cstr(in.root, "basis", s.u.init.basis, sizeof s.u.init.basis);
-			msg_in_free(&in);
-			rc = xc_init_store(txn, 's', p->region, &s, x.u.reply.decision, x.u.reply.by, x.u.reply.reason,
+		else if (rc == 0 && cur != XD_PENDING)
+			rc = jrp_fail(e, JRP_ERR_CONFLICT, "id", "region '%s' replied to initiation %llu again; it was %s "
+				      "already", p->region, (unsigned long long)x.u.reply.id, names_get(&x_decision_names, cur));
+		else if (rc == 0)
+			rc = xc_init_store(txn, 's', p->region, &sent, x.u.reply.decision, x.u.reply.by, x.u.reply.reason,
 					   x.u.reply.standard, x.u.reply.record_id, x.at);
-		}
 		break;
 	}
 	case XK_REPORT:

@@ -60,6 +60,12 @@ int xc_send(MDB_txn *txn, x_rec *x);
 /* xc_queue - a record (record.submit's `record` map) to the forward queue for this region's ingest */
 int xc_queue(MDB_txn *txn, const mw *record_map);
 
+/* the initiations sent ('s') and received ('r'), by region and id: xc_init_store writes the initiation x and its
+ * decision (XD_PENDING: none yet); xc_init_load reads them back (JRP_ENOTFOUND; JRP_ESTORE with e if damaged) */
+int xc_init_store(MDB_txn *txn, char dir, const char *region, const x_rec *x, x_decision dec, const char *by,
+		  const char *reason, const char *standard, const char *record_id, int64_t decided_at);
+int xc_init_load(MDB_txn *txn, char dir, const char *region, uint64_t id, x_rec *x, x_decision *dec, jrp_error *e);
+
 /* peers.c */
 int peers_init(MDB_txn *txn, jrp_error *e);   /* open the peers' databases (init hook) */
 void peers_start(void);

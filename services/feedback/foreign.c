@@ -153,6 +153,21 @@ int fb_foreign_overdue(fbk *f, uint64_t task, const char *region, int delta)
 
 /* ---- stats.get's "foreign" ---- */
 
+/* region_figures - a region's counters as one map: its entries in force (under `active_key`: stats.get says
+ * "entries", foreign.report's totals "in_force"), tasks, feedback by result, awaiting, overdue */
+static void region_figures(fbk *f, const char *region, const char *active_key, mw *out)
+{
+	mw_map(out);
+	mw_ku64(out, active_key, fx_get(f, "active", region));
+	mw_ku64(out, "tasks", fx_get(f, "tasks", region));
+	mw_ku64(out, "applied", fx_get(f, "applied", region));
+	mw_ku64(out, "not_applicable", fx_get(f, "not_applicable", region));
+	mw_ku64(out, "failed", fx_get(f, "failed", region));
+	mw_ku64(out, "awaiting", fx_get(f, "awaiting", region));
+	mw_ku64(out, "overdue", fx_get(f, "overdue", region));
+	mw_end(out);
+}
+
 static int region_one(void *arg, const unsigned char *rest, size_t n, const MDB_val *val)
 {
 	fbk *f = ((void **)arg)[0];
@@ -164,15 +179,7 @@ static int region_one(void *arg, const unsigned char *rest, size_t n, const MDB_
 	memcpy(region, rest, n);
 	region[n] = 0;
 	mw_str(out, region);
-	mw_map(out);
-	mw_ku64(out, "entries", fx_get(f, "active", region));
-	mw_ku64(out, "tasks", fx_get(f, "tasks", region));
-	mw_ku64(out, "applied", fx_get(f, "applied", region));
-	mw_ku64(out, "not_applicable", fx_get(f, "not_applicable", region));
-	mw_ku64(out, "failed", fx_get(f, "failed", region));
-	mw_ku64(out, "awaiting", fx_get(f, "awaiting", region));
-	mw_ku64(out, "overdue", fx_get(f, "overdue", region));
-	mw_end(out);
+	region_figures(f, region, "entries", out);
 	return 0;
 }
 
@@ -308,14 +315,6 @@ int fb_foreign_report(fbk *f, const char *region, uint64_t after, size_t max, mw
 		mw_ku64(out, "next", x.last);
 	/* the region's totals, as stats.get counts them: every entry, not only this page's */
 	mw_str(out, "totals");
-	mw_map(out);
-	mw_ku64(out, "in_force", fx_get(f, "active", region));
-	mw_ku64(out, "tasks", fx_get(f, "tasks", region));
-	mw_ku64(out, "applied", fx_get(f, "applied", region));
-	mw_ku64(out, "not_applicable", fx_get(f, "not_applicable", region));
-	mw_ku64(out, "failed", fx_get(f, "failed", region));
-	mw_ku64(out, "awaiting", fx_get(f, "awaiting", region));
-	mw_ku64(out, "overdue", fx_get(f, "overdue", region));
-	mw_end(out);
+	region_figures(f, region, "in_force", out);
 	return 0;
 }
