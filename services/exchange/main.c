@@ -356,14 +356,17 @@ int xc_init_load(MDB_txn *txn, char dir, const char *region, uint64_t id, x_rec 
 	x->at = obj_i64(in.root, "at");
 	i->id = id;
 	obj_cstr(in.root, "by", i->by, sizeof i->by);
-	n = names_find(&list_names, obj_cstr(in.root, "list", buf, sizeof buf), strlen(buf));
-	i->list = n < 0 ? LIST_BLACK : (jrp_list)n;
+	obj_cstr(in.root, "list", buf, sizeof buf);   /* read first: an argument's order of evaluation is not fixed */
+	n = names_find(&list_names, buf, strlen(buf));
+	i->list = (jrp_list)n;
 	obj_cstr(in.root, "domain", i->domain, sizeof i->domain);
 	obj_cstr(in.root, "reason", i->reason, sizeof i->reason);
 	obj_cstr(in.root, "facts", i->facts, sizeof i->facts);
 	obj_cstr(in.root, "basis", i->basis, sizeof i->basis);
-	n = names_find(&x_decision_names, obj_cstr(in.root, "decision", buf, sizeof buf), strlen(buf));
-	rc = mr_init(&wrap, in.root, "", &se) < 0 || subject_read(&wrap, "subject", &i->subject) < 0 || n < 0;
+	rc = n < 0;   /* the list: written by this daemon from a decoded record, so a damaged store only */
+	obj_cstr(in.root, "decision", buf, sizeof buf);
+	n = names_find(&x_decision_names, buf, strlen(buf));
+	rc = rc || n < 0 || mr_init(&wrap, in.root, "", &se) < 0 || subject_read(&wrap, "subject", &i->subject) < 0;
 	msg_in_free(&in);
 	if (rc)
 		return jrp_fail(e, JRP_ERR_STORAGE, "initiation", "the stored initiation %llu of region '%s' cannot be read",

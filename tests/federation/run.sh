@@ -212,7 +212,7 @@ C1=91330100MA2B000192 C2=91330100MA2B00027W
 AX --as office exchange initiate --to zj --subject $C1 --name 浙示范一有限公司 --list black --domain tax \
 	--reason "在本地区骗取出口退税, 资产在贵地区" --facts "骗取出口退税 300 万元" >"$T/i1.out" 2>&1
 check "sh initiates towards zj (1)" grep -q "initiation 1" "$T/i1.out"
-AX --as office exchange initiate --to zj --subject $C2 --name 浙示范二有限公司 --list black --domain tax \
+AX --as office exchange initiate --to zj --subject $C2 --name 浙示范二有限公司 --list focus --domain tax \
 	--reason "逃避追缴欠税" --facts "欠税 50 万元" >/dev/null 2>&1
 AX --as office exchange initiate --to nowhere --subject $C2 --name x --list black --domain tax --reason r --facts f >"$T/i3.out" 2>&1
 check "an initiation to a region that is no peer is refused, naming the field" grep -q "unknown_party\|not a peer" "$T/i3.out"
@@ -227,7 +227,9 @@ B sync >/dev/null
 c1_recorded() { B --as office --json subject $C1 | grep -q '"record_id": "x-sh-1"'; }
 wait_for "zj's ingest has the determination x-sh-1: its own process starts (tax.major_violation waits for finality there)" 20 c1_recorded
 replies_seen() { local o; o=$(A --as office --json exchange initiations sent); grep -q '"decision": "accepted"' <<<"$o" && grep -q '欠税未达本地区认定标准' <<<"$o"; }
+sent_kept() { local o; o=$(A --as office --json exchange initiations sent); grep -q '"list": "black"' <<<"$o" && grep -q '"list": "focus"' <<<"$o"; }
 wait_for "sh's office sees zj's replies: accepted and refused, with the reasons" 20 replies_seen
+check "and each initiation as it sent it (black and focus: its list read back from the store with the reply)" sent_kept
 
 say "8. exactly once, on both sides"
 AX --as office --json exchange sent >"$T/a-sent.json"
